@@ -1,0 +1,19 @@
+import { defineApp } from '../generators/index.js';
+
+/** The book's DevOps Toolkit site: static pages served by nginx. */
+export default defineApp({
+  name: 'devops-toolkit',
+  description: 'The DevOps Toolkit site',
+  image: 'vfarcic/devops-toolkit-series',
+  appVersion: '2.9.17',
+  port: 80,
+  probePath: '/',
+  resources: {
+    requests: { cpu: '80m', memory: '128Mi' },
+    limits: { cpu: '100m', memory: '256Mi' },
+  },
+  autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 80 },
+  // Relaxed on purpose: the image is stock nginx, which starts as root to bind :80 and writes its
+  // pid and cache files under /var. Moving to nginx-unprivileged would let both stay strict.
+  security: { runAsNonRoot: false, readOnlyRootFilesystem: false, addCapabilities: ['NET_BIND_SERVICE'] },
+});

@@ -1,0 +1,151 @@
+/**
+ * Argo CD objects slipway emits (argoproj.io/v1alpha1), typed for the fields slipway uses. The
+ * test suite validates them against Argo CD's own CRDs, strictly.
+ */
+import { applicationName, enabledApps, type EnvDefinition } from './environment.js';
+import type { K8sObject } from './app-objects.js';
+
+/** The fields of `Application.spec.source` slipway sets. */
+export interface ApplicationSource {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly path: string;
+  readonly helm?: { readonly releaseName: string; readonly valueFiles: readonly string[] };
+  readonly directory?: { readonly recurse: boolean };
+}
+
+export interface ApplicationProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly project: string;
+  readonly source: ApplicationSource;
+  readonly destination: { readonly server: string; readonly namespace: string };
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+export interface AppProjectProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly description: string;
+  readonly sourceRepos: readonly string[];
+  readonly destinations: ReadonlyArray<{ readonly server: string; readonly namespace: string }>;
+  readonly clusterResourceWhitelist: readonly GroupKind[];
+  readonly namespaceResourceWhitelist: readonly GroupKind[];
+}
+
+/** Deletes an app's resources when its Application is deleted (and not before). */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+export function application(props: ApplicationProps): K8sObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      ...(props.labels ? { labels: { ...props.labels } } : {}),
+      finalizers: [RESOURCES_FINALIZER],
+    },
+    spec: {
+      project: props.project,
+      source: props.source,
+      destination: props.destination,
+      syncPolicy: {
+        // Git is the only way in: drift is undone (selfHeal) and removed objects are deleted (prune).
+        automated: { selfHeal: true, prune: true },
+        syncOptions: ['CreateNamespace=true'],
+      },
+    },
+  };
+}
+
+export function appProject(props: AppProjectProps): K8sObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: props.name, namespace: props.namespace, finalizers: [RESOURCES_FINALIZER] },
+    spec: {
+      description: props.description,
+      sourceRepos: [...props.sourceRepos],
+      destinations: props.destinations.map((d) => ({ ...d })),
+      clusterResourceWhitelist: props.clusterResourceWhitelist.map((g) => ({ ...g })),
+      namespaceResourceWhitelist: props.namespaceResourceWhitelist.map((g) => ({ ...g })),
+    },
+  };
+}
+
+/** The env's AppProject is named after the env. */
+export function projectName(env: EnvDefinition): string {
+  return env.name;
+}
+
+/** Where the root Application reads the child Applications from. */
+export const APPS_DIR = 'apps';
+
+/** Child Application of one app: Helm chart + this env's values, or a directory of manifests. */
+export function childApplication(env: EnvDefinition, app: string): K8sObject {
+  const source: ApplicationSource = env.render === 'helm'
+    ? {
+        repoURL: env.repo.url,
+        targetRevision: env.repo.branch,
+        path: `charts/${app}`,
+        // Release name = app name, so object names stay the app's name whatever the Application is called.
+        helm: { releaseName: app, valueFiles: [`../../values/${app}.yaml`] },
+      }
+    : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: `manifests/${app}`, directory: { recurse: false } };
+  return application({
+    name: applicationName(env, app),
+    namespace: env.argocdNamespace,
+    project: projectName(env),
+    labels: { 'slipway.dev/env': env.name, 'slipway.dev/app': app },
+    source,
+    destination: { server: env.cluster.server, namespace: env.namespace },
+  });
+}
+
+/** The App-of-Apps: syncs `apps/`, which holds one child Application per app. */
+export function rootApplication(env: EnvDefinition): K8sObject {
+  return application({
+    name: `${env.name}-root`,
+    namespace: env.argocdNamespace,
+    project: projectName(env),
+    labels: { 'slipway.dev/env': env.name },
+    source: { repoURL: env.repo.url, targetRevision: env.repo.branch, path: APPS_DIR, directory: { recurse: false } },
+    // The root creates Applications, which live in Argo CD's namespace on the cluster Argo CD runs in.
+    destination: { server: 'https://kubernetes.default.svc', namespace: env.argocdNamespace },
+  });
+}
+
+/**
+ * Least privilege: the env repo only; the env's namespace on its cluster plus Argo CD's namespace
+ * (for the child Applications); exactly the kinds the env renders; `Namespace` only at cluster
+ * scope, because `CreateNamespace=true` creates it.
+ */
+export function envProject(env: EnvDefinition, renderedKinds: readonly GroupKind[]): K8sObject {
+  const kinds = new Map<string, GroupKind>();
+  for (const gk of [...renderedKinds, { group: 'argoproj.io', kind: 'Application' }]) kinds.set(`${gk.group}/${gk.kind}`, gk);
+  const destinations = [
+    { server: env.cluster.server, namespace: env.namespace },
+    { server: 'https://kubernetes.default.svc', namespace: env.argocdNamespace },
+  ];
+  const unique = new Map(destinations.map((d) => [`${d.server} ${d.namespace}`, d]));
+  return appProject({
+    name: projectName(env),
+    namespace: env.argocdNamespace,
+    description: `slipway environment ${env.name}: ${enabledApps(env).join(', ') || 'no apps'}`,
+    sourceRepos: [env.repo.url],
+    destinations: [...unique.values()],
+    clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+    namespaceResourceWhitelist: [...kinds.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`)),
+  });
+}
+
+/** API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+}

@@ -1,0 +1,87 @@
+/**
+ * An environment as the loader hands it to the generators: `envs/<env>.yaml` validated, with
+ * every default resolved. The file format itself is documented by `envs/env.schema.json`.
+ */
+import type { AutoscalingProps, ResourceProps } from './app-definition.js';
+
+/** The Argo CD destination cluster. */
+export interface ClusterRef {
+  /** Name Argo CD knows the cluster by. @default 'in-cluster' */
+  readonly name: string;
+  /** API server URL. @default 'https://kubernetes.default.svc' */
+  readonly server: string;
+}
+
+/** Where the environment repo lives and what Argo CD pulls. */
+export interface EnvRepo {
+  /** How slipway reaches it: a GitHub `owner/name`, any git URL, or a local path. */
+  readonly kind: 'github' | 'url' | 'path';
+  /** As written in the env file. */
+  readonly location: string;
+  /** The URL Argo CD pulls from (`repoURL` of every Application). */
+  readonly url: string;
+  /** Branch Argo CD follows and slipway commits to. @default 'main' */
+  readonly branch: string;
+}
+
+/** One app's settings in one environment. Unset fields fall back to the app definition. */
+export interface EnvAppSettings {
+  /** Image tag, always a string (`1.10` stays `1.10`). */
+  readonly tag: string;
+  /** @default true */
+  readonly enabled: boolean;
+  readonly replicas?: number;
+  readonly autoscaling?: AutoscalingProps | false;
+  readonly resources?: ResourceProps;
+  /** Host override. @default - the env's host pattern */
+  readonly host?: string;
+  /** Extra or overridden literal environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface EnvDefinition {
+  readonly name: string;
+  /** Namespace the env's apps run in. */
+  readonly namespace: string;
+  readonly domain: string;
+  /** `{app}`, `{env}` and `{domain}` are substituted. @default '{app}.{domain}' */
+  readonly hostPattern: string;
+  readonly cluster: ClusterRef;
+  /** Namespace Argo CD runs in (and where the Applications and AppProject live). @default 'argocd' */
+  readonly argocdNamespace: string;
+  readonly repo: EnvRepo;
+  /** The environment whose committed tags this one promotes from. */
+  readonly promotesFrom: string | undefined;
+  /** @default 'direct' */
+  readonly promotion: 'direct' | 'pr';
+  /** Forbid floating tags (`latest`, empty). @default false */
+  readonly pinnedTags: boolean;
+  /** Prometheus address canary analysis queries. @default 'http://prometheus-server.monitoring' */
+  readonly prometheus: string;
+  /**
+   * `helm`: the env repo holds each app's chart and this env's values; Argo CD renders them.
+   * `manifests`: the env repo holds plain rendered manifests; Argo CD applies a directory.
+   * @default 'helm'
+   */
+  readonly render: 'helm' | 'manifests';
+  /** Apps of this env, by name, in file order. */
+  readonly apps: Readonly<Record<string, EnvAppSettings>>;
+}
+
+/** Host an app is served on in an environment. */
+export function appHost(env: EnvDefinition, app: string): string {
+  return env.apps[app]?.host ?? env.hostPattern
+    .replaceAll('{app}', app)
+    .replaceAll('{env}', env.name)
+    .replaceAll('{domain}', env.domain);
+}
+
+/** Name of the Argo CD Application of `app` in `env`: unique when envs share one Argo CD. */
+export function applicationName(env: EnvDefinition, app: string): string {
+  return `${app}-${env.name}`;
+}
+
+/** Names of the apps an environment deploys, sorted (stable output). */
+export function enabledApps(env: EnvDefinition): string[] {
+  return Object.keys(env.apps).filter((name) => env.apps[name]!.enabled).sort();
+}

@@ -1,0 +1,12 @@
+/** What `charts-src/*.ts` files import: the app definition API. */
+export { defineApp } from './app-definition.js';
+export type {
+  AppProps,
+  AutoscalingProps,
+  ExtendContext,
+  IngressProps,
+  ResourceProps,
+  SecretKeyRef,
+  SecurityProps,
+} from './app-definition.js';
+export { Delivery } from './delivery.js';

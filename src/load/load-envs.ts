@@ -1,0 +1,259 @@
+/**
+ * Reads `envs/*.yaml`: YAML parse (duplicate keys are errors), validation against the published
+ * `envs/env.schema.json`, then defaults. Messages name file and field:
+ * `envs/production.yaml: apps.devops-toolkit.tag: required`.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isScalar, parseDocument, type Document } from 'yaml';
+import type { EnvAppSettings, EnvDefinition, EnvRepo } from '../../generators/environment.js';
+import { Problems } from './config-error.js';
+
+/** An env file as written, validated against the schema. */
+export interface EnvFile {
+  readonly file: string;
+  readonly definition: EnvDefinition;
+  /** Canary/other delivery overrides, checked against the app's delivery kind by the project loader. */
+  readonly deliveryOverrides: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+const SCHEMA_PATH = new URL('../../envs/env.schema.json', import.meta.url);
+let validator: ValidateFunction | undefined;
+
+function envValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  }
+  return validator;
+}
+
+/** Loads every env file of `envsDir`; `displayDir` is how messages name the folder (e.g. `envs`). */
+export function loadEnvFiles(envsDir: string, displayDir = 'envs'): EnvFile[] {
+  const problems = new Problems();
+  const files = readdirSync(envsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const result: EnvFile[] = [];
+  for (const f of files) {
+    const env = loadEnvFile(join(envsDir, f), `${displayDir}/${f}`, problems);
+    if (env) result.push(env);
+  }
+  problems.throwIfAny();
+  return result;
+}
+
+function loadEnvFile(path: string, file: string, problems: Problems): EnvFile | undefined {
+  const text = readFileSync(path, 'utf8');
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+      problems.add(file, where, `malformed YAML: ${e.message.split('\n')[0]}`);
+    }
+    return undefined;
+  }
+  const data: unknown = doc.toJS();
+  const validate = envValidator();
+  if (!validate(data)) {
+    for (const line of describeErrors(validate.errors ?? [], doc, text)) problems.add(file, line.field, line.message);
+    return undefined;
+  }
+  const raw = data as RawEnv;
+  const base = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  if (raw.name !== base) {
+    problems.add(file, 'name', `'${raw.name}' must equal the file name ('${base}')`);
+    return undefined;
+  }
+  const repo = parseRepo(raw, file, problems);
+  if (!repo) return undefined;
+  const apps: Record<string, EnvAppSettings> = {};
+  const deliveryOverrides: Record<string, Record<string, unknown>> = {};
+  for (const [name, a] of Object.entries(raw.apps)) {
+    const { delivery, enabled, ...rest } = a;
+    apps[name] = { ...rest, enabled: enabled ?? true };
+    if (delivery) deliveryOverrides[name] = delivery;
+  }
+  return {
+    file,
+    deliveryOverrides,
+    definition: {
+      name: raw.name,
+      namespace: raw.namespace,
+      domain: raw.domain,
+      hostPattern: raw.hostPattern ?? '{app}.{domain}',
+      cluster: { name: raw.cluster?.name ?? 'in-cluster', server: raw.cluster?.server ?? 'https://kubernetes.default.svc' },
+      argocdNamespace: raw.argocd?.namespace ?? 'argocd',
+      repo,
+      promotesFrom: raw.promotesFrom,
+      promotion: raw.promotion ?? 'direct',
+      pinnedTags: raw.pinnedTags ?? false,
+      prometheus: raw.prometheus ?? 'http://prometheus-server.monitoring',
+      render: raw.render ?? 'helm',
+      apps,
+    },
+  };
+}
+
+interface RawEnv {
+  name: string;
+  namespace: string;
+  domain: string;
+  hostPattern?: string;
+  cluster?: { name?: string; server?: string };
+  argocd?: { namespace?: string };
+  repo: string;
+  repoURL?: string;
+  branch?: string;
+  promotesFrom?: string;
+  promotion?: 'direct' | 'pr';
+  pinnedTags?: boolean;
+  prometheus?: string;
+  render?: 'helm' | 'manifests';
+  apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean; delivery?: Record<string, unknown> }>;
+}
+
+const GITHUB_REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
+const LOCAL_PATH = /^(\.{1,2}\/|\/)/;
+
+function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | undefined {
+  const branch = raw.branch ?? 'main';
+  const location = raw.repo;
+  if (GIT_URL.test(location)) {
+    return { kind: 'url', location, url: raw.repoURL ?? location, branch };
+  }
+  if (LOCAL_PATH.test(location)) {
+    if (!raw.repoURL) {
+      problems.add(file, 'repoURL', `required when repo is a local path ('${location}'): Argo CD cannot read a path on this machine; give the URL it pulls from`);
+      return undefined;
+    }
+    return { kind: 'path', location, url: raw.repoURL, branch };
+  }
+  if (GITHUB_REPO.test(location)) {
+    return { kind: 'github', location, url: raw.repoURL ?? `https://github.com/${location}.git`, branch };
+  }
+  problems.add(file, 'repo', `'${location}' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`);
+  return undefined;
+}
+
+/** Friendlier words for the schema's patterns and alternatives, by where they sit in the schema. */
+const MESSAGES: Array<[RegExp, string]> = [
+  [/definitions\/app\/properties\/tag\/pattern$/, 'is not a valid image tag (letters, digits, _ . -; at most 128; optionally @sha256:<64 hex>)'],
+  [/definitions\/appName\/pattern$/, 'is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter)'],
+  [/definitions\/dnsLabel\/pattern$/, 'is not a DNS-1123 label (lower-case letters, digits and -)'],
+  [/definitions\/hostname\/pattern$/, 'is not a valid host name'],
+  [/definitions\/quantity\/pattern$/, 'is not a Kubernetes quantity (e.g. 100m, 0.5, 128Mi)'],
+  [/definitions\/duration\/oneOf$/, 'is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)'],
+  [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
+  [/canaryStep\/(minProperties|maxProperties)$/, 'a step is exactly one of setWeight or pause'],
+];
+
+interface FieldMessage {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Turns ajv's errors into one line per problem, most specific first. */
+export function describeErrors(errors: readonly ErrorObject[], doc: Document, text: string): FieldMessage[] {
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'propertyNames') return false; // its nested pattern error says it better
+    if (oneOfPaths.has(e.instancePath) && e.keyword !== 'oneOf' && e.schemaPath.includes('/oneOf/')) return false;
+    if (e.keyword === 'oneOf') {
+      // A branch that matched the type went deeper: its errors are the useful ones.
+      return !errors.some((o) => o.instancePath.startsWith(e.instancePath + '/'));
+    }
+    return true;
+  });
+  const seen = new Set<string>();
+  const out: FieldMessage[] = [];
+  for (const e of kept) {
+    const line = describe(e, doc, text);
+    const key = `${line.field}: ${line.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+function describe(e: ErrorObject, doc: Document, text: string): FieldMessage {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const field = (extra?: string) => [...segments, ...(extra !== undefined ? [extra] : [])].join('.');
+  const friendly = MESSAGES.find(([re]) => re.test(e.schemaPath))?.[1];
+  const value = valueAt(doc, segments);
+  switch (e.keyword) {
+    case 'required':
+      return { field: field(String(e.params.missingProperty)), message: 'required' };
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      const guess = closest(key, known);
+      return { field: field(key), message: `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}` };
+    }
+    case 'type': {
+      const expected = String(e.params.type);
+      const source = sourceAt(doc, text, segments);
+      const hint = expected === 'string' && source !== undefined ? `; quote it: "${source}"` : '';
+      return { field: field(), message: `must be ${article(expected)} ${expected}${hint}, not ${describeValue(value)}` };
+    }
+    case 'pattern':
+      return { field: field(), message: `'${String(value)}' ${friendly ?? `does not match ${String(e.params.pattern)}`}` };
+    case 'enum':
+      return { field: field(), message: `'${String(value)}' must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
+    default:
+      return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
+  }
+}
+
+function valueAt(doc: Document, segments: readonly string[]): unknown {
+  const node = doc.getIn(segments, true);
+  return isScalar(node) ? node.value : node === undefined ? undefined : (node as { toJSON(): unknown }).toJSON();
+}
+
+/** The value exactly as written in the file, so `tag: 1.10` can be quoted back as "1.10". */
+function sourceAt(doc: Document, text: string, segments: readonly string[]): string | undefined {
+  const node = doc.getIn(segments, true);
+  if (!isScalar(node) || !node.range) return undefined;
+  return text.slice(node.range[0], node.range[1]).trim();
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+/** The known key within edit distance 2, for typos. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,72 @@
+/**
+ * Step 1 of synth: `charts-src/` + `envs/` → a validated `PlatformModel`. Everything a user can
+ * get wrong in their input is reported here, before anything is generated or written.
+ */
+import { join } from 'node:path';
+import type { PlatformModel } from '../../generators/platform.js';
+import { ConfigError, Problems } from './config-error.js';
+import { loadAppFiles, type AppFile } from './load-apps.js';
+import { loadEnvFiles, type EnvFile } from './load-envs.js';
+import { FLOATING_TAGS } from './names.js';
+
+export interface LoadedProject {
+  readonly model: PlatformModel;
+  readonly appFiles: readonly AppFile[];
+  readonly envFiles: readonly EnvFile[];
+}
+
+export async function loadProject(root: string): Promise<LoadedProject> {
+  const appFiles = await loadAppFiles(join(root, 'charts-src'));
+  const envFiles = loadEnvFiles(join(root, 'envs'));
+  if (envFiles.length === 0) throw new ConfigError('envs/: no environment file (envs/<env>.yaml)');
+  checkCrossReferences(appFiles, envFiles);
+  return { model: { apps: appFiles.map((a) => a.definition), envs: envFiles.map((e) => e.definition) }, appFiles, envFiles };
+}
+
+/** Checks that need apps and envs together. */
+export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly EnvFile[]): void {
+  const problems = new Problems();
+  const apps = new Map(appFiles.map((a) => [a.definition.name, a.definition]));
+  const envs = new Map(envFiles.map((e) => [e.definition.name, e]));
+  for (const { file, definition: env, deliveryOverrides } of envFiles) {
+    for (const [name, settings] of Object.entries(env.apps)) {
+      const field = `apps.${name}`;
+      const app = apps.get(name);
+      if (!app) {
+        problems.add(file, field, `no charts-src/${name}.ts defines app '${name}'`);
+        continue;
+      }
+      if (env.pinnedTags && FLOATING_TAGS.has(settings.tag)) {
+        problems.add(file, `${field}.tag`, `'${settings.tag}' floats; ${env.name} pins tags (pinnedTags: true): use a version tag`);
+      }
+      const auto = settings.autoscaling;
+      if (auto) {
+        const min = auto.minReplicas ?? app.autoscaling.minReplicas;
+        const max = auto.maxReplicas ?? app.autoscaling.maxReplicas;
+        if (min > max) problems.add(file, `${field}.autoscaling`, `minReplicas (${min}) is above maxReplicas (${max})`);
+      }
+      for (const kind of Object.keys(deliveryOverrides[name] ?? {})) {
+        if (kind !== app.delivery.kind) {
+          problems.add(file, `${field}.delivery.${kind}`, `'${name}' is delivered as ${app.delivery.kind}, not ${kind}`);
+        }
+      }
+    }
+    if (env.promotesFrom !== undefined) {
+      if (env.promotesFrom === env.name) problems.add(file, 'promotesFrom', `'${env.name}' cannot promote from itself`);
+      else if (!envs.has(env.promotesFrom)) problems.add(file, 'promotesFrom', `no envs/${env.promotesFrom}.yaml`);
+      else if (promotionCycle(env.name, envs)) problems.add(file, 'promotesFrom', `'${env.promotesFrom}' leads back to '${env.name}' (a cycle)`);
+    }
+  }
+  problems.throwIfAny();
+}
+
+function promotionCycle(start: string, envs: ReadonlyMap<string, EnvFile>): boolean {
+  const seen = new Set<string>([start]);
+  let next = envs.get(start)?.definition.promotesFrom;
+  while (next !== undefined) {
+    if (seen.has(next)) return true;
+    seen.add(next);
+    next = envs.get(next)?.definition.promotesFrom;
+  }
+  return false;
+}

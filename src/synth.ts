@@ -1,0 +1,72 @@
+/**
+ * `npm run synth`: load → generate → validate → write, in that order, one way. Nothing is
+ * written unless every step before succeeded.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { generatePlatform, type GeneratedPlatform } from '../generators/platform.js';
+import { ConfigError } from './load/config-error.js';
+import { loadProject, type LoadedProject } from './load/load-project.js';
+import { CrdSchemas } from './validate/crd-schemas.js';
+import { validateGenerated, type ValidationReport } from './validate/validate-output.js';
+import { diffTrees, readTree, writeOutDir } from './write/out-dir.js';
+
+export interface SynthOptions {
+  /** The platform repo (holds charts-src/, envs/, package.json). */
+  readonly root: string;
+  /** @default '<root>/out' */
+  readonly outDir?: string;
+  /** Folder of CRD YAML to validate custom resources against. @default - package.json "slipway.crds" */
+  readonly crdsDir?: string;
+  /** Compare with out/ instead of writing it. */
+  readonly check?: boolean;
+}
+
+export interface SynthResult {
+  readonly project: LoadedProject;
+  readonly output: GeneratedPlatform;
+  readonly validation: ValidationReport;
+  /** With `check`: what differs (`+`, `-`, `~` path); empty when out/ is up to date. */
+  readonly differences: readonly string[];
+}
+
+/** Loads, generates and validates, without writing. */
+export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences'>> {
+  const project = await loadProject(options.root);
+  const output = generatePlatform(project.model);
+  const crdsDir = options.crdsDir ?? configuredCrds(options.root);
+  const crds = crdsDir ? loadCrds(crdsDir) : undefined;
+  const appFile = new Map(project.appFiles.map((a) => [a.definition.name, a.file]));
+  const envFile = new Map(project.envFiles.map((e) => [e.definition.name, e.file]));
+  const validation = validateGenerated(output, crds, (a) => appFile.get(a) ?? a, (e) => envFile.get(e) ?? e);
+  return { project, output, validation };
+}
+
+export async function synth(options: SynthOptions): Promise<SynthResult> {
+  const generated = await generate(options);
+  const outDir = options.outDir ?? join(options.root, 'out');
+  if (options.check) {
+    return { ...generated, differences: diffTrees(readTree(outDir), generated.output.files) };
+  }
+  writeOutDir(outDir, generated.output.files);
+  return { ...generated, differences: [] };
+}
+
+/** `"slipway": { "crds": "<dir>" }` in the platform repo's package.json, relative to it. */
+function configuredCrds(root: string): string | undefined {
+  const pkgPath = join(root, 'package.json');
+  if (!existsSync(pkgPath)) return undefined;
+  const crds = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { slipway?: { crds?: unknown } }).slipway?.crds;
+  if (crds === undefined) return undefined;
+  if (typeof crds !== 'string') throw new ConfigError('package.json: slipway.crds: must be a path to a folder of CRD YAML');
+  return isAbsolute(crds) ? crds : resolve(root, crds);
+}
+
+function loadCrds(dir: string): CrdSchemas {
+  if (!existsSync(dir)) throw new ConfigError(`${dir}: no such folder (the CRDs to validate custom resources against; --crds or package.json slipway.crds)`);
+  try {
+    return CrdSchemas.fromDirectory(dir);
+  } catch (cause) {
+    throw new ConfigError(`${dir}: ${(cause as Error).message.split('\n')[0]}`);
+  }
+}

@@ -73,6 +73,7 @@ class Emitter {
 
   private markerEntry(key: string, data: MarkerData, indent: number): string[] {
     const pad = ' '.repeat(indent);
+    this.needChart();
     switch (data.op) {
       case 'value':
         return data.block

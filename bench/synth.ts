@@ -1,0 +1,107 @@
+/**
+ * Synth speed and memory: N synthetic apps × 3 environments, against `helm template` rendering
+ * the same N × 3 charts one process each (as an Argo CD repo server would).
+ *
+ *   npm run bench                 # N = 100 and 1000, helm at N = 100
+ *   npm run bench -- 50 500       # other sizes; helm runs at the smallest
+ *
+ * Prints figures; asserts nothing (speed belongs here, not in tests).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureHelmBinaries, runHelmSync } from '../test/support/helm.js';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const ENVS = ['dev', 'staging', 'production'];
+
+function makePlatform(n: number): string {
+  const root = mkdtempSync(join(tmpdir(), `slipway-bench-${n}-`));
+  mkdirSync(join(root, 'charts-src'));
+  mkdirSync(join(root, 'envs'));
+  const names = Array.from({ length: n }, (_, i) => `app-${String(i).padStart(4, '0')}`);
+  const generators = join(REPO, 'generators', 'index.js');
+  names.forEach((name, i) => {
+    writeFileSync(join(root, 'charts-src', `${name}.ts`), `import { defineApp } from ${JSON.stringify(generators)};
+export default defineApp({
+  name: ${JSON.stringify(name)},
+  image: 'registry.example.com/team/${name}',
+  port: ${8000 + (i % 100)},
+  probePath: '/healthz',
+  ${i % 3 === 0 ? "autoscaling: { minReplicas: 2, maxReplicas: 5 }," : ''}
+  ${i % 4 === 0 ? "ingress: { tls: { clusterIssuer: 'letsencrypt' } }," : ''}
+  env: { LOG_LEVEL: 'info', DB_PASS: { secret: '${name}-db', key: 'password' } },
+});
+`);
+  });
+  for (const env of ENVS) {
+    const apps = names.map((name, i) => `  ${name}:\n    tag: "1.${i % 10}.${i % 7}"\n`).join('');
+    writeFileSync(join(root, 'envs', `${env}.yaml`), `name: ${env}
+namespace: ${env}
+domain: example.com
+repo: example-org/${env}
+${env === 'production' ? 'promotesFrom: staging\npinnedTags: true\n' : ''}apps:
+${apps}`);
+  }
+  return root;
+}
+
+function runSynth(root: string): { wallMs: number; ms: number; maxRssMiB: number; files: number } {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', join(REPO, 'src/cli/register-ts.mjs'), join(REPO, 'bench/synth-child.ts'), root, join(root, 'out')], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = Math.round(performance.now() - started);
+  if (child.status !== 0) throw new Error(`synth failed: ${child.stderr}`);
+  return { wallMs, ...JSON.parse(child.stdout.trim().split('\n').pop()!) };
+}
+
+function helmTime(root: string, n: number): number {
+  const helm = ensureHelmBinariesSync().find((b) => b.major === 4)!;
+  const started = performance.now();
+  for (const env of ENVS) {
+    for (let i = 0; i < n; i++) {
+      const name = `app-${String(i).padStart(4, '0')}`;
+      const envDir = join(root, 'out', 'envs', env);
+      const r = runHelmSync(helm, ['template', name, join(envDir, 'charts', name), '--namespace', env, '--values', join(envDir, 'values', `${name}.yaml`)]);
+      if (r.code !== 0) throw new Error(`helm template ${name}: ${r.stderr}`);
+    }
+  }
+  return Math.round(performance.now() - started);
+}
+
+let binaries: Awaited<ReturnType<typeof ensureHelmBinaries>> | undefined;
+function ensureHelmBinariesSync() {
+  if (!binaries) throw new Error('helm binaries not fetched');
+  return binaries;
+}
+
+const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+const ns = sizes.length ? sizes : [100, 1000];
+binaries = await ensureHelmBinaries();
+
+const rows: Array<{ n: number; wallMs: number; ms: number; maxRssMiB: number; files: number }> = [];
+for (const n of ns) {
+  const root = makePlatform(n);
+  try {
+    const r = runSynth(root);
+    rows.push({ n, ...r });
+    console.log(`synth N=${n} × ${ENVS.length} envs: ${r.wallMs} ms wall (${r.ms} ms in synth), peak RSS ${r.maxRssMiB} MiB, ${r.files} files`);
+    if (n === Math.min(...ns)) {
+      const helm = helmTime(root, n);
+      console.log(`helm template, ${n * ENVS.length} charts one process each: ${helm} ms; slipway/helm = ${(r.wallMs / helm).toFixed(3)}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+if (rows.length >= 2) {
+  const [a, b] = [rows[0]!, rows[rows.length - 1]!];
+  console.log(`scaling: time(N=${b.n})/time(N=${a.n}) = ${(b.wallMs / a.wallMs).toFixed(2)} (linear would be ${(b.n / a.n).toFixed(0)})`);
+}
+const sample = performance.now();
+const s = spawnSync('npm', ['run', 'synth', '--silent'], { cwd: REPO, encoding: 'utf8' });
+console.log(`sample catalog, npm run synth: ${Math.round(performance.now() - sample)} ms wall (exit ${s.status})`);

@@ -1,0 +1,113 @@
+/**
+ * Step 2b of synth: every generated object is checked before anything is written. Built-in kinds
+ * against the Kubernetes schemas, custom resources against the CRDs the user points slipway at
+ * (strictly: unknown fields are errors, as `kubectl --validate=strict`), then slipway's policy.
+ */
+import type { K8sObject } from '../../generators/app-objects.js';
+import type { GeneratedPlatform } from '../../generators/platform.js';
+import { ConfigError } from '../load/config-error.js';
+import { FLOATING_TAGS } from '../load/names.js';
+import { isCoreKind, validateCoreObject } from './core-schemas.js';
+import type { CrdSchemas } from './crd-schemas.js';
+import type { SchemaIssue } from './schema-issue.js';
+
+export interface ValidationReport {
+  /** Custom kinds nothing checked, because no CRD for them was given (`group/version Kind`). */
+  readonly unchecked: readonly string[];
+  readonly objectsChecked: number;
+}
+
+/** Throws a ConfigError listing every problem; returns what could not be checked. */
+export function validateGenerated(
+  output: GeneratedPlatform,
+  crds: CrdSchemas | undefined,
+  sourceOf: (app: string) => string,
+  envFileOf: (env: string) => string,
+): ValidationReport {
+  const problems: string[] = [];
+  const unchecked = new Set<string>();
+  let checked = 0;
+  const check = (obj: K8sObject, where: string) => {
+    checked++;
+    const id = `${obj.kind}/${String(obj.metadata?.name)}`;
+    let issues: readonly SchemaIssue[];
+    if (isCoreKind(obj.apiVersion, obj.kind)) issues = validateCoreObject(obj);
+    else if (crds?.has(obj.apiVersion, obj.kind)) issues = crds.validate(obj);
+    else {
+      unchecked.add(`${obj.apiVersion} ${obj.kind}`);
+      issues = [];
+    }
+    for (const issue of issues) problems.push(`${where}: ${id}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
+  };
+  for (const { env, apps, argocd } of output.envs) {
+    for (const { app, objects } of apps) {
+      const where = `${sourceOf(app)} (in ${env.name})`;
+      for (const obj of objects) {
+        check(obj, where);
+        problems.push(...policyProblems(obj, env.pinnedTags).map((p) => `${where}: ${obj.kind}/${String(obj.metadata.name)}: ${p}`));
+      }
+    }
+    for (const obj of argocd) check(obj, envFileOf(env.name));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { unchecked: [...unchecked].sort(), objectsChecked: checked };
+}
+
+/**
+ * slipway's rules on top of the schemas: an env repo never carries secret values, and a pinned
+ * environment runs no floating tag (also in objects added through the escape hatch).
+ */
+export function policyProblems(obj: K8sObject, pinnedTags: boolean): string[] {
+  const problems: string[] = [];
+  if (obj.kind === 'Secret' && (hasEntries(obj.data) || hasEntries(obj.stringData))) {
+    problems.push('a Secret with data would put secret values in Git; reference an existing Secret (env: {secret, key}) instead');
+  }
+  if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
+    problems.push(`is cluster-scoped; an environment's AppProject allows only Namespace at cluster scope (platform components come later)`);
+  }
+  if (pinnedTags) {
+    for (const image of containerImages(obj)) {
+      const tag = imageTag(image);
+      if (FLOATING_TAGS.has(tag)) problems.push(`image '${image}' floats (${tag ? `tag '${tag}'` : 'no tag'}) in an environment that pins tags`);
+    }
+  }
+  return problems;
+}
+
+/** Built-in kinds that live outside namespaces. */
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'PriorityClass',
+  'RuntimeClass', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest',
+  'FlowSchema', 'PriorityLevelConfiguration',
+]);
+
+function hasEntries(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && Object.keys(v).length > 0;
+}
+
+/** The tag of an image reference ('' when none; digests count as pinned). */
+export function imageTag(image: string): string {
+  if (image.includes('@')) return 'digest';
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  return colon === -1 ? '' : image.slice(colon + 1);
+}
+
+/** Every container image in an object, wherever its pod template sits. */
+function containerImages(obj: unknown): string[] {
+  const images: string[] = [];
+  const walk = (node: unknown, key: string) => {
+    if (Array.isArray(node)) {
+      if (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers') {
+        for (const c of node) if (c && typeof (c as { image?: unknown }).image === 'string') images.push((c as { image: string }).image);
+      }
+      node.forEach((n) => walk(n, ''));
+    } else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) walk(v, k);
+    }
+  };
+  walk(obj, '');
+  return images;
+}

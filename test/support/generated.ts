@@ -1,0 +1,48 @@
+/**
+ * The sample catalog generated once per test file, and written to a temp folder so real tools
+ * (helm, git) can read it.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { generate } from '../../src/synth.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Upstream CRDs shared with the project (read, never copied). */
+export const SHARED_CRDS = fileURLToPath(new URL('../../../shared/crds/', import.meta.url));
+
+export async function generateSample() {
+  return generate({ root: REPO_ROOT, crdsDir: SHARED_CRDS });
+}
+
+/** Writes a file tree under a new temp folder; returns the folder. */
+export function writeTemp(files: ReadonlyMap<string, string>, prefix = 'slipway-out-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+export function removeTemp(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Parses a multi-document YAML stream into plain objects, dropping empty documents. */
+export function parseDocs(text: string): Array<Record<string, unknown>> {
+  return parseAllDocuments(text)
+    .map((d) => {
+      if (d.errors.length) throw new Error(d.errors[0]!.message);
+      return d.toJS() as Record<string, unknown> | null;
+    })
+    .filter((d): d is Record<string, unknown> => d !== null);
+}
+
+/** Orders objects by kind and name, so two renders compare regardless of document order. */
+export function byKindAndName<T extends Record<string, unknown>>(objects: readonly T[]): T[] {
+  const key = (o: T) => `${String(o.kind)}/${String((o.metadata as { name?: unknown })?.name)}`;
+  return [...objects].sort((a, b) => key(a).localeCompare(key(b)));
+}

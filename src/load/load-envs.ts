@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isScalar, parseDocument, type Document } from 'yaml';
+import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { EnvAppSettings, EnvDefinition, EnvRepo } from '../../generators/environment.js';
 import { Problems } from './config-error.js';
 
@@ -23,7 +23,7 @@ let validator: ValidateFunction | undefined;
 
 function envValidator(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
   }
   return validator;
@@ -44,10 +44,12 @@ export function loadEnvFiles(envsDir: string, displayDir = 'envs'): EnvFile[] {
 
 function loadEnvFile(path: string, file: string, problems: Problems): EnvFile | undefined {
   const text = readFileSync(path, 'utf8');
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+      const pos = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]) : undefined;
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
       problems.add(file, where, `malformed YAML: ${e.message.split('\n')[0]}`);
     }
     return undefined;
@@ -138,14 +140,15 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
 
 /** Friendlier words for the schema's patterns and alternatives, by where they sit in the schema. */
 const MESSAGES: Array<[RegExp, string]> = [
-  [/definitions\/app\/properties\/tag\/pattern$/, 'is not a valid image tag (letters, digits, _ . -; at most 128; optionally @sha256:<64 hex>)'],
+  [/^pattern \/apps\/[^/]+\/tag$/, 'is not a valid image tag (letters, digits, _ . -; at most 128; optionally @sha256:<64 hex>)'],
   [/definitions\/appName\/pattern$/, 'is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter)'],
   [/definitions\/dnsLabel\/pattern$/, 'is not a DNS-1123 label (lower-case letters, digits and -)'],
   [/definitions\/hostname\/pattern$/, 'is not a valid host name'],
   [/definitions\/quantity\/pattern$/, 'is not a Kubernetes quantity (e.g. 100m, 0.5, 128Mi)'],
   [/definitions\/duration\/oneOf$/, 'is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)'],
+  [/properties\/env\/propertyNames\/pattern$/, 'is not a valid environment variable name'],
   [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
-  [/canaryStep\/(minProperties|maxProperties)$/, 'a step is exactly one of setWeight or pause'],
+  [/^(minProperties|maxProperties) \/apps\/[^/]+\/delivery\/canary\/steps\/\d+$/, 'a step is exactly one of setWeight or pause'],
 ];
 
 interface FieldMessage {
@@ -180,9 +183,13 @@ export function describeErrors(errors: readonly ErrorObject[], doc: Document, te
 
 function describe(e: ErrorObject, doc: Document, text: string): FieldMessage {
   const segments = e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-  const field = (extra?: string) => [...segments, ...(extra !== undefined ? [extra] : [])].join('.');
-  const friendly = MESSAGES.find(([re]) => re.test(e.schemaPath))?.[1];
-  const value = valueAt(doc, segments);
+  // `apps.x.delivery.canary.steps[1].setWeight`: list indexes in brackets, as the other messages write them.
+  const field = (extra?: string) => [...segments, ...(extra !== undefined ? [extra] : [])]
+    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  const friendly = MESSAGES.find(([re]) => re.test(e.schemaPath) || re.test(`${e.keyword} ${e.instancePath}`))?.[1];
+  // propertyNames errors sit on the object; ajv names the offending key beside them.
+  const propertyName = (e as { propertyName?: string }).propertyName;
+  const value = propertyName ?? valueAt(doc, segments);
   switch (e.keyword) {
     case 'required':
       return { field: field(String(e.params.missingProperty)), message: 'required' };
@@ -202,6 +209,9 @@ function describe(e: ErrorObject, doc: Document, text: string): FieldMessage {
       return { field: field(), message: `'${String(value)}' ${friendly ?? `does not match ${String(e.params.pattern)}`}` };
     case 'enum':
       return { field: field(), message: `'${String(value)}' must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
+    case 'oneOf':
+      if (friendly?.startsWith('is ') && isScalar(doc.getIn(segments, true))) return { field: field(), message: `'${String(value)}' ${friendly}` };
+      return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
     default:
       return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
   }

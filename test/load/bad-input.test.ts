@@ -1,0 +1,431 @@
+/**
+ * Bad input, one mistake at a time: slipway must answer with one clear line naming the file and
+ * the field (`envs/production.yaml: apps.devops-toolkit.tag: required`), and write nothing.
+ *
+ * Each case copies the sample platform repo to a temp dir, breaks one thing, puts a sentinel in
+ * out/, runs `synth()` in-process and checks:
+ *   - it throws a ConfigError whose `problems` hold exactly the expected lines (each asserted with
+ *     `toContain` on the exact string, then the count, so no noise rides along);
+ *   - out/ still holds only the sentinel, and no file of the project changed or appeared
+ *     (no `.out.new/`, `.out.old/` left behind either).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/load/config-error.js';
+import { synth } from '../../src/synth.js';
+import { makeProject, type Mutate, type Project } from '../support/project-fixture.js';
+
+interface BadInputCase {
+  readonly name: string;
+  readonly mutate: Mutate;
+  /** Every line `problems` must hold, and nothing else. */
+  readonly expected: readonly string[];
+}
+
+const PROD = 'envs/production.yaml';
+const STAGING = 'envs/staging.yaml';
+const TOOLKIT = 'charts-src/devops-toolkit.ts';
+const GO_DEMO = 'charts-src/go-demo-9.ts';
+
+const TAG_RULE = 'is not a valid image tag (letters, digits, _ . -; at most 128; optionally @sha256:<64 hex>)';
+const DURATION_RULE = 'is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)';
+
+/** Head of a small, otherwise valid production env file, for the YAML syntax cases (line numbers stay put). */
+const PROD_HEAD = [
+  'name: production', // 1
+  'namespace: production', // 2
+  'domain: example.com', // 3
+  'repo: my-org/production', // 4
+  'pinnedTags: true', // 5
+  'apps:', // 6
+].join('\n') + '\n';
+
+/** Adds `objects` (TypeScript expressions, `scope` in hand) to go-demo-9's escape hatch. */
+function extendGoDemo(p: Project, ...objects: string[]): void {
+  p.replace(GO_DEMO, "import { ConfigMap } from 'cdk8s-plus-33';", "import { ApiObject } from 'cdk8s';\nimport { ConfigMap } from 'cdk8s-plus-33';");
+  p.replace(GO_DEMO, '  extend: (scope) => {\n', `  extend: (scope) => {\n${objects.map((o) => `    ${o};\n`).join('')}`);
+}
+
+const cases: readonly BadInputCase[] = [
+  // --- YAML syntax ------------------------------------------------------------------------
+  {
+    name: 'malformed YAML: names the file, line and column',
+    mutate: (p) => p.write(PROD, `${PROD_HEAD}  devops-toolkit:\n    tag: "2.9.9\n  devops-paradox:\n    tag: "1.71"\n`),
+    expected: [`${PROD}: line 8, column 16: malformed YAML: Missing closing "quote`],
+  },
+  {
+    name: 'duplicate app key in one env file',
+    mutate: (p) => p.write(PROD, `${PROD_HEAD}  devops-toolkit:\n    tag: "2.9.9"\n  devops-toolkit:\n    tag: "2.9.10"\n`),
+    expected: [`${PROD}: line 9, column 3: malformed YAML: Map keys must be unique`],
+  },
+
+  // --- unknown keys and wrong types ------------------------------------------------------
+  {
+    name: 'unknown top-level key, with a did-you-mean',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.promotesFom = d.promotesFrom;
+      delete d.promotesFrom;
+    }),
+    expected: [`${PROD}: promotesFom: unknown key (did you mean 'promotesFrom'?)`],
+  },
+  {
+    name: 'unknown key under an app, with a did-you-mean',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].replica = 2;
+      delete d.apps['devops-paradox'].replicas;
+    }),
+    expected: [`${PROD}: apps.devops-paradox.replica: unknown key (did you mean 'replicas'?)`],
+  },
+  {
+    name: 'wrong type: replicas "two"',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].replicas = 'two';
+    }),
+    expected: [`${PROD}: apps.devops-paradox.replicas: must be an integer, not string "two"`],
+  },
+  {
+    name: 'required top-level key missing',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      delete d.namespace;
+    }),
+    expected: [`${STAGING}: namespace: required`],
+  },
+
+  // --- tags ------------------------------------------------------------------------------
+  {
+    name: 'tag missing',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      delete d.apps['devops-toolkit'].tag;
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.tag: required`],
+  },
+  {
+    name: 'tag 1.10 unquoted: suggests the quoted "1.10"',
+    mutate: (p) => p.replace(PROD, 'tag: "1.71"', 'tag: 1.10'),
+    expected: [`${PROD}: apps.devops-paradox.tag: must be a string; quote it: "1.10", not number 1.1`],
+  },
+  {
+    name: "tag 'bad tag!'",
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['devops-toolkit'].tag = 'bad tag!';
+    }),
+    expected: [`${STAGING}: apps.devops-toolkit.tag: 'bad tag!' ${TAG_RULE}`],
+  },
+  {
+    name: 'a 129-character tag',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['devops-toolkit'].tag = 'v'.repeat(129);
+    }),
+    expected: [`${STAGING}: apps.devops-toolkit.tag: '${'v'.repeat(129)}' ${TAG_RULE}`],
+  },
+  {
+    name: "'latest' in production (pinnedTags)",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].tag = 'latest';
+    }),
+    expected: [`${PROD}: apps.devops-paradox.tag: 'latest' floats; production pins tags (pinnedTags: true): use a version tag`],
+  },
+  {
+    name: 'empty tag in production',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].tag = '';
+    }),
+    expected: [`${PROD}: apps.devops-paradox.tag: '' ${TAG_RULE}`],
+  },
+
+  // --- app names and references -------------------------------------------------------------
+  {
+    name: "app name '../x' as a key under apps",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['../x'] = { tag: '1.0.0' };
+    }),
+    expected: [`${PROD}: apps: '../x' is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter)`],
+  },
+  {
+    name: 'app in an env but not defined in charts-src',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['hello-world'] = { tag: '1.0.0' };
+    }),
+    expected: [`${STAGING}: apps.hello-world: no charts-src/hello-world.ts defines app 'hello-world'`],
+  },
+  {
+    name: 'env variable name that Kubernetes refuses',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['go-demo-9'].env = { 'LOG-LEVEL': 'debug' };
+    }),
+    expected: [`${STAGING}: apps.go-demo-9.env: 'LOG-LEVEL' is not a valid environment variable name`],
+  },
+
+  // --- delivery overrides -----------------------------------------------------------------
+  {
+    name: 'unknown delivery override key',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { rolling: {} };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.rolling: unknown key`],
+  },
+  {
+    name: 'a canary override on a deployment app',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary: 'devops-toolkit' is delivered as deployment, not canary`],
+  },
+  {
+    name: "step typo 'setWeigth' in a canary override",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 20 }, { setWeigth: 40 }] } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary.steps[1].setWeigth: unknown key (did you mean 'setWeight'?)`],
+  },
+  {
+    name: 'setWeight 120',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 120 }] } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary.steps[0].setWeight: must be <= 100`],
+  },
+  {
+    name: "pause duration '10x'",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 20 }, { pause: { duration: '10x' } }] } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary.steps[1].pause.duration: '10x' ${DURATION_RULE}`],
+  },
+  {
+    name: 'a canary step with both setWeight and pause',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 20, pause: {} }] } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary.steps[0]: a step is exactly one of setWeight or pause`],
+  },
+
+  // --- environment settings -----------------------------------------------------------------
+  {
+    name: 'env name differs from the file name',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.name = 'prod';
+    }),
+    expected: [`${PROD}: name: 'prod' must equal the file name ('production')`],
+  },
+  {
+    name: 'promotesFrom itself',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.promotesFrom = 'production';
+    }),
+    expected: [`${PROD}: promotesFrom: 'production' cannot promote from itself`],
+  },
+  {
+    name: 'promotesFrom an unknown env',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.promotesFrom = 'qa';
+    }),
+    expected: [`${PROD}: promotesFrom: no envs/qa.yaml`],
+  },
+  {
+    name: 'promotesFrom cycle',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.promotesFrom = 'production';
+    }),
+    expected: [
+      `${PROD}: promotesFrom: 'staging' leads back to 'production' (a cycle)`,
+      `${STAGING}: promotesFrom: 'production' leads back to 'staging' (a cycle)`,
+    ],
+  },
+  {
+    name: "promotion: 'yolo'",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.promotion = 'yolo';
+    }),
+    expected: [`${PROD}: promotion: 'yolo' must be one of: direct, pr`],
+  },
+  {
+    name: "render: 'kustomize'",
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.render = 'kustomize';
+    }),
+    expected: [`${STAGING}: render: 'kustomize' must be one of: helm, manifests`],
+  },
+  {
+    name: 'repo a local path without repoURL',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      delete d.repoURL;
+    }),
+    expected: [
+      `${STAGING}: repoURL: required when repo is a local path ('./.slipway/remotes/staging.git'): Argo CD cannot read a path on this machine; give the URL it pulls from`,
+    ],
+  },
+  {
+    name: 'repo neither GitHub, URL nor path',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.repo = 'not a repo';
+    }),
+    expected: [`${STAGING}: repo: 'not a repo' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`],
+  },
+  {
+    name: "env resources.limits.cpu 'lots'",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].resources.limits.cpu = 'lots';
+    }),
+    expected: [`${PROD}: apps.devops-paradox.resources.limits.cpu: 'lots' is not a Kubernetes quantity (e.g. 100m, 0.5, 128Mi)`],
+  },
+  {
+    name: 'env autoscaling minReplicas above maxReplicas',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].autoscaling = { minReplicas: 7, maxReplicas: 4 };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.autoscaling: minReplicas (7) is above maxReplicas (4)`],
+  },
+  {
+    name: "env autoscaling minReplicas above the app's maxReplicas",
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].autoscaling = { minReplicas: 7 };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.autoscaling: minReplicas (7) is above maxReplicas (6)`],
+  },
+  {
+    name: 'env autoscaling: true',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['devops-toolkit'].autoscaling = true;
+    }),
+    expected: [`${STAGING}: apps.devops-toolkit.autoscaling: must be false or an object with minReplicas, maxReplicas, cpuUtilization`],
+  },
+  {
+    name: 'host with upper-case and underscore',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].host = 'My_Site.example.com';
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.host: 'My_Site.example.com' is not a valid host name`],
+  },
+  {
+    name: 'no env file at all',
+    mutate: (p) => {
+      p.remove(PROD);
+      p.remove(STAGING);
+    },
+    expected: ['envs/: no environment file (envs/<env>.yaml)'],
+  },
+
+  // --- charts-src ---------------------------------------------------------------------------
+  {
+    name: "charts-src name '../x'",
+    mutate: (p) => p.replace(TOOLKIT, "name: 'devops-toolkit',", "name: '../x',"),
+    expected: [`${TOOLKIT}: name: '../x' is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63)`],
+  },
+  {
+    name: 'charts-src name differs from its file name',
+    mutate: (p) => p.replace(TOOLKIT, "name: 'devops-toolkit',", "name: 'toolkit',"),
+    expected: [`${TOOLKIT}: name: 'toolkit' must equal the file name ('devops-toolkit')`],
+  },
+  {
+    name: 'charts-src unknown delivery kind',
+    mutate: (p) => p.replace(TOOLKIT, "name: 'devops-toolkit',", "name: 'devops-toolkit',\n  delivery: { kind: 'blue-green' } as never,"),
+    expected: [`${TOOLKIT}: delivery: unknown delivery 'blue-green' (known: deployment)`],
+  },
+  {
+    name: 'charts-src file without a default export of defineApp',
+    mutate: (p) => p.replace(TOOLKIT, 'export default defineApp(', 'export const app = defineApp('),
+    expected: [`${TOOLKIT}: must \`export default defineApp({...})\``],
+  },
+  {
+    name: "charts-src resources.limits.cpu 'lots'",
+    mutate: (p) => p.replace(TOOLKIT, "limits: { cpu: '100m'", "limits: { cpu: 'lots'"),
+    expected: [`${TOOLKIT}: resources.limits.cpu: 'lots' is not a Kubernetes quantity (e.g. 100m, 128Mi)`],
+  },
+  {
+    name: 'charts-src autoscaling minReplicas above maxReplicas',
+    mutate: (p) => p.replace(TOOLKIT, 'autoscaling: { minReplicas: 2, maxReplicas: 6,', 'autoscaling: { minReplicas: 3, maxReplicas: 1,'),
+    expected: [`${TOOLKIT}: autoscaling.maxReplicas: 1 must be a whole number >= minReplicas (3)`],
+  },
+
+  // --- policy, on objects from the escape hatch ---------------------------------------------
+  {
+    name: 'escape-hatch Secret with data (no secret values in env repos)',
+    mutate: (p) => extendGoDemo(
+      p,
+      "new ApiObject(scope, 'creds', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'go-demo-9-creds' }, data: { password: 'c2VjcmV0' } })",
+    ),
+    expected: [
+      `${GO_DEMO} (in production): Secret/go-demo-9-creds: a Secret with data would put secret values in Git; reference an existing Secret (env: {secret, key}) instead`,
+      `${GO_DEMO} (in staging): Secret/go-demo-9-creds: a Secret with data would put secret values in Git; reference an existing Secret (env: {secret, key}) instead`,
+    ],
+  },
+  {
+    name: "escape-hatch container ':latest' in production (pinnedTags)",
+    mutate: (p) => extendGoDemo(
+      p,
+      "new ApiObject(scope, 'migrate', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'go-demo-9-migrate' }, "
+        + "spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'busybox:latest' }] } } } })",
+    ),
+    // Staging does not pin tags: only production complains.
+    expected: [`${GO_DEMO} (in production): Job/go-demo-9-migrate: image 'busybox:latest' floats (tag 'latest') in an environment that pins tags`],
+  },
+];
+
+const SENTINEL = 'SENTINEL.txt';
+const SENTINEL_TEXT = 'left by the test; synth must not touch out/\n';
+
+/** Every file under `dir` (symlinked folders, i.e. generators/ and node_modules/, not followed). */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d).sort()) {
+      const p = path.join(d, entry);
+      const stat = fs.lstatSync(p);
+      if (stat.isSymbolicLink()) files.set(path.relative(dir, p), `-> ${fs.readlinkSync(p)}`);
+      else if (stat.isDirectory()) walk(p);
+      else files.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+let project: Project | undefined;
+afterEach(() => {
+  project?.cleanup();
+  project = undefined;
+});
+
+describe('bad input: one line naming file and field, out/ untouched', () => {
+  it('the unmodified sample synthesizes (so every failure below is the mutation)', async () => {
+    project = makeProject();
+    const outDir = path.join(project.root, 'out');
+    const result = await synth({ root: project.root, outDir });
+    expect(result.output.files.size).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(outDir, 'envs', 'production'))).toBe(true);
+  });
+
+  for (const { name, mutate, expected } of cases) {
+    it(name, async () => {
+      project = makeProject(mutate);
+      const outDir = path.join(project.root, 'out');
+      fs.mkdirSync(outDir);
+      fs.writeFileSync(path.join(outDir, SENTINEL), SENTINEL_TEXT);
+      const before = snapshot(project.root);
+
+      const error: unknown = await synth({ root: project.root, outDir }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+      // Nothing written: out/ holds the sentinel alone, no file of the project changed or appeared.
+      expect(fs.readdirSync(outDir)).toEqual([SENTINEL]);
+      expect(fs.readFileSync(path.join(outDir, SENTINEL), 'utf8')).toBe(SENTINEL_TEXT);
+      expect(snapshot(project.root)).toEqual(before);
+
+      expect(error, 'synth should have thrown a ConfigError').toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      const got = `synth reported:\n${problems.join('\n')}\n`;
+      for (const line of expected) expect(problems, got).toContain(line);
+      expect(problems, got).toHaveLength(expected.length);
+      for (const line of problems) expect(line).not.toContain('\n');
+    });
+  }
+
+  it('covers at least 24 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+  });
+});

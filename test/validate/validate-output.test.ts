@@ -1,0 +1,72 @@
+/** synth validates every object it generates, and names what it could not check. */
+import { describe, expect, it } from 'vitest';
+import type { K8sObject } from '../../generators/app-objects.js';
+import { generatePlatform } from '../../generators/platform.js';
+import { ConfigError } from '../../src/load/config-error.js';
+import { loadProject } from '../../src/load/load-project.js';
+import { CrdSchemas } from '../../src/validate/crd-schemas.js';
+import { policyProblems, validateGenerated } from '../../src/validate/validate-output.js';
+import { generate } from '../../src/synth.js';
+import { REPO_ROOT, SHARED_CRDS } from '../support/generated.js';
+
+const name = (s: string) => s;
+
+describe('validateGenerated', () => {
+  it('checks every object of the sample against the Kubernetes schemas and the upstream CRDs', async () => {
+    const { output, validation } = await generate({ root: REPO_ROOT, crdsDir: SHARED_CRDS });
+    const total = output.envs.reduce((n, e) => n + e.argocd.length + e.apps.reduce((m, a) => m + a.objects.length, 0), 0);
+    expect(validation.objectsChecked).toBe(total);
+    expect(validation.unchecked).toEqual([]);
+  });
+
+  it('without CRDs, names the custom kinds it could not check', async () => {
+    const { validation } = await generate({ root: REPO_ROOT });
+    expect(validation.unchecked).toEqual(['argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application']);
+  });
+
+  it('rejects an unknown field in a generated object, naming the source, the object and the path', async () => {
+    const { model, appFiles, envFiles } = await loadProject(REPO_ROOT);
+    const output = generatePlatform(model);
+    const deployment = output.envs[0]!.apps[0]!.objects.find((o) => o.kind === 'Deployment')! as K8sObject & { spec: Record<string, unknown> };
+    deployment.spec.replica = 3;
+    const crds = CrdSchemas.fromDirectory(SHARED_CRDS);
+    const run = () => validateGenerated(output, crds, (a) => appFiles.find((f) => f.definition.name === a)!.file, (e) => envFiles.find((f) => f.definition.name === e)!.file);
+    expect(run).toThrow(ConfigError);
+    try {
+      run();
+    } catch (e) {
+      expect((e as ConfigError).problems).toContain(`charts-src/devops-paradox.ts (in production): Deployment/devops-paradox: spec.replica: unknown field "replica"`);
+    }
+  });
+
+  it('rejects an Application with a typo against the Argo CD CRD', async () => {
+    const { model } = await loadProject(REPO_ROOT);
+    const output = generatePlatform(model);
+    const app = output.envs[0]!.argocd.find((o) => o.kind === 'Application')! as K8sObject & { spec: { syncPolicy: Record<string, unknown> } };
+    app.spec.syncPolicy.automatic = { prune: true };
+    expect(() => validateGenerated(output, CrdSchemas.fromDirectory(SHARED_CRDS), name, (e) => `envs/${e}.yaml`))
+      .toThrow('envs/production.yaml: Application/production-root: spec.syncPolicy.automatic: unknown field "automatic"');
+  });
+});
+
+describe('policyProblems', () => {
+  const pod = (image: string) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'x' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image }] } } } } } });
+
+  it('refuses a Secret carrying data, allows one without', () => {
+    expect(policyProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { p: 'x' } }, false)[0]).toMatch(/secret values in Git/);
+    expect(policyProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }, false)).toEqual([]);
+  });
+
+  it('refuses floating images anywhere in an object in a pinned env, and only there', () => {
+    expect(policyProblems(pod('busybox:latest'), true)).toEqual([`image 'busybox:latest' floats (tag 'latest') in an environment that pins tags`]);
+    expect(policyProblems(pod('busybox'), true)).toEqual([`image 'busybox' floats (no tag) in an environment that pins tags`]);
+    expect(policyProblems(pod('registry:5000/busybox'), true)).toHaveLength(1);
+    expect(policyProblems(pod('busybox:1.36'), true)).toEqual([]);
+    expect(policyProblems(pod('busybox@sha256:' + 'a'.repeat(64)), true)).toEqual([]);
+    expect(policyProblems(pod('busybox:latest'), false)).toEqual([]);
+  });
+
+  it('refuses cluster-scoped kinds from an app', () => {
+    expect(policyProblems({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' } }, false)[0]).toMatch(/cluster-scoped/);
+  });
+});

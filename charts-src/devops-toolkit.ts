@@ -1,6 +1,11 @@
-import { defineApp } from '../generators/index.js';
+import { defineApp, Delivery } from '../generators/index.js';
 
-/** The book's DevOps Toolkit site: static pages served by nginx. */
+/**
+ * The book's DevOps Toolkit site: static pages served by nginx, released as a canary (Argo
+ * Rollouts + Istio) with Prometheus analysis: the book's automated steps 10% → 2m → 30% → 30s →
+ * 50% → 30s, analysis from step 2, abort after 3 failed measurements. Environments may change
+ * the steps (staging: short timed pauses, no analysis).
+ */
 export default defineApp({
   name: 'devops-toolkit',
   description: 'The DevOps Toolkit site',
@@ -13,6 +18,7 @@ export default defineApp({
     limits: { cpu: '100m', memory: '256Mi' },
   },
   autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 80 },
+  delivery: Delivery.canary({ analysis: { successRate: 0.99, maxLatencyMs: 1000 } }),
   // Relaxed on purpose: the image is stock nginx, which starts as root to bind :80 and writes its
   // pid and cache files under /var. Moving to nginx-unprivileged would let both stay strict.
   security: { runAsNonRoot: false, readOnlyRootFilesystem: false, addCapabilities: ['NET_BIND_SERVICE'] },

@@ -133,6 +133,8 @@ export interface AppDefinition {
   readonly appVersion: string;
   readonly chartVersion: string;
   readonly port: number;
+  /** Whether the definition set `port` (canary delivery requires it). */
+  readonly portDeclared: boolean;
   readonly probePath: string;
   readonly resources: Resources;
   readonly replicas: number;
@@ -181,6 +183,7 @@ export function defineApp(props: AppProps): AppDefinition {
     appVersion: props.appVersion ?? 'latest',
     chartVersion: props.chartVersion ?? '0.1.0',
     port: props.port ?? 8080,
+    portDeclared: props.port !== undefined,
     probePath: props.probePath ?? '/',
     resources: {
       requests: { ...DEFAULT_RESOURCES.requests, ...props.resources?.requests },

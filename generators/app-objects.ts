@@ -2,52 +2,31 @@
  * The Kubernetes objects of one app, built on cdk8s from a `ValueSource` (see value-source.ts):
  * the same code yields an environment's manifests and the chart's templates.
  *
- * Objects are cdk8s `ApiObject`s with JSON we write field by field, not cdk8s-plus L2 constructs:
- * cdk8s-plus would add a startupProbe, `imagePullPolicy: Always` and a `cdk8s.io/metadata.addr`
- * selector label, and its typed setters cannot carry Helm expressions. cdk8s-plus stays available
- * to apps through the `extend` escape hatch.
+ * Objects are cdk8s `ApiObject`s with JSON written field by field (generators/objects/), not
+ * cdk8s-plus L2 constructs: cdk8s-plus would add a startupProbe, `imagePullPolicy: Always` and a
+ * `cdk8s.io/metadata.addr` selector label, and its typed setters cannot carry Helm expressions.
+ * cdk8s-plus stays available to apps through the `extend` escape hatch.
  */
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import type { AppDefinition } from './app-definition.js';
+import { canaryDocuments } from './objects/canary.js';
+import { deploymentDocuments } from './objects/deployment.js';
+import type { K8sObject } from './objects/k8s-object.js';
+import type { Document } from './objects/workload.js';
 import { isMarker, MARKER, selectorLabelsOf, type Condition, type ValueSource } from './value-source.js';
 
-export type K8sObject = Record<string, unknown> & {
-  apiVersion: string;
-  kind: string;
-  metadata: Record<string, unknown> & { name?: string };
+export type { K8sObject } from './objects/k8s-object.js';
+
+const DOCUMENTS: Record<AppDefinition['delivery']['kind'], (app: AppDefinition, src: ValueSource) => Document[]> = {
+  deployment: deploymentDocuments,
+  canary: canaryDocuments,
 };
 
 /** Builds an app's objects, in a stable order (the order cdk8s keeps: construct creation). */
 export function buildAppObjects(app: AppDefinition, src: ValueSource): K8sObject[] {
   // One App per generated app: cdk8s synthesis of one App with many charts is quadratic.
-  const cdkApp = new App({ outdir: '/dev/null' });
-  const chart = new Chart(cdkApp, app.name);
-  const name = src.fullname();
-  const metadata = (extra: Record<string, unknown> = {}) => ({ name, labels: src.labels(), ...extra });
-
-  new ApiObject(chart, 'service', {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: metadata(),
-    spec: {
-      type: 'ClusterIP',
-      selector: src.selectorLabels(),
-      ports: [{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }],
-    },
-  });
-  new ApiObject(chart, 'deployment', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: metadata(),
-    spec: {
-      // With autoscaling the HPA owns the count; a fixed field would fight it on every sync.
-      replicas: src.when({ paths: ['autoscaling.enabled'], negate: true }, () => src.scalar<number>('replicaCount')),
-      selector: { matchLabels: src.selectorLabels() },
-      template: { metadata: { labels: src.labels() }, spec: podSpec(app, src) },
-    },
-  });
-  addHpa(chart, app, src, name);
-  addIngress(chart, app, src, name);
+  const chart = new Chart(new App({ outdir: '/dev/null' }), app.name);
+  for (const { id, object } of DOCUMENTS[app.delivery.kind](app, src)) addDocument(chart, id, object);
 
   const own = new Set(chart.node.findAll());
   app.extend?.(chart, { name: app.name, selectorLabels: selectorLabelsOf(app.name) });
@@ -57,88 +36,16 @@ export function buildAppObjects(app: AppDefinition, src: ValueSource): K8sObject
     const labels = (node.metadata.toJson() as { labels?: Record<string, string> }).labels ?? {};
     node.addJsonPatch(JsonPatch.add('/metadata/labels', src.labels(labels)));
   }
-  return chart.toJson() as K8sObject[];
+  return (chart.toJson() as K8sObject[]).map((o) => withoutAbsentItems(o));
 }
 
-/** The pod: restricted Pod Security by default, relaxations only where the app asks. */
-function podSpec(app: AppDefinition, src: ValueSource): Record<string, unknown> {
-  const probe = (extra: Record<string, unknown>) => ({
-    httpGet: { path: app.probePath, port: 'http' },
-    periodSeconds: 10,
-    timeoutSeconds: 2,
-    failureThreshold: 3,
-    ...extra,
-  });
-  const volumes = app.writablePaths.map((path, i) => ({ name: `writable-${i}`, mountPath: path }));
-  return {
-    // The app talks to no Kubernetes API; a mounted token would only be something to steal.
-    automountServiceAccountToken: false,
-    securityContext: {
-      runAsNonRoot: app.security.runAsNonRoot,
-      ...(app.security.runAsUser !== undefined ? { runAsUser: app.security.runAsUser } : {}),
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-    containers: [
-      {
-        name: app.name,
-        image: src.str`${'image.repository'}:${'image.tag'}`,
-        imagePullPolicy: src.scalar<string>('image.pullPolicy'),
-        ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
-        env: src.envList(),
-        readinessProbe: probe({}),
-        livenessProbe: probe({ initialDelaySeconds: 10 }),
-        resources: src.block('resources'),
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'], ...(app.security.addCapabilities.length ? { add: [...app.security.addCapabilities] } : {}) },
-          readOnlyRootFilesystem: app.security.readOnlyRootFilesystem,
-          runAsNonRoot: app.security.runAsNonRoot,
-        },
-        volumeMounts: volumes.length ? volumes : undefined,
-      },
-    ],
-    volumes: volumes.length ? volumes.map((v) => ({ name: v.name, emptyDir: {} })) : undefined,
-  };
-}
-
-function addHpa(chart: Chart, app: AppDefinition, src: ValueSource, name: string): void {
-  const spec = src.when({ paths: ['autoscaling.enabled'] }, () => ({
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name, labels: src.labels() },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      minReplicas: src.scalar<number>('autoscaling.minReplicas'),
-      maxReplicas: src.scalar<number>('autoscaling.maxReplicas'),
-      metrics: [{
-        type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: src.scalar<number>('autoscaling.targetCPUUtilizationPercentage') } },
-      }],
-    },
-  }));
-  addDocument(chart, 'hpa', spec);
-}
-
-function addIngress(chart: Chart, app: AppDefinition, src: ValueSource, name: string): void {
-  const host = src.scalar<string>('ingress.host');
-  const spec = src.when({ paths: ['ingress.enabled'] }, () => ({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {
-      name,
-      labels: src.labels(),
-      annotations: src.when({ paths: ['ingress.annotations'] }, () => src.block('ingress.annotations')),
-    },
-    spec: {
-      ingressClassName: src.when({ paths: ['ingress.className'] }, () => src.scalar<string>('ingress.className')),
-      rules: [{
-        host: src.when({ paths: ['ingress.host'] }, () => host),
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] },
-      }],
-      tls: src.when({ paths: ['ingress.tls.enabled'] }, () => [{ hosts: [host], secretName: src.scalar<string>('ingress.tls.secretName') }]),
-    },
-  }));
-  addDocument(chart, 'ingress', spec);
+/** List items a `when` left out are `undefined` in the concrete render: drop them (cdk8s keeps them). */
+function withoutAbsentItems<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(withoutAbsentItems) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutAbsentItems(v)])) as T;
+  }
+  return value;
 }
 
 /** Adds a document that a toggle may leave out (see `ValueSource.when`). */

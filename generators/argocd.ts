@@ -4,6 +4,7 @@
  */
 import { applicationName, enabledApps, type EnvDefinition } from './environment.js';
 import type { K8sObject } from './app-objects.js';
+import type { DeliveryKind } from './delivery.js';
 
 /** The fields of `Application.spec.source` slipway sets. */
 export interface ApplicationSource {
@@ -14,6 +15,13 @@ export interface ApplicationSource {
   readonly directory?: { readonly recurse: boolean };
 }
 
+/** A difference Argo CD ignores when comparing Git with the cluster. */
+export interface IgnoreDifference {
+  readonly group: string;
+  readonly kind: string;
+  readonly jsonPointers: readonly string[];
+}
+
 export interface ApplicationProps {
   readonly name: string;
   readonly namespace: string;
@@ -21,6 +29,8 @@ export interface ApplicationProps {
   readonly source: ApplicationSource;
   readonly destination: { readonly server: string; readonly namespace: string };
   readonly labels?: Readonly<Record<string, string>>;
+  /** @default - none */
+  readonly ignoreDifferences?: readonly IgnoreDifference[];
 }
 
 export interface GroupKind {
@@ -58,11 +68,21 @@ export function application(props: ApplicationProps): K8sObject {
       syncPolicy: {
         // Git is the only way in: drift is undone (selfHeal) and removed objects are deleted (prune).
         automated: { selfHeal: true, prune: true },
-        syncOptions: ['CreateNamespace=true'],
+        // RespectIgnoreDifferences: a sync leaves ignored fields as the cluster has them, too.
+        syncOptions: ['CreateNamespace=true', ...(props.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
       },
+      ...(props.ignoreDifferences ? { ignoreDifferences: props.ignoreDifferences.map((d) => ({ ...d, jsonPointers: [...d.jsonPointers] })) } : {}),
     },
   };
 }
+
+/**
+ * Argo Rollouts rewrites the canary's VirtualService weights during a rollout: Argo CD must
+ * neither report that as drift nor reset it (self-heal, or the next promotion's sync) half way.
+ */
+export const CANARY_IGNORE_DIFFERENCES: readonly IgnoreDifference[] = [
+  { group: 'networking.istio.io', kind: 'VirtualService', jsonPointers: ['/spec/http'] },
+];
 
 export function appProject(props: AppProjectProps): K8sObject {
   return {
@@ -88,7 +108,7 @@ export function projectName(env: EnvDefinition): string {
 export const APPS_DIR = 'apps';
 
 /** Child Application of one app: Helm chart + this env's values, or a directory of manifests. */
-export function childApplication(env: EnvDefinition, app: string): K8sObject {
+export function childApplication(env: EnvDefinition, app: string, delivery: DeliveryKind): K8sObject {
   const source: ApplicationSource = env.render === 'helm'
     ? {
         repoURL: env.repo.url,
@@ -105,6 +125,7 @@ export function childApplication(env: EnvDefinition, app: string): K8sObject {
     labels: { 'slipway.dev/env': env.name, 'slipway.dev/app': app },
     source,
     destination: { server: env.cluster.server, namespace: env.namespace },
+    ...(delivery === 'canary' ? { ignoreDifferences: CANARY_IGNORE_DIFFERENCES } : {}),
   });
 }
 

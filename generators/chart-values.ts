@@ -4,7 +4,11 @@
  * `values.schema.json`, and the values slipway computes for each environment.
  */
 import type { AppDefinition, ResourceProps, Resources } from './app-definition.js';
-import { appHost, type EnvDefinition } from './environment.js';
+import { canarySteps, type CanaryAnalysis, type CanaryStep } from './delivery.js';
+import { appHost, type EnvAppSettings, type EnvDefinition } from './environment.js';
+
+/** Prometheus address canary analysis queries when the environment names none. */
+export const DEFAULT_PROMETHEUS = 'http://prometheus-server.monitoring';
 
 export interface ChartValues {
   readonly nameOverride: string;
@@ -27,6 +31,11 @@ export interface ChartValues {
   };
   readonly env: Readonly<Record<string, string>>;
   readonly secretEnv: Readonly<Record<string, { readonly secret: string; readonly key: string }>>;
+  /** Canary delivery only. */
+  readonly canary?: {
+    readonly steps: readonly CanaryStep[];
+    readonly analysis: CanaryAnalysis & { readonly prometheus: string };
+  };
 }
 
 /** A node of the values description: a comment, and a JSON Schema for leaves. */
@@ -47,7 +56,7 @@ const resourceList = (what: string): ValueDoc => ({
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 
 /** Every knob an environment may change, documented. Key order here is the order in values.yaml. */
-export const VALUES_DOC: Readonly<Record<string, ValueDoc>> = {
+const BASE_DOC: Readonly<Record<string, ValueDoc>> = {
   nameOverride: { doc: 'Replaces the chart name in object names and labels.', schema: { type: 'string' } },
   fullnameOverride: { doc: 'Replaces the full object name (release name by default).', schema: { type: 'string' } },
   image: {
@@ -106,6 +115,62 @@ export const VALUES_DOC: Readonly<Record<string, ValueDoc>> = {
   },
 };
 
+const duration = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(s|m|h)?$' }] };
+
+const CANARY_DOC: ValueDoc = {
+  doc: 'Argo Rollouts canary: traffic shifts to the new version step by step.',
+  children: {
+    steps: {
+      doc: 'setWeight (percent to the canary) and pause ({} waits for a person; duration: seconds or s/m/h).',
+      schema: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: {
+            setWeight: { type: 'integer', minimum: 0, maximum: 100 },
+            pause: { type: 'object', additionalProperties: false, properties: { duration } },
+          },
+        },
+      },
+    },
+    analysis: {
+      doc: "Prometheus analysis of the canary's Istio metrics; failing it aborts the rollout.",
+      children: {
+        enabled: { doc: 'Run the analysis (an AnalysisTemplate, referenced from the Rollout).', schema: { type: 'boolean' } },
+        successRate: { doc: 'Share of 2xx responses the canary must keep (0-1).', schema: { type: 'number', minimum: 0, maximum: 1 } },
+        maxLatencyMs: { doc: 'Highest average request duration, in milliseconds.', schema: { type: 'integer', minimum: 1 } },
+        interval: { doc: 'How often each metric is measured.', schema: { type: 'string', pattern: '^[0-9]+(s|m|h)$' } },
+        failureLimit: { doc: 'Failed measurements tolerated before the rollout aborts.', schema: { type: 'integer', minimum: 0 } },
+        startingStep: { doc: 'Step index from which the analysis runs.', schema: { type: 'integer', minimum: 0 } },
+        prometheus: { doc: 'Prometheus address the analysis queries.', schema: { type: 'string', pattern: '^https?://' } },
+      },
+    },
+  },
+};
+
+/** The values description of an app's chart: the common knobs, plus its delivery kind's. */
+export function valuesDoc(app: AppDefinition): Readonly<Record<string, ValueDoc>> {
+  return app.delivery.kind === 'canary' ? { ...BASE_DOC, canary: CANARY_DOC } : BASE_DOC;
+}
+
+/** An app's canary settings in an environment: the env's overrides over the definition's. */
+export function effectiveCanary(app: AppDefinition, settings: EnvAppSettings | undefined): { steps: readonly CanaryStep[]; analysis: CanaryAnalysis } {
+  const base = app.delivery.canary!;
+  const override = settings?.delivery?.canary;
+  const analysis = { ...base.analysis, ...override?.analysis };
+  return { steps: canarySteps(override?.steps ?? base.steps, analysis.enabled), analysis };
+}
+
+function canaryValues(app: AppDefinition, settings: EnvAppSettings | undefined, prometheus: string): ChartValues['canary'] {
+  if (app.delivery.kind !== 'canary') return undefined;
+  const { steps, analysis } = effectiveCanary(app, settings);
+  return { steps, analysis: { ...analysis, prometheus } };
+}
+
 function mergeResources(base: Resources, override: ResourceProps | undefined): Resources {
   return {
     requests: { ...base.requests, ...override?.requests },
@@ -139,6 +204,7 @@ export function defaultValues(app: AppDefinition): ChartValues {
     },
     env: app.env,
     secretEnv: app.secretEnv,
+    ...(app.delivery.kind === 'canary' ? { canary: canaryValues(app, undefined, DEFAULT_PROMETHEUS) } : {}),
   };
 }
 
@@ -165,6 +231,7 @@ export function environmentValues(app: AppDefinition, env: EnvDefinition): Chart
     resources: mergeResources(base.resources, settings.resources),
     ingress: { ...base.ingress, host: appHost(env, app.name) },
     env: { ...base.env, ...settings.env },
+    ...(app.delivery.kind === 'canary' ? { canary: canaryValues(app, settings, env.prometheus) } : {}),
   };
 }
 
@@ -182,6 +249,6 @@ export function valuesSchema(app: AppDefinition): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${app.name} chart`,
-    ...toSchema({ doc: `Values of the ${app.name} chart, generated by slipway.`, children: VALUES_DOC }),
+    ...toSchema({ doc: `Values of the ${app.name} chart, generated by slipway.`, children: valuesDoc(app) }),
   };
 }

@@ -3,6 +3,12 @@
  * every default resolved. The file format itself is documented by `envs/env.schema.json`.
  */
 import type { AutoscalingProps, ResourceProps } from './app-definition.js';
+import type { CanaryAnalysisProps, CanaryStep } from './delivery.js';
+
+/** An environment's changes to an app's delivery settings, under the delivery kind's name. */
+export interface DeliveryOverrides {
+  readonly canary?: { readonly steps?: readonly CanaryStep[]; readonly analysis?: CanaryAnalysisProps };
+}
 
 /** The Argo CD destination cluster. */
 export interface ClusterRef {
@@ -37,6 +43,7 @@ export interface EnvAppSettings {
   readonly host?: string;
   /** Extra or overridden literal environment variables. */
   readonly env?: Readonly<Record<string, string>>;
+  readonly delivery?: DeliveryOverrides;
 }
 
 export interface EnvDefinition {

@@ -12,11 +12,13 @@
 
 export const MARKER = '\u0000slipway';
 
-/** A Helm condition: `.Values.<path>` truthy (or falsy when negated); `any` ORs several paths. */
-export interface Condition {
-  readonly paths: readonly string[];
-  readonly negate?: boolean;
-}
+/**
+ * A Helm condition: `.Values.<path>` truthy (or falsy when negated), `any` of several paths; or a
+ * template expression with the same test written in TypeScript for the direct render.
+ */
+export type Condition =
+  | { readonly paths: readonly string[]; readonly negate?: boolean }
+  | { readonly expr: string; readonly test: (get: (path: string) => unknown) => boolean };
 
 /** What a marker stands for in a Helm template. */
 export type MarkerData =
@@ -24,8 +26,8 @@ export type MarkerData =
   | { readonly op: 'value'; readonly path: string; readonly block: boolean }
   /** The value only when the condition holds (a field, a list item or a whole document). */
   | { readonly op: 'when'; readonly condition: Condition; readonly value: unknown }
-  /** `include "<chart>.<name>" .`: fullname (a scalar) or labels / selectorLabels (a map). */
-  | { readonly op: 'include'; readonly name: 'fullname' | 'labels' | 'selectorLabels'; readonly extra?: Record<string, string> }
+  /** `include "<chart>.<name>" .`: labels / selectorLabels (a map), plus own labels. */
+  | { readonly op: 'include'; readonly name: 'labels' | 'selectorLabels'; readonly extra?: Record<string, string> }
   /** Raw template lines producing a YAML list (range loops); indented by the emitter. */
   | { readonly op: 'lines'; readonly lines: readonly string[] };
 
@@ -57,12 +59,15 @@ export interface ValueSource {
   scalar<T extends string | number | boolean>(path: string): T;
   /** `.Values.<path>`, a map or list, emitted as a block. */
   block<T>(path: string): T;
-  /** A string interpolating values: `str\`${'image.repository'}:${'image.tag'}\``. */
+  /**
+   * A string interpolating values: `str\`${'image.repository'}:${'image.tag'}\``. Besides value
+   * paths, `@fullname` is the object name and `@namespace` the release namespace.
+   */
   str(strings: TemplateStringsArray, ...paths: string[]): string;
   /** `value` only when the condition holds; `undefined` (field left out) otherwise. */
   when<T>(condition: Condition, value: () => T): T | undefined;
-  /** The app's object name (Helm `fullname`; the release name is the app name). */
-  fullname(): string;
+  /** The app's object name (Helm `fullname`; the release name is the app name), plus a suffix. */
+  fullname(suffix?: string): string;
   /** The standard labels plus `extra`. */
   labels(extra?: Record<string, string>): Record<string, string>;
   /** Labels that select the app's pods; never change across upgrades. */
@@ -99,6 +104,8 @@ export function tagLabel(tag: string): string {
 export interface ChartIdentity {
   readonly name: string;
   readonly version: string;
+  /** The namespace it is deployed to (`.Release.Namespace`). */
+  readonly namespace: string;
 }
 
 /** The standard labels, as `_helpers.tpl` computes them for release name = chart name. */
@@ -117,14 +124,17 @@ export function selectorLabelsOf(name: string): Record<string, string> {
 
 /** Answers with one environment's values: the direct render. */
 export function concreteSource(chart: ChartIdentity, values: Record<string, unknown>): ValueSource {
-  const get = (path: string): unknown => lookup(values, path);
-  const holds = (c: Condition): boolean => c.paths.some((p) => truthy(get(p))) !== (c.negate ?? false);
+  const get = (path: string): unknown =>
+    path === '@fullname' ? chart.name : path === '@namespace' ? chart.namespace : lookup(values, path);
+  const holds = (c: Condition): boolean => ('test' in c
+    ? c.test(get)
+    : c.paths.some((p) => truthy(get(p))) !== (c.negate ?? false));
   return {
     scalar: <T>(path: string) => get(path) as T,
     block: <T>(path: string) => structuredClone(get(path)) as T,
     str: (strings, ...paths) => strings.reduce((acc, s, i) => acc + s + (i < paths.length ? String(get(paths[i]!)) : ''), ''),
     when: (c, value) => (holds(c) ? value() : undefined),
-    fullname: () => chart.name,
+    fullname: (suffix = '') => chart.name + suffix,
     labels: (extra = {}) => ({ ...extra, ...standardLabels(chart, String(get('image.tag'))) }),
     selectorLabels: () => selectorLabelsOf(chart.name),
     envList: () => {
@@ -148,7 +158,7 @@ export function symbolicSource(): ValueSource {
     block: <T>(path: string) => marker({ op: 'value', path, block: true }) as T,
     str: (strings, ...paths) => strings.reduce((acc, s, i) => acc + s + (i < paths.length ? `\u0001${paths[i]}\u0002` : ''), ''),
     when: (condition, value) => marker({ op: 'when', condition, value: value() }) as never,
-    fullname: () => marker({ op: 'include', name: 'fullname' }) as string,
+    fullname: (suffix = '') => `\u0001@fullname\u0002${suffix}`,
     labels: (extra) => marker({ op: 'include', name: 'labels', ...(extra && Object.keys(extra).length ? { extra } : {}) }) as Record<string, string>,
     selectorLabels: () => marker({ op: 'include', name: 'selectorLabels' }) as Record<string, string>,
     envList: () => marker({

@@ -34,6 +34,12 @@ export function scalarYaml(value: unknown): string {
   throw new Error(`not a scalar: ${JSON.stringify(value)}`);
 }
 
+/** Multi-line text that a literal block keeps exactly (no leading blank, no CR, no tabs, no markers). */
+function isBlockLiteral(value: string): boolean {
+  return value.includes('\n') && !/^[\s]/.test(value) && !/[\r\t\u0000-\u0008\u000b-\u001f\u007f]/.test(value)
+    && !/ $/m.test(value);
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !isMarker(v);
 
@@ -68,7 +74,19 @@ class Emitter {
     if (isPlainObject(value)) {
       return Object.keys(value).length === 0 ? [`${pad}${key}: {}`] : [`${pad}${key}:`, ...this.mapping(value, indent + 2)];
     }
+    if (typeof value === 'string' && isBlockLiteral(value)) return this.blockLiteral(key, value, indent);
     return [`${pad}${key}: ${this.scalar(value)}`];
+  }
+
+  /** A multi-line string as a literal block (`|`), readable in Git diffs; `{{` escaped in templates. */
+  private blockLiteral(key: string, value: string, indent: number): string[] {
+    const pad = ' '.repeat(indent);
+    const trailing = value.length - value.replace(/\n+$/, '').length;
+    const chomp = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
+    const body = value.replace(/\n+$/, '').split('\n')
+      .map((line) => (this.chart !== undefined ? line.replaceAll('{{', '{{ "{{" }}') : line))
+      .map((line) => (line === '' ? '' : `${pad}  ${line}`));
+    return [`${pad}${key}: ${chomp}`, ...body, ...Array.from({ length: Math.max(0, trailing - 1) }, () => '')];
   }
 
   private markerEntry(key: string, data: MarkerData, indent: number): string[] {
@@ -86,7 +104,6 @@ class Emitter {
           `${pad}{{- end }}`,
         ];
       case 'include':
-        if (data.name === 'fullname') return [`${pad}${key}: {{ ${this.include('fullname')} }}`];
         return [
           `${pad}${key}:`,
           `${pad}  {{- ${this.include(data.name)} | nindent ${indent + 2} }}`,
@@ -133,8 +150,11 @@ class Emitter {
     const parts = splitStringMarkers(value);
     if (parts.some((p) => 'path' in p)) {
       this.needChart();
+      const only = parts.length === 1 ? (parts[0] as { path?: string }).path : undefined;
+      // The object name alone: the conventional form, a DNS label that needs no quoting.
+      if (only === '@fullname') return `{{ ${this.include('fullname')} }}`;
       const format = parts.map((p) => ('literal' in p ? p.literal.replaceAll('%', '%%') : '%v')).join('');
-      const args = parts.filter((p): p is { path: string } => 'path' in p).map((p) => ` .Values.${p.path}`).join('');
+      const args = parts.filter((p): p is { path: string } => 'path' in p).map((p) => ` ${this.valueRef(p.path)}`).join('');
       return `{{ printf ${JSON.stringify(format)}${args} | toJson }}`;
     }
     if (this.chart !== undefined && (value.includes('{{') || value.includes('}}'))) {
@@ -148,8 +168,16 @@ class Emitter {
     return `include "${this.needChart()}.${name}" .`;
   }
 
+  /** A value path inside a template expression. */
+  private valueRef(path: string): string {
+    if (path === '@fullname') return `(${this.include('fullname')})`;
+    if (path === '@namespace') return '.Release.Namespace';
+    return `.Values.${path}`;
+  }
+
   private condition(c: Condition): string {
     this.needChart();
+    if ('expr' in c) return c.expr;
     const refs = c.paths.map((p) => `.Values.${p}`);
     const expr = refs.length === 1 ? refs[0]! : `(or ${refs.join(' ')})`;
     return c.negate ? `not ${expr}` : expr.replace(/^\((.*)\)$/, '$1');

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppDefinition } from '../../generators/app-definition.js';
-import { DELIVERY_KINDS } from '../../generators/delivery.js';
+import { canarySteps, checkCanaryAnalysis, checkCanarySteps, DELIVERY_KINDS } from '../../generators/delivery.js';
 import { ConfigError, Problems } from './config-error.js';
 import {
   DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, QUANTITY, SECRET_KEY, SEMVER,
@@ -90,6 +90,13 @@ export function checkApp(app: AppDefinition, file: string, baseName: string, pro
   if (app.security.runAsNonRoot && app.security.runAsUser === 0) add('security.runAsUser', '0 (root) contradicts runAsNonRoot');
   if (!DELIVERY_KINDS.includes(app.delivery?.kind as never)) {
     add('delivery', `unknown delivery '${String(app.delivery?.kind)}' (known: ${DELIVERY_KINDS.join(', ')})`);
+  } else if (app.delivery.kind === 'canary') {
+    // Istio splits traffic between the stable and canary Services by port: it must be the app's own.
+    if (!app.portDeclared) add('port', 'required for canary delivery (Istio routes the canary by Service port)');
+    const canary = app.delivery.canary!;
+    const steps = canarySteps(canary.steps, canary.analysis.enabled);
+    for (const [f, m] of checkCanarySteps(steps, 'delivery.steps')) add(f, m);
+    for (const [f, m] of checkCanaryAnalysis(canary.analysis, 'delivery.analysis', steps.length)) add(f, m);
   }
   if (app.ingress.tls && !DNS_1123_SUBDOMAIN.test(app.ingress.tls.secretName)) add('ingress.tls.secretName', `'${app.ingress.tls.secretName}' is not a Secret name`);
 }

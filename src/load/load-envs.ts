@@ -14,8 +14,6 @@ import { Problems } from './config-error.js';
 export interface EnvFile {
   readonly file: string;
   readonly definition: EnvDefinition;
-  /** Canary/other delivery overrides, checked against the app's delivery kind by the project loader. */
-  readonly deliveryOverrides: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 const SCHEMA_PATH = new URL('../../envs/env.schema.json', import.meta.url);
@@ -69,15 +67,9 @@ function loadEnvFile(path: string, file: string, problems: Problems): EnvFile | 
   const repo = parseRepo(raw, file, problems);
   if (!repo) return undefined;
   const apps: Record<string, EnvAppSettings> = {};
-  const deliveryOverrides: Record<string, Record<string, unknown>> = {};
-  for (const [name, a] of Object.entries(raw.apps)) {
-    const { delivery, enabled, ...rest } = a;
-    apps[name] = { ...rest, enabled: enabled ?? true };
-    if (delivery) deliveryOverrides[name] = delivery;
-  }
+  for (const [name, a] of Object.entries(raw.apps)) apps[name] = { ...a, enabled: a.enabled ?? true };
   return {
     file,
-    deliveryOverrides,
     definition: {
       name: raw.name,
       namespace: raw.namespace,
@@ -111,7 +103,7 @@ interface RawEnv {
   pinnedTags?: boolean;
   prometheus?: string;
   render?: 'helm' | 'manifests';
-  apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean; delivery?: Record<string, unknown> }>;
+  apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean }>;
 }
 
 const GITHUB_REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
@@ -147,6 +139,7 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/definitions\/quantity\/pattern$/, 'is not a Kubernetes quantity (e.g. 100m, 0.5, 128Mi)'],
   [/definitions\/duration\/oneOf$/, 'is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)'],
   [/properties\/env\/propertyNames\/pattern$/, 'is not a valid environment variable name'],
+  [/^pattern \/prometheus$/, 'is not a Prometheus address (http:// or https://); canary analysis queries it'],
   [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
   [/^(minProperties|maxProperties) \/apps\/[^/]+\/delivery\/canary\/steps\/\d+$/, 'a step is exactly one of setWeight or pause'],
 ];

@@ -8,6 +8,8 @@ import { ConfigError, Problems } from './config-error.js';
 import { loadAppFiles, type AppFile } from './load-apps.js';
 import { loadEnvFiles, type EnvFile } from './load-envs.js';
 import { FLOATING_TAGS } from './names.js';
+import { checkCanaryAnalysis, checkCanarySteps } from '../../generators/delivery.js';
+import { effectiveCanary } from '../../generators/chart-values.js';
 
 export interface LoadedProject {
   readonly model: PlatformModel;
@@ -28,7 +30,7 @@ export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: rea
   const problems = new Problems();
   const apps = new Map(appFiles.map((a) => [a.definition.name, a.definition]));
   const envs = new Map(envFiles.map((e) => [e.definition.name, e]));
-  for (const { file, definition: env, deliveryOverrides } of envFiles) {
+  for (const { file, definition: env } of envFiles) {
     for (const [name, settings] of Object.entries(env.apps)) {
       const field = `apps.${name}`;
       const app = apps.get(name);
@@ -45,10 +47,16 @@ export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: rea
         const max = auto.maxReplicas ?? app.autoscaling.maxReplicas;
         if (min > max) problems.add(file, `${field}.autoscaling`, `minReplicas (${min}) is above maxReplicas (${max})`);
       }
-      for (const kind of Object.keys(deliveryOverrides[name] ?? {})) {
+      for (const kind of Object.keys(settings.delivery ?? {})) {
         if (kind !== app.delivery.kind) {
           problems.add(file, `${field}.delivery.${kind}`, `'${name}' is delivered as ${app.delivery.kind}, not ${kind}`);
         }
+      }
+      if (app.delivery.kind === 'canary' && settings.delivery?.canary) {
+        const canary = effectiveCanary(app, settings);
+        const at = `${field}.delivery.canary`;
+        for (const [f, m] of checkCanarySteps(canary.steps, `${at}.steps`)) problems.add(file, f, m);
+        for (const [f, m] of checkCanaryAnalysis(canary.analysis, `${at}.analysis`, canary.steps.length)) problems.add(file, f, m);
       }
     }
     if (env.promotesFrom !== undefined) {

@@ -71,3 +71,26 @@ describe('chart templates', () => {
     expect(text).toContain('image: {{ printf "a%%b:%v" .Values.image.tag | toJson }}');
   });
 });
+
+describe('multi-line strings', () => {
+  it.each([
+    'a\nb\n', 'a\nb', 'a\nb\n\n', 'query(\n  x{y="z"}\n)\n', 'a\n\nb\n',
+  ])('%j is a literal block that reads back exactly', (value) => {
+    const text = toYaml({ k: value });
+    expect(text.startsWith('k: |')).toBe(true);
+    expect(parse(text, { version: '1.1' }).k).toBe(value);
+    expect(parse(text).k).toBe(value);
+  });
+
+  it('falls back to a quoted string when a block could not keep it exactly', () => {
+    for (const value of [' lead\nx', 'tab\there\nx', 'trailing \nx', 'cr\r\nx']) {
+      const text = toYaml({ k: value });
+      expect(text.startsWith('k: "')).toBe(true);
+      expect(parse(text).k).toBe(value);
+    }
+  });
+
+  it('escapes {{ inside a block in chart templates', () => {
+    expect(toYaml({ q: 'a{{args.x}}\nb\n' }, { chart: 'web' })).toBe('q: |\n  a{{ "{{" }}args.x}}\n  b\n');
+  });
+});

@@ -46,7 +46,9 @@ async function template(helm: HelmBinary, env: string, app: string, extra: strin
 describe.each(helms.map((h) => ({ helm: h, label: `helm ${h.major}` })))('$label', ({ helm }) => {
   it.each(['devops-toolkit', 'devops-paradox', 'go-demo-9'])('lint --strict passes for chart %s, also with its toggles flipped', async (app) => {
     const chart = join(dir, 'charts', app);
-    for (const set of [[], ['--set', 'autoscaling.enabled=true'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']]) {
+    const toggles = [[], ['--set', 'autoscaling.enabled=true'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']];
+    if (app === 'devops-toolkit') toggles.push(['--set', 'canary.analysis.enabled=false'], ['--set', 'autoscaling.enabled=false,replicaCount=1']);
+    for (const set of toggles) {
       const lint = await runHelm(helm, ['lint', '--strict', chart, ...set]);
       expect(lint.stdout + lint.stderr).toContain('0 chart(s) failed');
       expect(lint.code).toBe(0);
@@ -64,6 +66,14 @@ describe.each(helms.map((h) => ({ helm: h, label: `helm ${h.major}` })))('$label
     const objects = await template(helm, 'staging', 'go-demo-9');
     const configMap = objects.find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> };
     expect(configMap.data['greeting.tmpl']).toBe('Hello, {{name}}!');
+  });
+
+  it('Argo Rollouts {{args.service-name}} placeholders reach the cluster literally', async () => {
+    const objects = await template(helm, 'production', 'devops-toolkit');
+    const analysis = objects.find((o) => o.kind === 'AnalysisTemplate') as any;
+    for (const metric of analysis.spec.metrics) {
+      expect(metric.provider.prometheus.query).toContain('destination_service=~"{{args.service-name}}"');
+    }
   });
 
   it('a tag that looks like a number stays a string, and the version label follows it', async () => {

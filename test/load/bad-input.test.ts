@@ -27,6 +27,8 @@ const PROD = 'envs/production.yaml';
 const STAGING = 'envs/staging.yaml';
 const TOOLKIT = 'charts-src/devops-toolkit.ts';
 const GO_DEMO = 'charts-src/go-demo-9.ts';
+/** devops-toolkit's delivery line in the sample, which canary cases replace. */
+const CANARY = 'delivery: Delivery.canary({ analysis: { successRate: 0.99, maxLatencyMs: 1000 } }),';
 
 const TAG_RULE = 'is not a valid image tag (letters, digits, _ . -; at most 128; optionally @sha256:<64 hex>)';
 const DURATION_RULE = 'is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)';
@@ -168,9 +170,9 @@ const cases: readonly BadInputCase[] = [
   {
     name: 'a canary override on a deployment app',
     mutate: (p) => p.editYaml(PROD, (d) => {
-      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } };
+      d.apps['devops-paradox'].delivery = { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } };
     }),
-    expected: [`${PROD}: apps.devops-toolkit.delivery.canary: 'devops-toolkit' is delivered as deployment, not canary`],
+    expected: [`${PROD}: apps.devops-paradox.delivery.canary: 'devops-paradox' is delivered as deployment, not canary`],
   },
   {
     name: "step typo 'setWeigth' in a canary override",
@@ -320,8 +322,49 @@ const cases: readonly BadInputCase[] = [
   },
   {
     name: 'charts-src unknown delivery kind',
-    mutate: (p) => p.replace(TOOLKIT, "name: 'devops-toolkit',", "name: 'devops-toolkit',\n  delivery: { kind: 'blue-green' } as never,"),
-    expected: [`${TOOLKIT}: delivery: unknown delivery 'blue-green' (known: deployment)`],
+    mutate: (p) => p.replace(TOOLKIT, CANARY, "delivery: { kind: 'blue-green' } as never,"),
+    expected: [`${TOOLKIT}: delivery: unknown delivery 'blue-green' (known: deployment, canary)`],
+  },
+  {
+    name: 'canary weights that do not increase (env override)',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { steps: [{ setWeight: 40 }, { pause: {} }, { setWeight: 20 }] } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary.steps[2].setWeight: 20 must be above the previous weight (40): weights only increase`],
+  },
+  {
+    name: 'canary weights that do not increase (app definition)',
+    mutate: (p) => p.replace(TOOLKIT, CANARY, 'delivery: Delivery.canary({ steps: [{ setWeight: 50 }, { pause: {} }, { setWeight: 30 }] }),'),
+    expected: [`${TOOLKIT}: delivery.steps[2].setWeight: 30 must be above the previous weight (50): weights only increase`],
+  },
+  {
+    name: 'canary pause duration Argo Rollouts would reject (app definition)',
+    mutate: (p) => p.replace(TOOLKIT, CANARY, "delivery: Delivery.canary({ steps: [{ setWeight: 50 }, { pause: { duration: '1d' } }, { setWeight: 80 }] }),"),
+    expected: [`${TOOLKIT}: delivery.steps[1].pause.duration: '1d' ${DURATION_RULE}`],
+  },
+  {
+    name: 'success threshold outside 0-1 (app definition)',
+    mutate: (p) => p.replace(TOOLKIT, CANARY, 'delivery: Delivery.canary({ analysis: { successRate: 1.5 } }),'),
+    expected: [`${TOOLKIT}: delivery.analysis.successRate: 1.5 must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses 2xx)`],
+  },
+  {
+    name: 'success threshold outside 0-1 (env override)',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-toolkit'].delivery = { canary: { analysis: { successRate: 80 } } };
+    }),
+    expected: [`${PROD}: apps.devops-toolkit.delivery.canary.analysis.successRate: must be <= 1`],
+  },
+  {
+    name: 'analysis on with no Prometheus address',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.prometheus = '';
+    }),
+    expected: [`${PROD}: prometheus: '' is not a Prometheus address (http:// or https://); canary analysis queries it`],
+  },
+  {
+    name: 'a canary app with no port',
+    mutate: (p) => p.replace(TOOLKIT, '  port: 80,\n', ''),
+    expected: [`${TOOLKIT}: port: required for canary delivery (Istio routes the canary by Service port)`],
   },
   {
     name: 'charts-src file without a default export of defineApp',

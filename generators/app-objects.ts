@@ -11,6 +11,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import type { AppDefinition } from './app-definition.js';
 import { canaryDocuments } from './objects/canary.js';
 import { deploymentDocuments } from './objects/deployment.js';
+import { knativeDocuments } from './objects/knative.js';
 import type { K8sObject } from './objects/k8s-object.js';
 import type { Document } from './objects/workload.js';
 import { isMarker, MARKER, selectorLabelsOf, type Condition, type ValueSource } from './value-source.js';
@@ -20,6 +21,7 @@ export type { K8sObject } from './objects/k8s-object.js';
 const DOCUMENTS: Record<AppDefinition['delivery']['kind'], (app: AppDefinition, src: ValueSource) => Document[]> = {
   deployment: deploymentDocuments,
   canary: canaryDocuments,
+  knative: knativeDocuments,
 };
 
 /** Builds an app's objects, in a stable order (the order cdk8s keeps: construct creation). */

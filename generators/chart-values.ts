@@ -4,7 +4,7 @@
  * `values.schema.json`, and the values slipway computes for each environment.
  */
 import type { AppDefinition, ResourceProps, Resources } from './app-definition.js';
-import { canarySteps, type CanaryAnalysis, type CanaryStep } from './delivery.js';
+import { canarySteps, type CanaryAnalysis, type CanaryStep, type KnativeSettings } from './delivery.js';
 import { appHost, type EnvAppSettings, type EnvDefinition } from './environment.js';
 
 /** Prometheus address canary analysis queries when the environment names none. */
@@ -31,6 +31,8 @@ export interface ChartValues {
   };
   readonly env: Readonly<Record<string, string>>;
   readonly secretEnv: Readonly<Record<string, { readonly secret: string; readonly key: string }>>;
+  /** Knative delivery only. */
+  readonly knative?: Omit<KnativeSettings, 'target' | 'metric'> & { readonly target: number; readonly metric: string };
   /** Canary delivery only. */
   readonly canary?: {
     readonly steps: readonly CanaryStep[];
@@ -152,9 +154,63 @@ const CANARY_DOC: ValueDoc = {
   },
 };
 
-/** The values description of an app's chart: the common knobs, plus its delivery kind's. */
+const KNATIVE_DOC: ValueDoc = {
+  doc: "Knative Service: revision autoscaling (Knative's own autoscaler; cpu and memory use its HPA class).",
+  children: {
+    minScale: { doc: 'Fewest pods; 0 scales to zero when idle.', schema: { type: 'integer', minimum: 0 } },
+    maxScale: { doc: 'Most pods; 0 means no limit.', schema: { type: 'integer', minimum: 0 } },
+    containerConcurrency: { doc: 'Requests one pod serves at once; 0 means no limit.', schema: { type: 'integer', minimum: 0 } },
+    target: { doc: "Scaling target per pod for the metric; 0 leaves Knative's default.", schema: { type: 'number', minimum: 0 } },
+    metric: { doc: "concurrency, rps, cpu or memory; empty leaves Knative's default (concurrency).", schema: { enum: ['', 'concurrency', 'rps', 'cpu', 'memory'] } },
+    timeoutSeconds: { doc: 'Longest a request may take, in seconds.', schema: { type: 'integer', minimum: 1 } },
+    traffic: {
+      doc: 'Split between revisions (latestRevision or revisionName, percent, tag); empty: all to the latest.',
+      schema: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['percent'],
+          properties: {
+            latestRevision: { type: 'boolean' },
+            revisionName: { type: 'string', minLength: 1 },
+            percent: { type: 'integer', minimum: 0, maximum: 100 },
+            tag: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$' },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The values description of an app's chart: the knobs its delivery kind reads. */
 export function valuesDoc(app: AppDefinition): Readonly<Record<string, ValueDoc>> {
-  return app.delivery.kind === 'canary' ? { ...BASE_DOC, canary: CANARY_DOC } : BASE_DOC;
+  switch (app.delivery.kind) {
+    case 'deployment':
+      return BASE_DOC;
+    case 'canary':
+      return { ...BASE_DOC, canary: CANARY_DOC };
+    case 'knative': {
+      // Knative scales and routes itself: no replica count, HPA, IngressClass or TLS section here.
+      const { nameOverride, fullnameOverride, image, resources, env, secretEnv } = BASE_DOC;
+      const ingress: ValueDoc = {
+        doc: 'How the app is reached from outside the cluster: a DomainMapping for the host, or cluster-local.',
+        children: { enabled: BASE_DOC.ingress!.children!.enabled!, host: BASE_DOC.ingress!.children!.host! },
+      };
+      return { nameOverride: nameOverride!, fullnameOverride: fullnameOverride!, image: image!, resources: resources!, ingress, env: env!, secretEnv: secretEnv!, knative: KNATIVE_DOC };
+    }
+  }
+}
+
+/** An app's Knative settings in an environment: the env's overrides over the definition's. */
+export function effectiveKnative(app: AppDefinition, settings: EnvAppSettings | undefined): KnativeSettings {
+  const override = Object.fromEntries(Object.entries(settings?.delivery?.knative ?? {}).filter(([, v]) => v !== undefined));
+  return { ...app.delivery.knative!, ...override };
+}
+
+function knativeValues(app: AppDefinition, settings: EnvAppSettings | undefined): ChartValues['knative'] {
+  const k = effectiveKnative(app, settings);
+  return { ...k, target: k.target ?? 0, metric: k.metric ?? '', traffic: k.traffic.map((t) => ({ ...t })) };
 }
 
 /** An app's canary settings in an environment: the env's overrides over the definition's. */
@@ -205,6 +261,7 @@ export function defaultValues(app: AppDefinition): ChartValues {
     env: app.env,
     secretEnv: app.secretEnv,
     ...(app.delivery.kind === 'canary' ? { canary: canaryValues(app, undefined, DEFAULT_PROMETHEUS) } : {}),
+    ...(app.delivery.kind === 'knative' ? { knative: knativeValues(app, undefined) } : {}),
   };
 }
 
@@ -232,6 +289,7 @@ export function environmentValues(app: AppDefinition, env: EnvDefinition): Chart
     ingress: { ...base.ingress, host: appHost(env, app.name) },
     env: { ...base.env, ...settings.env },
     ...(app.delivery.kind === 'canary' ? { canary: canaryValues(app, settings, env.prometheus) } : {}),
+    ...(app.delivery.kind === 'knative' ? { knative: knativeValues(app, settings) } : {}),
   };
 }
 

@@ -3,11 +3,12 @@
  * every default resolved. The file format itself is documented by `envs/env.schema.json`.
  */
 import type { AutoscalingProps, ResourceProps } from './app-definition.js';
-import type { CanaryAnalysisProps, CanaryStep } from './delivery.js';
+import type { CanaryAnalysisProps, CanaryStep, KnativeProps } from './delivery.js';
 
 /** An environment's changes to an app's delivery settings, under the delivery kind's name. */
 export interface DeliveryOverrides {
   readonly canary?: { readonly steps?: readonly CanaryStep[]; readonly analysis?: CanaryAnalysisProps };
+  readonly knative?: KnativeProps;
 }
 
 /** The Argo CD destination cluster. */

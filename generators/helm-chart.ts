@@ -34,9 +34,10 @@ export function renderChart(app: AppDefinition): FileTree {
 function templateFiles(objects: readonly unknown[]): Array<[string, unknown]> {
   const named = objects.map((obj) => {
     const inner = (isMarker(obj) ? (obj[MARKER] as { value: K8sObject }).value : obj) as K8sObject;
-    const kind = KIND_FILES[inner.kind] ?? inner.kind.toLowerCase();
+    const kind = KIND_FILES[`${inner.apiVersion.split('/')[0]}/${inner.kind}`] ?? KIND_FILES[inner.kind] ?? inner.kind.toLowerCase();
     // Own objects are named after the app (a marker): name their file by kind and suffix only.
-    const name = String(inner.metadata.name).replace(/^\u0001@fullname\u0002-?/, '');
+    const raw = inner.metadata.name;
+    const name = typeof raw === 'string' ? raw.replace(/^\u0001@fullname\u0002-?/, '') : '';
     return { kind, name, obj };
   });
   const counts = new Map<string, number>();
@@ -44,7 +45,11 @@ function templateFiles(objects: readonly unknown[]): Array<[string, unknown]> {
   return named.map(({ kind, name, obj }) => [counts.get(kind)! > 1 || name ? `${kind}${name ? `-${name}` : ''}.yaml` : `${kind}.yaml`, obj]);
 }
 
-const KIND_FILES: Record<string, string> = { HorizontalPodAutoscaler: 'hpa', PodDisruptionBudget: 'pdb' };
+const KIND_FILES: Record<string, string> = {
+  HorizontalPodAutoscaler: 'hpa',
+  PodDisruptionBudget: 'pdb',
+  'serving.knative.dev/Service': 'knative-service',
+};
 
 function chartYaml(app: AppDefinition): string {
   return [
@@ -135,14 +140,33 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 }
 
 function notesTxt(app: AppDefinition): string {
-  return `{{ include "${app.name}.fullname" . }} runs image {{ .Values.image.repository }}:{{ .Values.image.tag }} in namespace {{ .Release.Namespace }}.
-{{- if .Values.ingress.enabled }}
+  const name = `{{ include "${app.name}.fullname" . }}`;
+  const reach: Record<AppDefinition['delivery']['kind'], string> = {
+    deployment: `{{- if .Values.ingress.enabled }}
 
-It answers on http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}/
+It answers on http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}/ (Ingress class {{ .Values.ingress.className }}).
 {{- else }}
 
-It has no Ingress. From inside the cluster: http://{{ include "${app.name}.fullname" . }}.{{ .Release.Namespace }}.svc.cluster.local:${app.port}/
+It has no Ingress. From inside the cluster: http://${name}.{{ .Release.Namespace }}.svc.cluster.local:${app.port}/
+{{- end }}`,
+    canary: `{{- if .Values.ingress.enabled }}
+
+It answers on http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}/ through the Istio ingress gateway.
 {{- end }}
+
+New tags roll out as an Argo Rollouts canary{{ if .Values.canary.analysis.enabled }} judged by Prometheus analysis{{ end }}:
+  kubectl argo rollouts get rollout ${name} --namespace {{ .Release.Namespace }} --watch`,
+    knative: `{{- if .Values.ingress.enabled }}
+
+It answers on http://{{ .Values.ingress.host }}/ through its DomainMapping (Knative must allow the domain).
+{{- else }}
+
+It is cluster-local: http://${name}.{{ .Release.Namespace }}.svc.cluster.local/
+{{- end }}
+Knative scales it from {{ .Values.knative.minScale }} to {{ .Values.knative.maxScale }} pods{{ if eq (int .Values.knative.minScale) 0 }}; the first request after a quiet spell waits for a pod to start{{ end }}.`,
+  };
+  return `${name} runs image {{ .Values.image.repository }}:{{ .Values.image.tag }} in namespace {{ .Release.Namespace }}.
+${reach[app.delivery.kind]}
 
 Argo CD keeps it in sync with Git: change the environment repo, not the cluster.
 `;

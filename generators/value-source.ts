@@ -27,7 +27,13 @@ export type MarkerData =
   /** The value only when the condition holds (a field, a list item or a whole document). */
   | { readonly op: 'when'; readonly condition: Condition; readonly value: unknown }
   /** `include "<chart>.<name>" .`: labels / selectorLabels (a map), plus own labels. */
-  | { readonly op: 'include'; readonly name: 'labels' | 'selectorLabels'; readonly extra?: Record<string, string> }
+  | {
+    readonly op: 'include';
+    readonly name: 'labels' | 'selectorLabels';
+    readonly extra?: Record<string, string>;
+    /** Labels present only when a condition holds. */
+    readonly conditional?: { readonly condition: Condition; readonly labels: Record<string, string> };
+  }
   /** Raw template lines producing a YAML list (range loops); indented by the emitter. */
   | { readonly op: 'lines'; readonly lines: readonly string[] };
 
@@ -68,8 +74,8 @@ export interface ValueSource {
   when<T>(condition: Condition, value: () => T): T | undefined;
   /** The app's object name (Helm `fullname`; the release name is the app name), plus a suffix. */
   fullname(suffix?: string): string;
-  /** The standard labels plus `extra`. */
-  labels(extra?: Record<string, string>): Record<string, string>;
+  /** The standard labels plus `extra`, plus `conditional.labels` when its condition holds. */
+  labels(extra?: Record<string, string>, conditional?: { condition: Condition; labels: Record<string, string> }): Record<string, string>;
   /** Labels that select the app's pods; never change across upgrades. */
   selectorLabels(): Record<string, string>;
   /** The container's env list: `.Values.env` then `.Values.secretEnv`, each sorted by name. */
@@ -135,7 +141,11 @@ export function concreteSource(chart: ChartIdentity, values: Record<string, unkn
     str: (strings, ...paths) => strings.reduce((acc, s, i) => acc + s + (i < paths.length ? String(get(paths[i]!)) : ''), ''),
     when: (c, value) => (holds(c) ? value() : undefined),
     fullname: (suffix = '') => chart.name + suffix,
-    labels: (extra = {}) => ({ ...extra, ...standardLabels(chart, String(get('image.tag'))) }),
+    labels: (extra = {}, conditional) => ({
+      ...extra,
+      ...(conditional && holds(conditional.condition) ? conditional.labels : {}),
+      ...standardLabels(chart, String(get('image.tag'))),
+    }),
     selectorLabels: () => selectorLabelsOf(chart.name),
     envList: () => {
       const env = Object.entries((get('env') ?? {}) as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -159,7 +169,12 @@ export function symbolicSource(): ValueSource {
     str: (strings, ...paths) => strings.reduce((acc, s, i) => acc + s + (i < paths.length ? `\u0001${paths[i]}\u0002` : ''), ''),
     when: (condition, value) => marker({ op: 'when', condition, value: value() }) as never,
     fullname: (suffix = '') => `\u0001@fullname\u0002${suffix}`,
-    labels: (extra) => marker({ op: 'include', name: 'labels', ...(extra && Object.keys(extra).length ? { extra } : {}) }) as Record<string, string>,
+    labels: (extra, conditional) => marker({
+      op: 'include',
+      name: 'labels',
+      ...(extra && Object.keys(extra).length ? { extra } : {}),
+      ...(conditional ? { conditional } : {}),
+    }) as Record<string, string>,
     selectorLabels: () => marker({ op: 'include', name: 'selectorLabels' }) as Record<string, string>,
     envList: () => marker({
       op: 'when',

@@ -110,6 +110,11 @@ class Emitter {
           ...Object.entries(data.extra ?? {})
             .filter(([k]) => !STANDARD_LABEL_KEYS.has(k))
             .map(([k, v]) => `${pad}  ${this.key(k)}: ${this.scalar(v)}`),
+          ...(data.conditional ? [
+            `${pad}  {{- if ${this.condition(data.conditional.condition)} }}`,
+            ...Object.entries(data.conditional.labels).map(([k, v]) => `${pad}  ${this.key(k)}: ${this.scalar(v)}`),
+            `${pad}  {{- end }}`,
+          ] : []),
         ];
       case 'lines':
         return [`${pad}${key}:`, ...data.lines.map((line) => `${pad}  ${line}`)];

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppDefinition } from '../../generators/app-definition.js';
-import { canarySteps, checkCanaryAnalysis, checkCanarySteps, DELIVERY_KINDS } from '../../generators/delivery.js';
+import { canarySteps, checkCanaryAnalysis, checkCanarySteps, checkKnative, DELIVERY_KINDS } from '../../generators/delivery.js';
 import { ConfigError, Problems } from './config-error.js';
 import {
   DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, QUANTITY, SECRET_KEY, SEMVER,
@@ -97,6 +97,8 @@ export function checkApp(app: AppDefinition, file: string, baseName: string, pro
     const steps = canarySteps(canary.steps, canary.analysis.enabled);
     for (const [f, m] of checkCanarySteps(steps, 'delivery.steps')) add(f, m);
     for (const [f, m] of checkCanaryAnalysis(canary.analysis, 'delivery.analysis', steps.length)) add(f, m);
+  } else if (app.delivery.kind === 'knative') {
+    for (const [f, m] of checkKnative(app.delivery.knative!, 'delivery')) add(f, m);
   }
   if (app.ingress.tls && !DNS_1123_SUBDOMAIN.test(app.ingress.tls.secretName)) add('ingress.tls.secretName', `'${app.ingress.tls.secretName}' is not a Secret name`);
 }

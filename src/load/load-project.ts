@@ -8,8 +8,8 @@ import { ConfigError, Problems } from './config-error.js';
 import { loadAppFiles, type AppFile } from './load-apps.js';
 import { loadEnvFiles, type EnvFile } from './load-envs.js';
 import { FLOATING_TAGS } from './names.js';
-import { checkCanaryAnalysis, checkCanarySteps } from '../../generators/delivery.js';
-import { effectiveCanary } from '../../generators/chart-values.js';
+import { checkCanaryAnalysis, checkCanarySteps, checkKnative } from '../../generators/delivery.js';
+import { effectiveCanary, effectiveKnative } from '../../generators/chart-values.js';
 
 export interface LoadedProject {
   readonly model: PlatformModel;
@@ -57,6 +57,15 @@ export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: rea
         const at = `${field}.delivery.canary`;
         for (const [f, m] of checkCanarySteps(canary.steps, `${at}.steps`)) problems.add(file, f, m);
         for (const [f, m] of checkCanaryAnalysis(canary.analysis, `${at}.analysis`, canary.steps.length)) problems.add(file, f, m);
+      }
+      if (app.delivery.kind === 'knative' && settings.delivery?.knative) {
+        // Checked merged with the app's settings (min-scale against max-scale, metric against min-scale),
+        // but only fields the environment sets are blamed on its file.
+        const set = new Set(Object.keys(settings.delivery.knative));
+        for (const [f, m] of checkKnative(effectiveKnative(app, settings), `${field}.delivery.knative`)) {
+          const key = f.slice(`${field}.delivery.knative.`.length).split(/[.[]/)[0]!;
+          if (set.has(key) || (key === 'minScale' && set.has('maxScale')) || (key === 'metric' && set.has('minScale'))) problems.add(file, f, m);
+        }
       }
     }
     if (env.promotesFrom !== undefined) {

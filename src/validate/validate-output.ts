@@ -10,6 +10,7 @@ import { FLOATING_TAGS } from '../load/names.js';
 import { isCoreKind, validateCoreObject } from './core-schemas.js';
 import type { CrdSchemas } from './crd-schemas.js';
 import type { SchemaIssue } from './schema-issue.js';
+import { knativeAnnotationProblems } from './knative-annotations.js';
 
 export interface ValidationReport {
   /** Custom kinds nothing checked, because no CRD for them was given (`group/version Kind`). */
@@ -65,6 +66,7 @@ export function policyProblems(obj: K8sObject, pinnedTags: boolean): string[] {
   if (CLUSTER_SCOPED_KINDS.has(obj.kind)) {
     problems.push(`is cluster-scoped; an environment's AppProject allows only Namespace at cluster scope (platform components come later)`);
   }
+  problems.push(...knativeAnnotationProblems(obj));
   if (pinnedTags) {
     for (const image of containerImages(obj)) {
       const tag = imageTag(image);

@@ -83,7 +83,7 @@ describe('manifests mode', () => {
     const changed = changedLines(before, after).filter((l) => !l.startsWith('envs/production/README.md'));
     expect(changed.length).toBeGreaterThan(0);
     for (const line of changed) {
-      expect(line).toMatch(/^envs\/production\/manifests\/devops-paradox\/[a-z-]+\.yaml: [-+](- )?(image: "vfarcic\/devops-paradox:1\.7[12]"|app\.kubernetes\.io\/version: "1\.7[12]")$/);
+      expect(line).toMatch(/^envs\/production\/manifests\/devops-paradox\/[a-z.-]+\.yaml: [-+](- )?(image: "vfarcic\/devops-paradox:1\.7[12]"|app\.kubernetes\.io\/version: "1\.7[12]")$/);
     }
   });
 });

@@ -46,9 +46,13 @@ async function template(helm: HelmBinary, env: string, app: string, extra: strin
 describe.each(helms.map((h) => ({ helm: h, label: `helm ${h.major}` })))('$label', ({ helm }) => {
   it.each(['devops-toolkit', 'devops-paradox', 'go-demo-9'])('lint --strict passes for chart %s, also with its toggles flipped', async (app) => {
     const chart = join(dir, 'charts', app);
-    const toggles = [[], ['--set', 'autoscaling.enabled=true'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']];
-    if (app === 'devops-toolkit') toggles.push(['--set', 'canary.analysis.enabled=false'], ['--set', 'autoscaling.enabled=false,replicaCount=1']);
-    for (const set of toggles) {
+    const toggles: Record<string, string[][]> = {
+      'go-demo-9': [[], ['--set', 'autoscaling.enabled=true'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']],
+      'devops-toolkit': [[], ['--set', 'canary.analysis.enabled=false'], ['--set', 'autoscaling.enabled=false,replicaCount=1'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']],
+      'devops-paradox': [[], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.host=x.example.com,knative.metric=cpu,knative.minScale=1,knative.target=70'],
+        ['--set-json', 'knative.traffic=[{"latestRevision":true,"percent":80},{"revisionName":"devops-paradox-00001","percent":20,"tag":"previous"}]']],
+    };
+    for (const set of toggles[app]!) {
       const lint = await runHelm(helm, ['lint', '--strict', chart, ...set]);
       expect(lint.stdout + lint.stderr).toContain('0 chart(s) failed');
       expect(lint.code).toBe(0);
@@ -77,14 +81,14 @@ describe.each(helms.map((h) => ({ helm: h, label: `helm ${h.major}` })))('$label
   });
 
   it('a tag that looks like a number stays a string, and the version label follows it', async () => {
-    const objects = await template(helm, 'staging', 'devops-paradox', ['--set-string', 'image.tag=1.10']);
+    const objects = await template(helm, 'staging', 'go-demo-9', ['--set-string', 'image.tag=1.10']);
     const deployment = objects.find((o) => o.kind === 'Deployment') as any;
-    expect(deployment.spec.template.spec.containers[0].image).toBe('vfarcic/devops-paradox:1.10');
+    expect(deployment.spec.template.spec.containers[0].image).toBe('vfarcic/go-demo-9:1.10');
     expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe('1.10');
   });
 
   it('values.schema.json rejects a number as tag and unknown keys', async () => {
-    const chart = join(dir, 'charts', 'devops-paradox');
+    const chart = join(dir, 'charts', 'go-demo-9');
     // An unquoted 1.10 in a values file is the float 1.1: the schema refuses it instead of deploying :1.1.
     const valuesFile = join(dir, 'numeric-tag.yaml');
     writeFileSync(valuesFile, 'image:\n  tag: 1.10\n');

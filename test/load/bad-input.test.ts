@@ -27,6 +27,9 @@ const PROD = 'envs/production.yaml';
 const STAGING = 'envs/staging.yaml';
 const TOOLKIT = 'charts-src/devops-toolkit.ts';
 const GO_DEMO = 'charts-src/go-demo-9.ts';
+const PARADOX = 'charts-src/devops-paradox.ts';
+/** devops-paradox's delivery line in the sample, which Knative cases replace. */
+const KNATIVE = 'delivery: Delivery.knative({ minScale: 0, maxScale: 3, containerConcurrency: 100 }),';
 /** devops-toolkit's delivery line in the sample, which canary cases replace. */
 const CANARY = 'delivery: Delivery.canary({ analysis: { successRate: 0.99, maxLatencyMs: 1000 } }),';
 
@@ -170,9 +173,9 @@ const cases: readonly BadInputCase[] = [
   {
     name: 'a canary override on a deployment app',
     mutate: (p) => p.editYaml(PROD, (d) => {
-      d.apps['devops-paradox'].delivery = { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } };
+      d.apps['go-demo-9'].delivery = { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } };
     }),
-    expected: [`${PROD}: apps.devops-paradox.delivery.canary: 'devops-paradox' is delivered as deployment, not canary`],
+    expected: [`${PROD}: apps.go-demo-9.delivery.canary: 'go-demo-9' is delivered as deployment, not canary`],
   },
   {
     name: "step typo 'setWeigth' in a canary override",
@@ -323,7 +326,7 @@ const cases: readonly BadInputCase[] = [
   {
     name: 'charts-src unknown delivery kind',
     mutate: (p) => p.replace(TOOLKIT, CANARY, "delivery: { kind: 'blue-green' } as never,"),
-    expected: [`${TOOLKIT}: delivery: unknown delivery 'blue-green' (known: deployment, canary)`],
+    expected: [`${TOOLKIT}: delivery: unknown delivery 'blue-green' (known: deployment, canary, knative)`],
   },
   {
     name: 'canary weights that do not increase (env override)',
@@ -360,6 +363,72 @@ const cases: readonly BadInputCase[] = [
       d.prometheus = '';
     }),
     expected: [`${PROD}: prometheus: '' is not a Prometheus address (http:// or https://); canary analysis queries it`],
+  },
+  {
+    name: 'knative min-scale above max-scale (env)',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].delivery.knative.minScale = 6;
+    }),
+    expected: [`${PROD}: apps.devops-paradox.delivery.knative.minScale: 6 is above maxScale (5)`],
+  },
+  {
+    name: 'knative negative max-scale (env)',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].delivery.knative.maxScale = -1;
+    }),
+    expected: [`${PROD}: apps.devops-paradox.delivery.knative.maxScale: must be >= 0`],
+  },
+  {
+    name: 'knative non-integer min-scale (env)',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      d.apps['devops-paradox'].delivery.knative.minScale = 1.5;
+    }),
+    expected: [`${PROD}: apps.devops-paradox.delivery.knative.minScale: must be an integer, not number 1.5`],
+  },
+  {
+    name: 'knative negative concurrency (env)',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['devops-paradox'].delivery = { knative: { containerConcurrency: -1 } };
+    }),
+    expected: [`${STAGING}: apps.devops-paradox.delivery.knative.containerConcurrency: must be >= 0`],
+  },
+  {
+    name: 'knative cpu metric with scale to zero (env over the app minScale 0)',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['devops-paradox'].delivery = { knative: { metric: 'cpu' } };
+    }),
+    expected: [`${STAGING}: apps.devops-paradox.delivery.knative.metric: 'cpu' needs Knative's HPA autoscaler class, which cannot scale to zero: set minScale to 1 or more, or use concurrency or rps`],
+  },
+  {
+    name: 'knative unknown metric (env)',
+    mutate: (p) => p.editYaml(STAGING, (d) => {
+      d.apps['devops-paradox'].delivery = { knative: { metric: 'latency' } };
+    }),
+    expected: [`${STAGING}: apps.devops-paradox.delivery.knative.metric: 'latency' must be one of: concurrency, rps, cpu, memory`],
+  },
+  {
+    name: 'knative min-scale above max-scale (app definition)',
+    mutate: (p) => p.replace(PARADOX, KNATIVE, 'delivery: Delivery.knative({ minScale: 4, maxScale: 3 }),'),
+    expected: [`${PARADOX}: delivery.minScale: 4 is above maxScale (3)`],
+  },
+  {
+    name: 'knative negative and non-integer scale, negative concurrency (app definition)',
+    mutate: (p) => p.replace(PARADOX, KNATIVE, 'delivery: Delivery.knative({ minScale: -1, maxScale: 2.5, containerConcurrency: -10 }),'),
+    expected: [
+      `${PARADOX}: delivery.minScale: -1 must be a whole number >= 0`,
+      `${PARADOX}: delivery.maxScale: 2.5 must be a whole number >= 0`,
+      `${PARADOX}: delivery.containerConcurrency: -10 must be a whole number >= 0`,
+    ],
+  },
+  {
+    name: 'knative cpu metric with scale to zero (app definition)',
+    mutate: (p) => p.replace(PARADOX, KNATIVE, "delivery: Delivery.knative({ metric: 'cpu' }),"),
+    expected: [`${PARADOX}: delivery.metric: 'cpu' needs Knative's HPA autoscaler class, which cannot scale to zero: set minScale to 1 or more, or use concurrency or rps`],
+  },
+  {
+    name: 'knative unknown metric (app definition)',
+    mutate: (p) => p.replace(PARADOX, KNATIVE, "delivery: Delivery.knative({ metric: 'latency' as never }),"),
+    expected: [`${PARADOX}: delivery.metric: unknown metric 'latency' (known: concurrency, rps, cpu, memory)`],
   },
   {
     name: 'a canary app with no port',

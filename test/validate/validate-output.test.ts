@@ -24,13 +24,14 @@ describe('validateGenerated', () => {
     expect(validation.unchecked).toEqual([
       'argoproj.io/v1alpha1 AnalysisTemplate', 'argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application',
       'argoproj.io/v1alpha1 Rollout', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 VirtualService',
+      'serving.knative.dev/v1 Service', 'serving.knative.dev/v1beta1 DomainMapping',
     ]);
   });
 
   it('rejects an unknown field in a generated object, naming the source, the object and the path', async () => {
     const { model, appFiles, envFiles } = await loadProject(REPO_ROOT);
     const output = generatePlatform(model);
-    const deployment = output.envs[0]!.apps[0]!.objects.find((o) => o.kind === 'Deployment')! as K8sObject & { spec: Record<string, unknown> };
+    const deployment = output.envs[0]!.apps.find((a) => a.app === 'go-demo-9')!.objects.find((o) => o.kind === 'Deployment')! as K8sObject & { spec: Record<string, unknown> };
     deployment.spec.replica = 3;
     const crds = CrdSchemas.fromDirectory(SHARED_CRDS);
     const run = () => validateGenerated(output, crds, (a) => appFiles.find((f) => f.definition.name === a)!.file, (e) => envFiles.find((f) => f.definition.name === e)!.file);
@@ -38,7 +39,7 @@ describe('validateGenerated', () => {
     try {
       run();
     } catch (e) {
-      expect((e as ConfigError).problems).toContain(`charts-src/devops-paradox.ts (in production): Deployment/devops-paradox: spec.replica: unknown field "replica"`);
+      expect((e as ConfigError).problems).toContain(`charts-src/go-demo-9.ts (in production): Deployment/go-demo-9: spec.replica: unknown field "replica"`);
     }
   });
 

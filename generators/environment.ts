@@ -29,6 +29,15 @@ export interface EnvRepo {
   readonly url: string;
   /** Branch Argo CD follows and slipway commits to. @default 'main' */
   readonly branch: string;
+  /** GitHub settings (kind `github` only). */
+  readonly github?: {
+    /** @default 'https://api.github.com' */
+    readonly apiUrl: string;
+    /** @default 'private' */
+    readonly visibility: 'private' | 'public';
+    /** @default false */
+    readonly branchProtection: boolean;
+  };
 }
 
 /** One app's settings in one environment. Unset fields fall back to the app definition. */

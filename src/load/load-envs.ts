@@ -98,6 +98,7 @@ interface RawEnv {
   repo: string;
   repoURL?: string;
   branch?: string;
+  github?: { apiUrl?: string; visibility?: 'private' | 'public'; branchProtection?: boolean };
   promotesFrom?: string;
   promotion?: 'direct' | 'pr';
   pinnedTags?: boolean;
@@ -113,6 +114,10 @@ const LOCAL_PATH = /^(\.{1,2}\/|\/)/;
 function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | undefined {
   const branch = raw.branch ?? 'main';
   const location = raw.repo;
+  if (raw.github && !GITHUB_REPO.test(location)) {
+    problems.add(file, 'github', `only applies when repo is a GitHub owner/name, not '${location}'`);
+    return undefined;
+  }
   if (GIT_URL.test(location)) {
     return { kind: 'url', location, url: raw.repoURL ?? location, branch };
   }
@@ -124,7 +129,16 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
     return { kind: 'path', location, url: raw.repoURL, branch };
   }
   if (GITHUB_REPO.test(location)) {
-    return { kind: 'github', location, url: raw.repoURL ?? `https://github.com/${location}.git`, branch };
+    const apiUrl = raw.github?.apiUrl ?? 'https://api.github.com';
+    // Argo CD reads a private repo with the read-only deploy key bootstrap creates: over SSH.
+    const host = new URL(apiUrl).host.replace(/^api\./, '');
+    return {
+      kind: 'github',
+      location,
+      url: raw.repoURL ?? `git@${host}:${location}.git`,
+      branch,
+      github: { apiUrl, visibility: raw.github?.visibility ?? 'private', branchProtection: raw.github?.branchProtection ?? false },
+    };
   }
   problems.add(file, 'repo', `'${location}' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`);
   return undefined;

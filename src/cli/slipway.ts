@@ -1,0 +1,171 @@
+/**
+ * The `slipway` command line (commander). Every command loads and validates first; writing
+ * commands show their plan before they write.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { generate } from '../synth.js';
+import { planEnvs, bootstrapEnvs, type EnvPublishResult } from '../publish/bootstrap.js';
+import { planJson, renderPlan } from '../plan/plan.js';
+import { createIo, EXIT, reportError, type Io } from './io.js';
+import { runSynth } from './synth-command.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  done; for plan and bootstrap --dry-run: nothing would change
+  1  bad input or a problem you must fix (names, files, credentials, permissions)
+  2  changes pending (plan, bootstrap --dry-run)
+  3  internal error (a bug in slipway: please report it)
+  4  a remote failed or could not be reached (network, GitHub 5xx after retries); run again
+
+Credentials come from the environment only: GITHUB_TOKEN (or GH_TOKEN) for GitHub env repos,
+SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https git remotes. They never appear in
+output, command lines, remote URLs or .git/config.`;
+
+interface GlobalOptions {
+  root?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+function ioFor(command: Command): Io {
+  const g = command.optsWithGlobals() as GlobalOptions;
+  const environment = process.env;
+  return createIo({
+    json: g.json,
+    quiet: g.quiet,
+    verbose: g.verbose,
+    color: g.color === false ? false : undefined,
+    secrets: [environment.GITHUB_TOKEN, environment.GH_TOKEN, environment.SLIPWAY_GIT_TOKEN].filter((s): s is string => Boolean(s)),
+  });
+}
+
+function rootOf(command: Command): string {
+  return resolve((command.optsWithGlobals() as GlobalOptions).root ?? process.cwd());
+}
+
+export function buildProgram(run: (code: number) => void): Command {
+  const program = new Command('slipway')
+    .description('GitOps platform kit: generate Helm charts and Argo CD environment repos, publish and promote them')
+    .option('--root <dir>', 'the platform repo (charts-src/, envs/); default: the current directory')
+    .option('--json', 'print one JSON document instead of text')
+    .option('-q, --quiet', 'print only results and errors')
+    .option('-v, --verbose', 'print details of each step')
+    .option('--no-color', 'no colours (also: NO_COLOR, or output not a terminal)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const action = (fn: (command: Command, io: Io) => Promise<number>) => async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const io = ioFor(command);
+    try {
+      run(await fn(command, io));
+    } catch (e) {
+      run(reportError(e, io));
+    }
+  };
+
+  program.command('synth')
+    .description('generate out/ (Helm charts and env-repo trees) from charts-src/ and envs/')
+    .option('--check', 'compare out/ with the sources instead of writing it; exit 1 when they differ')
+    .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .option('--out <dir>', 'output folder (default: <root>/out)')
+    .action(action((command, io) => runSynth({ ...command.opts(), root: rootOf(command) }, io)));
+
+  program.command('validate')
+    .description('load and validate charts-src/ and envs/ and every generated object; write nothing')
+    .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .action(action(async (command, io) => {
+      const { output, validation } = await generate({ root: rootOf(command), crdsDir: command.opts().crds ? resolve(command.opts().crds) : undefined });
+      if (io.json) io.emitJson({ valid: true, objectsChecked: validation.objectsChecked, unchecked: validation.unchecked, envs: output.envs.map((e) => e.env.name) });
+      else {
+        io.out(`valid: ${output.envs.length} environments, ${validation.objectsChecked} objects checked`);
+        if (validation.unchecked.length) io.out(`not schema-checked (no CRDs given): ${validation.unchecked.join(', ')}`);
+      }
+      return EXIT.ok;
+    }));
+
+  const envOption = () => new Option('-e, --env <name...>', 'only these environments (repeatable)');
+
+  program.command('plan')
+    .description('show what bootstrap would change in each env repo, as Terraform shows a plan; exit 2 when something would change')
+    .addOption(envOption())
+    .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .action(action(async (command, io) => {
+      const results = await planEnvs(publishOptions(command, io));
+      return report(results, io, 'plan');
+    }));
+
+  program.command('bootstrap')
+    .description('create each env repo if missing and commit exactly what synth generates (one commit or none); set up Argo CD read access')
+    .addOption(envOption())
+    .option('--dry-run', 'print the plan and write nothing')
+    .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .action(action(async (command, io) => {
+      const results = await bootstrapEnvs({ ...publishOptions(command, io), dryRun: Boolean(command.opts().dryRun) });
+      return report(results, io, command.opts().dryRun ? 'plan' : 'bootstrap');
+    }));
+
+  return program;
+}
+
+function publishOptions(command: Command, io: Io) {
+  const opts = command.opts() as { env?: string[]; crds?: string };
+  return {
+    root: rootOf(command),
+    envs: opts.env,
+    crdsDir: opts.crds ? resolve(opts.crds) : undefined,
+    environment: process.env,
+    log: (line: string) => io.progress(line),
+    debug: (line: string) => io.debug(line),
+  };
+}
+
+/** Prints plans (and for bootstrap, what happened and the hand-over); returns the exit code. */
+function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap'): number {
+  const pending = results.some((r) => r.plan.changes.length > 0);
+  if (io.json) {
+    io.emitJson({
+      command: mode,
+      changesPending: mode === 'plan' ? pending : undefined,
+      envs: results.map((r) => ({
+        ...planJson(r.plan),
+        created: r.created,
+        commit: r.commit ?? null,
+        argocdSecretFile: r.access?.secretFile ?? null,
+        branchProtection: r.protection ?? null,
+        handOver: r.handOver,
+        warnings: r.warnings,
+      })),
+    });
+  } else {
+    for (const r of results) {
+      // A new file's whole content is noise in a terminal: shown with --verbose (and always in --json).
+      io.out(renderPlan(r.plan, { color: io.color, diffs: io.verbose ? 'all' : 'changes', summaryOnly: io.quiet }));
+      for (const w of r.warnings) io.warn(w);
+      if (mode === 'bootstrap') {
+        io.out(r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`);
+        if (!io.quiet) io.out(r.handOver.join('\n') + '\n');
+      }
+    }
+  }
+  return mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => { code = c; });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
+    }
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,48 @@
+/** `npm run synth` and `slipway synth`: generate out/, or check it (--check). */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { toYamlDocuments } from '../../generators/yaml-emitter.js';
+import { synth } from '../synth.js';
+import { EXIT, type Io } from './io.js';
+
+export interface SynthCommandOptions {
+  readonly root?: string;
+  readonly out?: string;
+  readonly crds?: string;
+  readonly check?: boolean;
+}
+
+export async function runSynth(options: SynthCommandOptions, io: Io): Promise<number> {
+  const root = resolve(options.root ?? process.cwd());
+  const started = performance.now();
+  const result = await synth({
+    root,
+    outDir: options.out ? resolve(options.out) : undefined,
+    crdsDir: options.crds ? resolve(options.crds) : undefined,
+    check: options.check,
+  });
+  const { output, validation, differences } = result;
+  if (validation.unchecked.length > 0) {
+    io.debug(`no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}`);
+    if (!io.verbose && !io.quiet) process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
+  }
+  if (options.check) {
+    if (differences.length > 0) {
+      io.error(`out/ is not what the sources generate (run npm run synth):\n${differences.map((d) => `  ${d}`).join('\n')}`);
+      return EXIT.userError;
+    }
+    io.out(`out/ is up to date (${output.files.size} files)`);
+    return EXIT.ok;
+  }
+  // `cdk8s synth` sets CDK8S_OUTDIR and reads plain manifests from it: give it each env's render.
+  const cdk8sOut = process.env.CDK8S_OUTDIR;
+  if (cdk8sOut) {
+    for (const { env, apps } of output.envs) {
+      mkdirSync(join(cdk8sOut, env.name), { recursive: true });
+      for (const { app, objects } of apps) writeFileSync(join(cdk8sOut, env.name, `${app}.k8s.yaml`), toYamlDocuments(objects));
+    }
+  }
+  const ms = Math.round(performance.now() - started);
+  io.out(`synth: ${result.project.model.apps.length} apps × ${output.envs.length} envs → ${output.files.size} files in out/ (${validation.objectsChecked} objects validated, ${ms} ms)`);
+  return EXIT.ok;
+}

@@ -1,0 +1,75 @@
+/**
+ * Argo CD's read access to a private env repo on GitHub: a read-only deploy key, created through
+ * the API (as `flux bootstrap` does), and the matching Argo CD repository Secret written to a
+ * local file outside every repo (mode 0600). It is never committed anywhere: the user applies it
+ * once to the cluster that runs Argo CD.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { EnvDefinition } from '../../generators/environment.js';
+import { toYaml } from '../../generators/yaml-emitter.js';
+import type { GitHubRemote } from './github-remote.js';
+
+/** Where slipway keeps secrets it generates: $SLIPWAY_HOME, else ~/.config/slipway. */
+export function slipwayHome(environment: Readonly<Record<string, string | undefined>>): string {
+  return environment.SLIPWAY_HOME || join(environment.XDG_CONFIG_HOME || join(homedir(), '.config'), 'slipway');
+}
+
+export function repositorySecretPath(home: string, env: string): string {
+  return join(home, 'argocd', `${env}-repository.yaml`);
+}
+
+export const DEPLOY_KEY_TITLE = (env: string) => `slipway: Argo CD read access (${env})`;
+
+export interface AccessResult {
+  readonly secretFile: string;
+  /** A new key was created (and the Secret file rewritten). */
+  readonly created: boolean;
+}
+
+/**
+ * Ensures a deploy key and its Secret file. Idempotent: when both exist, nothing is written
+ * (no API write either). A key whose private half is lost (no file) is replaced.
+ */
+export async function ensureArgoCdAccess(remote: GitHubRemote, env: EnvDefinition, home: string): Promise<AccessResult> {
+  const secretFile = repositorySecretPath(home, env.name);
+  const title = DEPLOY_KEY_TITLE(env.name);
+  const keys = await remote.deployKeys();
+  const existing = keys.filter((k) => k.title === title);
+  if (existing.length === 1 && existing[0]!.read_only && existsSync(secretFile)) return { secretFile, created: false };
+  for (const stale of existing) await remote.deleteDeployKey(stale.id);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const sshPublic = `ssh-ed25519 ${sshString(Buffer.from('ssh-ed25519'), raw).toString('base64')} ${title.replace(/[^\w.@-]+/g, '-')}`;
+  // Write the private half first: a key on GitHub without its private half is the worse state.
+  mkdirSync(dirname(secretFile), { recursive: true, mode: 0o700 });
+  writeFileSync(secretFile, toYaml(repositorySecret(env, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())), { mode: 0o600 });
+  chmodSync(secretFile, 0o600);
+  await remote.addDeployKey(title, sshPublic);
+  return { secretFile, created: true };
+}
+
+/** The OpenSSH wire format of an ed25519 public key: two length-prefixed strings. */
+function sshString(...parts: Buffer[]): Buffer {
+  return Buffer.concat(parts.flatMap((p) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(p.length);
+    return [len, p];
+  }));
+}
+
+/** An Argo CD repository Secret (declarative setup), matched to Applications by URL. */
+export function repositorySecret(env: EnvDefinition, sshPrivateKey: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `slipway-${env.name}-repository`,
+      namespace: env.argocdNamespace,
+      labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+    },
+    stringData: { type: 'git', url: env.repo.url, sshPrivateKey },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `slipway plan` and `slipway bootstrap`: make each environment's repo hold exactly what synth
+ * generates for it, creating the repo when missing, and say what hands it to Argo CD.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { EnvDefinition } from '../../generators/environment.js';
+import { applicationName, enabledApps } from '../../generators/environment.js';
+import type { Plan } from '../plan/plan.js';
+import { ConfigError } from '../load/config-error.js';
+import { generate } from '../synth.js';
+import { ensureArgoCdAccess, slipwayHome, type AccessResult } from './argocd-access.js';
+import type { EnvRemote } from './env-remote.js';
+import { GitHubRemote } from './github-remote.js';
+import { remoteFor } from './remotes.js';
+import { sourceCommit } from './source-commit.js';
+import { syncEnv } from './sync-env.js';
+
+export interface PublishOptions {
+  readonly root: string;
+  /** Environments to work on. @default - all */
+  readonly envs?: readonly string[];
+  readonly crdsDir?: string;
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  readonly log: (line: string) => void;
+  readonly debug?: (line: string) => void;
+}
+
+export interface EnvPublishResult {
+  readonly env: string;
+  readonly remote: string;
+  readonly plan: Plan;
+  readonly created: boolean;
+  readonly commit: string | undefined;
+  readonly access?: AccessResult;
+  readonly protection?: 'protected' | 'already' | 'unavailable';
+  readonly handOver: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Generates once and selects the envs; the files of each env repo, relative to its root. */
+async function prepare(options: PublishOptions) {
+  const generated = await generate({ root: options.root, crdsDir: options.crdsDir });
+  const all = generated.output.envs.map((e) => e.env);
+  for (const name of options.envs ?? []) {
+    if (!all.some((e) => e.name === name)) throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
+  }
+  const envs = options.envs?.length ? all.filter((e) => options.envs!.includes(e.name)) : all;
+  const filesOf = (files: ReadonlyMap<string, string>, env: string) => {
+    const prefix = `envs/${env}/`;
+    return new Map([...files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
+  };
+  // Re-render on a retry: the sources are read again, so the commit reflects them as they are then.
+  const render = (env: string, first = { used: false }) => async () => {
+    if (!first.used) {
+      first.used = true;
+      return filesOf(generated.output.files, env);
+    }
+    return filesOf((await generate({ root: options.root, crdsDir: options.crdsDir })).output.files, env);
+  };
+  return { envs, render, validation: generated.validation };
+}
+
+/** Whether the env repo exists yet (without creating it). */
+async function repoExists(env: EnvDefinition, remote: EnvRemote, root: string): Promise<boolean> {
+  if (remote instanceof GitHubRemote) return remote.exists();
+  if (env.repo.kind === 'path') return existsSync(isAbsolute(env.repo.location) ? env.repo.location : resolve(root, env.repo.location));
+  return true;
+}
+
+/** `slipway plan`: what bootstrap would change in each env repo. Writes nothing anywhere. */
+export async function planEnvs(options: PublishOptions): Promise<EnvPublishResult[]> {
+  const { envs, render } = await prepare(options);
+  const results: EnvPublishResult[] = [];
+  for (const env of envs) {
+    const remote = remoteFor(env, { root: options.root, environment: options.environment, log: options.log, debug: options.debug });
+    options.log(`${env.name}: reading ${remote.description}`);
+    const exists = await repoExists(env, remote, options.root);
+    const plan = exists
+      ? (await syncEnv({ env: env.name, remote, render: render(env.name), title: () => '', trailers: {}, dryRun: true })).plan
+      : (await syncEnv({ env: env.name, remote: emptyRemote(remote), render: render(env.name), title: () => '', trailers: {}, dryRun: true })).plan;
+    results.push({ env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings: exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`] });
+  }
+  return results;
+}
+
+/** `slipway bootstrap`: create missing repos, commit what changed, set up Argo CD's access. */
+export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?: boolean }): Promise<EnvPublishResult[]> {
+  if (options.dryRun) return planEnvs(options);
+  const { envs, render } = await prepare(options);
+  const source = await sourceCommit(options.root);
+  const home = slipwayHome(options.environment);
+  const results: EnvPublishResult[] = [];
+  for (const env of envs) {
+    const remote = remoteFor(env, { root: options.root, environment: options.environment, log: options.log, debug: options.debug });
+    options.log(`${env.name}: checking ${remote.description}`);
+    const { created } = await remote.ensure();
+    if (created) options.log(`${env.name}: created ${remote.description}`);
+    const sync = await syncEnv({
+      env: env.name,
+      remote,
+      render: render(env.name),
+      title: (plan) => `slipway: sync ${env.name} (${plan.summary.add} added, ${plan.summary.change} changed, ${plan.summary.destroy} removed)`,
+      trailers: { 'Slipway-Env': env.name, 'Slipway-Source-Commit': source },
+      log: options.log,
+    });
+    options.log(sync.commit ? `${env.name}: committed ${sync.commit.slice(0, 12)}` : `${env.name}: up to date, nothing to commit`);
+    const warnings: string[] = [];
+    let access: AccessResult | undefined;
+    let protection: EnvPublishResult['protection'];
+    if (remote instanceof GitHubRemote) {
+      if (env.repo.github?.visibility !== 'public') {
+        access = await ensureArgoCdAccess(remote, env, home);
+        if (access.created) options.log(`${env.name}: added a read-only deploy key; Argo CD's repository Secret is in ${access.secretFile}`);
+      }
+      if (env.repo.github?.branchProtection) {
+        if (await remote.branchProtected()) protection = 'already';
+        else if (await remote.protectBranch()) protection = 'protected';
+        else {
+          protection = 'unavailable';
+          warnings.push(`${remote.description}: GitHub cannot protect branches of private repos on this plan; ${env.repo.branch} is unprotected`);
+        }
+      }
+    }
+    results.push({ env: env.name, remote: remote.description, plan: sync.plan, created, commit: sync.commit, access, protection, handOver: handOver(env, access), warnings });
+  }
+  return results;
+}
+
+/** What a person runs once so Argo CD takes over the environment. */
+export function handOver(env: EnvDefinition, access: AccessResult | undefined): string[] {
+  const apps = enabledApps(env).map((a) => applicationName(env, a));
+  return [
+    `Hand ${env.name} over to Argo CD, once, in the cluster that runs it:`,
+    ...(access ? [`  kubectl apply -f ${access.secretFile}        # read-only deploy key for ${env.repo.url}`] : []),
+    `  kubectl apply --namespace ${env.argocdNamespace} -f out/envs/${env.name}/bootstrap/`,
+    `Then Application ${env.name}-root syncs apps/ from ${env.repo.url} (${env.repo.branch}): ${apps.join(', ') || 'no apps'}.`,
+  ];
+}
+
+/** A remote that reads as empty: planning against a repo that does not exist yet. */
+function emptyRemote(remote: EnvRemote): EnvRemote {
+  return {
+    description: remote.description,
+    ensure: async () => ({ created: false }),
+    read: async () => ({ head: undefined, blobs: new Map(), read: async () => '' }),
+    commit: async () => { throw new Error('not writable'); },
+  };
+}

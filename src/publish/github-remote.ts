@@ -1,0 +1,256 @@
+/**
+ * An env repo on GitHub (or GitHub Enterprise Server), through Octokit with the throttling and
+ * retry plugins. Commits go through the Git Data API: one tree built on `base_tree` with inline
+ * contents (`sha: null` deletes), one commit whose parent is the head slipway read, then the
+ * branch ref moved without force. It lands whole or not at all; a refused ref update means the
+ * branch moved, and the caller re-reads and retries. Commits made with a GitHub App token show as
+ * Verified, since GitHub itself creates them.
+ */
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { BranchMovedError, RemoteError, RemoteUnavailableError, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
+
+export const DEFAULT_GITHUB_API = 'https://api.github.com';
+/** Topics that mark a repo as a slipway env repo (and let people find them). */
+export const ENV_REPO_TOPICS = ['slipway', 'gitops', 'argocd'];
+
+export interface GitHubRemoteOptions {
+  readonly owner: string;
+  readonly repo: string;
+  readonly branch: string;
+  readonly token: string;
+  /** REST base URL; GitHub Enterprise Server: https://<host>/api/v3. @default 'https://api.github.com' */
+  readonly apiUrl?: string;
+  /** @default 'private' */
+  readonly visibility?: 'private' | 'public';
+  /** Description of a repo slipway creates. */
+  readonly description: string;
+  /** Rate-limit and retry waits are announced here. */
+  readonly log?: (line: string) => void;
+  /** Per-request timeout. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Retries of a rate-limited or failing request before giving up. @default 3 */
+  readonly retries?: number;
+}
+
+const SlipwayOctokit = Octokit.plugin(throttling, retry);
+type Client = InstanceType<typeof SlipwayOctokit>;
+
+/** The Octokit client slipway uses: bounded waits on rate limits, bounded retries on 5xx, timeouts. */
+export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUrl' | 'log' | 'timeoutMs' | 'retries'>): Client {
+  const retries = options.retries ?? 3;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const wait = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+    if (retryCount >= retries) return false;
+    options.log?.(`GitHub ${kind} rate limit on ${request.method} ${request.url}: waiting ${retryAfter}s (retry ${retryCount + 1}/${retries})`);
+    return true;
+  };
+  return new SlipwayOctokit({
+    auth: options.token,
+    baseUrl: (options.apiUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, ''),
+    userAgent: 'slipway',
+    throttle: { onRateLimit: wait('primary'), onSecondaryRateLimit: wait('secondary') },
+    retry: { retries },
+    // A server that accepts the connection and never answers must not hang slipway.
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: () => {} },
+  });
+}
+
+export class GitHubRemote implements EnvRemote {
+  readonly description: string;
+  private readonly client: Client;
+  /** Tree of each head read, for `base_tree`. */
+  private readonly trees = new Map<string, string>();
+
+  constructor(private readonly options: GitHubRemoteOptions) {
+    const host = new URL(options.apiUrl ?? DEFAULT_GITHUB_API).host.replace(/^api\./, '');
+    this.description = `${host}/${options.owner}/${options.repo}`;
+    this.client = githubClient(options);
+  }
+
+  private get repoParams() {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+
+  /** Whether the repo exists (and the token can see it). */
+  async exists(): Promise<boolean> {
+    try {
+      await this.call('reading the repo', () => this.client.rest.repos.get(this.repoParams));
+      return true;
+    } catch (e) {
+      if (e instanceof NotFound) return false;
+      throw e;
+    }
+  }
+
+  async ensure(): Promise<EnsureResult> {
+    let repo;
+    try {
+      repo = (await this.call('reading the repo', () => this.client.rest.repos.get(this.repoParams))).data;
+    } catch (e) {
+      if (!(e instanceof NotFound)) throw e;
+    }
+    let created = false;
+    if (!repo) {
+      const user = (await this.call('reading the token\'s user', () => this.client.rest.users.getAuthenticated())).data;
+      const body = {
+        name: this.options.repo,
+        description: this.options.description,
+        private: (this.options.visibility ?? 'private') === 'private',
+        // The Git Data API answers 409 on an empty repo: start it with one commit.
+        auto_init: true,
+      };
+      repo = user.login.toLowerCase() === this.options.owner.toLowerCase()
+        ? (await this.call('creating the repo', () => this.client.rest.repos.createForAuthenticatedUser(body))).data
+        : (await this.call(`creating the repo in org ${this.options.owner}`, () =>
+            this.client.rest.repos.createInOrg({ ...body, org: this.options.owner }))).data;
+      created = true;
+    }
+    const topics = repo.topics ?? [];
+    if (!ENV_REPO_TOPICS.every((t) => topics.includes(t))) {
+      await this.call('setting topics', () => this.client.rest.repos.replaceAllTopics({ ...this.repoParams, names: [...new Set([...topics, ...ENV_REPO_TOPICS])] }));
+    }
+    return { created };
+  }
+
+  async read(): Promise<RemoteTree> {
+    let head: string | undefined;
+    try {
+      head = (await this.call('reading the branch', () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${this.options.branch}` }))).data.object.sha;
+    } catch (e) {
+      // No repo, no branch, or an empty repo (409): nothing committed yet.
+      if (e instanceof NotFound || e instanceof EmptyRepo) return { head: undefined, blobs: new Map(), read: async () => '' };
+      throw e;
+    }
+    const commit = (await this.call('reading the head commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: head! }))).data;
+    this.trees.set(head, commit.tree.sha);
+    const tree = (await this.call('reading the tree', () =>
+      this.client.rest.git.getTree({ ...this.repoParams, tree_sha: commit.tree.sha, recursive: 'true' }))).data;
+    if (tree.truncated) throw new RemoteError(`${this.description}: the tree is too large for one read (GitHub truncated it)`);
+    const blobs = new Map<string, string>();
+    for (const entry of tree.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
+    return {
+      head,
+      blobs,
+      read: async (path) => {
+        const sha = blobs.get(path);
+        if (!sha) return '';
+        const blob = (await this.call(`reading ${path}`, () => this.client.rest.git.getBlob({ ...this.repoParams, file_sha: sha }))).data;
+        return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+      },
+    };
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    if (request.parent === undefined) {
+      throw new RemoteError(`${this.description}: the branch ${this.options.branch} has no commit; the Git Data API cannot write to an empty repo (push any first commit, or let slipway create the repo)`);
+    }
+    const baseTree = this.trees.get(request.parent)
+      ?? (await this.call('reading the parent commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }))).data.tree.sha;
+    const entries = [
+      ...[...request.write].map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
+      ...request.delete.map((path) => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null })),
+    ];
+    const tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))).data;
+    const commit = (await this.call('writing the commit', () =>
+      this.client.rest.git.createCommit({ ...this.repoParams, message: request.message, tree: tree.sha, parents: [request.parent!] }))).data;
+    try {
+      await this.call('moving the branch', () =>
+        this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commit.sha, force: false }));
+    } catch (e) {
+      if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });
+      if (e instanceof NotFound) {
+        // The repo has commits but not this branch yet: create it.
+        await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commit.sha }));
+      } else {
+        throw e;
+      }
+    }
+    this.trees.set(commit.sha, tree.sha);
+    return { sha: commit.sha };
+  }
+
+  /** A read-only deploy key for Argo CD; returns the id of the key with this title, creating it if missing. */
+  async deployKeys(): Promise<Array<{ id: number; title: string; key: string; read_only: boolean }>> {
+    return (await this.call('listing deploy keys', () => this.client.rest.repos.listDeployKeys(this.repoParams))).data
+      .map((k) => ({ id: k.id, title: k.title, key: k.key, read_only: k.read_only }));
+  }
+
+  async addDeployKey(title: string, publicKey: string): Promise<void> {
+    await this.call('adding the deploy key', () => this.client.rest.repos.createDeployKey({ ...this.repoParams, title, key: publicKey, read_only: true }));
+  }
+
+  async deleteDeployKey(id: number): Promise<void> {
+    await this.call('removing a stale deploy key', () => this.client.rest.repos.deleteDeployKey({ ...this.repoParams, key_id: id }));
+  }
+
+  /**
+   * Protects the branch against force pushes and deletion while still letting slipway's own
+   * direct commits through (no required reviews or checks). Returns false when GitHub refuses
+   * because the plan cannot protect private repos.
+   */
+  async protectBranch(): Promise<boolean> {
+    try {
+      await this.call('protecting the branch', () => this.client.rest.repos.updateBranchProtection({
+        ...this.repoParams,
+        branch: this.options.branch,
+        required_status_checks: null,
+        enforce_admins: false,
+        required_pull_request_reviews: null,
+        restrictions: null,
+        allow_force_pushes: false,
+        allow_deletions: false,
+      }));
+      return true;
+    } catch (e) {
+      if (e instanceof RemoteError && /403/.test(e.message) && /upgrade|pro|public/i.test(String((e.cause as Error)?.message))) return false;
+      throw e;
+    }
+  }
+
+  async branchProtected(): Promise<boolean> {
+    try {
+      await this.call('reading branch protection', () => this.client.rest.repos.getBranchProtection({ ...this.repoParams, branch: this.options.branch }));
+      return true;
+    } catch (e) {
+      if (e instanceof NotFound) return false;
+      if (e instanceof RemoteError && /403/.test(e.message)) return false;
+      throw e;
+    }
+  }
+
+  /** Runs one API call, turning GitHub's answers into errors a user can act on (token never included). */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      const message = String((e as Error)?.message ?? e).split('\n')[0]!.replaceAll(this.options.token, '***');
+      const where = `${this.description}: ${what}`;
+      if (status === 404) throw new NotFound(`${where}: not found`);
+      if (status === 409) throw new EmptyRepo(`${where}: the repo is empty`);
+      if (status === 422) throw new Unprocessable(`${where}: ${message}`);
+      if (status === 401) throw new RemoteError(`${where}: GitHub answered 401: the token (GITHUB_TOKEN or GH_TOKEN) is missing, invalid or expired`, { cause: e });
+      if (status === 403) {
+        throw new RemoteError(`${where}: GitHub answered 403: the token may not do this (it needs the repo scope, or Administration and Contents write for a fine-grained token or GitHub App): ${message}`, { cause: e });
+      }
+      if (status === undefined || status >= 500) {
+        throw new RemoteUnavailableError(`${where}: GitHub did not answer (${status ?? message}); nothing was changed by this step, run again`, { cause: e });
+      }
+      throw new RemoteError(`${where}: GitHub answered ${status}: ${message}`, { cause: e });
+    }
+  }
+}
+
+class NotFound extends RemoteError {}
+class EmptyRepo extends RemoteError {}
+class Unprocessable extends RemoteError {}
+
+
+/** Parses `owner/name`. */
+export function parseGitHubRepo(location: string): { owner: string; repo: string } {
+  const [owner, repo] = location.split('/');
+  return { owner: owner!, repo: repo! };
+}

@@ -1,0 +1,58 @@
+/**
+ * Picks the remote for an env repo: GitHub `owner/name` → Octokit and the Git Data API; any git
+ * URL or local path → simple-git. Tokens come from the environment only: GITHUB_TOKEN (or
+ * GH_TOKEN) for GitHub, SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https remotes.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import type { EnvDefinition } from '../../generators/environment.js';
+import { ConfigError } from '../load/config-error.js';
+import type { EnvRemote } from './env-remote.js';
+import { GitRemote } from './git-remote.js';
+import { GitHubRemote, parseGitHubRepo } from './github-remote.js';
+
+export interface RemoteContext {
+  /** The platform repo. */
+  readonly root: string;
+  /** Environment variables to read tokens from (process.env in the CLI). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  readonly log: (line: string) => void;
+  /** Detail (each git command): shown with --verbose. */
+  readonly debug?: (line: string) => void;
+}
+
+/** Author of slipway's commits in env repos. */
+export const SLIPWAY_AUTHOR = { name: 'slipway', email: 'slipway@users.noreply.github.com' };
+
+export function githubToken(environment: RemoteContext['environment']): string | undefined {
+  return environment.GITHUB_TOKEN || environment.GH_TOKEN || undefined;
+}
+
+export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
+  const { repo } = env;
+  if (repo.kind === 'github') {
+    const token = githubToken(ctx.environment);
+    if (!token) throw new ConfigError(`envs/${env.name}.yaml: repo: '${repo.location}' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN) to a token that may create and write it`);
+    const { owner, repo: name } = parseGitHubRepo(repo.location);
+    return new GitHubRemote({
+      owner,
+      repo: name,
+      branch: repo.branch,
+      token,
+      apiUrl: repo.github?.apiUrl,
+      visibility: repo.github?.visibility,
+      description: `slipway environment repo for ${env.name}: Argo CD syncs it; generated, do not edit by hand`,
+      log: ctx.log,
+    });
+  }
+  const url = repo.kind === 'path' ? (isAbsolute(repo.location) ? repo.location : resolve(ctx.root, repo.location)) : repo.location;
+  return new GitRemote({
+    url,
+    branch: repo.branch,
+    // One working clone per env repo, in a git-ignored folder of the platform repo.
+    cacheDir: join(ctx.root, '.slipway', 'cache', env.name),
+    token: ctx.environment.SLIPWAY_GIT_TOKEN || undefined,
+    username: ctx.environment.SLIPWAY_GIT_USERNAME || undefined,
+    author: SLIPWAY_AUTHOR,
+    log: ctx.debug,
+  });
+}

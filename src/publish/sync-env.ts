@@ -1,0 +1,66 @@
+/**
+ * Makes an env repo hold exactly what synth generates, in one commit or none: read the head,
+ * plan, commit on top of that head. When the branch moved meanwhile (a refused ref update or
+ * push), re-read, re-render, retry with capped backoff; never force, never rebase generated text.
+ */
+import { planEnv, type Plan } from '../plan/plan.js';
+import { BranchMovedError, RemoteError, type EnvRemote } from './env-remote.js';
+
+export interface SyncOptions {
+  readonly env: string;
+  readonly remote: EnvRemote;
+  /** The files the env repo must hold; called again on every retry (re-render). */
+  readonly render: () => Promise<ReadonlyMap<string, string>>;
+  /** First line of the commit message, given the plan. */
+  readonly title: (plan: Plan) => string;
+  /** Lines after the file list: `Key: value` trailers. */
+  readonly trailers: Readonly<Record<string, string>>;
+  readonly dryRun?: boolean;
+  /** @default 5 */
+  readonly attempts?: number;
+  readonly log?: (line: string) => void;
+  /** For tests: what to wait between attempts. @default 200 ms × 2^n, capped at 5 s */
+  readonly backoffMs?: (attempt: number) => number;
+}
+
+export interface SyncResult {
+  readonly plan: Plan;
+  /** The commit made; undefined when nothing changed or in a dry run. */
+  readonly commit: string | undefined;
+  readonly attempts: number;
+}
+
+export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
+  const attempts = options.attempts ?? 5;
+  const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
+  for (let attempt = 1; ; attempt++) {
+    const tree = await options.remote.read();
+    const plan = await planEnv(options.env, options.remote.description, tree, await options.render());
+    if (plan.changes.length === 0 || options.dryRun) return { plan, commit: undefined, attempts: attempt };
+    try {
+      const { sha } = await options.remote.commit({
+        parent: tree.head,
+        write: plan.write,
+        delete: plan.delete,
+        message: commitMessage(plan, options.title(plan), options.trailers),
+      });
+      return { plan, commit: sha, attempts: attempt };
+    } catch (e) {
+      if (!(e instanceof BranchMovedError)) throw e;
+      if (attempt >= attempts) {
+        throw new RemoteError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e });
+      }
+      const wait = backoff(attempt);
+      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/** `title`, a blank line, the changed files, a blank line, the trailers. */
+export function commitMessage(plan: Plan, title: string, trailers: Readonly<Record<string, string>>): string {
+  const files = plan.changes.map((c) => `${c.action === 'create' ? '+' : c.action === 'update' ? '~' : '-'} ${c.path}`);
+  const shown = files.length > 40 ? [...files.slice(0, 40), `… and ${files.length - 40} more`] : files;
+  const trailerLines = Object.entries(trailers).map(([k, v]) => `${k}: ${v}`);
+  return [title, '', ...shown, '', ...trailerLines, ''].join('\n');
+}

@@ -48,6 +48,11 @@ No app is enabled in this environment.
 Hand-over, once per cluster (the only \`kubectl apply\` anyone runs):
 
 \`\`\`sh
+{{#if github}}
+# Argo CD's read-only access (a deploy key): written by \`slipway bootstrap\` to
+# $SLIPWAY_HOME/argocd/{{env.name}}-repository.yaml on the machine that ran it; never committed.
+kubectl apply --filename {{env.name}}-repository.yaml
+{{/if}}
 kubectl apply --namespace {{env.argocdNamespace}} --filename bootstrap/
 \`\`\`
 
@@ -74,5 +79,5 @@ Cluster-scoped kinds:
 const render = Handlebars.compile(TEMPLATE, { noEscape: true, strict: false });
 
 export function envReadme(input: EnvReadmeInput): string {
-  return render({ ...input, helm: input.env.render === 'helm' });
+  return render({ ...input, helm: input.env.render === 'helm', github: input.env.repo.kind === 'github' });
 }

@@ -32,13 +32,15 @@ export interface GitHubRemoteOptions {
   readonly timeoutMs?: number;
   /** Retries of a rate-limited or failing request before giving up. @default 3 */
   readonly retries?: number;
+  /** First wait before retrying a 5xx, in ms (then ×4, ×9). @default 1000 */
+  readonly retryBaseMs?: number;
 }
 
 const SlipwayOctokit = Octokit.plugin(throttling, retry);
 type Client = InstanceType<typeof SlipwayOctokit>;
 
 /** The Octokit client slipway uses: bounded waits on rate limits, bounded retries on 5xx, timeouts. */
-export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUrl' | 'log' | 'timeoutMs' | 'retries'>): Client {
+export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUrl' | 'log' | 'timeoutMs' | 'retries' | 'retryBaseMs'>): Client {
   const retries = options.retries ?? 3;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const wait = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
@@ -51,7 +53,7 @@ export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUr
     baseUrl: (options.apiUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, ''),
     userAgent: 'slipway',
     throttle: { onRateLimit: wait('primary'), onSecondaryRateLimit: wait('secondary') },
-    retry: { retries },
+    retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     // A server that accepts the connection and never answers must not hang slipway.
     request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: () => {} },
@@ -144,15 +146,13 @@ export class GitHubRemote implements EnvRemote {
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    if (request.parent === undefined) {
-      throw new RemoteError(`${this.description}: the branch ${this.options.branch} has no commit; the Git Data API cannot write to an empty repo (push any first commit, or let slipway create the repo)`);
-    }
-    const baseTree = this.trees.get(request.parent)
-      ?? (await this.call('reading the parent commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }))).data.tree.sha;
     const entries = [
       ...[...request.write].map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
       ...request.delete.map((path) => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null })),
     ];
+    if (request.parent === undefined) return this.commitNewBranch(entries, request.message);
+    const baseTree = this.trees.get(request.parent)
+      ?? (await this.call('reading the parent commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }))).data.tree.sha;
     const tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))).data;
     const commit = (await this.call('writing the commit', () =>
       this.client.rest.git.createCommit({ ...this.repoParams, message: request.message, tree: tree.sha, parents: [request.parent!] }))).data;
@@ -160,13 +160,33 @@ export class GitHubRemote implements EnvRemote {
       await this.call('moving the branch', () =>
         this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commit.sha, force: false }));
     } catch (e) {
+      // 422: not a fast-forward (someone committed first), or the branch was deleted meanwhile.
       if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });
-      if (e instanceof NotFound) {
-        // The repo has commits but not this branch yet: create it.
-        await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commit.sha }));
-      } else {
-        throw e;
+      throw e;
+    }
+    this.trees.set(commit.sha, tree.sha);
+    return { sha: commit.sha };
+  }
+
+  /** The branch does not exist yet: a root commit with the whole tree, then the ref. */
+  private async commitNewBranch(entries: Array<{ path: string; mode: '100644'; type: 'blob'; content?: string; sha?: null }>, message: string): Promise<CommitResult> {
+    const write = entries.filter((e) => e.content !== undefined);
+    let tree;
+    try {
+      tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, tree: write }))).data;
+    } catch (e) {
+      if (e instanceof EmptyRepo) {
+        throw new RemoteError(`${this.description}: the repo has no commit at all; the Git Data API cannot write to an empty repo (push any first commit, or let slipway create the repo)`);
       }
+      throw e;
+    }
+    const commit = (await this.call('writing the commit', () => this.client.rest.git.createCommit({ ...this.repoParams, message, tree: tree.sha, parents: [] }))).data;
+    try {
+      await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commit.sha }));
+    } catch (e) {
+      // 422 "Reference already exists": someone created it first.
+      if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });
+      throw e;
     }
     this.trees.set(commit.sha, tree.sha);
     return { sha: commit.sha };

@@ -42,6 +42,9 @@ export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
       visibility: repo.github?.visibility,
       description: `slipway environment repo for ${env.name}: Argo CD syncs it; generated, do not edit by hand`,
       log: ctx.log,
+      // Tuning for CI and tests; the defaults suit GitHub.
+      timeoutMs: numberFrom(ctx.environment.SLIPWAY_HTTP_TIMEOUT_MS),
+      retryBaseMs: numberFrom(ctx.environment.SLIPWAY_RETRY_BASE_MS),
     });
   }
   const url = repo.kind === 'path' ? (isAbsolute(repo.location) ? repo.location : resolve(ctx.root, repo.location)) : repo.location;
@@ -55,4 +58,9 @@ export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
     author: SLIPWAY_AUTHOR,
     log: ctx.debug,
   });
+}
+
+function numberFrom(value: string | undefined): number | undefined {
+  const n = value === undefined || value === '' ? Number.NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }

@@ -73,6 +73,8 @@ export interface EnvDefinition {
   readonly promotion: 'direct' | 'pr';
   /** Forbid floating tags (`latest`, empty). @default false */
   readonly pinnedTags: boolean;
+  /** Every tag must carry a digest (`2.9.17@sha256:…`). @default false */
+  readonly requireDigests: boolean;
   /** Prometheus address canary analysis queries. @default 'http://prometheus-server.monitoring' */
   readonly prometheus: string;
   /**

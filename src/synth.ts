@@ -20,6 +20,8 @@ export interface SynthOptions {
   readonly crdsDir?: string;
   /** Compare with out/ instead of writing it. */
   readonly check?: boolean;
+  /** Env files' text to use instead of the disk's (`envs/<env>.yaml` → text). */
+  readonly envOverrides?: ReadonlyMap<string, string>;
 }
 
 export interface SynthResult {
@@ -32,7 +34,7 @@ export interface SynthResult {
 
 /** Loads, generates and validates, without writing. */
 export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences'>> {
-  const project = await loadProject(options.root);
+  const project = await loadProject(options.root, options.envOverrides);
   const output = generatePlatform(project.model);
   const crdsDir = options.crdsDir ?? configuredCrds(options.root);
   const crds = crdsDir ? loadCrds(crdsDir) : undefined;

@@ -9,12 +9,16 @@ import { planEnvs, bootstrapEnvs, type EnvPublishResult } from '../publish/boots
 import { planJson, renderPlan } from '../plan/plan.js';
 import { createIo, EXIT, reportError, type Io } from './io.js';
 import { runSynth } from './synth-command.js';
+import { ConfigError } from '../load/config-error.js';
+import { promote, type PromoteResult } from '../promotion/promote.js';
+import { history, pull, rollback, status } from '../promotion/commands.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0  done; for plan and bootstrap --dry-run: nothing would change
   1  bad input or a problem you must fix (names, files, credentials, permissions)
   2  changes pending (plan, bootstrap --dry-run)
+     (promote, rollback and pull exit 0 also when there was nothing to do)
   3  internal error (a bug in slipway: please report it)
   4  a remote failed or could not be reached (network, GitHub 5xx after retries); run again
 
@@ -93,16 +97,96 @@ export function buildProgram(run: (code: number) => void): Command {
   program.command('plan')
     .description('show what bootstrap would change in each env repo, as Terraform shows a plan; exit 2 when something would change')
     .addOption(envOption())
+    .option('--force', 'plan writing envs/ tags over different ones in the env repo')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
       const results = await planEnvs(publishOptions(command, io));
       return report(results, io, 'plan');
     }));
 
+  program.command('promote')
+    .description('set <app>\'s tag in an environment: edit envs/<env>.yaml, show the plan, commit the tag bump to the env repo (or open a pull request)')
+    .argument('<app>', 'the app (charts-src/<app>.ts)')
+    .argument('[tag]', 'the image tag, optionally with @sha256:<digest>')
+    .requiredOption('-e, --env <name>', 'the environment to promote in')
+    .option('--from <env>', 'take the tag the env repo of <env> holds now')
+    .option('--pr', 'commit to a branch and open (or update) a pull request instead of committing directly (default from the env file: promotion: pr)')
+    .option('--dry-run', 'print the plan and write nothing')
+    .option('--force', 'bypass gating (and the tag-drift check); needs --reason')
+    .option('--reason <text>', 'why --force is needed; it goes into the commit')
+    .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .action(action(async (command, io) => {
+      const [app, tag] = command.args as [string, string | undefined];
+      const o = command.opts() as { env: string; from?: string; pr?: boolean; dryRun?: boolean; force?: boolean; reason?: string; crds?: string };
+      const result = await promote({ ...promotionOptions(command, io), app, tag, env: o.env, from: o.from, pr: o.pr, dryRun: o.dryRun, force: o.force, reason: o.reason });
+      return reportPromotion(result, io);
+    }));
+
+  program.command('rollback')
+    .description('promote the previous (or named) tag back, as a new commit marked as a rollback: change Git, never the cluster')
+    .argument('<app>', 'the app')
+    .requiredOption('-e, --env <name>', 'the environment')
+    .option('--to <tag>', 'the tag to go back to (default: the one the current tag replaced)')
+    .option('--pr', 'through a pull request')
+    .option('--dry-run', 'print the plan and write nothing')
+    .option('--force', 'roll back to a tag the env never ran; needs --reason')
+    .option('--reason <text>', 'why --force is needed')
+    .action(action(async (command, io) => {
+      const [app] = command.args as [string];
+      const o = command.opts() as { env: string; to?: string; pr?: boolean; dryRun?: boolean; force?: boolean; reason?: string };
+      if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
+      const result = await rollback({ ...promotionOptions(command, io), app, env: o.env, to: o.to, pr: o.pr, dryRun: o.dryRun, force: o.force, reason: o.reason });
+      return reportPromotion(result, io);
+    }));
+
+  program.command('pull')
+    .description('adopt into envs/ the tags that landed in env repos (merged promotion PRs, other machines)')
+    .addOption(envOption())
+    .action(action(async (command, io) => {
+      const adopted = await pull({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
+      if (io.json) io.emitJson({ adopted });
+      else io.out(adopted.length ? adopted.map((a) => `${a.env}: ${a.app} ${a.local} → ${a.repo} (adopted from the env repo)`).join('\n') : 'envs/ already holds every tag the env repos have');
+      return EXIT.ok;
+    }));
+
+  program.command('history')
+    .description('the promotions of <app> in an environment, from its env repo\'s log')
+    .argument('<app>', 'the app')
+    .requiredOption('-e, --env <name>', 'the environment')
+    .option('-n, --limit <n>', 'at most this many entries', '50')
+    .action(action(async (command, io) => {
+      const [app] = command.args as [string];
+      const o = command.opts() as { env: string; limit: string };
+      const entries = await history(remoteContext(command, io), app, o.env, Number(o.limit));
+      if (io.json) io.emitJson({ app, env: o.env, entries });
+      else {
+        io.out(table(['when', 'what', 'from', 'to', 'who', 'commit', 'note'], entries.map((e) => [
+          e.date.replace('T', ' ').replace(/\.\d+Z?$|Z$/, ''), e.kind, e.from ?? '', e.to ?? '', e.who, e.sha.slice(0, 12),
+          e.forced ? `forced: ${e.forced}` : e.kind === 'other' ? e.title : '',
+        ])));
+      }
+      return EXIT.ok;
+    }));
+
+  program.command('status')
+    .description('app × environment: the tag in envs/, the tag in the env repo, an open promotion pull request, and whether they differ')
+    .addOption(envOption())
+    .action(action(async (command, io) => {
+      const rows = await status({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
+      if (io.json) io.emitJson({ rows });
+      else {
+        io.out(table(['app', 'env', 'envs/', 'env repo', 'pull request', ''], rows.map((r) => [
+          r.app, r.env, r.declared, r.committed ?? '(not deployed)', r.pullRequest ? `#${r.pullRequest.number}` : '', r.differs ? 'differs' : '',
+        ])));
+      }
+      return EXIT.ok;
+    }));
+
   program.command('bootstrap')
     .description('create each env repo if missing and commit exactly what synth generates (one commit or none); set up Argo CD read access')
     .addOption(envOption())
     .option('--dry-run', 'print the plan and write nothing')
+    .option('--force', 'write envs/ tags over different ones in the env repo (normally: run slipway pull first)')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
       const results = await bootstrapEnvs({ ...publishOptions(command, io), dryRun: Boolean(command.opts().dryRun) });
@@ -112,16 +196,43 @@ export function buildProgram(run: (code: number) => void): Command {
   return program;
 }
 
-function publishOptions(command: Command, io: Io) {
-  const opts = command.opts() as { env?: string[]; crds?: string };
+function remoteContext(command: Command, io: Io) {
   return {
     root: rootOf(command),
-    envs: opts.env,
-    crdsDir: opts.crds ? resolve(opts.crds) : undefined,
     environment: process.env,
     log: (line: string) => io.progress(line),
     debug: (line: string) => io.debug(line),
   };
+}
+
+function publishOptions(command: Command, io: Io) {
+  const opts = command.opts() as { env?: string[]; crds?: string; force?: boolean };
+  return { ...remoteContext(command, io), envs: opts.env, force: opts.force, crdsDir: opts.crds ? resolve(opts.crds) : undefined };
+}
+
+function promotionOptions(command: Command, io: Io) {
+  const opts = command.opts() as { crds?: string };
+  return { ...remoteContext(command, io), crdsDir: opts.crds ? resolve(opts.crds) : undefined };
+}
+
+/** Prints a promotion's plan and outcome; exit 0 (also when there was nothing to do). */
+function reportPromotion(result: PromoteResult, io: Io): number {
+  if (io.json) {
+    io.emitJson({ ...result, plan: planJson(result.plan) });
+    return EXIT.ok;
+  }
+  io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
+  for (const a of result.adopted) io.warn(`adopted ${a.app} ${a.tag} from the env repo (promoted elsewhere) into envs/${result.env}.yaml`);
+  io.out(result.message);
+  if (result.platformRepo) io.out(result.platformRepo);
+  return EXIT.ok;
+}
+
+/** A plain text table, columns padded. */
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
 }
 
 /** Prints plans (and for bootstrap, what happened and the hand-over); returns the exit code. */

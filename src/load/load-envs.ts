@@ -28,20 +28,20 @@ function envValidator(): ValidateFunction {
 }
 
 /** Loads every env file of `envsDir`; `displayDir` is how messages name the folder (e.g. `envs`). */
-export function loadEnvFiles(envsDir: string, displayDir = 'envs'): EnvFile[] {
+export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: ReadonlyMap<string, string> = new Map()): EnvFile[] {
   const problems = new Problems();
   const files = readdirSync(envsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const result: EnvFile[] = [];
   for (const f of files) {
-    const env = loadEnvFile(join(envsDir, f), `${displayDir}/${f}`, problems);
+    const env = loadEnvFile(join(envsDir, f), `${displayDir}/${f}`, problems, overrides.get(`${displayDir}/${f}`));
     if (env) result.push(env);
   }
   problems.throwIfAny();
   return result;
 }
 
-function loadEnvFile(path: string, file: string, problems: Problems): EnvFile | undefined {
-  const text = readFileSync(path, 'utf8');
+function loadEnvFile(path: string, file: string, problems: Problems, override?: string): EnvFile | undefined {
+  const text = override ?? readFileSync(path, 'utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
   if (doc.errors.length > 0) {
@@ -81,6 +81,7 @@ function loadEnvFile(path: string, file: string, problems: Problems): EnvFile | 
       promotesFrom: raw.promotesFrom,
       promotion: raw.promotion ?? 'direct',
       pinnedTags: raw.pinnedTags ?? false,
+      requireDigests: raw.requireDigests ?? false,
       prometheus: raw.prometheus ?? 'http://prometheus-server.monitoring',
       render: raw.render ?? 'helm',
       apps,
@@ -102,6 +103,7 @@ interface RawEnv {
   promotesFrom?: string;
   promotion?: 'direct' | 'pr';
   pinnedTags?: boolean;
+  requireDigests?: boolean;
   prometheus?: string;
   render?: 'helm' | 'manifests';
   apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean }>;

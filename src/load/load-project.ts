@@ -17,9 +17,13 @@ export interface LoadedProject {
   readonly envFiles: readonly EnvFile[];
 }
 
-export async function loadProject(root: string): Promise<LoadedProject> {
+/**
+ * `envOverrides` replaces env files' text (by `envs/<env>.yaml`) without touching the disk: a
+ * promotion renders its edit before anything is written.
+ */
+export async function loadProject(root: string, envOverrides?: ReadonlyMap<string, string>): Promise<LoadedProject> {
   const appFiles = await loadAppFiles(join(root, 'charts-src'));
-  const envFiles = loadEnvFiles(join(root, 'envs'));
+  const envFiles = loadEnvFiles(join(root, 'envs'), 'envs', envOverrides);
   if (envFiles.length === 0) throw new ConfigError('envs/: no environment file (envs/<env>.yaml)');
   checkCrossReferences(appFiles, envFiles);
   return { model: { apps: appFiles.map((a) => a.definition), envs: envFiles.map((e) => e.definition) }, appFiles, envFiles };
@@ -37,6 +41,9 @@ export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: rea
       if (!app) {
         problems.add(file, field, `no charts-src/${name}.ts defines app '${name}'`);
         continue;
+      }
+      if (env.requireDigests && !settings.tag.includes('@sha256:')) {
+        problems.add(file, `${field}.tag`, `'${settings.tag}' has no digest; ${env.name} requires them (requireDigests: true): use <tag>@sha256:<digest>`);
       }
       if (env.pinnedTags && FLOATING_TAGS.has(settings.tag)) {
         problems.add(file, `${field}.tag`, `'${settings.tag}' floats; ${env.name} pins tags (pinnedTags: true): use a version tag`);

@@ -15,6 +15,18 @@ import { GitHubRemote } from './github-remote.js';
 import { remoteFor } from './remotes.js';
 import { sourceCommit } from './source-commit.js';
 import { syncEnv } from './sync-env.js';
+import { driftError, tagDrift } from '../promotion/reconcile-tags.js';
+import type { RemoteTree } from './env-remote.js';
+
+/** Refuses to move tags backwards: see promotion/reconcile-tags.ts. */
+function tagCheck(env: EnvDefinition, options: PublishOptions, warnings: string[]) {
+  return async (tree: RemoteTree) => {
+    const drift = await tagDrift(tree, env);
+    if (drift.length === 0) return;
+    if (!options.force) throw driftError(env, drift);
+    warnings.push(`--force: writing envs/${env.name}.yaml's tags over the env repo's (${drift.map((d) => `${d.app} ${d.repo} → ${d.local}`).join(', ')})`);
+  };
+}
 
 export interface PublishOptions {
   readonly root: string;
@@ -24,6 +36,8 @@ export interface PublishOptions {
   readonly environment: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly debug?: (line: string) => void;
+  /** Write the platform repo's tags even where the env repo holds others. */
+  readonly force?: boolean;
 }
 
 export interface EnvPublishResult {
@@ -76,10 +90,12 @@ export async function planEnvs(options: PublishOptions): Promise<EnvPublishResul
     const remote = remoteFor(env, { root: options.root, environment: options.environment, log: options.log, debug: options.debug });
     options.log(`${env.name}: reading ${remote.description}`);
     const exists = await repoExists(env, remote, options.root);
-    const plan = exists
-      ? (await syncEnv({ env: env.name, remote, render: render(env.name), title: () => '', trailers: {}, dryRun: true })).plan
-      : (await syncEnv({ env: env.name, remote: emptyRemote(remote), render: render(env.name), title: () => '', trailers: {}, dryRun: true })).plan;
-    results.push({ env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings: exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`] });
+    const warnings = exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`];
+    const plan = (await syncEnv({
+      env: env.name, remote: exists ? remote : emptyRemote(remote), render: render(env.name), title: () => '', trailers: {}, dryRun: true,
+      check: tagCheck(env, options, warnings),
+    })).plan;
+    results.push({ env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings });
   }
   return results;
 }
@@ -96,7 +112,9 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
     options.log(`${env.name}: checking ${remote.description}`);
     const { created } = await remote.ensure();
     if (created) options.log(`${env.name}: created ${remote.description}`);
+    const warnings: string[] = [];
     const sync = await syncEnv({
+      check: tagCheck(env, options, warnings),
       env: env.name,
       remote,
       render: render(env.name),
@@ -105,7 +123,6 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
       log: options.log,
     });
     options.log(sync.commit ? `${env.name}: committed ${sync.commit.slice(0, 12)}` : `${env.name}: up to date, nothing to commit`);
-    const warnings: string[] = [];
     let access: AccessResult | undefined;
     let protection: EnvPublishResult['protection'];
     if (remote instanceof GitHubRemote) {
@@ -145,5 +162,6 @@ function emptyRemote(remote: EnvRemote): EnvRemote {
     ensure: async () => ({ created: false }),
     read: async () => ({ head: undefined, blobs: new Map(), read: async () => '' }),
     commit: async () => { throw new Error('not writable'); },
+    commits: async () => [],
   };
 }

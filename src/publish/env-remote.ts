@@ -17,6 +17,11 @@ export interface RemoteTree {
 export interface CommitRequest {
   /** The head the new tree was computed against; the commit's parent. */
   readonly parent: string | undefined;
+  /**
+   * Branch to move. @default the remote's branch. When it does not exist yet it is created at
+   * the new commit (whose parent is `parent`, e.g. the main branch's head for a PR branch).
+   */
+  readonly branch?: string;
   /** Files to write (path → content). */
   readonly write: ReadonlyMap<string, string>;
   /** Files to delete. */
@@ -26,6 +31,16 @@ export interface CommitRequest {
 
 export interface CommitResult {
   readonly sha: string;
+}
+
+/** One commit as history shows it. */
+export interface CommitInfo {
+  readonly sha: string;
+  /** The full message (title, body, trailers). */
+  readonly message: string;
+  readonly author: string;
+  /** ISO 8601. */
+  readonly date: string;
 }
 
 export interface EnsureResult {
@@ -38,8 +53,13 @@ export interface EnvRemote {
   readonly description: string;
   /** Creates the repo when it does not exist (GitHub: private, auto_init; a local path: a bare repo). */
   ensure(): Promise<EnsureResult>;
-  /** Reads the branch. A missing branch reads as empty (head undefined). */
-  read(): Promise<RemoteTree>;
+  /** Reads the branch (default: the remote's). A missing branch reads as empty (head undefined). */
+  read(branch?: string): Promise<RemoteTree>;
+  /**
+   * Commits on `branch` (default: the remote's) that touched `path`, newest first, at most
+   * `limit`; for history and rollback.
+   */
+  commits(options: { readonly path?: string; readonly branch?: string; readonly limit?: number }): Promise<CommitInfo[]>;
   /**
    * Commits on top of `request.parent` and moves the branch, never by force. Throws
    * `BranchMovedError` when the branch is no longer at `parent` (someone committed first): the

@@ -8,6 +8,11 @@
  * - The branch only ever moves forward: `git push` without force. A push git rejects because the
  *   branch is no longer at the parent (someone else pushed first) is a `BranchMovedError`, the
  *   caller's cue to re-read, re-render and retry.
+ * - One working clone serves every branch (the default one, pull-request branches): each operation
+ *   fetches exactly the branch refs it needs (`+refs/heads/<b>:refs/remotes/origin/<b>`) and puts
+ *   the working tree at the commit it works on (a detached HEAD), so no branch's state leaks into
+ *   another's. Local branches are never used for anything but the scratch unborn branch of a
+ *   first commit.
  */
 import { Buffer } from 'node:buffer';
 import * as fs from 'node:fs';
@@ -17,6 +22,7 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import {
   BranchMovedError,
   RemoteError,
+  type CommitInfo,
   type CommitRequest,
   type CommitResult,
   type EnsureResult,
@@ -65,6 +71,11 @@ function checkBranch(branch: string): void {
     !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(branch) &&
     !branch.split('/').some((part) => part.startsWith('.'));
   if (!ok) throw new RemoteError(`invalid branch name ${JSON.stringify(branch)}`);
+}
+
+/** `refs/remotes/origin/<branch>`: where a fetch of `branch` lands in the working clone. */
+function trackingRef(branch: string): string {
+  return `refs/remotes/origin/${branch}`;
 }
 
 /** A repo-relative file path, normalised; rejects anything that could escape the working tree. */
@@ -148,11 +159,11 @@ export class GitRemote implements EnvRemote {
     });
   }
 
-  read(): Promise<RemoteTree> {
-    return this.serial(async () => {
+  async read(branch: string = this.branch): Promise<RemoteTree> {
+    checkBranch(branch);
+    return await this.serial(async () => {
       const git = await this.openCache();
-      await this.fetch(git);
-      const head = await this.remoteHead(git);
+      const head = await this.fetch(git, branch);
       await this.checkout(git, head);
       const blobs = new Map<string, string>();
       if (head !== undefined) {
@@ -164,9 +175,10 @@ export class GitRemote implements EnvRemote {
           if (type === 'blob' && sha !== undefined) blobs.set(record.slice(tab + 1), sha);
         }
       }
+      // By commit id, not through the working tree: stays right whatever the clone does next.
       const read = async (file: string): Promise<string> => {
         if (head === undefined || !blobs.has(file)) {
-          throw new RemoteError(`${this.description}: no file ${JSON.stringify(file)} on branch ${this.branch}`);
+          throw new RemoteError(`${this.description}: no file ${JSON.stringify(file)} on branch ${branch}`);
         }
         return this.run(git, ['cat-file', 'blob', `${head}:${file}`], 'cat-file');
       };
@@ -174,22 +186,68 @@ export class GitRemote implements EnvRemote {
     });
   }
 
+  async commits(options: { readonly path?: string; readonly branch?: string; readonly limit?: number } = {}): Promise<CommitInfo[]> {
+    const branch = options.branch ?? this.branch;
+    checkBranch(branch);
+    const file = options.path === undefined ? undefined : checkFilePath(options.path.replace(/\/+$/, ''));
+    const limit = Math.floor(options.limit ?? 100);
+    if (!(limit > 0)) return [];
+    return await this.serial(async () => {
+      const git = await this.openCache();
+      const head = await this.fetch(git, branch);
+      if (head === undefined) return [];
+      // NUL between fields and after each commit (-z): no message content can shift a field (git
+      // messages cannot contain NUL). %B is the raw message; `:(literal)`: `*` in a path is no glob.
+      const out = await this.run(
+        git,
+        [
+          'log', '-z', '--no-color', '--no-show-signature', '--no-follow', '--encoding=UTF-8',
+          `--max-count=${limit}`, '--format=%H%x00%an%x00%aI%x00%B', head, '--',
+          ...(file === undefined ? [] : [`:(literal)${file}`]),
+        ],
+        'log',
+      );
+      const fields = out.split('\0');
+      const commits: CommitInfo[] = [];
+      for (let i = 0; i + 3 < fields.length; i += 4) {
+        const [sha, author, date, message] = fields.slice(i, i + 4) as [string, string, string, string];
+        // git ends a committed message with one newline (commit --cleanup adds it; GitHub's API
+        // shows messages without it): drop that one, keep everything else byte for byte.
+        commits.push({ sha, message: message.endsWith('\n') ? message.slice(0, -1) : message, author, date });
+      }
+      return commits;
+    });
+  }
+
   async commit(request: CommitRequest): Promise<CommitResult> {
+    const branch = request.branch ?? this.branch;
+    checkBranch(branch);
     // Refuse bad paths before touching anything.
     const deletes = request.delete.map(checkFilePath);
     const writes = [...request.write].map(([file, content]) => [checkFilePath(file), content] as const);
     return await this.serial(async () => {
       const git = await this.openCache();
-      // The working clone must be exactly at `parent` (the head that was read), with nothing else
-      // in it: the new commit is `parent` + the requested changes, nothing more.
-      if (request.parent !== undefined && !(await this.hasCommit(git, request.parent))) {
-        await this.fetch(git);
-        if (!(await this.hasCommit(git, request.parent))) {
-          throw new BranchMovedError(this.description, {
-            cause: new Error(`parent ${request.parent} is not on ${this.branch} any more`),
-          });
-        }
+      // The branch must be at `parent`, or not exist yet (then it is created at the new commit,
+      // e.g. a pull-request branch whose parent is the main branch's head). A plain push would
+      // also accept a branch at an ancestor of `parent`: checked here, the push covers the race.
+      const now = await this.fetch(git, branch);
+      if (now !== undefined && now !== request.parent) {
+        this.log(`${branch} is at ${now}, not at ${request.parent ?? '(no commit)'} on ${this.description}`);
+        throw new BranchMovedError(this.description, {
+          cause: new Error(`branch ${branch} is at ${now}, not at ${request.parent ?? '(no commit)'}`),
+        });
       }
+      // The parent of a new branch usually is the default branch's head.
+      if (request.parent !== undefined && !(await this.hasCommit(git, request.parent)) && branch !== this.branch) {
+        await this.fetch(git, this.branch);
+      }
+      if (request.parent !== undefined && !(await this.hasCommit(git, request.parent))) {
+        throw new BranchMovedError(this.description, {
+          cause: new Error(`parent ${request.parent} is not on ${branch === this.branch ? branch : `${branch} nor ${this.branch}`} any more`),
+        });
+      }
+      // The working clone must be exactly at `parent`, with nothing else in it: the new commit is
+      // `parent` + the requested changes, nothing more.
       await this.checkout(git, request.parent);
 
       for (const file of deletes) this.deleteFile(file);
@@ -215,7 +273,7 @@ export class GitRemote implements EnvRemote {
       try {
         await this.run(
           git,
-          ['push', '--porcelain', '--no-verify', 'origin', `HEAD:refs/heads/${this.branch}`],
+          ['push', '--porcelain', '--no-verify', 'origin', `HEAD:refs/heads/${branch}`],
           'push',
           { raw: true },
         );
@@ -224,14 +282,14 @@ export class GitRemote implements EnvRemote {
         // Porcelain: `!\tHEAD:refs/heads/main\t[rejected] (fetch first|non-fast-forward)`: the
         // remote branch is not an ancestor of our commit, i.e. not at `parent` any more.
         if (/^!\t[^\t]*\t\[rejected\]/m.test(text)) {
-          this.log(`push rejected: ${this.branch} moved on ${this.description}`);
+          this.log(`push rejected: ${branch} moved on ${this.description}`);
           throw new BranchMovedError(this.description, { cause: new Error(text) });
         }
         // Anything else (remote hook, lock race between two pushes, network): if the branch is no
         // longer at `parent`, it is still "someone committed first"; otherwise a real failure.
-        const now = await this.lsRemoteHead().catch(() => 'unknown' as const);
-        if (now === sha) return { sha }; // it landed after all (the failure came after the update)
-        if (now !== 'unknown' && now !== request.parent) {
+        const after = await this.lsRemoteHead(branch).catch(() => 'unknown' as const);
+        if (after === sha) return { sha }; // it landed after all (the failure came after the update)
+        if (after !== 'unknown' && after !== now) {
           throw new BranchMovedError(this.description, { cause: new Error(text) });
         }
         throw this.remoteError('push', text);
@@ -354,39 +412,69 @@ export class GitRemote implements EnvRemote {
   }
 
   /**
-   * Fetches the branch into `origin/<branch>`. A remote without the branch (an empty repo) is not
-   * an error: the tracking ref is removed and the branch reads as empty.
+   * Fetches `branch` into `origin/<branch>` and returns its head. A remote without the branch (an
+   * empty repo, a pull-request branch not created yet) is not an error: the tracking ref is
+   * removed and the head is undefined.
    */
-  private async fetch(git: SimpleGit): Promise<void> {
-    const tracking = `refs/remotes/origin/${this.branch}`;
+  private async fetch(git: SimpleGit, branch: string): Promise<string | undefined> {
+    const tracking = trackingRef(branch);
     // --verbose: git always reports the ref (also "[up to date]"), see `run` on silent commands.
-    const args = ['fetch', '--verbose', '--no-tags', '--no-write-fetch-head', 'origin', `+refs/heads/${this.branch}:${tracking}`];
-    try {
-      await this.run(git, args, 'fetch', { raw: true });
-    } catch (error) {
-      const text = redact(errorText(error), this.secrets);
-      if (!/couldn't find remote ref/i.test(text)) throw this.remoteError('fetch', text);
-      this.log(`${this.description} has no branch ${this.branch} yet`);
-      if ((await this.ref(git, tracking)) !== undefined) {
-        await this.run(git, ['update-ref', '-d', tracking], 'update-ref');
+    const args = ['fetch', '--verbose', '--no-tags', '--no-write-fetch-head', 'origin', `+refs/heads/${branch}:${tracking}`];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.run(git, args, 'fetch', { raw: true });
+        return await this.ref(git, tracking);
+      } catch (error) {
+        const text = redact(errorText(error), this.secrets);
+        if (/couldn't find remote ref/i.test(text)) {
+          this.log(`${this.description} has no branch ${branch} yet`);
+          if ((await this.ref(git, tracking)) !== undefined) {
+            await this.run(git, ['update-ref', '-d', tracking], 'update-ref');
+          }
+          return undefined;
+        }
+        // A stale tracking ref in the way (`origin/a` left from a deleted branch `a` when fetching
+        // `a/b`, or the reverse): tracking refs are only a cache, drop the conflicting ones.
+        if (attempt === 0 && /cannot lock ref|unable to update local ref|some local refs could not be updated/i.test(text)) {
+          if (await this.dropConflictingTracking(git, branch)) continue;
+        }
+        throw this.remoteError('fetch', text);
       }
     }
   }
 
+  /** Deletes tracking refs whose names clash with `origin/<branch>` (D/F conflicts); any deleted? */
+  private async dropConflictingTracking(git: SimpleGit, branch: string): Promise<boolean> {
+    const tracking = trackingRef(branch);
+    const listed = await this.run(git, ['for-each-ref', '--format=%(refname)', 'refs/remotes/origin/'], 'for-each-ref');
+    const clashing = listed
+      .split('\n')
+      .filter((ref) => ref !== '' && ref !== tracking && (tracking.startsWith(`${ref}/`) || ref.startsWith(`${tracking}/`)));
+    for (const ref of clashing) await this.run(git, ['update-ref', '-d', ref], 'update-ref');
+    return clashing.length > 0;
+  }
+
   /** The commit a ref points to, or undefined when it does not exist. */
   private async ref(git: SimpleGit, ref: string): Promise<string | undefined> {
-    const sha = (await this.run(git, ['for-each-ref', '--format=%(objectname)', ref], 'for-each-ref')).trim();
-    return sha === '' ? undefined : sha;
+    // for-each-ref patterns also match everything below `ref/`: exact names only.
+    const out = await this.run(git, ['for-each-ref', '--format=%(objectname) %(refname)', ref], 'for-each-ref');
+    for (const line of out.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0 && line.slice(space + 1) === ref) return line.slice(0, space);
+    }
+    return undefined;
   }
 
-  private remoteHead(git: SimpleGit): Promise<string | undefined> {
-    return this.ref(git, `refs/remotes/origin/${this.branch}`);
-  }
-
-  private async lsRemoteHead(): Promise<string | undefined> {
-    const out = await this.git(os.tmpdir(), ['ls-remote', this.url, `refs/heads/${this.branch}`], 'ls-remote');
-    const sha = out.trim().split(/\s+/)[0];
-    return sha ? sha : undefined;
+  /** The branch's head as the remote has it right now (ls-remote), undefined when absent. */
+  private async lsRemoteHead(branch: string): Promise<string | undefined> {
+    const wanted = `refs/heads/${branch}`;
+    const out = await this.git(os.tmpdir(), ['ls-remote', this.url, wanted], 'ls-remote');
+    // ls-remote patterns match ref name tails (also `refs/heads/x/refs/heads/<branch>`): exact only.
+    for (const line of out.split('\n')) {
+      const [sha, ref] = line.trim().split(/\s+/);
+      if (ref === wanted && sha) return sha;
+    }
+    return undefined;
   }
 
   private async hasCommit(git: SimpleGit, sha: string): Promise<boolean> {
@@ -399,13 +487,14 @@ export class GitRemote implements EnvRemote {
   }
 
   /**
-   * Puts the working clone's branch, index and files exactly at `commit` (or an empty, unborn
-   * branch), removing every untracked and ignored file.
+   * Puts the working clone's HEAD, index and files exactly at `commit` (a detached HEAD), or at an
+   * empty, unborn scratch branch when there is no commit, removing every untracked and ignored
+   * file. Which remote branch the next commit goes to is the push's business, not the clone's.
    */
   private async checkout(git: SimpleGit, commit: string | undefined): Promise<void> {
     if (commit !== undefined) {
-      // -f: discard local changes and untracked files in the way; -B: (re)point the branch.
-      await this.run(git, ['checkout', '--force', '-B', this.branch, commit], 'checkout');
+      // -f: discard local changes and untracked files in the way.
+      await this.run(git, ['-c', 'advice.detachedHead=false', 'checkout', '--force', '--detach', commit], 'checkout');
     } else {
       const ref = `refs/heads/${this.branch}`;
       await this.run(git, ['symbolic-ref', 'HEAD', ref], 'symbolic-ref');

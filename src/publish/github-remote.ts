@@ -9,7 +9,7 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { BranchMovedError, RemoteError, RemoteUnavailableError, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { BranchMovedError, RemoteError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 /** Topics that mark a repo as a slipway env repo (and let people find them). */
@@ -117,10 +117,10 @@ export class GitHubRemote implements EnvRemote {
     return { created };
   }
 
-  async read(): Promise<RemoteTree> {
+  async read(branch = this.options.branch): Promise<RemoteTree> {
     let head: string | undefined;
     try {
-      head = (await this.call('reading the branch', () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${this.options.branch}` }))).data.object.sha;
+      head = (await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))).data.object.sha;
     } catch (e) {
       // No repo, no branch, or an empty repo (409): nothing committed yet.
       if (e instanceof NotFound || e instanceof EmptyRepo) return { head: undefined, blobs: new Map(), read: async () => '' };
@@ -146,30 +146,90 @@ export class GitHubRemote implements EnvRemote {
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
+    const branch = request.branch ?? this.options.branch;
     const entries = [
       ...[...request.write].map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
       ...request.delete.map((path) => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null })),
     ];
-    if (request.parent === undefined) return this.commitNewBranch(entries, request.message);
+    if (request.parent === undefined) return this.commitNewBranch(entries, request.message, branch);
     const baseTree = this.trees.get(request.parent)
       ?? (await this.call('reading the parent commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }))).data.tree.sha;
     const tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))).data;
     const commit = (await this.call('writing the commit', () =>
       this.client.rest.git.createCommit({ ...this.repoParams, message: request.message, tree: tree.sha, parents: [request.parent!] }))).data;
-    try {
-      await this.call('moving the branch', () =>
-        this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commit.sha, force: false }));
-    } catch (e) {
-      // 422: not a fast-forward (someone committed first), or the branch was deleted meanwhile.
-      if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });
-      throw e;
-    }
+    await this.moveOrCreateBranch(branch, commit.sha);
     this.trees.set(commit.sha, tree.sha);
     return { sha: commit.sha };
   }
 
+  /** Moves `branch` to `sha` without force, or creates it there when it does not exist yet. */
+  private async moveOrCreateBranch(branch: string, sha: string): Promise<void> {
+    let exists = true;
+    try {
+      await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }));
+    } catch (e) {
+      if (!(e instanceof NotFound)) throw e;
+      exists = false;
+    }
+    try {
+      if (exists) {
+        await this.call('moving the branch', () => this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force: false }));
+      } else {
+        await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha }));
+      }
+    } catch (e) {
+      // 422: not a fast-forward (someone committed first), the branch was deleted, or created by someone else meanwhile.
+      if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });
+      throw e;
+    }
+  }
+
+  async commits(options: { path?: string; branch?: string; limit?: number }): Promise<CommitInfo[]> {
+    const limit = options.limit ?? 100;
+    try {
+      const list = await this.call('reading history', () => this.client.paginate(this.client.rest.repos.listCommits, {
+        ...this.repoParams,
+        sha: options.branch ?? this.options.branch,
+        ...(options.path ? { path: options.path } : {}),
+        per_page: Math.min(100, limit),
+      }, (response, done) => {
+        if (response.data.length >= limit) done();
+        return response.data;
+      }));
+      return list.slice(0, limit).map((c) => ({
+        sha: c.sha,
+        message: c.commit.message,
+        author: c.commit.author?.name ?? c.author?.login ?? 'unknown',
+        date: c.commit.author?.date ?? '',
+      }));
+    } catch (e) {
+      if (e instanceof NotFound || e instanceof EmptyRepo) return [];
+      throw e;
+    }
+  }
+
+  /** The open pull request from `head` (a branch of this repo), if any. */
+  async openPullRequest(head: string): Promise<{ number: number; url: string } | undefined> {
+    const list = (await this.call('listing pull requests', () =>
+      this.client.rest.pulls.list({ ...this.repoParams, state: 'open', head: `${this.options.owner}:${head}` }))).data;
+    const pr = list.find((p) => p.head.ref === head);
+    return pr ? { number: pr.number, url: pr.html_url } : undefined;
+  }
+
+  /** Opens a pull request, or updates the open one from the same branch (title and body). */
+  async upsertPullRequest(head: string, title: string, body: string): Promise<{ number: number; url: string; created: boolean }> {
+    const open = await this.openPullRequest(head);
+    if (open) {
+      await this.call('updating the pull request', () => this.client.rest.pulls.update({ ...this.repoParams, pull_number: open.number, title, body }));
+      return { ...open, created: false };
+    }
+    const pr = (await this.call('opening the pull request', () =>
+      this.client.rest.pulls.create({ ...this.repoParams, head, base: this.options.branch, title, body }))).data;
+    return { number: pr.number, url: pr.html_url, created: true };
+  }
+
   /** The branch does not exist yet: a root commit with the whole tree, then the ref. */
-  private async commitNewBranch(entries: Array<{ path: string; mode: '100644'; type: 'blob'; content?: string; sha?: null }>, message: string): Promise<CommitResult> {
+  private async commitNewBranch(entries: Array<{ path: string; mode: '100644'; type: 'blob'; content?: string; sha?: null }>, message: string, branch: string): Promise<CommitResult> {
     const write = entries.filter((e) => e.content !== undefined);
     let tree;
     try {
@@ -182,7 +242,7 @@ export class GitHubRemote implements EnvRemote {
     }
     const commit = (await this.call('writing the commit', () => this.client.rest.git.createCommit({ ...this.repoParams, message, tree: tree.sha, parents: [] }))).data;
     try {
-      await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commit.sha }));
+      await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha: commit.sha }));
     } catch (e) {
       // 422 "Reference already exists": someone created it first.
       if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });

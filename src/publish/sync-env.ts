@@ -4,7 +4,7 @@
  * push), re-read, re-render, retry with capped backoff; never force, never rebase generated text.
  */
 import { planEnv, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteError, type EnvRemote } from './env-remote.js';
+import { BranchMovedError, RemoteError, type EnvRemote, type RemoteTree } from './env-remote.js';
 
 export interface SyncOptions {
   readonly env: string;
@@ -16,6 +16,8 @@ export interface SyncOptions {
   /** Lines after the file list: `Key: value` trailers. */
   readonly trailers: Readonly<Record<string, string>>;
   readonly dryRun?: boolean;
+  /** Runs on every tree read, before planning; throws to refuse (e.g. tags that would move backwards). */
+  readonly check?: (tree: RemoteTree) => Promise<void>;
   /** @default 5 */
   readonly attempts?: number;
   readonly log?: (line: string) => void;
@@ -35,6 +37,7 @@ export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
   const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
   for (let attempt = 1; ; attempt++) {
     const tree = await options.remote.read();
+    await options.check?.(tree);
     const plan = await planEnv(options.env, options.remote.description, tree, await options.render());
     if (plan.changes.length === 0 || options.dryRun) return { plan, commit: undefined, attempts: attempt };
     try {

@@ -127,15 +127,15 @@ describe('bootstrap against the GitHub-compatible server', () => {
   }, 120_000);
 
   it('a changed source commits exactly the changed files, with trailers naming the source commit', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.2'; });
+    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 3; });
     const plan = await slipway(['plan', '--env', 'staging', '--json']);
     expect(plan.code).toBe(2);
     const json = JSON.parse(plan.stdout);
-    expect(json.envs[0].changes.map((c: { path: string; action: string }) => `${c.action} ${c.path}`)).toEqual(['update README.md', 'update values/go-demo-9.yaml']);
+    expect(json.envs[0].changes.map((c: { path: string; action: string }) => `${c.action} ${c.path}`)).toEqual(['update values/go-demo-9.yaml']);
     const boot = await slipway(['bootstrap', '--env', 'staging']);
     expect(boot.code, boot.stderr).toBe(0);
     const log = spawnSync('git', ['--git-dir', join(server.reposDir, 'platform-org', 'env-staging.git'), 'log', '-1', '--format=%B', 'main'], { encoding: 'utf8' }).stdout;
-    expect(log).toContain('slipway: sync staging (0 added, 2 changed, 0 removed)');
+    expect(log).toContain('slipway: sync staging (0 added, 1 changed, 0 removed)');
     expect(log).toContain('~ values/go-demo-9.yaml');
     expect(log).toMatch(/Slipway-Source-Commit: (none|[0-9a-f]{40}(-dirty)?)/);
     expect(log).toContain('Slipway-Env: staging');
@@ -164,28 +164,42 @@ describe('bootstrap against the GitHub-compatible server', () => {
   }, 60_000);
 });
 
+describe('tags move only through promotions', () => {
+  it('plan and bootstrap refuse to write a tag over a different one in the env repo, and say how to adopt', async () => {
+    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.9'; });
+    for (const args of [['plan', '--env', 'staging'], ['bootstrap', '--env', 'staging']]) {
+      const r = await slipway(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: envs/staging.yaml and its env repo disagree on tags (go-demo-9 0.0.9 here, 0.0.1 there): run slipway pull');
+    }
+    const forced = await slipway(['plan', '--env', 'staging', '--force']);
+    expect(forced.code).toBe(2);
+    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.1'; });
+  }, 30_000);
+});
+
 describe('faults', () => {
   it('500 twice, then success: bootstrap succeeds', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.3'; });
+    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 4; });
     server.failNext({ status: 500 }, 2, { method: 'POST', path: /git\/trees$/ });
     const boot = await slipway(['bootstrap', '--env', 'staging']);
     expect(boot.code, boot.stderr).toBe(0);
-    expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('tag: "0.0.3"');
+    expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('replicaCount: 4');
   }, 60_000);
 
   it('rate limited (primary, then secondary): waits, then succeeds', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.4'; });
+    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 5; });
     server.failNext({ rateLimit: 'primary', resetInSeconds: 1 }, 1, { method: 'GET', path: /git\/ref\// });
     server.failNext({ rateLimit: 'secondary', resetInSeconds: 1 }, 1, { method: 'POST', path: /git\/commits$/ });
     const boot = await slipway(['bootstrap', '--env', 'staging']);
     expect(boot.code, boot.stderr).toBe(0);
     expect(boot.stderr).toMatch(/primary rate limit .* waiting/);
     expect(boot.stderr).toMatch(/secondary rate limit .* waiting/);
-    expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('tag: "0.0.4"');
+    expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('replicaCount: 5');
   }, 60_000);
 
   it('server down: a clear error, exit 4, nothing half done locally; a rerun after it is back completes', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.5'; });
+    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 6; });
     const before = commitsOn('platform-org', 'env-staging');
     const outBefore = readTree(join(project.root, 'out'));
     // The API URL points at a port nothing listens on.
@@ -199,7 +213,7 @@ describe('faults', () => {
     project.editYaml('envs/staging.yaml', (d) => { d.github = { apiUrl: server.url }; });
     const back = await slipway(['bootstrap', '--env', 'staging']);
     expect(back.code, back.stderr).toBe(0);
-    expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('tag: "0.0.5"');
+    expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('replicaCount: 6');
   }, 90_000);
 
   it('401 and a missing token give one line saying what to fix', async () => {

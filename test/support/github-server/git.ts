@@ -291,3 +291,134 @@ export async function isAncestor(gitDir: string, ancestor: string, descendant: s
   if (result.code > 1) throw new Error(`git merge-base: ${result.stderr.trim()}`);
   return result.code === 0;
 }
+
+/** The commit a revision (branch, tag, SHA...) names, or undefined; never reads an option. */
+export async function resolveCommit(gitDir: string, rev: string): Promise<string | undefined> {
+  if (!rev || rev.startsWith('-')) return undefined;
+  const result = await runGit(gitDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+}
+
+export interface LogOptions {
+  /** Only commits touching this path (a file or a folder), as `git log -- <path>`. */
+  readonly path?: string;
+  readonly skip?: number;
+  readonly max?: number;
+  /** `--since` / `--until` (git compares committer dates). */
+  readonly since?: string;
+  readonly until?: string;
+  /** Fixed strings matched against `Name <email>` of the author / committer. */
+  readonly author?: string;
+  readonly committer?: string;
+}
+
+function logFilters(options: LogOptions): string[] {
+  return [
+    ...(options.since ? [`--since=${options.since}`] : []),
+    ...(options.until ? [`--until=${options.until}`] : []),
+    ...(options.author ? [`--author=${options.author}`] : []),
+    ...(options.committer ? [`--committer=${options.committer}`] : []),
+    ...(options.author || options.committer ? ['--fixed-strings'] : []),
+  ];
+}
+
+/** Paths are literal (no glob magic), and `--` separates them from revisions. */
+function pathArgs(options: LogOptions): string[] {
+  return options.path ? ['--', options.path] : [];
+}
+
+/**
+ * `git log` from `tip`, newest first (git's default order: by commit date, every parent of a
+ * merge followed, and with a path the default history simplification, as GitHub lists them).
+ */
+export async function logCommits(gitDir: string, tip: string, options: LogOptions = {}): Promise<CommitObject[]> {
+  const fields = ['%H', '%T', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
+  const out = await runGit(gitDir, [
+    '--literal-pathspecs', 'log', '-z', `--format=${fields.join('%x00')}`,
+    ...(options.skip ? [`--skip=${options.skip}`] : []),
+    ...(options.max !== undefined ? [`--max-count=${options.max}`] : []),
+    ...logFilters(options), tip, ...pathArgs(options),
+  ]);
+  if (out.code !== 0) throw new Error(`git log ${tip}: ${out.stderr.trim()}`);
+  const tokens = out.stdout.toString('utf8').split('\0');
+  const commits: CommitObject[] = [];
+  for (let i = 0; i + fields.length <= tokens.length; i += fields.length) {
+    const [sha, tree, parents, an, ae, at, cn, ce, ct, message] = tokens.slice(i, i + fields.length) as string[];
+    if (!sha) break;
+    commits.push({
+      sha,
+      tree: tree!,
+      parents: parents ? parents.split(' ') : [],
+      author: { name: an!, email: ae!, date: isoSeconds(new Date(Number(at) * 1000)) },
+      committer: { name: cn!, email: ce!, date: isoSeconds(new Date(Number(ct) * 1000)) },
+      message: message!,
+    });
+  }
+  return commits;
+}
+
+/** How many commits `logCommits` would list without `skip`/`max`. */
+export async function countCommits(gitDir: string, tip: string, options: LogOptions = {}): Promise<number> {
+  return Number(await git(gitDir, ['--literal-pathspecs', 'rev-list', '--count', ...logFilters(options), tip, ...pathArgs(options)]));
+}
+
+/** The best common ancestor of two commits, or undefined for unrelated histories. */
+export async function mergeBase(gitDir: string, a: string, b: string): Promise<string | undefined> {
+  const result = await runGit(gitDir, ['merge-base', a, b]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+}
+
+/** A real three-way merge without a work tree (`git merge-tree --write-tree`); undefined on conflicts. */
+export async function mergeTrees(gitDir: string, ours: string, theirs: string): Promise<string | undefined> {
+  const result = await runGit(gitDir, ['merge-tree', '--write-tree', '--no-messages', ours, theirs]);
+  if (result.code === 1) return undefined;
+  if (result.code !== 0) throw new Error(`git merge-tree ${ours} ${theirs}: ${result.stderr.trim()}`);
+  return result.stdout.toString('utf8').split('\n')[0]!.trim();
+}
+
+export interface FileChange {
+  readonly status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed';
+  readonly path: string;
+  readonly previousPath: string | undefined;
+  /** The blob after the change (before it, for a removed file). */
+  readonly sha: string;
+  /** Lines; 0 for a binary file. */
+  readonly additions: number;
+  readonly deletions: number;
+}
+
+const CHANGE_STATUS: Record<string, FileChange['status']> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
+
+/** Files changed from one tree-ish to another (`git diff-tree -r -M`), with line counts. */
+export async function diffFiles(gitDir: string, from: string, to: string): Promise<FileChange[]> {
+  const raw = (await git(gitDir, ['diff-tree', '-r', '-z', '-M', '--raw', from, to])).split('\0');
+  const numstat = (await git(gitDir, ['diff-tree', '-r', '-z', '-M', '--numstat', from, to])).split('\0');
+  const counts: Array<[number, number]> = [];
+  for (let i = 0; i < numstat.length; i++) {
+    const record = numstat[i]!;
+    if (!record) continue;
+    const [add, del, file] = record.split('\t');
+    counts.push([add === '-' ? 0 : Number(add), del === '-' ? 0 : Number(del)]);
+    if (file === '') i += 2; // a rename: "add\tdel\t\0old\0new"
+  }
+  const changes: FileChange[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const meta = raw[i]!;
+    if (!meta.startsWith(':')) continue;
+    const [, , oldSha, newSha, code] = meta.slice(1).split(' ');
+    const letter = code![0]!;
+    const renamed = letter === 'R' || letter === 'C';
+    const first = raw[++i]!;
+    const second = renamed ? raw[++i]! : undefined;
+    const [additions, deletions] = counts[changes.length] ?? [0, 0];
+    changes.push({
+      status: CHANGE_STATUS[letter] ?? 'modified',
+      path: second ?? first,
+      previousPath: renamed ? first : undefined,
+      sha: letter === 'D' ? oldSha! : newSha!,
+      additions,
+      deletions,
+    });
+  }
+  return changes;
+}

@@ -12,6 +12,9 @@
  * - faults on demand (`failNext`): 5xx, primary and secondary rate limits shaped the way
  *   @octokit/plugin-throttling detects them, and requests that never get an answer.
  *
+ * Pull requests live in the server's state (pulls.ts); `mergePullRequest` merges one as GitHub's
+ * merge button does, for tests of what happens after a human merged.
+ *
  * Endpoints live in routes/ (one file per resource); see routes/index.ts to add one.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +24,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GIT_HTTP_PATH, handleGitHttp } from '../git-http-backend.js';
-import { ApiError, DOCS } from './errors.js';
+import { ApiError, DOCS, notFound } from './errors.js';
+import { findPull, mergePull, type MergeMethod } from './pulls.js';
 import { operationKey, Router, type RouteContext } from './router.js';
 import { allRoutes } from './routes/index.js';
 import { OpenApiSubset } from './schema.js';
@@ -94,7 +98,29 @@ export interface StartedGitHubServer {
    * validated (return a new body, or mutate it and return nothing): proves validation works.
    */
   tamperNext(mutate: (body: any) => unknown, match?: FaultMatch): void;
+  /**
+   * Test-only: merges an open pull request as someone pressing GitHub's merge button (by
+   * default a merge commit on the base, parents [base tip, head tip], message "Merge pull request
+   * #N from owner/branch\n\n<title>"; the pull becomes closed and merged). Not a request: it
+   * is neither logged nor subject to faults, and branch protection does not stop it (an admin).
+   * Rejects with the ApiError GitHub would answer (405 not mergeable: closed, draft, conflicts).
+   */
+  mergePullRequest(owner: string, repo: string, number: number, options?: MergeButtonOptions): Promise<{ sha: string }>;
   stop(): Promise<void>;
+}
+
+export interface MergeButtonOptions {
+  /** @default 'merge' */
+  method?: MergeMethod;
+  /** Who presses the button (a configured user's login). @default the first user */
+  by?: string;
+  commitTitle?: string;
+  commitMessage?: string;
+}
+
+/** `server.mergePullRequest(...)` as a function. */
+export function mergePullRequest(server: StartedGitHubServer, owner: string, repo: string, number: number, options?: MergeButtonOptions): Promise<{ sha: string }> {
+  return server.mergePullRequest(owner, repo, number, options);
 }
 
 /** Env for git commands that talk to the server: isolated config plus the token as a Basic header. */
@@ -333,7 +359,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
     try {
       const invalid = subset.checkRequest(operation!, body);
       if (invalid) throw new ApiError(422, `Invalid request.\n\n${invalid.join('\n')}`, docs);
-      const ctx: RouteContext = { state, user: who, params: found.params, query: url.searchParams, body, docs };
+      const ctx: RouteContext = { state, user: who, params: found.params, query: url.searchParams, path: pathname, body, docs };
       const reply = await found.def.handler(ctx);
       ({ status } = reply);
       answer = reply.body;
@@ -384,6 +410,17 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
     },
     tamperNext(mutate, match) {
       tampers.push({ mutate, match });
+    },
+    async mergePullRequest(owner, name, number, options = {}) {
+      const repo = state.findRepo(owner, name);
+      const pr = repo ? await findPull(repo, number) : undefined;
+      if (!repo || !pr) throw notFound();
+      const by = state.account(options.by ?? first.login);
+      if (!by) throw new Error(`mergePullRequest: unknown user ${options.by}`);
+      const { sha } = await mergePull(state, repo, pr, by, {
+        method: options.method, commitTitle: options.commitTitle, commitMessage: options.commitMessage,
+      }, 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request');
+      return { sha };
     },
     async stop() {
       for (const res of hung) res.destroy();

@@ -3,7 +3,8 @@
  * them (ids, node ids, every `*_url` built from the server's URL, timestamps) so they validate
  * against the OpenAPI description and Octokit users can rely on any field.
  */
-import type { CommitObject, RefInfo } from './git.js';
+import type { CommitObject, FileChange, RefInfo, Signature } from './git.js';
+import type { PullRequest } from './pulls.js';
 import { nodeId, type Account, type DeployKey, type Protection, type Repo, type ServerState } from './state.js';
 
 export function simpleUser(state: ServerState, account: Account): Record<string, unknown> {
@@ -111,6 +112,11 @@ export function repoUrls(state: ServerState, repo: Repo): Record<string, string>
   };
 }
 
+/** GitHub counts open pull requests as open issues. */
+function openIssues(repo: Repo): number {
+  return repo.pulls.filter((p) => p.state === 'open').length;
+}
+
 /** The "Full Repository" representation (`GET /repos/{owner}/{repo}`, repo creation). */
 export function fullRepository(state: ServerState, repo: Repo, sizeKb: number): Record<string, unknown> {
   const owner = simpleUser(state, repo.owner);
@@ -139,7 +145,7 @@ export function fullRepository(state: ServerState, repo: Repo, sizeKb: number): 
     mirror_url: null,
     archived: false,
     disabled: false,
-    open_issues_count: 0,
+    open_issues_count: openIssues(repo),
     license: null,
     allow_forking: !repo.private,
     is_template: false,
@@ -147,7 +153,7 @@ export function fullRepository(state: ServerState, repo: Repo, sizeKb: number): 
     topics: [...repo.topics],
     visibility: repo.private ? 'private' : 'public',
     forks: 0,
-    open_issues: 0,
+    open_issues: openIssues(repo),
     watchers: 0,
     default_branch: repo.defaultBranch,
     permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
@@ -270,5 +276,151 @@ export function protectedBranch(state: ServerState, repo: Repo, branch: string, 
     required_conversation_resolution: { enabled: p.requiredConversationResolution },
     lock_branch: { enabled: p.lockBranch },
     allow_fork_syncing: { enabled: p.allowForkSyncing },
+  };
+}
+
+/** The "Repository" representation (a pull request's `head.repo` and `base.repo`). */
+export function repository(state: ServerState, repo: Repo, sizeKb: number): Record<string, unknown> {
+  const { network_count: _n, subscribers_count: _s, organization: _o, security_and_analysis: _a, ...rest } = fullRepository(state, repo, sizeKb);
+  return rest;
+}
+
+/** The account GitHub links a commit signature to (by email), as a Simple User, or null. */
+function commitUser(state: ServerState, signature: Signature): Record<string, unknown> | null {
+  const account = state.accountByEmail(signature.email);
+  return account ? simpleUser(state, account) : null;
+}
+
+/**
+ * The "Commit" representation of `GET /repos/{owner}/{repo}/commits[/{ref}]`; with `files` (the
+ * single-commit answer), `stats` and `files` too (changes against the first parent).
+ */
+export function commit(state: ServerState, repo: Repo, c: CommitObject, files?: readonly FileChange[]): Record<string, unknown> {
+  const api = `${state.url}/repos/${repo.owner.login}/${repo.name}`;
+  const web = `${state.url}/${repo.owner.login}/${repo.name}`;
+  const contents = (file: string, ref: string) => `${api}/contents/${file.split('/').map(encodeURIComponent).join('/')}?ref=${ref}`;
+  return {
+    sha: c.sha,
+    node_id: nodeId('Commit', `${repo.id}:${c.sha}`),
+    commit: {
+      author: { ...c.author },
+      committer: { ...c.committer },
+      message: c.message,
+      tree: { sha: c.tree, url: `${api}/git/trees/${c.tree}` },
+      url: `${api}/git/commits/${c.sha}`,
+      comment_count: 0,
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+    },
+    url: `${api}/commits/${c.sha}`,
+    html_url: `${web}/commit/${c.sha}`,
+    comments_url: `${api}/commits/${c.sha}/comments`,
+    author: commitUser(state, c.author),
+    committer: commitUser(state, c.committer),
+    parents: c.parents.map((sha) => ({ sha, url: `${api}/commits/${sha}`, html_url: `${web}/commit/${sha}` })),
+    ...(files ? {
+      stats: {
+        total: files.reduce((n, f) => n + f.additions + f.deletions, 0),
+        additions: files.reduce((n, f) => n + f.additions, 0),
+        deletions: files.reduce((n, f) => n + f.deletions, 0),
+      },
+      files: files.map((f) => ({
+        sha: f.sha,
+        filename: f.path,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        changes: f.additions + f.deletions,
+        blob_url: `${web}/blob/${c.sha}/${f.path}`,
+        raw_url: `${web}/raw/${c.sha}/${f.path}`,
+        contents_url: contents(f.path, c.sha),
+        ...(f.previousPath !== undefined ? { previous_filename: f.previousPath } : {}),
+      })),
+    } : {}),
+  };
+}
+
+/** What a pull request's full representation adds to the list's ("Pull Request Simple"). */
+export interface PullDetails {
+  /** null while GitHub has not computed it (right after creation, and for closed pulls). */
+  readonly mergeable: boolean | null;
+  readonly mergeableState: 'clean' | 'dirty' | 'blocked' | 'draft' | 'unknown';
+  readonly commits: number;
+  readonly additions: number;
+  readonly deletions: number;
+  readonly changedFiles: number;
+}
+
+/**
+ * A pull request: "Pull Request Simple" (lists) without `details`, "Pull Request" with them.
+ * Forks do not exist here: head and base are branches of the same repo.
+ */
+export function pullRequest(state: ServerState, repo: Repo, pr: PullRequest, sizeKb: number, details?: PullDetails): Record<string, unknown> {
+  const api = `${state.url}/repos/${repo.owner.login}/${repo.name}`;
+  const web = `${state.url}/${repo.owner.login}/${repo.name}`;
+  const url = `${api}/pulls/${pr.number}`;
+  const owner = simpleUser(state, repo.owner);
+  const repoJson = repository(state, repo, sizeKb);
+  const branch = (ref: string, sha: string) => ({ label: `${repo.owner.login}:${ref}`, ref, sha, user: owner, repo: repoJson });
+  const association = pr.user === repo.owner ? 'OWNER' : repo.owner.type === 'Organization' ? 'MEMBER' : 'COLLABORATOR';
+  return {
+    url,
+    id: pr.id,
+    node_id: nodeId('PullRequest', pr.id),
+    html_url: `${web}/pull/${pr.number}`,
+    diff_url: `${web}/pull/${pr.number}.diff`,
+    patch_url: `${web}/pull/${pr.number}.patch`,
+    issue_url: `${api}/issues/${pr.number}`,
+    number: pr.number,
+    state: pr.state,
+    locked: false,
+    title: pr.title,
+    user: simpleUser(state, pr.user),
+    body: pr.body,
+    created_at: pr.createdAt,
+    updated_at: pr.updatedAt,
+    closed_at: pr.closedAt,
+    merged_at: pr.mergedAt,
+    merge_commit_sha: pr.mergeCommitSha,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: [],
+    milestone: null,
+    draft: pr.draft,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    review_comment_url: `${api}/pulls/comments{/number}`,
+    comments_url: `${api}/issues/${pr.number}/comments`,
+    statuses_url: `${api}/statuses/${pr.headSha}`,
+    head: branch(pr.head, pr.headSha),
+    base: branch(pr.base, pr.baseSha),
+    _links: {
+      self: { href: url },
+      html: { href: `${web}/pull/${pr.number}` },
+      issue: { href: `${api}/issues/${pr.number}` },
+      comments: { href: `${api}/issues/${pr.number}/comments` },
+      review_comments: { href: `${url}/comments` },
+      review_comment: { href: `${api}/pulls/comments{/number}` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${api}/statuses/${pr.headSha}` },
+    },
+    author_association: association,
+    auto_merge: null,
+    active_lock_reason: null,
+    ...(details ? {
+      merged: pr.mergedAt !== null,
+      mergeable: details.mergeable,
+      rebaseable: details.mergeable,
+      mergeable_state: details.mergeableState,
+      merged_by: pr.mergedBy ? simpleUser(state, pr.mergedBy) : null,
+      comments: 0,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: details.commits,
+      additions: details.additions,
+      deletions: details.deletions,
+      changed_files: details.changedFiles,
+    } : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface RouteContext {
   /** Path parameters, percent-decoded. */
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
+  /** The path as requested (still percent-encoded, no query), e.g. for `Link` headers. */
+  readonly path: string;
   /** The JSON request body (already checked against the operation's request schema). */
   readonly body: any;
   /** `documentation_url` of the operation, for error bodies. */

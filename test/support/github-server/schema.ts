@@ -25,11 +25,20 @@ interface Subset {
 
 const DEFS_ID = 'github-openapi-subset';
 
-/** `#/definitions/x` → `github-openapi-subset#/definitions/x`, so every schema shares one compiled copy. */
+/**
+ * `#/definitions/x` → `github-openapi-subset#/definitions/x`, so every schema shares one compiled
+ * copy; and OpenAPI 3.0's `nullable` without a `type` (e.g. `{ nullable: true, oneOf: [Simple
+ * User, Empty Object] }`, which Ajv refuses) → `anyOf: [the schema, { type: 'null' }]`.
+ */
 function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DEFS_ID}${v}` : rewriteRefs(v)]));
+    const rewritten = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DEFS_ID}${v}` : rewriteRefs(v)]));
+    if (rewritten.nullable === true && rewritten.type === undefined) {
+      const { nullable: _nullable, ...rest } = rewritten;
+      return { anyOf: [rest, { type: 'null' }] };
+    }
+    return rewritten;
   }
   return value;
 }

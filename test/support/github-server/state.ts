@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiError, notFound } from './errors.js';
 import { git, initBare, isoSeconds, writeBlob, writeCommit, writeTreeWithEdits, casRef, type Signature } from './git.js';
+import type { PullRequest } from './pulls.js';
 
 export interface Account {
   readonly login: string;
@@ -60,6 +61,10 @@ export interface Repo {
   readonly deployKeys: DeployKey[];
   /** Branch name → protection. */
   readonly protections: Map<string, Protection>;
+  /** Pull requests, by number (see pulls.ts). */
+  readonly pulls: PullRequest[];
+  /** The number the next pull request gets (GitHub numbers issues and pulls from 1). */
+  nextNumber: number;
 }
 
 export interface ServerStateOptions {
@@ -115,6 +120,24 @@ export class ServerState {
     return this.accounts.get(login.toLowerCase());
   }
 
+  /**
+   * The account GitHub links a commit's author or committer to, from the email: the noreply
+   * addresses of accounts (`ID+login@users.noreply.github.com`, `login@users.noreply.github.com`),
+   * and `noreply@github.com` (commits GitHub makes itself, e.g. merges): `web-flow`.
+   */
+  accountByEmail(email: string): Account | undefined {
+    const lower = email.toLowerCase();
+    if (lower === 'noreply@github.com') return this.webFlow();
+    const match = /^(?:(\d+)\+)?([^@+]+)@users\.noreply\.github\.com$/.exec(lower);
+    const account = match ? this.account(match[2]!) : undefined;
+    return account && (match![1] === undefined || Number(match![1]) === account.id) ? account : undefined;
+  }
+
+  /** GitHub's `web-flow` user, committer of what GitHub commits on a user's behalf. */
+  webFlow(): Account {
+    return this.account('web-flow') ?? this.addAccount('web-flow', 'User');
+  }
+
   /** Who a token authenticates, if anyone. */
   authenticate(token: string): Account | undefined {
     return this.tokens.get(token);
@@ -157,6 +180,8 @@ export class ServerState {
       pushedAt: created,
       deployKeys: [],
       protections: new Map(),
+      pulls: [],
+      nextNumber: 1,
     };
     this.repos.set(`${owner.login}/${name}`.toLowerCase(), repo);
     return repo;

@@ -5,11 +5,14 @@
  */
 import type { RouteDef } from '../router.js';
 import { routes as branchProtection } from './branch-protection.js';
+import { routes as commits } from './commits.js';
+import { routes as contents } from './contents.js';
 import { routes as deployKeys } from './deploy-keys.js';
 import { routes as gitBlobs } from './git-blobs.js';
 import { routes as gitCommits } from './git-commits.js';
 import { routes as gitRefs } from './git-refs.js';
 import { routes as gitTrees } from './git-trees.js';
+import { routes as pulls } from './pulls.js';
 import { routes as repos } from './repos.js';
 import { routes as topics } from './topics.js';
 import { routes as users } from './users.js';
@@ -24,4 +27,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...gitTrees,
   ...gitBlobs,
   ...branchProtection,
+  ...commits,
+  ...pulls,
+  ...contents,
 ];

@@ -1,0 +1,41 @@
+/** Git trailers slipway writes on promotion commits, and reads back for history and rollback. */
+
+export interface PromotionTrailers {
+  readonly app: string;
+  readonly env: string;
+  readonly from: string | undefined;
+  readonly to: string;
+  readonly sourceCommit: string;
+  readonly actor: string;
+  /** The reason given with --force. */
+  readonly forced?: string;
+  readonly rollback?: boolean;
+  /** The environment whose tag was taken (--from). */
+  readonly promotedFrom?: string;
+}
+
+export function trailerLines(t: PromotionTrailers): Record<string, string> {
+  return {
+    'Slipway-App': t.app,
+    'Slipway-Env': t.env,
+    'Slipway-From': t.from ?? 'none',
+    'Slipway-To': t.to,
+    ...(t.promotedFrom ? { 'Slipway-Promoted-From': t.promotedFrom } : {}),
+    ...(t.forced ? { 'Slipway-Forced': t.forced.replace(/\s+/g, ' ') } : {}),
+    ...(t.rollback ? { 'Slipway-Rollback': 'true' } : {}),
+    'Slipway-Actor': t.actor,
+    'Slipway-Source-Commit': t.sourceCommit,
+  };
+}
+
+/** `Key: value` lines of a commit message's last paragraph. */
+export function parseTrailers(message: string): Record<string, string> {
+  const paragraphs = message.trim().split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1] ?? '';
+  const out: Record<string, string> = {};
+  for (const line of last.split('\n')) {
+    const m = /^([A-Za-z][A-Za-z0-9-]*): (.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}

@@ -5,13 +5,16 @@
 import { applicationName, enabledApps, type EnvDefinition } from './environment.js';
 import type { K8sObject } from './app-objects.js';
 import type { DeliveryKind } from './delivery.js';
+import { CHARTS, componentApplications } from './platform-components.js';
 
 /** The fields of `Application.spec.source` slipway sets. */
 export interface ApplicationSource {
   readonly repoURL: string;
   readonly targetRevision: string;
-  readonly path: string;
-  readonly helm?: { readonly releaseName: string; readonly valueFiles: readonly string[] };
+  /** A folder of the repo (env repo sources); upstream chart sources name `chart` instead. */
+  readonly path?: string;
+  readonly chart?: string;
+  readonly helm?: { readonly releaseName: string; readonly valueFiles?: readonly string[]; readonly valuesObject?: Record<string, unknown> };
   readonly directory?: { readonly recurse: boolean };
 }
 
@@ -19,7 +22,9 @@ export interface ApplicationSource {
 export interface IgnoreDifference {
   readonly group: string;
   readonly kind: string;
-  readonly jsonPointers: readonly string[];
+  readonly name?: string;
+  readonly jsonPointers?: readonly string[];
+  readonly jqPathExpressions?: readonly string[];
 }
 
 export interface ApplicationProps {
@@ -31,6 +36,10 @@ export interface ApplicationProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** @default - none */
   readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /** Argo CD sync wave (lower first). @default - none (wave 0) */
+  readonly syncWave?: number;
+  /** Extra sync options. @default [] */
+  readonly syncOptions?: readonly string[];
 }
 
 export interface GroupKind {
@@ -59,6 +68,7 @@ export function application(props: ApplicationProps): K8sObject {
       name: props.name,
       namespace: props.namespace,
       ...(props.labels ? { labels: { ...props.labels } } : {}),
+      ...(props.syncWave !== undefined ? { annotations: { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } } : {}),
       finalizers: [RESOURCES_FINALIZER],
     },
     spec: {
@@ -69,9 +79,9 @@ export function application(props: ApplicationProps): K8sObject {
         // Git is the only way in: drift is undone (selfHeal) and removed objects are deleted (prune).
         automated: { selfHeal: true, prune: true },
         // RespectIgnoreDifferences: a sync leaves ignored fields as the cluster has them, too.
-        syncOptions: ['CreateNamespace=true', ...(props.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
+        syncOptions: ['CreateNamespace=true', ...(props.syncOptions ?? []), ...(props.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
       },
-      ...(props.ignoreDifferences ? { ignoreDifferences: props.ignoreDifferences.map((d) => ({ ...d, jsonPointers: [...d.jsonPointers] })) } : {}),
+      ...(props.ignoreDifferences ? { ignoreDifferences: props.ignoreDifferences.map((d) => structuredClone(d)) } : {}),
     },
   };
 }
@@ -126,6 +136,73 @@ export function childApplication(env: EnvDefinition, app: string, delivery: Deli
     source,
     destination: { server: env.cluster.server, namespace: env.namespace },
     ...(delivery === 'canary' ? { ignoreDifferences: CANARY_IGNORE_DIFFERENCES } : {}),
+    // After every platform component (negative waves): the controllers its kinds need run first.
+    ...(env.platform.length ? { syncWave: 0 } : {}),
+  });
+}
+
+/** The env's AppProject for platform components. */
+export function platformProjectName(env: EnvDefinition): string {
+  return `${env.name}-platform`;
+}
+
+/** Applications of the env's platform components, in the `<env>-platform` project. */
+export function platformApplications(env: EnvDefinition): K8sObject[] {
+  return env.platform.flatMap((choice) => componentApplications(env, choice.component).map((pa) => {
+    const source: ApplicationSource = 'chart' in pa.source
+      ? {
+          repoURL: CHARTS[pa.source.chart]!.repoURL,
+          chart: CHARTS[pa.source.chart]!.chart,
+          // An env may pin another version of a component's main chart.
+          targetRevision: choice.version && pa.name === choice.component ? choice.version : CHARTS[pa.source.chart]!.version,
+          helm: { releaseName: pa.name, valuesObject: pa.source.values },
+        }
+      : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: pa.source.path, directory: { recurse: false } };
+    return application({
+      name: `${env.name}-${pa.name}`,
+      namespace: env.argocdNamespace,
+      project: platformProjectName(env),
+      labels: { 'slipway.dev/env': env.name, 'slipway.dev/platform': pa.component },
+      source,
+      destination: { server: env.cluster.server, namespace: pa.namespace },
+      syncWave: pa.wave,
+      // Large CRDs exceed client-side apply's annotation limit; CRs of CRDs installed in the same sync skip the dry run.
+      syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+      ...(pa.ignoreDifferences ? { ignoreDifferences: pa.ignoreDifferences } : {}),
+    });
+  }));
+}
+
+/** Cluster-scoped kinds platform components install. */
+export const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
+  { group: '', kind: 'Namespace' },
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+  { group: 'apiregistration.k8s.io', kind: 'APIService' },
+  { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+];
+
+/**
+ * The platform project: the components' chart repos (and this env repo, for config it holds),
+ * their namespaces, the cluster-scoped kinds they install. Namespaced kinds are not listed one by
+ * one: upstream charts change them between versions; the destinations bound where they go.
+ */
+export function platformProject(env: EnvDefinition, applications: readonly K8sObject[]): K8sObject {
+  const specs = applications.map((a) => a.spec as { source: ApplicationSource; destination: { server: string; namespace: string } });
+  const repos = [...new Set(specs.map((s) => s.source.repoURL))].sort();
+  const destinations = [...new Map(specs.map((s) => [`${s.destination.server} ${s.destination.namespace}`, s.destination])).values()]
+    .sort((a, b) => a.namespace.localeCompare(b.namespace));
+  return appProject({
+    name: platformProjectName(env),
+    namespace: env.argocdNamespace,
+    description: `slipway environment ${env.name}: platform components (${env.platform.map((p) => p.component).join(', ')})`,
+    sourceRepos: repos,
+    destinations,
+    clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
+    namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
   });
 }
 

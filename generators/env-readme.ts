@@ -6,6 +6,8 @@ import type { EnvDefinition } from './environment.js';
 export interface EnvReadmeInput {
   readonly env: EnvDefinition;
   readonly project: K8sObject;
+  /** The `<env>-platform` AppProject, when the env declares platform components. */
+  readonly platformProject?: K8sObject;
   readonly apps: ReadonlyArray<{ name: string; application: string; tag: string; host: string | undefined; kinds: string }>;
 }
 
@@ -74,6 +76,30 @@ Cluster-scoped kinds:
 {{#each project.spec.clusterResourceWhitelist}}
 - {{#if group}}{{group}}{{else}}core{{/if}}/{{kind}} (for \`CreateNamespace=true\`)
 {{/each}}
+{{#if platformProject}}
+
+### What the platform AppProject \`{{platformProject.metadata.name}}\` permits
+
+The controllers the apps need ({{#each env.platform}}{{component}}{{#unless @last}}, {{/unless}}{{/each}}), installed from
+their upstream Helm charts at pinned versions, in sync waves before the apps (\`apps/platform-*.yaml\`).
+
+Chart repositories:
+{{#each platformProject.spec.sourceRepos}}
+- {{this}}
+{{/each}}
+
+Destinations:
+{{#each platformProject.spec.destinations}}
+- \`{{namespace}}\` on {{server}}
+{{/each}}
+
+Namespaced kinds: any, within those namespaces (upstream charts change their kinds between versions).
+
+Cluster-scoped kinds:
+{{#each platformProject.spec.clusterResourceWhitelist}}
+- {{#if group}}{{group}}{{else}}core{{/if}}/{{kind}}
+{{/each}}
+{{/if}}
 `;
 
 const render = Handlebars.compile(TEMPLATE, { noEscape: true, strict: false });

@@ -14,7 +14,8 @@
  */
 import type { AppDefinition } from './app-definition.js';
 import { buildAppObjects, type K8sObject } from './app-objects.js';
-import { APPS_DIR, childApplication, envProject, groupOf, rootApplication, type GroupKind } from './argocd.js';
+import { APPS_DIR, childApplication, envProject, groupOf, platformApplications, platformProject, rootApplication, type GroupKind } from './argocd.js';
+import { knativeServing } from './platform-components.js';
 import { environmentValues } from './chart-values.js';
 import { appHost, applicationName, enabledApps, type EnvDefinition } from './environment.js';
 import { envReadme } from './env-readme.js';
@@ -76,9 +77,24 @@ export function renderEnvRepo(
   const root = rootApplication(env);
   files.set('bootstrap/appproject.yaml', toYaml(project));
   files.set('bootstrap/root-application.yaml', toYaml(root));
+
+  // Platform components: their Applications sit in apps/ too, so the root syncs them, in earlier waves.
+  const platformApps = platformApplications(env);
+  const platform: K8sObject[] = [];
+  if (platformApps.length) {
+    platform.push(platformProject(env, platformApps), ...platformApps);
+    files.set('bootstrap/appproject-platform.yaml', toYaml(platform[0]));
+    for (const app of platformApps) files.set(`${APPS_DIR}/platform-${String(app.metadata.name).slice(env.name.length + 1)}.yaml`, toYaml(app));
+    if (env.platform.some((p) => p.component === 'knative-serving')) {
+      const serving = knativeServing();
+      platform.push(serving);
+      files.set('platform/knative-serving/knative-serving.yaml', toYaml(serving));
+    }
+  }
   files.set('README.md', envReadme({
     env,
     project,
+    platformProject: platform[0],
     apps: enabledApps(env).map((name) => ({
       name,
       application: applicationName(env, name),
@@ -87,7 +103,7 @@ export function renderEnvRepo(
       kinds: [...new Set(rendered.find((r) => r.app === name)!.objects.map((o) => o.kind))].join(', '),
     })),
   }));
-  return { files, apps: rendered, argocd: [project, root, ...children] };
+  return { files, apps: rendered, argocd: [project, root, ...children, ...platform] };
 }
 
 /** `<kind>-<name>.yaml`, lower case: unique within an app, stable across runs. */

@@ -4,6 +4,7 @@
  */
 import type { AutoscalingProps, ResourceProps } from './app-definition.js';
 import type { CanaryAnalysisProps, CanaryStep, KnativeProps } from './delivery.js';
+import type { PlatformChoice } from './platform-components.js';
 
 /** An environment's changes to an app's delivery settings, under the delivery kind's name. */
 export interface DeliveryOverrides {
@@ -83,6 +84,8 @@ export interface EnvDefinition {
    * @default 'helm'
    */
   readonly render: 'helm' | 'manifests';
+  /** Platform components Argo CD installs in this env's cluster. @default [] */
+  readonly platform: readonly PlatformChoice[];
   /** Apps of this env, by name, in file order. */
   readonly apps: Readonly<Record<string, EnvAppSettings>>;
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { generatePlatform, type GeneratedPlatform } from '../generators/platform.js';
+import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../generators/platform.js';
 import { ConfigError } from './load/config-error.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
 import { CrdSchemas } from './validate/crd-schemas.js';
@@ -22,6 +22,12 @@ export interface SynthOptions {
   readonly check?: boolean;
   /** Env files' text to use instead of the disk's (`envs/<env>.yaml` → text). */
   readonly envOverrides?: ReadonlyMap<string, string>;
+  /** Generate only these environments (and the charts of their apps). @default - all */
+  readonly onlyEnvs?: readonly string[];
+  /** Validate the generated objects. @default true */
+  readonly validate?: boolean;
+  /** Fail (instead of warning) when an env's apps need platform components nobody installs. */
+  readonly strictPlatform?: boolean;
 }
 
 export interface SynthResult {
@@ -35,7 +41,8 @@ export interface SynthResult {
 /** Loads, generates and validates, without writing. */
 export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences'>> {
   const project = await loadProject(options.root, options.envOverrides);
-  const output = generatePlatform(project.model);
+  const output = generatePlatform(options.onlyEnvs ? onlyEnvs(project.model, options.onlyEnvs) : project.model);
+  if (options.validate === false) return { project, output, validation: { unchecked: [], objectsChecked: 0 } };
   const crdsDir = options.crdsDir ?? configuredCrds(options.root);
   const crds = crdsDir ? loadCrds(crdsDir) : undefined;
   const appFile = new Map(project.appFiles.map((a) => [a.definition.name, a.file]));
@@ -44,8 +51,18 @@ export async function generate(options: SynthOptions): Promise<Omit<SynthResult,
   return { project, output, validation };
 }
 
+/** The model cut down to some environments and the apps they deploy (a promotion renders one env). */
+function onlyEnvs(model: PlatformModel, names: readonly string[]): PlatformModel {
+  const envs = model.envs.filter((e) => names.includes(e.name));
+  const used = new Set(envs.flatMap((e) => Object.keys(e.apps)));
+  return { apps: model.apps.filter((a) => used.has(a.name)), envs };
+}
+
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const generated = await generate(options);
+  if (options.strictPlatform && generated.output.missingPlatform.length) {
+    throw new ConfigError(missingPlatformLines(generated.output));
+  }
   const outDir = options.outDir ?? join(options.root, 'out');
   if (options.check) {
     return { ...generated, differences: diffTrees(readTree(outDir), generated.output.files) };
@@ -71,4 +88,10 @@ function loadCrds(dir: string): CrdSchemas {
   } catch (cause) {
     throw new ConfigError(`${dir}: ${(cause as Error).message.split('\n')[0]}`);
   }
+}
+
+/** One line per app whose cluster lacks what its delivery needs. */
+export function missingPlatformLines(output: GeneratedPlatform): string[] {
+  return output.missingPlatform.map((m) =>
+    `envs/${m.env}.yaml: apps.${m.app}: needs ${m.missing.join(', ')} in its cluster; add them to platform: (here, or in another env on the same cluster)`);
 }

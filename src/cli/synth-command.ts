@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toYamlDocuments } from '../../generators/yaml-emitter.js';
-import { synth } from '../synth.js';
+import { missingPlatformLines, synth } from '../synth.js';
 import { EXIT, type Io } from './io.js';
 
 export interface SynthCommandOptions {
@@ -10,6 +10,7 @@ export interface SynthCommandOptions {
   readonly out?: string;
   readonly crds?: string;
   readonly check?: boolean;
+  readonly strictPlatform?: boolean;
 }
 
 export async function runSynth(options: SynthCommandOptions, io: Io): Promise<number> {
@@ -20,8 +21,10 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
     outDir: options.out ? resolve(options.out) : undefined,
     crdsDir: options.crds ? resolve(options.crds) : undefined,
     check: options.check,
+    strictPlatform: options.strictPlatform,
   });
   const { output, validation, differences } = result;
+  for (const line of missingPlatformLines(output)) io.warn(line);
   if (validation.unchecked.length > 0) {
     io.debug(`no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}`);
     if (!io.verbose && !io.quiet) process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);

@@ -16,6 +16,8 @@ tree of every environment repo (out/envs/<env>/).
                 against; default: package.json "slipway": { "crds": ... }
   --out <dir>   output folder (default: out)
   --root <dir>  the platform repo (default: the current directory)
+  --strict-platform  fail when an env's apps need platform components (argo-rollouts, istio,
+                prometheus for canaries; knative-serving for Knative) no env on its cluster installs
 
 exit codes: 0 ok, 1 bad input or --check found differences, 3 internal error`;
 
@@ -27,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         check: { type: 'boolean', default: false },
+        'strict-platform': { type: 'boolean', default: false },
         crds: { type: 'string' },
         out: { type: 'string' },
         root: { type: 'string' },
@@ -43,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    return await runSynth(args, io);
+    return await runSynth({ ...args, strictPlatform: args['strict-platform'] }, io);
   } catch (e) {
     return reportError(e, io);
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { EnvAppSettings, EnvDefinition, EnvRepo } from '../../generators/environment.js';
+import type { PlatformChoice } from '../../generators/platform-components.js';
 import { Problems } from './config-error.js';
 
 /** An env file as written, validated against the schema. */
@@ -84,6 +85,7 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
       requireDigests: raw.requireDigests ?? false,
       prometheus: raw.prometheus ?? 'http://prometheus-server.monitoring',
       render: raw.render ?? 'helm',
+      platform: (raw.platform ?? []).map((c) => (typeof c === 'string' ? { component: c } : c)),
       apps,
     },
   };
@@ -106,6 +108,7 @@ interface RawEnv {
   requireDigests?: boolean;
   prometheus?: string;
   render?: 'helm' | 'manifests';
+  platform?: Array<PlatformChoice['component'] | PlatformChoice>;
   apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean }>;
 }
 
@@ -157,6 +160,7 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/properties\/env\/propertyNames\/pattern$/, 'is not a valid environment variable name'],
   [/^pattern \/prometheus$/, 'is not a Prometheus address (http:// or https://); canary analysis queries it'],
   [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
+  [/properties\/platform\/items\/oneOf$/, 'is not a platform component (argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana), nor {component, version}'],
   [/^(minProperties|maxProperties) \/apps\/[^/]+\/delivery\/canary\/steps\/\d+$/, 'a step is exactly one of setWeight or pause'],
 ];
 
@@ -170,7 +174,8 @@ export function describeErrors(errors: readonly ErrorObject[], doc: Document, te
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const kept = errors.filter((e) => {
     if (e.keyword === 'propertyNames') return false; // its nested pattern error says it better
-    if (oneOfPaths.has(e.instancePath) && e.keyword !== 'oneOf' && e.schemaPath.includes('/oneOf/')) return false;
+    // Errors of the alternatives at the oneOf's own path: the oneOf's message says it better.
+    if (oneOfPaths.has(e.instancePath) && e.keyword !== 'oneOf') return false;
     if (e.keyword === 'oneOf') {
       // A branch that matched the type went deeper: its errors are the useful ones.
       return !errors.some((o) => o.instancePath.startsWith(e.instancePath + '/'));

@@ -27,6 +27,7 @@ import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { sourceCommit } from '../publish/source-commit.js';
 import { commitMessage } from '../publish/sync-env.js';
 import { generate } from '../synth.js';
+import { loadProject } from '../load/load-project.js';
 import { committedTag, committedTags } from './committed-tags.js';
 import { setTags } from './env-file-edit.js';
 import { withLock } from './lock.js';
@@ -92,8 +93,7 @@ function checkArguments(o: PromoteOptions): void {
 
 async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
   const envFile = `envs/${o.env}.yaml`;
-  const first = await generate({ root: o.root, crdsDir: o.crdsDir });
-  const envs = new Map(first.project.envFiles.map((f) => [f.definition.name, f.definition]));
+  const envs = new Map((await loadProject(o.root)).envFiles.map((f) => [f.definition.name, f.definition]));
   const env = envs.get(o.env);
   if (!env) throw new ConfigError(`--env ${o.env}: no ${envFile} (known: ${[...envs.keys()].join(', ')})`);
   if (!env.apps[o.app]) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is not in ${o.env} (its apps: ${Object.keys(env.apps).join(', ')})`);
@@ -235,14 +235,15 @@ async function reconcile(o: PromoteOptions, env: EnvDefinition, tree: RemoteTree
   const before = setTags(envText, tags, `envs/${o.env}.yaml`);
   tags.set(o.app, tag);
   const after = setTags(envText, tags, `envs/${o.env}.yaml`);
-  const render = async (text: string) => {
-    const out = await generate({ root: o.root, crdsDir: o.crdsDir, envOverrides: new Map([[`envs/${o.env}.yaml`, text]]) });
+  // Only this env is rendered; the result that gets committed is validated, the baseline need not be.
+  const render = async (text: string, validate: boolean) => {
+    const out = await generate({ root: o.root, crdsDir: o.crdsDir, envOverrides: new Map([[`envs/${o.env}.yaml`, text]]), onlyEnvs: [o.env], validate });
     const prefix = `envs/${o.env}/`;
     return new Map([...out.output.files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
   };
   // Before the edit, the repo must hold exactly what the platform repo generates (tags adopted).
   if (tree.head !== undefined) {
-    const drift = await planEnv(o.env, '', tree, await render(before));
+    const drift = await planEnv(o.env, '', tree, await render(before, false));
     if (drift.changes.length > 0) {
       throw new ConfigError(
         `the env repo of ${o.env} differs from what the platform repo generates in more than tags (${drift.changes.map((c) => c.path).slice(0, 5).join(', ')}${drift.changes.length > 5 ? ', …' : ''}): ` +
@@ -251,7 +252,7 @@ async function reconcile(o: PromoteOptions, env: EnvDefinition, tree: RemoteTree
   } else {
     throw new ConfigError(`${o.env}: the env repo has no commit yet: run slipway bootstrap --env ${o.env} first`);
   }
-  return { current, envText: after, desired: await render(after), adopted };
+  return { current, envText: after, desired: await render(after, true), adopted };
 }
 
 function pullRequestBody(plan: Plan, o: PromoteOptions, tag: string, from: string | undefined): string {

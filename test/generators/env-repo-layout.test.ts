@@ -106,7 +106,7 @@ describe('application names', () => {
     expect(new Set(names).size).toBe(names.length);
     const apps = model.apps as AppDefinition[];
     for (const env of out.envs) {
-      for (const child of env.argocd.filter((o) => o.kind === 'Application' && !String(o.metadata.name).endsWith('-root')) as any[]) {
+      for (const child of env.argocd.filter((o) => o.kind === 'Application' && (o.metadata.labels as Record<string, string>)?.['slipway.dev/app']) as any[]) {
         expect(apps.map((a) => a.name)).toContain(child.spec.source.helm.releaseName);
         expect(child.metadata.name).toBe(`${child.spec.source.helm.releaseName}-${env.env.name}`);
         const canary = apps.find((a) => a.name === child.spec.source.helm.releaseName)!.delivery.kind === 'canary';

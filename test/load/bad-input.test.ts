@@ -431,6 +431,16 @@ const cases: readonly BadInputCase[] = [
     expected: [`${PARADOX}: delivery.metric: unknown metric 'latency' (known: concurrency, rps, cpu, memory)`],
   },
   {
+    name: 'an unknown platform component',
+    mutate: (p) => p.editYaml(PROD, (d) => { d.platform = ['argo-rollouts', 'flux']; }),
+    expected: [`${PROD}: platform[1]: 'flux' is not a platform component (argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana), nor {component, version}`],
+  },
+  {
+    name: 'a platform component version that is a range',
+    mutate: (p) => p.editYaml(PROD, (d) => { d.platform = [{ component: 'istio', version: '^1.30' }]; }),
+    expected: [`${PROD}: platform[0].version: '^1.30' does not match ^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$`],
+  },
+  {
     name: 'a canary app with no port',
     mutate: (p) => p.replace(TOOLKIT, '  port: 80,\n', ''),
     expected: [`${TOOLKIT}: port: required for canary delivery (Istio routes the canary by Service port)`],

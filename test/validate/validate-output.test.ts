@@ -24,7 +24,7 @@ describe('validateGenerated', () => {
     expect(validation.unchecked).toEqual([
       'argoproj.io/v1alpha1 AnalysisTemplate', 'argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application',
       'argoproj.io/v1alpha1 Rollout', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 VirtualService',
-      'serving.knative.dev/v1 Service', 'serving.knative.dev/v1beta1 DomainMapping',
+      'operator.knative.dev/v1beta1 KnativeServing', 'serving.knative.dev/v1 Service', 'serving.knative.dev/v1beta1 DomainMapping',
     ]);
   });
 

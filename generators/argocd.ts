@@ -141,6 +141,35 @@ export function childApplication(env: EnvDefinition, app: string, delivery: Deli
   });
 }
 
+/**
+ * A fleet env: one ApplicationSet per app, whose list generator names each cluster; Argo CD (the
+ * engine that already runs across clusters) fans it out. Its template is the single-cluster
+ * Application with the cluster's name and URL as parameters and the cluster's values file on top.
+ */
+export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: DeliveryKind): K8sObject {
+  const fleet = env.fleet ?? [];
+  const template = childApplication({ ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } }, app, delivery) as K8sObject & {
+    spec: { source: ApplicationSource & { helm: { valueFiles: string[] } }; destination: Record<string, string> };
+  };
+  const { apiVersion: _a, kind: _k, metadata, spec } = template;
+  spec.source.helm.valueFiles = [...spec.source.helm.valueFiles, `../../values/${app}.{{.cluster}}.yaml`];
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'ApplicationSet',
+    metadata: {
+      name: applicationName(env, app),
+      namespace: env.argocdNamespace,
+      labels: { 'slipway.dev/env': env.name, 'slipway.dev/app': app },
+    },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{ list: { elements: fleet.map((c) => ({ cluster: c.name, url: c.server })) } }],
+      template: { metadata: { ...metadata, name: `${applicationName(env, app)}-{{.cluster}}`, namespace: env.argocdNamespace }, spec },
+    },
+  };
+}
+
 /** The env's AppProject for platform components. */
 export function platformProjectName(env: EnvDefinition): string {
   return `${env.name}-platform`;
@@ -226,9 +255,10 @@ export function rootApplication(env: EnvDefinition): K8sObject {
  */
 export function envProject(env: EnvDefinition, renderedKinds: readonly GroupKind[]): K8sObject {
   const kinds = new Map<string, GroupKind>();
-  for (const gk of [...renderedKinds, { group: 'argoproj.io', kind: 'Application' }]) kinds.set(`${gk.group}/${gk.kind}`, gk);
+  const argo = [{ group: 'argoproj.io', kind: 'Application' }, ...(env.fleet ? [{ group: 'argoproj.io', kind: 'ApplicationSet' }] : [])];
+  for (const gk of [...renderedKinds, ...argo]) kinds.set(`${gk.group}/${gk.kind}`, gk);
   const destinations = [
-    { server: env.cluster.server, namespace: env.namespace },
+    ...(env.fleet ?? [env.cluster]).map((c) => ({ server: c.server, namespace: env.namespace })),
     { server: 'https://kubernetes.default.svc', namespace: env.argocdNamespace },
   ];
   const unique = new Map(destinations.map((d) => [`${d.server} ${d.namespace}`, d]));

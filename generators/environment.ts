@@ -20,6 +20,11 @@ export interface ClusterRef {
   readonly server: string;
 }
 
+/** One cluster of a fleet environment, with its overrides. */
+export interface FleetCluster extends ClusterRef {
+  readonly apps: Readonly<Record<string, { readonly replicas?: number; readonly host?: string }>>;
+}
+
 /** Where the environment repo lives and what Argo CD pulls. */
 export interface EnvRepo {
   /** How slipway reaches it: a GitHub `owner/name`, any git URL, or a local path. */
@@ -64,7 +69,10 @@ export interface EnvDefinition {
   readonly domain: string;
   /** `{app}`, `{env}` and `{domain}` are substituted. @default '{app}.{domain}' */
   readonly hostPattern: string;
+  /** The destination cluster (a fleet's first cluster). */
   readonly cluster: ClusterRef;
+  /** A fleet: several clusters; one ApplicationSet per app fans out to them. */
+  readonly fleet?: readonly FleetCluster[];
   /** Namespace Argo CD runs in (and where the Applications and AppProject live). @default 'argocd' */
   readonly argocdNamespace: string;
   readonly repo: EnvRepo;
@@ -88,6 +96,13 @@ export interface EnvDefinition {
   readonly platform: readonly PlatformChoice[];
   /** Apps of this env, by name, in file order. */
   readonly apps: Readonly<Record<string, EnvAppSettings>>;
+}
+
+/** The env as one of its fleet's clusters sees it: that cluster, its overrides applied. */
+export function envOnCluster(env: EnvDefinition, cluster: FleetCluster): EnvDefinition {
+  const apps: Record<string, EnvAppSettings> = {};
+  for (const [name, settings] of Object.entries(env.apps)) apps[name] = { ...settings, ...cluster.apps[name] };
+  return { ...env, cluster: { name: cluster.name, server: cluster.server }, fleet: undefined, apps };
 }
 
 /** Host an app is served on in an environment. */

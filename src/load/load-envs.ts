@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { EnvAppSettings, EnvDefinition, EnvRepo } from '../../generators/environment.js';
+import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../../generators/environment.js';
 import type { PlatformChoice } from '../../generators/platform-components.js';
 import { Problems } from './config-error.js';
 
@@ -67,6 +67,8 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
   }
   const repo = parseRepo(raw, file, problems);
   if (!repo) return undefined;
+  const fleet = parseFleet(raw, file, problems);
+  if (fleet === null) return undefined;
   const apps: Record<string, EnvAppSettings> = {};
   for (const [name, a] of Object.entries(raw.apps)) apps[name] = { ...a, enabled: a.enabled ?? true };
   return {
@@ -76,7 +78,10 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
       namespace: raw.namespace,
       domain: raw.domain,
       hostPattern: raw.hostPattern ?? '{app}.{domain}',
-      cluster: { name: raw.cluster?.name ?? 'in-cluster', server: raw.cluster?.server ?? 'https://kubernetes.default.svc' },
+      cluster: fleet?.[0]
+        ? { name: fleet[0].name, server: fleet[0].server }
+        : { name: raw.cluster?.name ?? 'in-cluster', server: raw.cluster?.server ?? 'https://kubernetes.default.svc' },
+      ...(fleet ? { fleet } : {}),
       argocdNamespace: raw.argocd?.namespace ?? 'argocd',
       repo,
       promotesFrom: raw.promotesFrom,
@@ -97,6 +102,7 @@ interface RawEnv {
   domain: string;
   hostPattern?: string;
   cluster?: { name?: string; server?: string };
+  clusters?: Array<{ name: string; server: string; apps?: Record<string, { replicas?: number; host?: string }> }>;
   argocd?: { namespace?: string };
   repo: string;
   repoURL?: string;
@@ -110,6 +116,38 @@ interface RawEnv {
   render?: 'helm' | 'manifests';
   platform?: Array<PlatformChoice['component'] | PlatformChoice>;
   apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean }>;
+}
+
+/** A fleet's clusters (undefined: not a fleet; null: a problem was reported). */
+function parseFleet(raw: RawEnv, file: string, problems: Problems): FleetCluster[] | undefined | null {
+  if (raw.clusters === undefined) return undefined;
+  if (raw.cluster !== undefined) {
+    problems.add(file, 'clusters', 'give either cluster (one) or clusters (a fleet), not both');
+    return null;
+  }
+  if (raw.clusters.length === 0) {
+    problems.add(file, 'clusters', 'a fleet needs at least one cluster');
+    return null;
+  }
+  const seen = new Set<string>();
+  for (const [i, c] of raw.clusters.entries()) {
+    if (seen.has(c.name)) {
+      problems.add(file, `clusters[${i}].name`, `'${c.name}' names two clusters; cluster names must be unique`);
+      return null;
+    }
+    seen.add(c.name);
+    for (const app of Object.keys(c.apps ?? {})) {
+      if (!raw.apps[app]) {
+        problems.add(file, `clusters[${i}].apps.${app}`, `'${app}' is not an app of this env`);
+        return null;
+      }
+    }
+  }
+  if ((raw.render ?? 'helm') !== 'helm') {
+    problems.add(file, 'render', 'a fleet env renders with helm (per-cluster values files); manifests mode is for single clusters');
+    return null;
+  }
+  return raw.clusters.map((c) => ({ name: c.name, server: c.server, apps: c.apps ?? {} }));
 }
 
 const GITHUB_REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;

@@ -441,6 +441,19 @@ const cases: readonly BadInputCase[] = [
     expected: [`${PROD}: platform[0].version: '^1.30' does not match ^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$`],
   },
   {
+    name: 'two clusters with the same name',
+    mutate: (p) => p.editYaml(PROD, (d) => {
+      delete d.cluster;
+      d.clusters = [{ name: 'eu', server: 'https://eu.example.com' }, { name: 'eu', server: 'https://eu2.example.com' }];
+    }),
+    expected: [`${PROD}: clusters[1].name: 'eu' names two clusters; cluster names must be unique`],
+  },
+  {
+    name: 'a fleet env with no clusters',
+    mutate: (p) => p.editYaml(PROD, (d) => { delete d.cluster; d.clusters = []; }),
+    expected: [`${PROD}: clusters: a fleet needs at least one cluster`],
+  },
+  {
     name: 'a canary app with no port',
     mutate: (p) => p.replace(TOOLKIT, '  port: 80,\n', ''),
     expected: [`${TOOLKIT}: port: required for canary delivery (Istio routes the canary by Service port)`],

@@ -1,0 +1,91 @@
+/** A fleet environment: one ApplicationSet per app, fanned out by Argo CD to each cluster. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { K8sObject } from '../../generators/app-objects.js';
+import { childApplication } from '../../generators/argocd.js';
+import { envOnCluster, type EnvDefinition } from '../../generators/environment.js';
+import { renderAppForEnv } from '../../generators/env-repo.js';
+import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
+import { loadProject } from '../../src/load/load-project.js';
+import { CrdSchemas } from '../../src/validate/crd-schemas.js';
+import { validateGenerated } from '../../src/validate/validate-output.js';
+import { helmBinaries, runHelm } from '../support/helm.js';
+import { byKindAndName, parseDocs, removeTemp, REPO_ROOT, SHARED_CRDS, writeTemp } from '../support/generated.js';
+
+let model: PlatformModel;
+let output: GeneratedPlatform;
+let fleetEnv: EnvDefinition;
+let dir: string;
+
+const FLEET = [
+  { name: 'eu-1', server: 'https://eu-1.k8s.example.com', apps: { 'go-demo-9': { replicas: 4 } } },
+  { name: 'us-1', server: 'https://us-1.k8s.example.com', apps: { 'go-demo-9': { host: 'us.go-demo-9.example.com' } } },
+  { name: 'ap-1', server: 'https://ap-1.k8s.example.com', apps: {} },
+];
+
+beforeAll(async () => {
+  model = (await loadProject(REPO_ROOT)).model;
+  model = { apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, cluster: FLEET[0]!, fleet: FLEET } : e)) };
+  fleetEnv = model.envs.find((e) => e.name === 'production')!;
+  output = generatePlatform(model);
+  dir = writeTemp(output.files);
+});
+afterAll(() => removeTemp(dir));
+
+/** What Argo CD's list generator does with goTemplate: each element's values into the template. */
+function expand(set: any): K8sObject[] {
+  return set.spec.generators[0].list.elements.map((element: Record<string, string>) => {
+    const text = JSON.stringify(set.spec.template).replace(/\{\{\.(\w+)\}\}/g, (_: string, key: string) => element[key]!);
+    const template = JSON.parse(text);
+    return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: template.metadata, spec: template.spec };
+  });
+}
+
+describe('fleet environment', () => {
+  it('has one ApplicationSet per app instead of copies per cluster, valid against the Argo CD CRDs', () => {
+    const sets = output.envs.find((e) => e.env.name === 'production')!.argocd.filter((o) => o.kind === 'ApplicationSet');
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['devops-paradox-production', 'devops-toolkit-production', 'go-demo-9-production']);
+    expect(output.envs.find((e) => e.env.name === 'production')!.argocd.some((o) => o.kind === 'Application' && (o.metadata.labels as any)?.['slipway.dev/app'])).toBe(false);
+    expect(() => validateGenerated(output, CrdSchemas.fromDirectory(SHARED_CRDS), (a) => a, (e) => e)).not.toThrow();
+  });
+
+  it('each ApplicationSet, expanded, yields the Applications the single-cluster form would, per cluster', () => {
+    for (const app of ['devops-toolkit', 'devops-paradox', 'go-demo-9']) {
+      const set = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'ApplicationSet' && o.metadata.name === `${app}-production`)!;
+      const expanded = expand(set);
+      expect(expanded).toHaveLength(3);
+      for (const [i, cluster] of FLEET.entries()) {
+        const single = childApplication(envOnCluster(fleetEnv, cluster), app, model.apps.find((a) => a.name === app)!.delivery.kind) as any;
+        single.metadata.name = `${app}-production-${cluster.name}`;
+        single.spec.source.helm.valueFiles.push(`../../values/${app}.${cluster.name}.yaml`);
+        expect(expanded[i]).toEqual(single);
+      }
+    }
+  });
+
+  it('per-cluster overrides are layered values files; Helm renders each cluster as slipway does', async () => {
+    expect(output.files.get('envs/production/values/go-demo-9.eu-1.yaml')).toContain('replicaCount: 4');
+    expect(output.files.get('envs/production/values/go-demo-9.us-1.yaml')).toContain('host: us.go-demo-9.example.com');
+    const helm = helmBinaries().find((h) => h.major === 4)!;
+    for (const cluster of FLEET) {
+      const envDir = join(dir, 'envs', 'production');
+      const r = await runHelm(helm, ['template', 'go-demo-9', join(envDir, 'charts/go-demo-9'), '--namespace', 'production',
+        '--values', join(envDir, 'values/go-demo-9.yaml'), '--values', join(envDir, `values/go-demo-9.${cluster.name}.yaml`)]);
+      expect(r.code, r.stderr).toBe(0);
+      const direct = renderAppForEnv(model.apps.find((a) => a.name === 'go-demo-9')!, envOnCluster(fleetEnv, cluster));
+      expect(byKindAndName(parseDocs(r.stdout))).toEqual(byKindAndName(JSON.parse(JSON.stringify(direct))));
+    }
+  });
+
+  it('a promotion still changes one tag line, shared by every cluster', () => {
+    const bumped = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, apps: { ...e.apps, 'go-demo-9': { ...e.apps['go-demo-9']!, tag: '0.0.9' } } } : e)) });
+    const changed = [...bumped.files].filter(([p, c]) => output.files.get(p) !== c).map(([p]) => p);
+    expect(changed.sort()).toEqual(['envs/production/README.md', 'envs/production/values/go-demo-9.yaml']);
+  });
+
+  it('the AppProject reaches every cluster of the fleet and permits ApplicationSets', () => {
+    const project = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'AppProject') as any;
+    for (const c of FLEET) expect(project.spec.destinations).toContainEqual({ server: c.server, namespace: 'production' });
+    expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'argoproj.io', kind: 'ApplicationSet' });
+  });
+});

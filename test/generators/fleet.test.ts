@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { childApplication } from '../../generators/argocd.js';
-import { envOnCluster, type EnvDefinition } from '../../generators/environment.js';
+import { envOnCluster, type EnvDefinition, type FleetCluster } from '../../generators/environment.js';
 import { renderAppForEnv } from '../../generators/env-repo.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
 import { loadProject } from '../../src/load/load-project.js';
@@ -17,7 +17,7 @@ let output: GeneratedPlatform;
 let fleetEnv: EnvDefinition;
 let dir: string;
 
-const FLEET = [
+const FLEET: FleetCluster[] = [
   { name: 'eu-1', server: 'https://eu-1.k8s.example.com', apps: { 'go-demo-9': { replicas: 4 } } },
   { name: 'us-1', server: 'https://us-1.k8s.example.com', apps: { 'go-demo-9': { host: 'us.go-demo-9.example.com' } } },
   { name: 'ap-1', server: 'https://ap-1.k8s.example.com', apps: {} },
@@ -25,7 +25,7 @@ const FLEET = [
 
 beforeAll(async () => {
   model = (await loadProject(REPO_ROOT)).model;
-  model = { apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, cluster: FLEET[0]!, fleet: FLEET } : e)) };
+  model = { apps: model.apps, envs: model.envs.map((e): EnvDefinition => (e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e)) };
   fleetEnv = model.envs.find((e) => e.name === 'production')!;
   output = generatePlatform(model);
   dir = writeTemp(output.files);

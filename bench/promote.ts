@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitAuthEnv } from '../src/publish/git-credentials.js';
+import { syntheticPlatform } from './synthetic-apps.js';
 import { startGitServer } from '../test/support/git-server.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -61,25 +62,7 @@ const ms = (x: number): string => `${Math.round(x)} ms`;
 
 /** A platform repo with N synthetic apps, all in envs/staging.yaml, whose env repo is `repoUrl`. */
 function makePlatform(repoUrl: string): string {
-  const root = mkdtempSync(join(tmpdir(), `slipway-bench-promote-`));
-  mkdirSync(join(root, 'charts-src'));
-  mkdirSync(join(root, 'envs'));
-  const names = Array.from({ length: N }, (_, i) => `app-${String(i).padStart(4, '0')}`);
-  const generators = join(REPO, 'generators', 'index.js');
-  names.forEach((name, i) => {
-    writeFileSync(join(root, 'charts-src', `${name}.ts`), `import { defineApp } from ${JSON.stringify(generators)};
-export default defineApp({
-  name: ${JSON.stringify(name)},
-  image: 'registry.example.com/team/${name}',
-  port: ${8000 + (i % 100)},
-  probePath: '/healthz',
-  ${i % 3 === 0 ? "autoscaling: { minReplicas: 2, maxReplicas: 5 }," : ''}
-  ${i % 4 === 0 ? "ingress: { tls: { clusterIssuer: 'letsencrypt' } }," : ''}
-  env: { LOG_LEVEL: 'info', DB_PASS: { secret: '${name}-db', key: 'password' } },
-});
-`);
-  });
-  const apps = names.map((name, i) => `  ${name}:\n    tag: "1.${i % 10}.${i % 7}"\n`).join('');
+  const { root, appsYaml: apps } = syntheticPlatform(N, 'slipway-bench-promote-');
   writeFileSync(join(root, 'envs', `${ENV}.yaml`), `name: ${ENV}
 namespace: ${ENV}
 domain: example.com

@@ -12,32 +12,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syntheticPlatform } from './synthetic-apps.js';
 import { ensureHelmBinaries, runHelmSync } from '../test/support/helm.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const ENVS = ['dev', 'staging', 'production'];
 
 function makePlatform(n: number): string {
-  const root = mkdtempSync(join(tmpdir(), `slipway-bench-${n}-`));
-  mkdirSync(join(root, 'charts-src'));
-  mkdirSync(join(root, 'envs'));
-  const names = Array.from({ length: n }, (_, i) => `app-${String(i).padStart(4, '0')}`);
-  const generators = join(REPO, 'generators', 'index.js');
-  names.forEach((name, i) => {
-    writeFileSync(join(root, 'charts-src', `${name}.ts`), `import { defineApp } from ${JSON.stringify(generators)};
-export default defineApp({
-  name: ${JSON.stringify(name)},
-  image: 'registry.example.com/team/${name}',
-  port: ${8000 + (i % 100)},
-  probePath: '/healthz',
-  ${i % 3 === 0 ? "autoscaling: { minReplicas: 2, maxReplicas: 5 }," : ''}
-  ${i % 4 === 0 ? "ingress: { tls: { clusterIssuer: 'letsencrypt' } }," : ''}
-  env: { LOG_LEVEL: 'info', DB_PASS: { secret: '${name}-db', key: 'password' } },
-});
-`);
-  });
+  const { root, appsYaml: apps } = syntheticPlatform(n, `slipway-bench-${n}-`);
   for (const env of ENVS) {
-    const apps = names.map((name, i) => `  ${name}:\n    tag: "1.${i % 10}.${i % 7}"\n`).join('');
     writeFileSync(join(root, 'envs', `${env}.yaml`), `name: ${env}
 namespace: ${env}
 domain: example.com

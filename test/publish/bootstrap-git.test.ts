@@ -3,12 +3,13 @@
  * (the sample's offline default): the token reaches git only through the environment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { readTree } from '../../src/write/out-dir.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
+import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 
 const TOKEN = 'glpat-secret-token-0123456789abcdef';
@@ -17,27 +18,16 @@ let project: Project;
 let shimDir: string;
 let argvLog: string;
 
-interface Run { code: number; stdout: string; stderr: string }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** The CLI with a PATH shim in front of git that logs every git process's arguments. */
 function slipway(args: string[]): Promise<Run> {
-  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', '--verbose', ...args], {
+  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', '--verbose', ...args], { env: {
     ...process.env,
     PATH: `${shimDir}${delimiter}${process.env.PATH}`,
     SLIPWAY_GIT_TOKEN: TOKEN,
     SLIPWAY_HOME: join(project.root, '.home'),
-  });
+  } });
 }
 
 function filesUnder(dir: string): string {
@@ -99,7 +89,7 @@ describe('bootstrap to a git server over https-style auth', () => {
 
   it('a wrong token: one line naming the remote, not the token; exit 1', async () => {
     const r = await run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, 'plan', '--env', 'staging'], {
-      ...process.env, SLIPWAY_GIT_TOKEN: 'wrong-token-value-123',
+      env: { ...process.env, SLIPWAY_GIT_TOKEN: 'wrong-token-value-123' },
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error: .*authentication failed for ${server.url.replace(/[.]/g, '\\.')}/env-staging\\.git`, 'm'));
@@ -111,7 +101,7 @@ describe('the offline default: local bare repos', () => {
   it('bootstrap creates the bare repos, commits once, and a second run changes nothing', async () => {
     const local = makeProject();
     try {
-      const cli = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', local.root, ...args], process.env);
+      const cli = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', local.root, ...args]);
       expect((await cli(['synth'])).code).toBe(0);
       const boot = await cli(['bootstrap']);
       expect(boot.code, boot.stderr).toBe(0);

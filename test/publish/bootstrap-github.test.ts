@@ -3,11 +3,12 @@
  * (real bare repos, real Octokit with its plugins), then plain git clones of what it wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTree } from '../../src/write/out-dir.js';
+import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { gitAuthEnv, startGitHubServer, type StartedGitHubServer } from '../support/github-server/index.js';
 
@@ -16,7 +17,6 @@ let server: StartedGitHubServer;
 let project: Project;
 let home: string;
 
-interface Run { code: number; stdout: string; stderr: string }
 
 /** Runs the slipway CLI as a user would; never throws. */
 function slipway(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -25,17 +25,6 @@ function slipway(args: string[], env: Record<string, string> = {}): Promise<Run>
   });
 }
 
-/** Runs a process without blocking the event loop (the test server lives in this process). */
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** A plain `git clone` of an env repo from the server, credentials through the environment. */
 async function cloneTree(owner: string, repo: string): Promise<Map<string, string>> {

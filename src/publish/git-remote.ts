@@ -1,6 +1,6 @@
 /**
  * `EnvRemote` for any git remote (https, ssh, file:// URL or a local bare repo path), through
- * simple-git and a working clone kept in a cache folder (one per environment repo).
+ * simple-git and a clone kept in a cache folder (one per environment repo).
  *
  * - The token (http(s) remotes) reaches git only through the environment built by
  *   git-credentials.ts: never in argv, never in the remote URL, never in `.git/config`. Everything
@@ -8,16 +8,22 @@
  * - The branch only ever moves forward: `git push` without force. A push git rejects because the
  *   branch is no longer at the parent (someone else pushed first) is a `BranchMovedError`, the
  *   caller's cue to re-read, re-render and retry.
- * - One working clone serves every branch (the default one, pull-request branches): each operation
- *   fetches exactly the branch refs it needs (`+refs/heads/<b>:refs/remotes/origin/<b>`) and puts
- *   the working tree at the commit it works on (a detached HEAD), so no branch's state leaks into
- *   another's. Local branches are never used for anything but the scratch unborn branch of a
- *   first commit.
+ * - One clone serves every branch (the default one, pull-request branches): each operation fetches
+ *   exactly the branch refs it needs (`+refs/heads/<b>:refs/remotes/origin/<b>`) and works on
+ *   commit ids only, never on a working tree, index or local branch, so no branch's state leaks
+ *   into another's: reads go through `ls-tree` / `cat-file`, commits through `git fast-import`
+ *   (the parent's tree plus exactly the requested changes, in one process), pushed by commit id.
+ * - Few git processes per operation (each costs a spawn, and simple-git waits 50 ms more after
+ *   one that printed nothing): a read is fetch + for-each-ref + ls-tree, then one `cat-file
+ *   --batch` per top-level folder the caller reads files of; a commit on a parent the clone has
+ *   (the head just read) is fast-import with ls-remote alongside (is the branch still at the
+ *   parent?), then push.
  */
 import { Buffer } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import {
   BranchMovedError,
@@ -36,7 +42,7 @@ export interface GitRemoteOptions {
   readonly url: string;
   /** The branch slipway reads and commits to, e.g. `main`. */
   readonly branch: string;
-  /** Where the working clone lives (one per env repo); git-ignored by the caller. */
+  /** Where the clone lives (one per env repo); git-ignored by the caller. */
   readonly cacheDir: string;
   /** Token for http(s) remotes (sent as `Authorization: Basic`, see git-credentials.ts). */
   readonly token?: string;
@@ -49,6 +55,16 @@ export interface GitRemoteOptions {
 
 /** git prints nothing for this long (ms): the process is considered hung and killed. */
 const SILENCE_TIMEOUT_MS = 5 * 60_000;
+
+/** Groups of files up to this size are read in one `cat-file --batch`; larger ones file by file. */
+const BULK_READ_MAX_BYTES = 64 * 1024 * 1024;
+
+/** How many trees' file modes (by commit) are remembered for `commit`. */
+const MODE_CACHE_SIZE = 8;
+
+/** Scratch refs `git fast-import` builds commits on (each deleted again by the same run). */
+const SCRATCH_REF_PREFIX = 'refs/slipway/import-';
+let scratchRefs = 0;
 
 /** `scheme://` URLs and scp-like `[user@]host:path`; everything else is a local path. */
 function isUrl(spec: string): boolean {
@@ -120,6 +136,10 @@ export class GitRemote implements EnvRemote {
   /** Serialises the operations of this instance on its working clone. */
   private queue: Promise<unknown> = Promise.resolve();
   private cacheReady = false;
+  /** Commits known to be in the clone: branch heads it fetched, commits it made. */
+  private readonly known = new Set<string>();
+  /** Per commit (the last few listed): paths whose mode is not 100644 (executables, symlinks). */
+  private readonly modes = new Map<string, ReadonlyMap<string, string>>();
 
   constructor(options: GitRemoteOptions) {
     this.options = options;
@@ -164,22 +184,35 @@ export class GitRemote implements EnvRemote {
     return await this.serial(async () => {
       const git = await this.openCache();
       const head = await this.fetch(git, branch);
-      await this.checkout(git, head);
-      const blobs = new Map<string, string>();
-      if (head !== undefined) {
-        const out = await this.run(git, ['ls-tree', '-r', '-z', '--full-tree', head], 'ls-tree');
-        for (const record of out.split('\0')) {
-          if (record === '') continue;
-          const tab = record.indexOf('\t');
-          const [, type, sha] = record.slice(0, tab).split(' ');
-          if (type === 'blob' && sha !== undefined) blobs.set(record.slice(tab + 1), sha);
-        }
-      }
-      // By commit id, not through the working tree: stays right whatever the clone does next.
+      const listing = head === undefined ? new Map<string, { sha: string; size: number }>() : await this.listTree(git, head);
+      const blobs = new Map([...listing].map(([file, { sha }]) => [file, sha]));
+      // Contents by commit id, not through a working tree: stays right whatever the clone does
+      // next. Callers read files in bulk (every app's values/<app>.yaml, every manifest of
+      // manifests/): the first file asked for brings every file of its top-level folder (or all
+      // top-level files) in one process; a group too large for that is read file by file.
+      const groups = new Map<string, Promise<ReadonlyMap<string, string>>>();
       const read = async (file: string): Promise<string> => {
-        if (head === undefined || !blobs.has(file)) {
+        const sha = head === undefined ? undefined : blobs.get(file);
+        if (sha === undefined) {
           throw new RemoteError(`${this.description}: no file ${JSON.stringify(file)} on branch ${branch}`);
         }
+        const group = topFolder(file);
+        let contents = groups.get(group);
+        if (contents === undefined) {
+          // The top-level files (a README, usually few) come along with the first group.
+          const loading = new Set([group, ...(groups.has('') ? [] : [''])]);
+          const ids = new Set<string>();
+          let bytes = 0;
+          for (const [other, blob] of listing) {
+            if (!loading.has(topFolder(other))) continue;
+            ids.add(blob.sha);
+            bytes += blob.size;
+          }
+          contents = bytes <= BULK_READ_MAX_BYTES ? this.catBlobs([...ids]) : Promise.resolve(new Map<string, string>());
+          for (const g of loading) groups.set(g, contents);
+        }
+        const content = (await contents).get(sha);
+        if (content !== undefined) return content;
         return this.run(git, ['cat-file', 'blob', `${head}:${file}`], 'cat-file');
       };
       return { head, blobs, read };
@@ -225,61 +258,58 @@ export class GitRemote implements EnvRemote {
     // Refuse bad paths before touching anything.
     const deletes = request.delete.map(checkFilePath);
     const writes = [...request.write].map(([file, content]) => [checkFilePath(file), content] as const);
+    const author = { name: identPart(this.options.author.name), email: identPart(this.options.author.email) };
+    if (author.name === '' || author.email === '') throw new RemoteError(`invalid commit author ${JSON.stringify(this.options.author)}`);
+    if (request.message.includes('\0')) throw new RemoteError('a commit message cannot contain NUL characters');
     return await this.serial(async () => {
       const git = await this.openCache();
       // The branch must be at `parent`, or not exist yet (then it is created at the new commit,
-      // e.g. a pull-request branch whose parent is the main branch's head). A plain push would
-      // also accept a branch at an ancestor of `parent`: checked here, the push covers the race.
-      const now = await this.fetch(git, branch);
-      if (now !== undefined && now !== request.parent) {
-        this.log(`${branch} is at ${now}, not at ${request.parent ?? '(no commit)'} on ${this.description}`);
-        throw new BranchMovedError(this.description, {
-          cause: new Error(`branch ${branch} is at ${now}, not at ${request.parent ?? '(no commit)'}`),
+      // e.g. a pull-request branch whose parent is the main branch's head). The push alone
+      // refuses a branch that moved on (not an ancestor of the new commit: non-fast-forward), but
+      // would accept one at an *ancestor* of `parent` (an older base; a branch someone rewound or
+      // created meanwhile): so where the branch is is checked right before the push as well.
+      let now: string | undefined | null = null; // null: not checked yet
+      if (request.parent !== undefined && !this.known.has(request.parent) && !(await this.hasCommit(git, request.parent))) {
+        // The parent is not in the clone: fetch the branch (that is the check too), and the
+        // default branch, whose head the parent of a new branch usually is.
+        now = await this.fetch(git, branch);
+        if (now !== undefined && now !== request.parent) throw this.moved(branch, now, request.parent);
+        if (now === undefined && branch !== this.branch) await this.fetch(git, this.branch);
+        if (now === undefined && !(await this.hasCommit(git, request.parent))) {
+          throw new BranchMovedError(this.description, {
+            cause: new Error(`parent ${request.parent} is not on ${branch === this.branch ? branch : `${branch} nor ${this.branch}`} any more`),
+          });
+        }
+      }
+      // The new commit is `parent` + the requested changes, nothing more. Built while ls-remote
+      // asks where the branch is (nothing to download: `parent` is here).
+      const build = async (): Promise<string> => {
+        const modes = request.parent === undefined ? new Map<string, string>() : await this.treeModes(git, request.parent);
+        return await this.fastImport(git, {
+          parent: request.parent,
+          deletes,
+          writes: writes.map(([file, content]) => ({ file, content, mode: modes.get(file) === '100755' ? '100755' : '100644' })),
+          message: cleanupMessage(request.message),
+          author,
         });
-      }
-      // The parent of a new branch usually is the default branch's head.
-      if (request.parent !== undefined && !(await this.hasCommit(git, request.parent)) && branch !== this.branch) {
-        await this.fetch(git, this.branch);
-      }
-      if (request.parent !== undefined && !(await this.hasCommit(git, request.parent))) {
-        throw new BranchMovedError(this.description, {
-          cause: new Error(`parent ${request.parent} is not on ${branch === this.branch ? branch : `${branch} nor ${this.branch}`} any more`),
-        });
-      }
-      // The working clone must be exactly at `parent`, with nothing else in it: the new commit is
-      // `parent` + the requested changes, nothing more.
-      await this.checkout(git, request.parent);
-
-      for (const file of deletes) this.deleteFile(file);
-      for (const [file, content] of writes) this.writeFile(file, content);
-
-      // --force: a written file matching the repo's .gitignore is still committed (the working
-      // tree was cleaned with -x, so nothing else ignored is there to pick up).
-      await this.run(git, ['add', '--all', '--force', '--verbose'], 'add');
-      const { name, email } = this.options.author;
-      await this.run(
-        git,
-        [
-          '-c', `user.name=${name}`,
-          '-c', `user.email=${email}`,
-          '-c', 'commit.gpgSign=false',
-          'commit', '--no-verify', '--no-gpg-sign', '--allow-empty', '--allow-empty-message',
-          '--cleanup=whitespace', '-m', request.message,
-        ],
-        'commit',
-      );
-      const sha = (await this.run(git, ['rev-parse', '--verify', 'HEAD^{commit}'], 'rev-parse')).trim();
+      };
+      const [checked, built] = await Promise.allSettled([now === null ? this.lsRemoteHead(branch) : Promise.resolve(now), build()]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (built.status === 'rejected') throw built.reason;
+      now = checked.value;
+      const sha = built.value;
+      if (now !== undefined && now !== request.parent) throw this.moved(branch, now, request.parent);
 
       try {
         await this.run(
           git,
-          ['push', '--porcelain', '--no-verify', 'origin', `HEAD:refs/heads/${branch}`],
+          ['push', '--porcelain', '--no-verify', 'origin', `${sha}:refs/heads/${branch}`],
           'push',
           { raw: true },
         );
       } catch (error) {
         const text = redact(errorText(error), this.secrets);
-        // Porcelain: `!\tHEAD:refs/heads/main\t[rejected] (fetch first|non-fast-forward)`: the
+        // Porcelain: `!\t<sha>:refs/heads/main\t[rejected] (fetch first|non-fast-forward)`: the
         // remote branch is not an ancestor of our commit, i.e. not at `parent` any more.
         if (/^!\t[^\t]*\t\[rejected\]/m.test(text)) {
           this.log(`push rejected: ${branch} moved on ${this.description}`);
@@ -300,6 +330,13 @@ export class GitRemote implements EnvRemote {
 
   // ---------------------------------------------------------------------------------------------
 
+  private moved(branch: string, now: string, parent: string | undefined): BranchMovedError {
+    this.log(`${branch} is at ${now}, not at ${parent ?? '(no commit)'} on ${this.description}`);
+    return new BranchMovedError(this.description, {
+      cause: new Error(`branch ${branch} is at ${now}, not at ${parent ?? '(no commit)'}`),
+    });
+  }
+
   private serial<T>(task: () => Promise<T>): Promise<T> {
     const next = this.queue.then(task, task);
     this.queue = next.catch(() => undefined);
@@ -310,11 +347,13 @@ export class GitRemote implements EnvRemote {
     this.options.log?.(redact(line, this.secrets));
   }
 
-  private simpleGit(baseDir: string): SimpleGit {
+  /** `input`: what the git process reads on stdin (simple-git writes it and closes stdin). */
+  private simpleGit(baseDir: string, input?: Buffer): SimpleGit {
     return simpleGit({
       baseDir,
       ...simpleGitEnvOptions(this.env),
       timeout: { block: SILENCE_TIMEOUT_MS },
+      ...(input === undefined ? {} : { input: () => input }),
     }).env(this.env);
   }
 
@@ -326,7 +365,7 @@ export class GitRemote implements EnvRemote {
   /**
    * Runs one git command. Note: simple-git waits an extra 50 ms after a process that printed
    * nothing at all, so commands here are chosen/flagged to print something where that is cheap
-   * (`fetch --verbose`, `add --verbose`, no `--quiet`, `cat-file -t` rather than `-e`).
+   * (`fetch --verbose`, `get-mark` in fast-import, no `--quiet`, `cat-file -t` rather than `-e`).
    */
   private async run(git: SimpleGit, args: string[], what: string, opts: { raw?: boolean } = {}): Promise<string> {
     this.log(`git ${args.join(' ')}`);
@@ -382,20 +421,23 @@ export class GitRemote implements EnvRemote {
     const git = this.simpleGit(this.cacheDir);
     if (this.cacheReady) return git;
 
-    // Never run reset/clean in another repository (e.g. the platform repo around cacheDir).
-    const top = (await this.run(git, ['rev-parse', '--show-toplevel'], 'rev-parse')).trim();
-    if (fs.realpathSync(top) !== fs.realpathSync(this.cacheDir)) {
+    // Both read-only, so side by side; nothing is written before the first one is checked.
+    const [top, listed] = await Promise.all([
+      this.run(git, ['rev-parse', '--show-toplevel'], 'rev-parse'),
+      this.run(git, ['config', '--local', '--list'], 'config'),
+    ]);
+    // Never work in another repository (e.g. the platform repo around cacheDir): fetch,
+    // fast-import and push would use its objects and its origin.
+    if (fs.realpathSync(top.trim()) !== fs.realpathSync(this.cacheDir)) {
       throw new RemoteError(`cache folder ${this.cacheDir} is not the top of its own git clone`);
     }
-    // The plain URL (never credentials), only our branch, and blob SHAs of exactly the bytes
-    // slipway writes whatever the user's global config says. Written only when different.
+    // The plain URL (never credentials) and only our branch. Written only when different.
+    // (Nothing depends on core.* settings such as autocrlf: no working tree is ever used.)
     const wanted: Record<string, string> = {
       'remote.origin.url': this.url,
       'remote.origin.fetch': `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`,
-      'core.autocrlf': 'false',
     };
     const current = new Map<string, string[]>();
-    const listed = await this.run(git, ['config', '--local', '--list'], 'config');
     for (const line of listed.split('\n')) {
       const eq = line.indexOf('=');
       if (eq <= 0) continue;
@@ -423,7 +465,9 @@ export class GitRemote implements EnvRemote {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.run(git, args, 'fetch', { raw: true });
-        return await this.ref(git, tracking);
+        const head = await this.ref(git, tracking);
+        if (head !== undefined) this.known.add(head);
+        return head;
       } catch (error) {
         const text = redact(errorText(error), this.secrets);
         if (/couldn't find remote ref/i.test(text)) {
@@ -487,39 +531,189 @@ export class GitRemote implements EnvRemote {
   }
 
   /**
-   * Puts the working clone's HEAD, index and files exactly at `commit` (a detached HEAD), or at an
-   * empty, unborn scratch branch when there is no commit, removing every untracked and ignored
-   * file. Which remote branch the next commit goes to is the push's business, not the clone's.
+   * Every file of `commit`'s tree: path → blob id and size. Also remembers which paths have
+   * another mode than 100644, for a commit on top of it (`treeModes`).
    */
-  private async checkout(git: SimpleGit, commit: string | undefined): Promise<void> {
-    if (commit !== undefined) {
-      // -f: discard local changes and untracked files in the way.
-      await this.run(git, ['-c', 'advice.detachedHead=false', 'checkout', '--force', '--detach', commit], 'checkout');
-    } else {
-      const ref = `refs/heads/${this.branch}`;
-      await this.run(git, ['symbolic-ref', 'HEAD', ref], 'symbolic-ref');
-      if ((await this.ref(git, ref)) !== undefined) await this.run(git, ['update-ref', '-d', ref], 'update-ref');
-      await this.run(git, ['read-tree', '--empty'], 'read-tree');
+  private async listTree(git: SimpleGit, commit: string): Promise<Map<string, { sha: string; size: number }>> {
+    const out = await this.run(git, ['ls-tree', '-r', '-z', '--full-tree', '--long', commit], 'ls-tree');
+    const files = new Map<string, { sha: string; size: number }>();
+    const modes = new Map<string, string>();
+    for (const record of out.split('\0')) {
+      if (record === '') continue;
+      const tab = record.indexOf('\t');
+      // `<mode> <type> <object> <size, padded>\t<path>`
+      const [mode, type, sha, size] = record.slice(0, tab).split(/ +/);
+      const file = record.slice(tab + 1);
+      if (type !== 'blob' || sha === undefined || mode === undefined) continue;
+      files.set(file, { sha, size: Number(size) || 0 });
+      if (mode !== '100644') modes.set(file, mode);
     }
-    await this.run(git, ['clean', '-ffdx'], 'clean');
+    this.rememberModes(commit, modes);
+    return files;
   }
 
-  private writeFile(file: string, content: string): void {
-    const target = path.join(this.cacheDir, ...file.split('/'));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content, 'utf8');
+  /** Paths of `commit`'s tree whose mode is not 100644: remembered from a read, or listed now. */
+  private async treeModes(git: SimpleGit, commit: string): Promise<ReadonlyMap<string, string>> {
+    const known = this.modes.get(commit);
+    if (known !== undefined) return known;
+    await this.listTree(git, commit);
+    return this.modes.get(commit) ?? new Map();
   }
 
-  private deleteFile(file: string): void {
-    const target = path.join(this.cacheDir, ...file.split('/'));
-    fs.rmSync(target, { force: true });
-    // Empty folders left behind would block writing a file of the same name.
-    let dir = path.dirname(target);
-    while (dir.startsWith(this.cacheDir + path.sep) && isEmptyDir(dir)) {
-      fs.rmdirSync(dir);
-      dir = path.dirname(dir);
-    }
+  private rememberModes(commit: string, modes: ReadonlyMap<string, string>): void {
+    this.modes.delete(commit);
+    this.modes.set(commit, modes);
+    while (this.modes.size > MODE_CACHE_SIZE) this.modes.delete(this.modes.keys().next().value!);
   }
+
+  /**
+   * The contents of blobs, by id, in one `git cat-file --batch`. Each one is checked against its
+   * id (the bytes hash to it), so nothing is taken from a misparsed stream: what is not in the
+   * result (an unreadable object, or bytes that are not UTF-8 and so do not survive simple-git's
+   * decoding to text) is read on its own by the caller.
+   */
+  private async catBlobs(ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const contents = new Map<string, string>();
+    if (ids.length === 0) return contents;
+    let out: Buffer;
+    try {
+      const git = this.simpleGit(this.cacheDir, Buffer.from(`${ids.join('\n')}\n`, 'utf8'));
+      out = Buffer.from(await this.run(git, ['cat-file', '--batch', '--buffer'], 'cat-file'), 'utf8');
+    } catch (error) {
+      this.log(`reading ${ids.length} files in one go failed, reading them one by one: ${errorText(error).split('\n')[0]}`);
+      return contents;
+    }
+    // `<id> blob <size>\n<content>\n` per id, in order (`<id> missing\n` for none). A blob whose
+    // bytes do not check out is skipped, and the next one looked for by its header.
+    const header = (id: string, from: number): number => {
+      const needle = Buffer.from(`${id} `, 'utf8');
+      for (let i = out.indexOf(needle, from); i >= 0; i = out.indexOf(needle, i + 1)) {
+        if (i === 0 || out[i - 1] === 0x0a) return i;
+      }
+      return -1;
+    };
+    let at = 0;
+    for (const id of ids) {
+      const start = header(id, at);
+      const eol = start < 0 ? -1 : out.indexOf(0x0a, start);
+      if (eol < 0) continue;
+      const [, type, size] = out.subarray(start, eol).toString('utf8').split(' ');
+      at = eol + 1;
+      const end = at + Number(size);
+      if (type !== 'blob' || !Number.isSafeInteger(end) || end > out.length) continue;
+      const body = out.subarray(at, end);
+      if (blobId(body, id.length) !== id) continue;
+      contents.set(id, body.toString('utf8'));
+      at = end;
+    }
+    return contents;
+  }
+
+  /**
+   * Creates the commit `parent` + `deletes` + `writes` (no working tree, no index: the parent's
+   * tree with exactly these changes) with `git fast-import`, and returns its id. The commit is
+   * built on a scratch ref the same run deletes again; it is pushed by id.
+   */
+  private async fastImport(
+    git: SimpleGit,
+    commit: {
+      readonly parent: string | undefined;
+      readonly deletes: readonly string[];
+      readonly writes: ReadonlyArray<{ readonly file: string; readonly content: string; readonly mode: string }>;
+      readonly message: string;
+      readonly author: { readonly name: string; readonly email: string };
+    },
+  ): Promise<string> {
+    const parts: Buffer[] = [];
+    const line = (text: string) => parts.push(Buffer.from(`${text}\n`, 'utf8'));
+    const data = (text: string) => {
+      const bytes = Buffer.from(text, 'utf8');
+      line(`data ${bytes.length}`);
+      parts.push(bytes);
+      line('');
+    };
+    const ident = `${commit.author.name} <${commit.author.email}> now`;
+    // Unique, so that even two processes on one clone never contend for it.
+    const scratch = `${SCRATCH_REF_PREFIX}${process.pid}-${++scratchRefs}`;
+    line('feature done');
+    // A fresh in-memory branch: no `from` means a root commit.
+    line(`reset ${scratch}`);
+    line(`commit ${scratch}`);
+    line('mark :1');
+    line(`author ${ident}`);
+    line(`committer ${ident}`);
+    data(commit.message);
+    if (commit.parent !== undefined) line(`from ${commit.parent}`);
+    for (const file of commit.deletes) line(`D ${quotePath(file)}`);
+    for (const { file, content, mode } of commit.writes) {
+      line(`M ${mode} inline ${quotePath(file)}`);
+      data(content);
+    }
+    line('get-mark :1');
+    // Deleted at the end of the run: the clone keeps no ref to it (the push names it by id).
+    line(`reset ${scratch}`);
+    line(`from ${'0'.repeat(commit.parent?.length === 64 ? 64 : 40)}`);
+    line('done');
+    // Loose objects, never a pack of its own, as `git add` would leave them: fast-import deltas a
+    // blob only against an earlier version of its path, so a first commit's pack would be stored
+    // whole, and a push reuses packed objects as they are (the env repo would grow, and every
+    // clone of it slow down); loose, they get the push's usual delta search.
+    const out = await this.run(
+      this.simpleGit(this.cacheDir, Buffer.concat(parts)),
+      ['-c', `fastimport.unpackLimit=${2 ** 31 - 1}`, 'fast-import', '--quiet', '--date-format=now'],
+      'fast-import',
+    );
+    const sha = out.trim();
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw this.remoteError('fast-import', `unexpected output: ${out.slice(0, 200)}`);
+    this.known.add(sha);
+    return sha;
+  }
+}
+
+/** `apps/web/x.yaml` → `apps/`; a top-level file → '' (the group of all top-level files). */
+function topFolder(file: string): string {
+  const slash = file.indexOf('/');
+  return slash < 0 ? '' : file.slice(0, slash + 1);
+}
+
+/**
+ * The commit message as `git commit --cleanup=whitespace` stores it: trailing whitespace off every
+ * line, leading and trailing empty lines dropped, runs of empty lines made one, and every line
+ * (the last one too) ending in a newline; an empty message stays empty.
+ */
+export function cleanupMessage(message: string): string {
+  let out = '';
+  let empties = 0;
+  for (const raw of message.split('\n')) {
+    const text = raw.replace(/[ \t\r]+$/, '');
+    if (text === '') {
+      empties++;
+      continue;
+    }
+    if (empties > 0 && out !== '') out += '\n';
+    empties = 0;
+    out += `${text}\n`;
+  }
+  return out;
+}
+
+/** A name or email as git writes it in a commit: no `<`, `>` or newline, no crud at either end. */
+function identPart(value: string): string {
+  const crud = /^[\x00-\x20,:;<>"\\']+|[\x00-\x20,:;<>"\\']+$/g;
+  return value.replace(crud, '').replace(/[\n<>]/g, '');
+}
+
+/** A path for a fast-import command: always C-quoted, so no name can be taken for syntax. */
+function quotePath(file: string): string {
+  return `"${file.replace(/[\\"\x00-\x1f\x7f]/g, (c) => {
+    if (c === '\\' || c === '"') return `\\${c}`;
+    return `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+  })}"`;
+}
+
+/** The git object id of a blob with these bytes (SHA-1, or SHA-256 in a SHA-256 repository). */
+function blobId(body: Buffer, hexLength: number): string {
+  return createHash(hexLength === 64 ? 'sha256' : 'sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
 function isEmptyDir(dir: string): boolean {

@@ -223,9 +223,84 @@ describe('GitRemote branches on a local bare repo', () => {
     const pushes = fs.readFileSync(shimLog, 'utf8').split('\n').filter((l) => l.startsWith('git push'));
     expect(pushes.length).toBeGreaterThan(0);
     for (const push of pushes.filter((l) => l.includes('--porcelain'))) {
-      expect(push).toMatch(/^git push --porcelain --no-verify origin HEAD:refs\/heads\/[^ +]+$/);
+      expect(push).toMatch(/^git push --porcelain --no-verify origin [0-9a-f]{40}:refs\/heads\/[^ +]+$/);
     }
     expect(pushes.join('\n')).not.toMatch(/--force|\s\+/);
+  });
+
+  it('a branch rewound to an ancestor after the read is moved, not fast-forwarded; few git processes', async () => {
+    const bare = path.join(tmp, 'local', 'env-rewind.git');
+    const r = remote(bare, 'rewind');
+    await r.ensure();
+    const m1 = await r.commit({ parent: undefined, write: new Map([['apps/a.yaml', 'a: 1\n'], ['README.md', 'r\n']]), delete: [], message: 'm1' });
+    const m2 = await r.commit({ parent: m1.sha, write: new Map([['apps/a.yaml', 'a: 2\n']]), delete: [], message: 'm2' });
+    // The git processes started since `from` (an offset in the shim's log): one line each, though
+    // lines of processes running side by side may interleave; so count lines and commands.
+    const logText = () => fs.readFileSync(shimLog, 'utf8');
+    const subcommands = (from: number) => {
+      const text = logText().slice(from);
+      const names = ['fetch', 'for-each-ref', 'ls-tree', 'cat-file', 'fast-import', 'ls-remote', 'push'];
+      const found = names.flatMap((name) => Array<string>(text.split(new RegExp(`(?<![\\w-])${name}(?![\\w-])`)).length - 1).fill(name));
+      expect(found).toHaveLength(text.split('\n').length - 1);
+      return found.sort();
+    };
+
+    // A read: fetch, the head, the listing; the files of a folder (and the top-level ones) in one cat-file.
+    let mark = logText().length;
+    const read = await r.read();
+    expect(read.head).toBe(m2.sha);
+    expect(subcommands(mark)).toEqual(['fetch', 'for-each-ref', 'ls-tree']);
+    mark = logText().length;
+    expect(await read.read('apps/a.yaml')).toBe('a: 2\n');
+    expect(await read.read('apps/a.yaml')).toBe('a: 2\n');
+    expect(await read.read('README.md')).toBe('r\n');
+    expect(subcommands(mark)).toEqual(['cat-file']);
+
+    // Someone rewinds main to m1 after our read (a force push): a plain push of a child of m2 would
+    // fast-forward main and bring m2 back. The check right before the push refuses it.
+    git(bare, 'update-ref', 'refs/heads/main', m1.sha);
+    mark = logText().length;
+    const rewound = await r.commit({ parent: read.head, write: new Map([['b', 'b\n']]), delete: [], message: 'b' }).catch((e: unknown) => e);
+    expect(rewound).toBeInstanceOf(BranchMovedError);
+    expect(subcommands(mark)).toEqual(['fast-import', 'ls-remote']);
+    expect(git(bare, 'rev-parse', 'main').trim()).toBe(m1.sha);
+
+    // Deleted and re-created at an ancestor (a PR branch closed and reopened from an older base): the same.
+    git(bare, 'update-ref', `refs/heads/${PR}`, m2.sha);
+    const pr = await r.read(PR);
+    git(bare, 'update-ref', '-d', `refs/heads/${PR}`);
+    git(bare, 'update-ref', `refs/heads/${PR}`, m1.sha);
+    const recreated = await r.commit({ parent: pr.head, branch: PR, write: new Map([['c', 'c\n']]), delete: [], message: 'c' }).catch((e: unknown) => e);
+    expect(recreated).toBeInstanceOf(BranchMovedError);
+    expect(git(bare, 'rev-parse', PR).trim()).toBe(m1.sha);
+
+    // Re-read and commit: no fetch before the push (the read brought the parent); the remote is
+    // asked where the branch is while the commit is built.
+    const again = await r.read();
+    expect(again.head).toBe(m1.sha);
+    mark = logText().length;
+    const c = await r.commit({ parent: again.head, write: new Map([['b', 'b\n']]), delete: [], message: 'b' });
+    expect(subcommands(mark)).toEqual(['fast-import', 'ls-remote', 'push']);
+    expect(git(bare, 'rev-parse', 'main').trim()).toBe(c.sha);
+    expect(lines(git(bare, 'log', '--format=%H', 'main'))).toEqual([c.sha, m1.sha]);
+  });
+
+  it('a large first commit reaches the env repo delta-compressed, as a git add + push would', async () => {
+    const bare = path.join(tmp, 'local', 'env-large.git');
+    const r = remote(bare, 'large');
+    await r.ensure();
+    // 200 files, in turns from two families, each sharing 8 KiB of incompressible text: ~1.6 MiB
+    // stored whole, a few KiB as deltas (which git add + push finds; fast-import alone deltas a
+    // blob only against the one before it, here always of the other family).
+    const noise = () => Array.from({ length: 512 }, () => Math.random().toString(36).slice(2, 10).padEnd(8, '0') + Math.random().toString(36).slice(2, 10).padEnd(8, '0')).join('');
+    const shared = [noise(), noise()];
+    const files = new Map(Array.from({ length: 200 }, (_, i) => [`charts/c${i}/values.yaml`, `index: ${i}\n${shared[i % 2]}\n`] as [string, string]));
+    const first = await r.commit({ parent: undefined, write: files, delete: [], message: 'bootstrap' });
+    expect(git(bare, 'rev-parse', 'main').trim()).toBe(first.sha);
+    const stats = Object.fromEntries(lines(git(bare, 'count-objects', '-v')).map((l) => l.split(': ') as [string, string]));
+    expect(Number(stats['size-pack']) + Number(stats.size)).toBeLessThan(256); // KiB
+    const tree = await r.read();
+    expect(await tree.read('charts/c7/values.yaml')).toBe(files.get('charts/c7/values.yaml'));
   });
 
   it('a PR branch whose parent another instance read (not yet in this clone) is found on main', async () => {
@@ -408,7 +483,7 @@ describe('GitRemote branches over HTTP with a token', () => {
     // The token went on the wire only.
     expect(server.requests.some((q) => q.authorization === `Basic ${BASIC}` && q.path.endsWith('/git-receive-pack'))).toBe(true);
     const argv = fs.readFileSync(shimLog, 'utf8');
-    expect(argv).toMatch(new RegExp(`^git push --porcelain --no-verify origin HEAD:refs/heads/${PR}$`, 'm'));
+    expect(argv).toMatch(new RegExp(`^git push --porcelain --no-verify origin ${p2.sha}:refs/heads/${PR}$`, 'm'));
     expect(argv).toMatch(new RegExp(`^git fetch .* \\+refs/heads/${PR}:refs/remotes/origin/${PR}$`, 'm'));
     expect(argv).toMatch(/^git log -z /m);
     for (const secret of [TOKEN, BASIC]) {

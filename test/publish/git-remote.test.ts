@@ -167,8 +167,10 @@ describe('GitRemote on a local bare repo', () => {
     expect(after.blobs.get('apps/web')).toBe(hashObject('now a file\n'));
     expect(await after.read('infra/a/b/c/d.yaml')).toBe('deep: true\n');
 
-    // Stray files in the working clone never reach a commit, and reads clean them.
+    // Stray files in the clone's folder never reach a commit (commits are built from the parent's
+    // tree, not from a working tree).
     const cache = path.join(tmp, 'cache', 'local-dev');
+    fs.mkdirSync(path.join(cache, 'apps', 'api'), { recursive: true });
     fs.writeFileSync(path.join(cache, 'stray.txt'), 'junk');
     fs.writeFileSync(path.join(cache, 'apps', 'api', 'service.yaml'), 'locally modified');
     const third = await r.commit({ parent: second.sha, write: new Map([['x.yaml', 'x\n']]), delete: [], message: 'third' });
@@ -318,7 +320,7 @@ describe('GitRemote over HTTP with a token', () => {
     const argv = fs.readFileSync(shimLog, 'utf8');
     expect(argv).not.toContain(TOKEN);
     expect(argv).not.toContain(BASIC);
-    expect(argv).toMatch(/^git push --porcelain --no-verify origin HEAD:refs\/heads\/main$/m);
+    expect(argv).toMatch(new RegExp(`^git push --porcelain --no-verify origin ${last.sha}:refs/heads/main$`, 'm'));
     expect(argv).toMatch(/^git fetch /m);
     expect(argv).toMatch(/^git http-backend$/m); // the server's side went through the shim too
     expect(sampledArgv.length).toBeGreaterThan(0);

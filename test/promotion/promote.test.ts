@@ -167,7 +167,7 @@ describe('direct promotions (local env repos)', () => {
 });
 
 describe('pull-request promotions (GitHub-compatible server)', () => {
-  const TOKEN = 'ghp_promote000000000000000000000000000001';
+  const TOKEN = 'test-token-promote-0001';
   let server: StartedGitHubServer;
   let p: Project;
   let cli: (...args: string[]) => Promise<Run>;

@@ -12,7 +12,7 @@ import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { gitAuthEnv, startGitHubServer, type StartedGitHubServer } from '../support/github-server/index.js';
 
-const TOKEN = 'ghp_test0000000000000000000000000000000001';
+const TOKEN = 'test-token-bootstrap-0001';
 let server: StartedGitHubServer;
 let project: Project;
 let home: string;
@@ -206,10 +206,10 @@ describe('faults', () => {
   }, 90_000);
 
   it('401 and a missing token give one line saying what to fix', async () => {
-    const bad = await slipway(['plan', '--env', 'production'], { GITHUB_TOKEN: 'ghp_wrong000000000000000000000000000000000' });
+    const bad = await slipway(['plan', '--env', 'production'], { GITHUB_TOKEN: 'test-token-wrong-0002' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: .*GitHub answered 401: the token \(GITHUB_TOKEN or GH_TOKEN\) is missing, invalid or expired$/m);
-    expect(bad.stderr).not.toContain('ghp_wrong');
+    expect(bad.stderr).not.toContain('test-token-wrong');
     const none = await slipway(['plan', '--env', 'production'], { GITHUB_TOKEN: '', GH_TOKEN: '' });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("error: envs/production.yaml: repo: 'slipway-bot/env-production' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN)");

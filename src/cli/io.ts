@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../load/config-error.js';
 import { RemoteError, RemoteUnavailableError } from '../publish/env-remote.js';
+import { redact } from '../publish/git-credentials.js';
 
 export interface Io {
   readonly color: boolean;
@@ -34,20 +35,10 @@ export interface IoOptions {
 
 export const EXIT = { ok: 0, userError: 1, changesPending: 2, internal: 3, remote: 4 } as const;
 
-export function redactAll(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (!s) continue;
-    out = out.replaceAll(s, '***');
-    for (const user of ['x-access-token', 'oauth2', 'git']) out = out.replaceAll(Buffer.from(`${user}:${s}`).toString('base64'), '***');
-  }
-  return out;
-}
-
 export function createIo(options: IoOptions = {}): Io {
   const secrets = options.secrets ?? [];
   const color = options.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redactAll(text, secrets));
+  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text, secrets));
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   return {
     color,

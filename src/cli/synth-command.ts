@@ -25,9 +25,8 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   });
   const { output, validation, differences } = result;
   for (const line of missingPlatformLines(output)) io.warn(line);
-  if (validation.unchecked.length > 0) {
-    io.debug(`no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}`);
-    if (!io.verbose && !io.quiet) process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
+  if (validation.unchecked.length > 0 && !io.quiet) {
+    process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
   }
   if (options.check) {
     if (differences.length > 0) {

@@ -4,10 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { readTree } from '../../src/write/out-dir.js';
+import { writeGitShim } from '../support/git-shim.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
@@ -15,6 +16,7 @@ import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture
 const TOKEN = 'glpat-secret-token-0123456789abcdef';
 let server: StartedGitServer;
 let project: Project;
+let shimParent: string;
 let shimDir: string;
 let argvLog: string;
 
@@ -36,11 +38,8 @@ function filesUnder(dir: string): string {
 
 beforeAll(async () => {
   server = await startGitServer({ token: TOKEN });
-  shimDir = mkdtempSync(join(tmpdir(), 'slipway-shim-'));
-  argvLog = join(shimDir, 'argv.log');
-  const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
-  writeFileSync(join(shimDir, 'git'), `#!/bin/sh\n{ printf 'git'; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >> '${argvLog}'\nexec '${realGit}' "$@"\n`);
-  chmodSync(join(shimDir, 'git'), 0o755);
+  shimParent = mkdtempSync(join(tmpdir(), 'slipway-shim-'));
+  ({ dir: shimDir, log: argvLog } = writeGitShim(shimParent));
   server.createBareRepo('env-staging');
   project = makeProject((p) => {
     p.editYaml('envs/staging.yaml', (d) => { d.repo = `${server.url}/env-staging.git`; delete d.repoURL; });
@@ -50,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   project?.cleanup();
   await server?.stop();
-  rmSync(shimDir, { recursive: true, force: true });
+  rmSync(shimParent, { recursive: true, force: true });
 });
 
 describe('bootstrap to a git server over https-style auth', () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BranchMovedError, RemoteError } from '../../src/publish/env-remote.js';
 import { basicAuthorization } from '../../src/publish/git-credentials.js';
 import { GitRemote, type GitRemoteOptions } from '../../src/publish/git-remote.js';
+import { writeGitShim } from '../support/git-shim.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 
 const TOKEN = `slipway-test-${Math.random().toString(36).slice(2)}-token`;
@@ -74,24 +75,15 @@ function otherClone(bare: string, name: string): { dir: string; push: (branch: s
 
 beforeAll(async () => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-branches-')));
-  const realGit = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
-  const shimDir = path.join(tmp, 'shim');
-  shimLog = path.join(tmp, 'git-argv.log');
   beforePush = path.join(tmp, 'before-push.sh');
-  fs.mkdirSync(shimDir);
-  fs.writeFileSync(
-    path.join(shimDir, 'git'),
-    [
-      '#!/bin/sh',
-      `{ printf 'git'; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >> '${shimLog}'`,
-      `if [ "$1" = push ] && [ -z "$SLIPWAY_TEST_NO_HOOK" ] && [ -f '${beforePush}' ]; then`,
-      `  mv '${beforePush}' '${beforePush}.ran' && SLIPWAY_TEST_NO_HOOK=1 sh '${beforePush}.ran' >/dev/null 2>&1 || exit 99`,
-      'fi',
-      `exec '${realGit}' "$@"`,
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
+  // PATH shim: logs every git's argv; runs before-push.sh once, just before a `git push`, to race it.
+  const shim = writeGitShim(tmp, [
+    `if [ "$1" = push ] && [ -z "$SLIPWAY_TEST_NO_HOOK" ] && [ -f '${beforePush}' ]; then`,
+    `  mv '${beforePush}' '${beforePush}.ran' && SLIPWAY_TEST_NO_HOOK=1 sh '${beforePush}.ran' >/dev/null 2>&1 || exit 99`,
+    'fi',
+  ]);
+  shimLog = shim.log;
+  const shimDir = shim.dir;
   savedPath = process.env.PATH;
   process.env.PATH = `${shimDir}${path.delimiter}${process.env.PATH ?? ''}`;
   server = await startGitServer({ token: TOKEN });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BranchMovedError, RemoteError, gitBlobSha } from '../../src/publish/env-remote.js';
 import { basicAuthorization } from '../../src/publish/git-credentials.js';
 import { GitRemote, type GitRemoteOptions } from '../../src/publish/git-remote.js';
+import { writeGitShim } from '../support/git-shim.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 
 const TOKEN = `slipway-test-${Math.random().toString(36).slice(2)}-token`;
@@ -86,17 +87,10 @@ async function sampleCommandLines<T>(work: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-remote-')));
-  // PATH shim: logs the argv of every `git` started by name (simple-git, git http-backend), then
-  // runs the real binary.
-  const realGit = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
-  const shimDir = path.join(tmp, 'shim');
-  shimLog = path.join(tmp, 'git-argv.log');
-  fs.mkdirSync(shimDir);
-  fs.writeFileSync(
-    path.join(shimDir, 'git'),
-    `#!/bin/sh\n{ printf 'git'; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >> '${shimLog}'\nexec '${realGit}' "$@"\n`,
-    { mode: 0o755 },
-  );
+  // PATH shim: logs the argv of every `git` started by name (simple-git, git http-backend).
+  const shim = writeGitShim(tmp);
+  shimLog = shim.log;
+  const shimDir = shim.dir;
   savedPath = process.env.PATH;
   process.env.PATH = `${shimDir}${path.delimiter}${process.env.PATH ?? ''}`;
   server = await startGitServer({ token: TOKEN });

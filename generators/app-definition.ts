@@ -8,6 +8,7 @@
  */
 import type { Construct } from 'constructs';
 import { Delivery } from './delivery.js';
+import { STOCK_NGINX_CAPABILITIES } from './rules/nginx.js';
 
 /** Compute resources of the app's container, as Kubernetes quantities (`100m`, `128Mi`). */
 export interface ResourceProps {
@@ -59,11 +60,26 @@ export interface SecurityProps {
   /** @default true */
   readonly readOnlyRootFilesystem?: boolean;
   /**
-   * Capabilities to add back after dropping ALL. The restricted level allows only NET_BIND_SERVICE.
+   * Capabilities to add back after dropping ALL. The restricted level allows only NET_BIND_SERVICE;
+   * anything more is a relaxation to explain (`Security.stockNginx()` does, for nginx images).
    * @default []
    */
   readonly addCapabilities?: readonly string[];
 }
+
+/** Ready-made `security` settings for images that cannot run under the restricted defaults. */
+export const Security = {
+  /**
+   * A stock nginx image (`FROM nginx:*`): its master starts as root, binds :80, chowns its temp
+   * paths and switches its workers to the `nginx` user, and it writes its pid and cache files
+   * under /var. So: root allowed, a writable root filesystem, and exactly the capabilities that
+   * start-up needs (CHOWN, NET_BIND_SERVICE, SETGID, SETUID; see generators/rules/nginx.ts).
+   * Moving to an nginx-unprivileged image lets an app keep the restricted defaults instead.
+   */
+  stockNginx(): SecurityProps {
+    return { runAsNonRoot: false, readOnlyRootFilesystem: false, addCapabilities: [...STOCK_NGINX_CAPABILITIES] };
+  },
+} as const;
 
 /** What the escape hatch receives: stable facts about the app, the same in every environment. */
 export interface ExtendContext {

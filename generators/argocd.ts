@@ -5,7 +5,7 @@
 import { applicationName, enabledApps, type EnvDefinition } from './environment.js';
 import type { K8sObject } from './app-objects.js';
 import type { DeliveryKind } from './delivery.js';
-import { CHARTS, componentApplications } from './platform-components.js';
+import { ARGOCD_CLUSTER, CHARTS, componentApplications, type PlatformApplication, type PlatformContext } from './platform-components.js';
 
 /** The fields of `Application.spec.source` slipway sets. */
 export interface ApplicationSource {
@@ -80,6 +80,7 @@ export function application(props: ApplicationProps): K8sObject {
         automated: { selfHeal: true, prune: true },
         // RespectIgnoreDifferences: a sync leaves ignored fields as the cluster has them, too.
         syncOptions: ['CreateNamespace=true', ...(props.syncOptions ?? []), ...(props.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
+        retry: structuredClone(SYNC_RETRY),
       },
       ...(props.ignoreDifferences ? { ignoreDifferences: props.ignoreDifferences.map((d) => structuredClone(d)) } : {}),
     },
@@ -87,11 +88,23 @@ export function application(props: ApplicationProps): K8sObject {
 }
 
 /**
- * Argo Rollouts rewrites the canary's VirtualService weights during a rollout: Argo CD must
+ * Argo CD does not auto-sync the same commit again after a failed sync: without a retry, an
+ * Application whose first sync failed (a custom resource applied before its CRD existed, a
+ * webhook not yet serving) stays failed until the next commit. Retry with backoff, without limit:
+ * a negative limit means unlimited attempts (Argo CD docs/operator-manual/application.yaml,
+ * `retry.limit`; v3.x controller/appcontroller.go). The backoff caps at 3 minutes.
+ */
+export const SYNC_RETRY = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
+
+/**
+ * Argo Rollouts rewrites the canary's VirtualService route weights during a rollout: Argo CD must
  * neither report that as drift nor reset it (self-heal, or the next promotion's sync) half way.
+ * Only the weights: a changed route (host, port, match) is still drift. This is the expression
+ * the Argo Rollouts docs give (docs/features/traffic-management/istio.md, "Integrating with
+ * GitOps", v1.9).
  */
 export const CANARY_IGNORE_DIFFERENCES: readonly IgnoreDifference[] = [
-  { group: 'networking.istio.io', kind: 'VirtualService', jsonPointers: ['/spec/http'] },
+  { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] },
 ];
 
 export function appProject(props: AppProjectProps): K8sObject {
@@ -147,27 +160,18 @@ export function childApplication(env: EnvDefinition, app: string, delivery: Deli
  * Application with the cluster's name and URL as parameters and the cluster's values file on top.
  */
 export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: DeliveryKind): K8sObject {
-  const fleet = env.fleet ?? [];
   const template = childApplication({ ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } }, app, delivery) as K8sObject & {
-    spec: { source: ApplicationSource & { helm: { valueFiles: string[] } }; destination: Record<string, string> };
+    spec: { source: ApplicationSource & { helm: { valueFiles: string[] } } };
   };
-  const { apiVersion: _a, kind: _k, metadata, spec } = template;
-  spec.source.helm.valueFiles = [...spec.source.helm.valueFiles, `../../values/${app}.{{.cluster}}.yaml`];
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'ApplicationSet',
-    metadata: {
-      name: applicationName(env, app),
-      namespace: env.argocdNamespace,
-      labels: { 'slipway.dev/env': env.name, 'slipway.dev/app': app },
-    },
-    spec: {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
-      generators: [{ list: { elements: fleet.map((c) => ({ cluster: c.name, url: c.server })) } }],
-      template: { metadata: { ...metadata, name: `${applicationName(env, app)}-{{.cluster}}`, namespace: env.argocdNamespace }, spec },
-    },
-  };
+  template.spec.source.helm.valueFiles = [...template.spec.source.helm.valueFiles, `../../values/${app}.{{.cluster}}.yaml`];
+  template.metadata.name = `${applicationName(env, app)}-{{.cluster}}`;
+  return applicationSet({
+    name: applicationName(env, app),
+    namespace: env.argocdNamespace,
+    labels: { 'slipway.dev/env': env.name, 'slipway.dev/app': app },
+    clusters: (env.fleet ?? []).map((c) => ({ cluster: c.name, url: c.server })),
+    template,
+  });
 }
 
 /** The env's AppProject for platform components. */
@@ -175,31 +179,83 @@ export function platformProjectName(env: EnvDefinition): string {
   return `${env.name}-platform`;
 }
 
-/** Applications of the env's platform components, in the `<env>-platform` project. */
-export function platformApplications(env: EnvDefinition): K8sObject[] {
-  return env.platform.flatMap((choice) => componentApplications(env, choice.component).map((pa) => {
+/** The clusters one platform Application goes to: Argo CD's own, or every cluster of the env. */
+function platformServers(env: EnvDefinition, pa: PlatformApplication): string[] {
+  if (pa.clusters === 'argocd') return [ARGOCD_CLUSTER];
+  return (env.fleet ?? [env.cluster]).map((c) => c.server);
+}
+
+/**
+ * Applications of the env's platform components, in the `<env>-platform` project. In a fleet env
+ * a component that runs on every cluster is one ApplicationSet over the fleet, as the apps are,
+ * so each cluster gets its controllers (Argo CD itself stays on the cluster it runs in).
+ */
+export function platformApplications(env: EnvDefinition, context: PlatformContext): K8sObject[] {
+  return env.platform.flatMap((choice) => componentApplications(env, choice.component, context).map((pa) => {
     const source: ApplicationSource = 'chart' in pa.source
       ? {
           repoURL: CHARTS[pa.source.chart]!.repoURL,
           chart: CHARTS[pa.source.chart]!.chart,
           // An env may pin another version of a component's main chart.
           targetRevision: choice.version && pa.name === choice.component ? choice.version : CHARTS[pa.source.chart]!.version,
-          helm: { releaseName: pa.name, valuesObject: pa.source.values },
+          helm: { releaseName: pa.releaseName ?? pa.name, valuesObject: pa.source.values },
         }
       : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: pa.source.path, directory: { recurse: false } };
-    return application({
-      name: `${env.name}-${pa.name}`,
+    const labels = { 'slipway.dev/env': env.name, 'slipway.dev/platform': pa.component };
+    const props = (name: string, server: string): ApplicationProps => ({
+      name,
       namespace: env.argocdNamespace,
       project: platformProjectName(env),
-      labels: { 'slipway.dev/env': env.name, 'slipway.dev/platform': pa.component },
+      labels,
       source,
-      destination: { server: env.cluster.server, namespace: pa.namespace },
+      destination: { server, namespace: pa.namespace },
       syncWave: pa.wave,
       // Large CRDs exceed client-side apply's annotation limit; CRs of CRDs installed in the same sync skip the dry run.
       syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
       ...(pa.ignoreDifferences ? { ignoreDifferences: pa.ignoreDifferences } : {}),
     });
+    const name = `${env.name}-${pa.name}`;
+    if (!env.fleet || pa.clusters === 'argocd') return application(props(name, platformServers(env, pa)[0]!));
+    return applicationSet({
+      name,
+      namespace: env.argocdNamespace,
+      labels,
+      syncWave: pa.wave,
+      clusters: env.fleet.map((c) => ({ cluster: c.name, url: c.server })),
+      template: application(props(`${name}-{{.cluster}}`, '{{.url}}')),
+    });
   }));
+}
+
+/**
+ * An ApplicationSet whose list generator names each cluster (`{{.cluster}}`, `{{.url}}`), with a
+ * full Application as its template: Argo CD fans it out, one Application per cluster.
+ */
+export function applicationSet(props: {
+  name: string;
+  namespace: string;
+  labels: Readonly<Record<string, string>>;
+  syncWave?: number;
+  clusters: ReadonlyArray<{ cluster: string; url: string }>;
+  template: K8sObject;
+}): K8sObject {
+  const { metadata, spec } = props.template;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'ApplicationSet',
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      labels: { ...props.labels },
+      ...(props.syncWave !== undefined ? { annotations: { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } } : {}),
+    },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{ list: { elements: props.clusters.map((c) => ({ ...c })) } }],
+      template: { metadata, spec },
+    },
+  };
 }
 
 /** Cluster-scoped kinds platform components install. */
@@ -216,22 +272,51 @@ export const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
 
 /**
  * The platform project: the components' chart repos (and this env repo, for config it holds),
- * their namespaces, the cluster-scoped kinds they install. Namespaced kinds are not listed one by
- * one: upstream charts change them between versions; the destinations bound where they go.
+ * their namespaces on each cluster they go to, the cluster-scoped kinds they install. Namespaced
+ * kinds are not listed one by one: upstream charts change them between versions; the
+ * destinations bound where they go.
  */
-export function platformProject(env: EnvDefinition, applications: readonly K8sObject[]): K8sObject {
-  const specs = applications.map((a) => a.spec as { source: ApplicationSource; destination: { server: string; namespace: string } });
-  const repos = [...new Set(specs.map((s) => s.source.repoURL))].sort();
-  const destinations = [...new Map(specs.map((s) => [`${s.destination.server} ${s.destination.namespace}`, s.destination])).values()]
-    .sort((a, b) => a.namespace.localeCompare(b.namespace));
+export function platformProject(env: EnvDefinition, context: PlatformContext): K8sObject {
+  const apps = env.platform.flatMap((choice) => componentApplications(env, choice.component, context));
+  const repos = [...new Set(apps.map((pa) => ('chart' in pa.source ? CHARTS[pa.source.chart]!.repoURL : env.repo.url)))].sort();
+  const destinations = new Map<string, { server: string; namespace: string }>();
+  for (const pa of apps) for (const server of platformServers(env, pa)) destinations.set(`${server} ${pa.namespace}`, { server, namespace: pa.namespace });
   return appProject({
     name: platformProjectName(env),
     namespace: env.argocdNamespace,
     description: `slipway environment ${env.name}: platform components (${env.platform.map((p) => p.component).join(', ')})`,
     sourceRepos: repos,
-    destinations,
+    destinations: [...destinations.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.server.localeCompare(b.server)),
     clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
     namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+  });
+}
+
+/** The root's AppProject: `<env>-root`. */
+export function rootProjectName(env: EnvDefinition): string {
+  return `${env.name}-root`;
+}
+
+/** The kinds the root syncs from `apps/`. */
+function rootKinds(env: EnvDefinition): GroupKind[] {
+  return [{ group: 'argoproj.io', kind: 'Application' }, ...(env.fleet ? [{ group: 'argoproj.io', kind: 'ApplicationSet' }] : [])];
+}
+
+/**
+ * The root's project: it may only create Applications (and ApplicationSets) in Argo CD's
+ * namespace, from this env repo. Kept apart from the apps' project, which may not create them at
+ * all: an app chart that could create an Application could name any project, the platform one
+ * included (CRDs, ClusterRoles, any kind anywhere).
+ */
+export function rootProject(env: EnvDefinition): K8sObject {
+  return appProject({
+    name: rootProjectName(env),
+    namespace: env.argocdNamespace,
+    description: `slipway environment ${env.name}: the App-of-Apps (apps/ of the env repo)`,
+    sourceRepos: [env.repo.url],
+    destinations: [{ server: ARGOCD_CLUSTER, namespace: env.argocdNamespace }],
+    clusterResourceWhitelist: [],
+    namespaceResourceWhitelist: rootKinds(env),
   });
 }
 
@@ -240,27 +325,23 @@ export function rootApplication(env: EnvDefinition): K8sObject {
   return application({
     name: `${env.name}-root`,
     namespace: env.argocdNamespace,
-    project: projectName(env),
+    project: rootProjectName(env),
     labels: { 'slipway.dev/env': env.name },
     source: { repoURL: env.repo.url, targetRevision: env.repo.branch, path: APPS_DIR, directory: { recurse: false } },
     // The root creates Applications, which live in Argo CD's namespace on the cluster Argo CD runs in.
-    destination: { server: 'https://kubernetes.default.svc', namespace: env.argocdNamespace },
+    destination: { server: ARGOCD_CLUSTER, namespace: env.argocdNamespace },
   });
 }
 
 /**
- * Least privilege: the env repo only; the env's namespace on its cluster plus Argo CD's namespace
- * (for the child Applications); exactly the kinds the env renders; `Namespace` only at cluster
- * scope, because `CreateNamespace=true` creates it.
+ * Least privilege for the apps: the env repo only; the env's namespace on its clusters; exactly
+ * the kinds the env renders, never Argo CD's own; `Namespace` only at cluster scope, because
+ * `CreateNamespace=true` creates it.
  */
 export function envProject(env: EnvDefinition, renderedKinds: readonly GroupKind[]): K8sObject {
   const kinds = new Map<string, GroupKind>();
-  const argo = [{ group: 'argoproj.io', kind: 'Application' }, ...(env.fleet ? [{ group: 'argoproj.io', kind: 'ApplicationSet' }] : [])];
-  for (const gk of [...renderedKinds, ...argo]) kinds.set(`${gk.group}/${gk.kind}`, gk);
-  const destinations = [
-    ...(env.fleet ?? [env.cluster]).map((c) => ({ server: c.server, namespace: env.namespace })),
-    { server: 'https://kubernetes.default.svc', namespace: env.argocdNamespace },
-  ];
+  for (const gk of renderedKinds) kinds.set(`${gk.group}/${gk.kind}`, gk);
+  const destinations = (env.fleet ?? [env.cluster]).map((c) => ({ server: c.server, namespace: env.namespace }));
   const unique = new Map(destinations.map((d) => [`${d.server} ${d.namespace}`, d]));
   return appProject({
     name: projectName(env),
@@ -271,6 +352,12 @@ export function envProject(env: EnvDefinition, renderedKinds: readonly GroupKind
     clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
     namespaceResourceWhitelist: [...kinds.values()].sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`)),
   });
+}
+
+/** The Application spec of an Application, or of an ApplicationSet's template. */
+export function applicationSpec(obj: K8sObject): { project: string; source: ApplicationSource; destination: { server: string; namespace: string }; ignoreDifferences?: IgnoreDifference[] } {
+  const spec = obj.spec as Record<string, unknown>;
+  return (obj.kind === 'ApplicationSet' ? (spec.template as { spec: unknown }).spec : spec) as ReturnType<typeof applicationSpec>;
 }
 
 /** API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */

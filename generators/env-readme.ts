@@ -2,12 +2,20 @@
 import Handlebars from 'handlebars';
 import type { K8sObject } from './app-objects.js';
 import type { EnvDefinition } from './environment.js';
+import type { Prerequisite } from './prerequisites.js';
 
 export interface EnvReadmeInput {
   readonly env: EnvDefinition;
   readonly project: K8sObject;
+  /** The `<env>-root` AppProject of the App-of-Apps. */
+  readonly rootProject: K8sObject;
   /** The `<env>-platform` AppProject, when the env declares platform components. */
   readonly platformProject?: K8sObject;
+  /** Argo CD's first install, when the env manages Argo CD (the argo-cd component). */
+  readonly argocd?: { release: string; chart: { repoURL: string; chart: string; version: string }; valuesFile: string };
+  /** Platform Applications (or ApplicationSets) in the order they come up. */
+  readonly platformApps: ReadonlyArray<{ name: string; wave: number; kind: string; namespace: string }>;
+  readonly prerequisites: readonly Prerequisite[];
   readonly apps: ReadonlyArray<{ name: string; application: string; tag: string; host: string | undefined; kinds: string }>;
 }
 
@@ -41,25 +49,76 @@ No app is enabled in this environment.
 
 ## How Argo CD pulls this repo
 
-1. \`bootstrap/appproject.yaml\` is the AppProject \`{{project.metadata.name}}\`: it may read only this repo,
-   deploy only to the namespaces below, and create only the kinds listed.
-2. \`bootstrap/root-application.yaml\` is the App-of-Apps \`{{env.name}}-root\`: it syncs \`apps/\`,
-   which holds one Application per app (automated sync with selfHeal and prune, \`CreateNamespace=true\`).
-3. Each Application renders its app{{#if helm}} with Helm (release name = app name){{/if}} into namespace \`{{env.namespace}}\`.
+1. \`bootstrap/appproject-root.yaml\` is the AppProject \`{{rootProject.metadata.name}}\`: it may read only this repo and
+   create only Applications{{#if env.fleet}} and ApplicationSets{{/if}}, only in \`{{env.argocdNamespace}}\`.
+2. \`bootstrap/root-application.yaml\` is the App-of-Apps \`{{env.name}}-root\` in that project: it syncs \`apps/\`,
+   which holds one Application per app (automated sync with selfHeal and prune, \`CreateNamespace=true\`,
+   retried with backoff when a sync fails).
+3. \`bootstrap/appproject.yaml\` is the apps' AppProject \`{{project.metadata.name}}\`: it may read only this repo, deploy
+   only to the namespaces below and create only the kinds listed; never Argo CD's own kinds or namespace.
+4. Each Application renders its app{{#if helm}} with Helm (release name = app name){{/if}} into namespace \`{{env.namespace}}\`.
 
-Hand-over, once per cluster (the only \`kubectl apply\` anyone runs):
+## What the cluster must provide
+
+slipway installs what \`platform:\` lists{{#unless platformApps.length}} (nothing, for this env: another env on the
+same cluster may install the controllers){{/unless}}. These it can see are needed, and does not provide:
+
+{{#if prerequisites.length}}
+{{#each prerequisites}}
+- on \`{{cluster}}\`, for {{for}}: {{need}}
+{{/each}}
+{{else}}
+- nothing slipway can infer.
+{{/if}}
+
+## Hand-over, once per cluster
+
+These are the only commands anyone runs by hand; from then on, every change arrives as a commit here.
 
 \`\`\`sh
+{{#if argocd}}
+# 1. Argo CD itself, with the same chart, release name and values its Application then manages.
+#    Release "{{argocd.release}}" renders argocd-server, argocd-repo-server, argocd-cm: the names Argo CD uses.
+helm repo add argo {{argocd.chart.repoURL}}
+helm install {{argocd.release}} argo/{{argocd.chart.chart}} --version {{argocd.chart.version}} \\
+  --namespace {{env.argocdNamespace}} --create-namespace --values {{argocd.valuesFile}}
+{{/if}}
 {{#if github}}
 # Argo CD's read-only access (a deploy key): written by \`slipway bootstrap\` to
 # $SLIPWAY_HOME/argocd/{{env.name}}-repository.yaml on the machine that ran it; never committed.
 kubectl apply --filename {{env.name}}-repository.yaml
 {{/if}}
+{{#each secrets}}
+kubectl create secret generic {{name}} --namespace {{namespace}} {{#each keys}}--from-literal={{this}}=... {{/each}}
+{{/each}}
+# The projects and the App-of-Apps.
 kubectl apply --namespace {{env.argocdNamespace}} --filename bootstrap/
 \`\`\`
 
-From then on, every change arrives as a commit here.
+{{#if argocd}}
+Argo CD installed from its \`install.yaml\` (not this chart) has other label selectors, which a Deployment cannot
+change: the \`argo-cd\` Application would fail to sync over it. Install with the command above, or drop \`argo-cd\`
+from \`platform:\` and manage Argo CD yourself.
+{{/if}}
+Lock down Argo CD's \`default\` AppProject (no source repos, no destinations): an Application that names no
+project lands there, and by default it may deploy anything anywhere.
 
+{{#if platformApps.length}}
+## What comes up, in order
+
+Argo CD syncs \`apps/\` in sync waves, lowest first; an Application counts as healthy only when its own resources
+are{{#if argocd}} (the health check in \`{{argocd.valuesFile}}\`, installed with Argo CD, makes the root wait for each
+wave){{else}}, provided this cluster's Argo CD has the Application health check (\`resource.customizations.health.argoproj.io_Application\`);
+without it the waves do not wait and failed syncs converge through retries{{/if}}.
+
+| wave | Application | namespace |
+| --- | --- | --- |
+{{#each platformApps}}
+| {{wave}} | \`{{name}}\`{{#if (eq kind "ApplicationSet")}} (ApplicationSet, every cluster){{/if}} | \`{{namespace}}\` |
+{{/each}}
+| 0 | the apps | \`{{env.namespace}}\` |
+
+{{/if}}
 ### What the AppProject permits
 
 Destinations:
@@ -102,8 +161,25 @@ Cluster-scoped kinds:
 {{/if}}
 `;
 
-const render = Handlebars.compile(TEMPLATE, { noEscape: true, strict: false });
+const handlebars = Handlebars.create();
+handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+const render = handlebars.compile(TEMPLATE, { noEscape: true, strict: false });
+
+/** Secrets the hand-over creates, once each. */
+function handOverSecrets(prerequisites: readonly Prerequisite[]) {
+  const secrets = new Map(prerequisites.flatMap((p) => (p.secret ? [[`${p.secret.namespace}/${p.secret.name}`, p.secret] as const] : [])));
+  return [...secrets.values()];
+}
 
 export function envReadme(input: EnvReadmeInput): string {
-  return render({ ...input, helm: input.env.render === 'helm', github: input.env.repo.kind === 'github' });
+  // One line per distinct need and cluster: fleets repeat the same need on every cluster otherwise.
+  const seen = new Set<string>();
+  const prerequisites = input.prerequisites.filter((p) => !seen.has(`${p.cluster} ${p.for} ${p.need}`) && seen.add(`${p.cluster} ${p.for} ${p.need}`));
+  return render({
+    ...input,
+    prerequisites,
+    secrets: handOverSecrets(prerequisites),
+    helm: input.env.render === 'helm',
+    github: input.env.repo.kind === 'github',
+  });
 }

@@ -14,14 +14,18 @@
  */
 import type { AppDefinition } from './app-definition.js';
 import { buildAppObjects, type K8sObject } from './app-objects.js';
-import { APPS_DIR, childApplication, envProject, fleetApplicationSet, groupOf, platformApplications, platformProject, rootApplication, type GroupKind } from './argocd.js';
-import { knativeServing } from './platform-components.js';
+import { APPS_DIR, applicationSpec, childApplication, envProject, fleetApplicationSet, groupOf, platformApplications, platformProject, rootApplication, rootProject, type GroupKind } from './argocd.js';
+import { argoCdValues, CHARTS, ARGOCD_RELEASE, knativeServing, type PlatformContext } from './platform-components.js';
+import type { Prerequisite } from './prerequisites.js';
 import { environmentValues } from './chart-values.js';
-import { appHost, applicationName, enabledApps, envOnCluster, type EnvDefinition, type FleetCluster } from './environment.js';
+import { appHost, applicationName, enabledApps, type EnvDefinition, type FleetCluster } from './environment.js';
 import { envReadme } from './env-readme.js';
 import { valuesYaml, type FileTree } from './helm-chart.js';
 import { concreteSource } from './value-source.js';
 import { toYaml } from './yaml-emitter.js';
+
+/** Where the env repo keeps the values of Argo CD's first install. */
+export const ARGOCD_INSTALL_VALUES = 'platform/argo-cd/install-values.yaml';
 
 /** One app as rendered for one environment. */
 export interface RenderedApp {
@@ -43,22 +47,28 @@ export function renderAppForEnv(app: AppDefinition, env: EnvDefinition): K8sObje
   return buildAppObjects(app, concreteSource({ name: app.name, version: app.chartVersion, namespace: env.namespace }, values as never));
 }
 
+/** What the env repo is made from besides the env and the apps' charts. */
+export interface EnvRepoInput {
+  /** The env's apps, rendered for it (every cluster of a fleet). */
+  readonly rendered: readonly RenderedApp[];
+  readonly context: PlatformContext;
+  /** What the env's clusters must provide; the README lists it. */
+  readonly prerequisites: readonly Prerequisite[];
+}
+
 export function renderEnvRepo(
   env: EnvDefinition,
   apps: ReadonlyMap<string, AppDefinition>,
   charts: ReadonlyMap<string, FileTree>,
+  input: EnvRepoInput,
 ): EnvRepoResult {
   const files: FileTree = new Map();
-  const rendered: RenderedApp[] = [];
+  const rendered = input.rendered;
   const kinds = new Map<string, GroupKind>();
   const children: K8sObject[] = [];
 
-  for (const name of enabledApps(env)) {
+  for (const { app: name, objects } of rendered) {
     const app = apps.get(name)!;
-    // A fleet renders each cluster (its overrides may change objects, e.g. a PDB with more replicas).
-    const views = env.fleet ? env.fleet.map((c) => envOnCluster(env, c)) : [env];
-    const objects = views.flatMap((view) => renderAppForEnv(app, view));
-    rendered.push({ app: name, objects });
     for (const obj of objects) kinds.set(`${obj.apiVersion}/${obj.kind}`, { group: groupOf(obj.apiVersion), kind: obj.kind });
 
     const child = env.fleet ? fleetApplicationSet(env, name, app.delivery.kind) : childApplication(env, name, app.delivery.kind);
@@ -77,27 +87,45 @@ export function renderEnvRepo(
   }
 
   const project = envProject(env, [...kinds.values()]);
+  const rootProj = rootProject(env);
   const root = rootApplication(env);
   files.set('bootstrap/appproject.yaml', toYaml(project));
+  files.set('bootstrap/appproject-root.yaml', toYaml(rootProj));
   files.set('bootstrap/root-application.yaml', toYaml(root));
 
   // Platform components: their Applications sit in apps/ too, so the root syncs them, in earlier waves.
-  const platformApps = platformApplications(env);
+  const platformApps = platformApplications(env, input.context);
   const platform: K8sObject[] = [];
   if (platformApps.length) {
-    platform.push(platformProject(env, platformApps), ...platformApps);
+    platform.push(platformProject(env, input.context), ...platformApps);
     files.set('bootstrap/appproject-platform.yaml', toYaml(platform[0]));
     for (const app of platformApps) files.set(`${APPS_DIR}/platform-${String(app.metadata.name).slice(env.name.length + 1)}.yaml`, toYaml(app));
     if (env.platform.some((p) => p.component === 'knative-serving')) {
-      const serving = knativeServing();
+      const serving = knativeServing(input.context.knativeFeatures);
       platform.push(serving);
       files.set('platform/knative-serving/knative-serving.yaml', toYaml(serving));
+    }
+    if (env.platform.some((p) => p.component === 'argo-cd')) {
+      // The first install's values: the same as the Application's, so waves wait from the first sync.
+      // Not under bootstrap/: the hand-over applies that folder with kubectl.
+      files.set(ARGOCD_INSTALL_VALUES, `# Values of the first \`helm install ${ARGOCD_RELEASE}\` (see README.md); the same as apps/platform-argo-cd.yaml's.\n${toYaml(argoCdValues())}`);
     }
   }
   files.set('README.md', envReadme({
     env,
     project,
+    rootProject: rootProj,
     platformProject: platform[0],
+    argocd: env.platform.some((p) => p.component === 'argo-cd')
+      ? { release: ARGOCD_RELEASE, chart: CHARTS['argo-cd']!, valuesFile: ARGOCD_INSTALL_VALUES }
+      : undefined,
+    platformApps: platformApps.map((a) => ({
+      name: String(a.metadata.name),
+      wave: Number((a.metadata.annotations as Record<string, string>)['argocd.argoproj.io/sync-wave']),
+      kind: a.kind,
+      namespace: applicationSpec(a).destination.namespace,
+    })).sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name)),
+    prerequisites: input.prerequisites,
     apps: enabledApps(env).map((name) => ({
       name,
       application: applicationName(env, name),
@@ -106,7 +134,7 @@ export function renderEnvRepo(
       kinds: [...new Set(rendered.find((r) => r.app === name)!.objects.map((o) => o.kind))].join(', '),
     })),
   }));
-  return { files, apps: rendered, argocd: [project, root, ...children, ...platform] };
+  return { files, apps: rendered, argocd: [project, rootProj, root, ...children, ...platform] };
 }
 
 /** A fleet cluster's overrides of an app, layered on values/<app>.yaml. */

@@ -5,6 +5,7 @@
 import type { AutoscalingProps, ResourceProps } from './app-definition.js';
 import type { CanaryAnalysisProps, CanaryStep, KnativeProps } from './delivery.js';
 import type { PlatformChoice } from './platform-components.js';
+import type { GatewayServiceType } from './rules/istio-gateway.js';
 
 /** An environment's changes to an app's delivery settings, under the delivery kind's name. */
 export interface DeliveryOverrides {
@@ -92,6 +93,12 @@ export interface EnvDefinition {
    * @default 'helm'
    */
   readonly render: 'helm' | 'manifests';
+  /**
+   * Service type of the Istio ingress gateway the `istio` component installs. LoadBalancer needs a
+   * load-balancer provider (a cloud, MetalLB); NodePort suits kind, minikube and bare metal.
+   * @default 'LoadBalancer'
+   */
+  readonly gatewayServiceType: GatewayServiceType;
   /** Platform components Argo CD installs in this env's cluster. @default [] */
   readonly platform: readonly PlatformChoice[];
   /** Apps of this env, by name, in file order. */

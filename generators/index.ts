@@ -1,5 +1,5 @@
 /** What `charts-src/*.ts` files import: the app definition API. */
-export { defineApp } from './app-definition.js';
+export { defineApp, Security } from './app-definition.js';
 export type {
   AppProps,
   AutoscalingProps,

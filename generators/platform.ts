@@ -5,14 +5,23 @@
  */
 import type { AppDefinition } from './app-definition.js';
 import type { K8sObject } from './app-objects.js';
-import { enabledApps, type EnvDefinition } from './environment.js';
-import { NEEDED_BY } from './platform-components.js';
-import { renderEnvRepo, type RenderedApp } from './env-repo.js';
+import { enabledApps, envOnCluster, type EnvDefinition } from './environment.js';
+import type { PlatformContext } from './platform-components.js';
+import { componentsOn, envClusters, missingComponents, prerequisites, type MissingComponents, type Prerequisite } from './prerequisites.js';
+import { renderAppForEnv, renderEnvRepo, type RenderedApp } from './env-repo.js';
 import { renderChart, type FileTree } from './helm-chart.js';
+import { knativeFeaturesNeeded, knativeForbiddenFields } from './rules/knative-field-gates.js';
+import { durationSeconds, formatDuration } from './rules/prometheus.js';
 
 export interface PlatformModel {
   readonly apps: readonly AppDefinition[];
   readonly envs: readonly EnvDefinition[];
+  /**
+   * Envs that share a cluster with `envs` but are not generated (a promotion renders one env):
+   * their platform components and apps still decide what that cluster's components need.
+   * @default []
+   */
+  readonly peers?: readonly EnvDefinition[];
 }
 
 export interface GeneratedEnv {
@@ -21,12 +30,23 @@ export interface GeneratedEnv {
   readonly argocd: readonly K8sObject[];
 }
 
+/** Something that would not come up on the cluster, found before anything is written. */
+export interface ClusterRefusal {
+  readonly env: string;
+  readonly app: string;
+  readonly message: string;
+}
+
 export interface GeneratedPlatform {
   /** Paths relative to `out/`, sorted. */
   readonly files: FileTree;
   readonly envs: readonly GeneratedEnv[];
-  /** Platform components an env's apps need and no env on its cluster installs. */
-  readonly missingPlatform: ReadonlyArray<{ env: string; app: string; missing: readonly string[] }>;
+  /** Platform components an env's apps need and no env on their cluster installs. */
+  readonly missingPlatform: readonly MissingComponents[];
+  /** What the clusters must provide that slipway does not install. */
+  readonly prerequisites: readonly Prerequisite[];
+  /** What a cluster's controllers would refuse; synth stops on these. */
+  readonly refusals: readonly ClusterRefusal[];
 }
 
 export function generatePlatform(model: PlatformModel): GeneratedPlatform {
@@ -38,32 +58,88 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
     charts.set(app.name, chart);
     for (const [path, content] of chart) files.set(`charts/${app.name}/${path}`, content);
   }
-  const envs: GeneratedEnv[] = [];
-  for (const env of [...model.envs].sort((a, b) => a.name.localeCompare(b.name))) {
-    const repo = renderEnvRepo(env, apps, charts);
+  const envs = [...model.envs].sort((a, b) => a.name.localeCompare(b.name));
+  const everyEnv = [...envs, ...(model.peers ?? [])];
+  // Every env's apps first: a cluster's platform depends on what all envs on it run.
+  const rendered = new Map(everyEnv.map((env) => [env.name, renderApps(env, apps)]));
+  const contextOf = (env: EnvDefinition) => platformContext(env, everyEnv, rendered);
+  const needs = prerequisites(envs, everyEnv, rendered, contextOf);
+  const generated: GeneratedEnv[] = [];
+  for (const env of envs) {
+    const repo = renderEnvRepo(env, apps, charts, {
+      rendered: rendered.get(env.name)!,
+      context: contextOf(env),
+      prerequisites: needs.filter((n) => n.env === env.name),
+    });
     for (const [path, content] of repo.files) files.set(`envs/${env.name}/${path}`, content);
-    envs.push({ env, apps: repo.apps, argocd: repo.argocd });
+    generated.push({ env, apps: repo.apps, argocd: repo.argocd });
   }
   const sorted: FileTree = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, envs, missingPlatform: missingPlatform(model) };
+  return {
+    files: sorted,
+    envs: generated,
+    missingPlatform: missingComponents(model.apps, envs, everyEnv),
+    prerequisites: needs,
+    refusals: knativeRefusals(envs, everyEnv, rendered),
+  };
+}
+
+/** The env's apps rendered for it; a fleet renders each cluster (its overrides may change objects). */
+function renderApps(env: EnvDefinition, apps: ReadonlyMap<string, AppDefinition>): RenderedApp[] {
+  const views = env.fleet ? env.fleet.map((c) => envOnCluster(env, c)) : [env];
+  return enabledApps(env).map((name) => ({ app: name, objects: views.flatMap((view) => renderAppForEnv(apps.get(name)!, view)) }));
+}
+
+/** The apps' objects of every env sharing a cluster with `env` (itself included). */
+function objectsOnClustersOf(env: EnvDefinition, envs: readonly EnvDefinition[], rendered: ReadonlyMap<string, readonly RenderedApp[]>) {
+  const servers = new Set(envClusters(env).map((c) => c.server));
+  return envs
+    .filter((e) => envClusters(e).some((c) => servers.has(c.server)))
+    .flatMap((e) => (rendered.get(e.name) ?? []).flatMap((r) => r.objects.map((object) => ({ env: e, app: r.app, object }))));
 }
 
 /**
- * Inference: a canary app needs Argo Rollouts, Istio and Prometheus in its cluster, a Knative app
- * Knative Serving. Components count when any env on the same cluster declares them (one cluster's
- * controllers are installed once).
+ * What an env's platform components must know of the apps on their clusters: Prometheus scrapes
+ * as often as the shortest canary analysis interval; Knative enables the features its apps' pod
+ * specs use.
  */
-function missingPlatform(model: PlatformModel): Array<{ env: string; app: string; missing: string[] }> {
-  const apps = new Map(model.apps.map((a) => [a.name, a]));
-  const onCluster = (server: string) => new Set(model.envs.filter((e) => e.cluster.server === server).flatMap((e) => e.platform.map((p) => p.component)));
-  const out: Array<{ env: string; app: string; missing: string[] }> = [];
-  for (const env of model.envs) {
-    const have = onCluster(env.cluster.server);
-    for (const name of enabledApps(env)) {
-      const needed = NEEDED_BY[apps.get(name)?.delivery.kind ?? ''] ?? [];
-      const missing = needed.filter((c) => !have.has(c));
-      if (missing.length) out.push({ env: env.name, app: name, missing });
+function platformContext(env: EnvDefinition, envs: readonly EnvDefinition[], rendered: ReadonlyMap<string, readonly RenderedApp[]>): PlatformContext {
+  const objects = objectsOnClustersOf(env, envs, rendered);
+  const intervals = objects
+    .filter((o) => o.object.kind === 'AnalysisTemplate')
+    .flatMap((o) => ((o.object.spec as { metrics?: Array<{ interval?: string }> }).metrics ?? []).map((m) => m.interval))
+    .filter((i): i is string => typeof i === 'string');
+  const shortest = intervals.length ? formatDuration(Math.min(...intervals.map(durationSeconds))) : undefined;
+  const features = new Set(objects.filter((o) => isKnativeService(o.object)).flatMap((o) => knativeFeaturesNeeded(o.object).map((f) => f.flag)));
+  return { ...(shortest ? { scrapeInterval: shortest } : {}), knativeFeatures: [...features].sort() };
+}
+
+function isKnativeService(obj: K8sObject): boolean {
+  return obj.apiVersion === 'serving.knative.dev/v1' && obj.kind === 'Service';
+}
+
+/**
+ * Knative's webhook refuses a Service whose pod spec uses a gated field while its feature is off.
+ * slipway turns features on in the KnativeServing it manages; on a cluster without one, it
+ * cannot, so synth refuses rather than write a Service that will never run.
+ */
+function knativeRefusals(envs: readonly EnvDefinition[], everyEnv: readonly EnvDefinition[], rendered: ReadonlyMap<string, readonly RenderedApp[]>): ClusterRefusal[] {
+  const out = new Map<string, ClusterRefusal>();
+  for (const env of envs) {
+    const managed = envClusters(env).every((c) => componentsOn(everyEnv, c.server).has('knative-serving'));
+    for (const { app, objects } of rendered.get(env.name) ?? []) {
+      for (const service of objects.filter(isKnativeService)) {
+        for (const { field, reason } of knativeForbiddenFields(service)) {
+          const message = `Knative Serving never accepts ${field} in a Service (${reason})`;
+          out.set(`${env.name} ${app} ${message}`, { env: env.name, app, message });
+        }
+        if (managed) continue;
+        for (const { flag, field } of knativeFeaturesNeeded(service)) {
+          const message = `uses ${field}, which Knative refuses unless feature '${flag}' is enabled; add knative-serving to platform: of an env on its cluster, so slipway's KnativeServing enables it`;
+          out.set(`${env.name} ${app} ${message}`, { env: env.name, app, message });
+        }
+      }
     }
   }
-  return out;
+  return [...out.values()];
 }

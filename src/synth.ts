@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../generators/platform.js';
+import { envClusters } from '../generators/prerequisites.js';
 import { ConfigError } from './load/config-error.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
 import { CrdSchemas } from './validate/crd-schemas.js';
@@ -42,6 +43,10 @@ export interface SynthResult {
 export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences'>> {
   const project = await loadProject(options.root, options.envOverrides);
   const output = generatePlatform(options.onlyEnvs ? onlyEnvs(project.model, options.onlyEnvs) : project.model);
+  if (output.refusals.length) {
+    const envFileOf = new Map(project.envFiles.map((e) => [e.definition.name, e.file]));
+    throw new ConfigError(output.refusals.map((r) => `${envFileOf.get(r.env) ?? r.env}: apps.${r.app}: ${r.message}`));
+  }
   if (options.validate === false) return { project, output, validation: { unchecked: [], objectsChecked: 0 } };
   const crdsDir = options.crdsDir ?? configuredCrds(options.root);
   const crds = crdsDir ? loadCrds(crdsDir) : undefined;
@@ -51,11 +56,16 @@ export async function generate(options: SynthOptions): Promise<Omit<SynthResult,
   return { project, output, validation };
 }
 
-/** The model cut down to some environments and the apps they deploy (a promotion renders one env). */
+/**
+ * The model cut down to some environments and the apps they deploy (a promotion renders one env),
+ * with the envs that share their clusters as peers: what runs there decides the platform's config.
+ */
 function onlyEnvs(model: PlatformModel, names: readonly string[]): PlatformModel {
   const envs = model.envs.filter((e) => names.includes(e.name));
-  const used = new Set(envs.flatMap((e) => Object.keys(e.apps)));
-  return { apps: model.apps.filter((a) => used.has(a.name)), envs };
+  const servers = new Set(envs.flatMap((e) => envClusters(e).map((c) => c.server)));
+  const peers = model.envs.filter((e) => !names.includes(e.name) && envClusters(e).some((c) => servers.has(c.server)));
+  const used = new Set([...envs, ...peers].flatMap((e) => Object.keys(e.apps)));
+  return { apps: model.apps.filter((a) => used.has(a.name)), envs, peers };
 }
 
 export async function synth(options: SynthOptions): Promise<SynthResult> {
@@ -90,8 +100,20 @@ function loadCrds(dir: string): CrdSchemas {
   }
 }
 
-/** One line per app whose cluster lacks what its delivery needs. */
+/** One line per app and cluster that lacks what its delivery needs. */
 export function missingPlatformLines(output: GeneratedPlatform): string[] {
   return output.missingPlatform.map((m) =>
-    `envs/${m.env}.yaml: apps.${m.app}: needs ${m.missing.join(', ')} in its cluster; add them to platform: (here, or in another env on the same cluster)`);
+    `envs/${m.env}.yaml: apps.${m.app}: needs ${m.missing.join(', ')} on cluster ${m.cluster}; add them to platform: (here, or in another env on the same cluster)`);
+}
+
+/** One line per cluster and need slipway cannot provide, naming who needs it. */
+export function prerequisiteLines(output: GeneratedPlatform): string[] {
+  const byNeed = new Map<string, { cluster: string; need: string; who: Set<string> }>();
+  for (const p of output.prerequisites) {
+    const key = `${p.cluster}\n${p.need}`;
+    const entry = byNeed.get(key) ?? { cluster: p.cluster, need: p.need, who: new Set<string>() };
+    entry.who.add(`${p.for} (${p.env})`);
+    byNeed.set(key, entry);
+  }
+  return [...byNeed.values()].map((e) => `cluster ${e.cluster} must provide ${e.need}: for ${[...e.who].join(', ')}`);
 }

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toYamlDocuments } from '../../generators/yaml-emitter.js';
-import { missingPlatformLines, synth } from '../synth.js';
+import { missingPlatformLines, prerequisiteLines, synth } from '../synth.js';
 import { EXIT, type Io } from './io.js';
 
 export interface SynthCommandOptions {
@@ -25,6 +25,7 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   });
   const { output, validation, differences } = result;
   for (const line of missingPlatformLines(output)) io.warn(line);
+  for (const line of prerequisiteLines(output)) io.warn(line);
   if (validation.unchecked.length > 0 && !io.quiet) {
     process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
   }

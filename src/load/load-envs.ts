@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../../generators/environment.js';
-import type { PlatformChoice } from '../../generators/platform-components.js';
+import { PLATFORM_COMPONENTS, type PlatformChoice } from '../../generators/platform-components.js';
+import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
+import { parsePrometheusService } from '../../generators/rules/prometheus.js';
 import { Problems } from './config-error.js';
 
 /** An env file as written, validated against the schema. */
@@ -67,6 +69,12 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
   }
   const repo = parseRepo(raw, file, problems);
   if (!repo) return undefined;
+  const platform = (raw.platform ?? []).map((c) => (typeof c === 'string' ? { component: c } : c));
+  const prometheus = raw.prometheus ?? 'http://prometheus-server.monitoring';
+  if (platform.some((p) => p.component === 'prometheus') && !parsePrometheusService(prometheus)) {
+    problems.add(file, 'prometheus', `'${prometheus}' is not what the prometheus component serves: http://<service>.<namespace>[.svc[.cluster.local]][:port], no path`);
+    return undefined;
+  }
   const fleet = parseFleet(raw, file, problems);
   if (fleet === null) return undefined;
   const apps: Record<string, EnvAppSettings> = {};
@@ -88,9 +96,10 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
       promotion: raw.promotion ?? 'direct',
       pinnedTags: raw.pinnedTags ?? false,
       requireDigests: raw.requireDigests ?? false,
-      prometheus: raw.prometheus ?? 'http://prometheus-server.monitoring',
+      prometheus,
+      gatewayServiceType: raw.gateway?.serviceType ?? 'LoadBalancer',
       render: raw.render ?? 'helm',
-      platform: (raw.platform ?? []).map((c) => (typeof c === 'string' ? { component: c } : c)),
+      platform,
       apps,
     },
   };
@@ -113,6 +122,7 @@ interface RawEnv {
   pinnedTags?: boolean;
   requireDigests?: boolean;
   prometheus?: string;
+  gateway?: { serviceType?: GatewayServiceType };
   render?: 'helm' | 'manifests';
   platform?: Array<PlatformChoice['component'] | PlatformChoice>;
   apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean }>;
@@ -198,7 +208,7 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/properties\/env\/propertyNames\/pattern$/, 'is not a valid environment variable name'],
   [/^pattern \/prometheus$/, 'is not a Prometheus address (http:// or https://); canary analysis queries it'],
   [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
-  [/properties\/platform\/items\/oneOf$/, 'is not a platform component (argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana), nor {component, version}'],
+  [/properties\/platform\/items\/oneOf$/, `is not a platform component (${PLATFORM_COMPONENTS.join(', ')}), nor {component, version}`],
   [/^(minProperties|maxProperties) \/apps\/[^/]+\/delivery\/canary\/steps\/\d+$/, 'a step is exactly one of setWeight or pause'],
 ];
 

@@ -49,6 +49,9 @@ const CORE_KINDS: Readonly<Record<string, readonly string[]>> = {
   'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
   'scheduling.k8s.io/v1': ['PriorityClass'],
   'storage.k8s.io/v1': ['StorageClass'],
+  // What platform charts install: their CRDs and admission webhooks.
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
 };
 
 function lookupKind(apiVersion: string, kind: string): CoreKind | undefined {

@@ -76,6 +76,33 @@ export class CrdSchemas {
     return new CrdSchemas(crds);
   }
 
+  /**
+   * CRDs from folders (read as {@link fromDirectory} does) and from already-parsed objects
+   * (e.g. the CustomResourceDefinitions a Helm chart renders; other objects are ignored), in
+   * that order: a CRD defined twice takes its later definition, so `objects` win.
+   */
+  static fromSources(
+    sources: { readonly directories?: readonly string[]; readonly objects?: readonly unknown[] },
+    options: CrdSchemasOptions = {},
+  ): CrdSchemas {
+    const crds: CrdVersion[][] = [];
+    for (const dir of sources.directories ?? []) {
+      let files: string[];
+      try {
+        files = listFiles(dir);
+      } catch (error) {
+        throw new Error(`cannot read CRD directory ${dir}: ${(error as Error).message}`, { cause: error });
+      }
+      crds.push(...files.flatMap(loadFile));
+    }
+    for (const obj of sources.objects ?? []) {
+      const name = isRecord(obj) && isRecord(obj['metadata']) ? String(obj['metadata']['name']) : '?';
+      crds.push(...crdVersions([obj], `<object CustomResourceDefinition ${name}>`, []));
+    }
+    if (options.eager === true) for (const v of crds.flat()) parsedSchema(v);
+    return new CrdSchemas(crds);
+  }
+
   /** True when a CRD for this apiVersion (group/version) and kind was loaded and serves that version. */
   has(apiVersion: string, kind: string): boolean {
     return this.#versions.get(key(apiVersion, kind))?.served === true;

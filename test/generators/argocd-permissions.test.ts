@@ -44,7 +44,8 @@ function refusal(project: Project, app: App, obj: K8sObject): string | undefined
 
 describe.each(['staging', 'production'])('environment %s', (envName) => {
   const env = () => output.envs.find((e) => e.env.name === envName)!;
-  const project = () => env().argocd.find((o) => o.kind === 'AppProject') as unknown as Project;
+  const project = () => env().argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === envName) as unknown as Project;
+  const rootProject = () => env().argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === `${envName}-root`) as unknown as Project;
   const applications = () => env().argocd.filter((o) => o.kind === 'Application') as unknown as App[];
 
   it('permits every object every child Application renders', () => {
@@ -63,23 +64,37 @@ describe.each(['staging', 'production'])('environment %s', (envName) => {
   it('permits the root App-of-Apps to create the child Applications, read from apps/', () => {
     const root = applications().find((a) => a.metadata.name === `${envName}-root`)!;
     expect(root.spec.source.path).toBe('apps');
+    expect(root.spec.project).toBe(`${envName}-root`);
     const children = [...output.files].filter(([p]) => p.startsWith(`envs/${envName}/apps/`)).flatMap(([, text]) => parseDocs(text));
     // One Application per app, plus the platform components' (in production).
     expect(children.length).toBe(env().argocd.filter((o) => o.kind === 'Application' && o.metadata.name !== `${envName}-root`).length);
     expect(children.length).toBeGreaterThanOrEqual(env().apps.length);
-    for (const child of children) expect(refusal(project(), root, child as K8sObject)).toBeUndefined();
+    for (const child of children) expect(refusal(rootProject(), root, child as K8sObject)).toBeUndefined();
+    // The root's project creates Applications in Argo CD's namespace, and nothing else.
+    expect(rootProject().spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+    expect(rootProject().spec.clusterResourceWhitelist).toEqual([]);
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', namespace: 'argocd' } };
+    expect(refusal(rootProject(), root, service)).toMatch(/not in the namespaced whitelist/);
+  });
+
+  it('lets no app Application create an Application or ApplicationSet, nor reach Argo CD\'s namespace', () => {
+    for (const application of applications().filter((a) => a.spec.project === envName)) {
+      for (const kind of ['Application', 'ApplicationSet', 'AppProject']) {
+        const argoObject = { apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name: 'x', namespace: 'argocd' } };
+        expect(refusal(project(), application, argoObject), `${application.metadata.name} creating ${kind}`).toBeDefined();
+      }
+      const inArgocd = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-rbac-cm', namespace: 'argocd' } };
+      expect(refusal(project(), application, inArgocd)).toMatch(/destination/);
+    }
+    expect(applications().filter((a) => a.spec.project === envName).length).toBe(env().apps.length);
   });
 
   it('is least privilege: only its repo, its namespaces, the kinds it renders, Namespace at cluster scope', () => {
     const spec = project().spec;
     expect(spec.sourceRepos).toEqual([env().env.repo.url]);
-    expect(spec.destinations).toEqual([
-      { server: env().env.cluster.server, namespace: env().env.namespace },
-      { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
-    ]);
+    expect(spec.destinations).toEqual([{ server: env().env.cluster.server, namespace: env().env.namespace }]);
     expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     const rendered = new Set(env().apps.flatMap((a) => a.objects.map((o) => `${groupOf(o.apiVersion)}/${o.kind}`)));
-    rendered.add('argoproj.io/Application');
     expect(new Set(spec.namespaceResourceWhitelist.map((g) => `${g.group}/${g.kind}`))).toEqual(rendered);
   });
 

@@ -113,9 +113,23 @@ describe('application names', () => {
         expect(child.spec.syncPolicy).toEqual({
           automated: { selfHeal: true, prune: true },
           syncOptions: canary ? ['CreateNamespace=true', 'RespectIgnoreDifferences=true'] : ['CreateNamespace=true'],
+          retry: { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
         });
         expect(child.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
       }
     }
+  });
+
+  it('every Application and ApplicationSet template retries a failed sync with capped backoff (Argo CD does not re-sync the same commit)', () => {
+    const out = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, fleet: [{ name: 'a', server: 'https://a.example', apps: {} }, { name: 'b', server: 'https://b.example', apps: {} }] } : e)) });
+    let checked = 0;
+    for (const env of out.envs) {
+      for (const obj of env.argocd.filter((o) => o.kind === 'Application' || o.kind === 'ApplicationSet') as any[]) {
+        const spec = obj.kind === 'ApplicationSet' ? obj.spec.template.spec : obj.spec;
+        expect(spec.syncPolicy.retry, `${obj.kind}/${obj.metadata.name}`).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
   });
 });

@@ -43,7 +43,7 @@ function expand(set: any): K8sObject[] {
 
 describe('fleet environment', () => {
   it('has one ApplicationSet per app instead of copies per cluster, valid against the Argo CD CRDs', () => {
-    const sets = output.envs.find((e) => e.env.name === 'production')!.argocd.filter((o) => o.kind === 'ApplicationSet');
+    const sets = output.envs.find((e) => e.env.name === 'production')!.argocd.filter((o) => o.kind === 'ApplicationSet' && (o.metadata.labels as any)?.['slipway.dev/app']);
     expect(sets.map((s) => s.metadata.name).sort()).toEqual(['devops-paradox-production', 'devops-toolkit-production', 'go-demo-9-production']);
     expect(output.envs.find((e) => e.env.name === 'production')!.argocd.some((o) => o.kind === 'Application' && (o.metadata.labels as any)?.['slipway.dev/app'])).toBe(false);
     expect(() => validateGenerated(output, CrdSchemas.fromDirectory(SHARED_CRDS), (a) => a, (e) => e)).not.toThrow();
@@ -83,9 +83,36 @@ describe('fleet environment', () => {
     expect(changed.sort()).toEqual(['envs/production/README.md', 'envs/production/values/go-demo-9.yaml']);
   });
 
-  it('the AppProject reaches every cluster of the fleet and permits ApplicationSets', () => {
-    const project = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'AppProject') as any;
+  it('the AppProject reaches every cluster of the fleet; the root\'s project permits ApplicationSets', () => {
+    const argocd = output.envs.find((e) => e.env.name === 'production')!.argocd;
+    const project = argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === 'production') as any;
     for (const c of FLEET) expect(project.spec.destinations).toContainEqual({ server: c.server, namespace: 'production' });
-    expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'argoproj.io', kind: 'ApplicationSet' });
+    const root = argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === 'production-root') as any;
+    expect(root.spec.namespaceResourceWhitelist).toContainEqual({ group: 'argoproj.io', kind: 'ApplicationSet' });
+  });
+
+  it('platform components reach every cluster (one ApplicationSet each), Argo CD stays where it runs', () => {
+    const argocd = output.envs.find((e) => e.env.name === 'production')!.argocd;
+    const platform = argocd.filter((o) => (o.metadata.labels as Record<string, string> | undefined)?.['slipway.dev/platform']);
+    const argoCd = platform.find((o) => o.metadata.name === 'production-argo-cd') as any;
+    expect(argoCd.kind).toBe('Application');
+    expect(argoCd.spec.destination.server).toBe('https://kubernetes.default.svc');
+    const sets = platform.filter((o) => o.kind === 'ApplicationSet');
+    expect(sets.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(['production-argo-rollouts', 'production-istiod', 'production-knative-operator', 'production-knative-serving']));
+    expect(sets.length).toBe(platform.length - 1);
+    const project = argocd.find((o) => o.metadata.name === 'production-platform') as any;
+    for (const set of sets) {
+      const apps = expand(set);
+      expect(apps.map((a: any) => a.spec.destination.server)).toEqual(FLEET.map((c) => c.server));
+      for (const a of apps as any[]) expect(project.spec.destinations).toContainEqual(a.spec.destination);
+      // The sync wave orders the ApplicationSets themselves, as it orders single Applications.
+      expect((set.metadata.annotations as Record<string, string>)['argocd.argoproj.io/sync-wave']).toMatch(/^-\d+$/);
+    }
+  });
+
+  it('infers what is missing per cluster: a cluster no env installs components on is reported', () => {
+    const bare = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, platform: [] } : e)) });
+    const clusters = new Set(bare.missingPlatform.filter((m) => m.env === 'production').map((m) => m.cluster));
+    expect([...clusters].sort()).toEqual(FLEET.map((c) => c.name).sort());
   });
 });

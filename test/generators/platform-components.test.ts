@@ -52,7 +52,9 @@ describe('platform components', () => {
   it('Prometheus serves the address canary analysis queries; Grafana reads Prometheus and Loki', () => {
     const prometheus = byName('prometheus');
     expect(prometheus.spec.destination.namespace).toBe('monitoring');
-    expect(prometheus.spec.source.helm.valuesObject.server.fullnameOverride).toBe('prometheus-server');
+    // Release "prometheus" serves prometheus-server:80 already: no override repeats the chart's default.
+    expect(prometheus.spec.source.helm.releaseName).toBe('prometheus');
+    expect(prometheus.spec.source.helm.valuesObject.server.fullnameOverride).toBeUndefined();
     const analysis = output.envs.find((e) => e.env.name === 'production')!.apps.find((a) => a.app === 'devops-toolkit')!.objects.find((o) => o.kind === 'AnalysisTemplate') as any;
     expect(analysis.spec.metrics[0].provider.prometheus.address).toBe('http://prometheus-server.monitoring');
     const sources = byName('grafana').spec.source.helm.valuesObject.datasources['datasources.yaml'].datasources;
@@ -89,9 +91,9 @@ describe('platform components', () => {
   it('infers what is missing: canaries need argo-rollouts, istio, prometheus; Knative apps knative-serving', () => {
     const bare = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => ({ ...e, platform: [] })) });
     expect(bare.missingPlatform).toEqual(expect.arrayContaining([
-      { env: 'production', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
-      { env: 'production', app: 'devops-paradox', missing: ['knative-serving'] },
-      { env: 'staging', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
+      { env: 'production', cluster: 'in-cluster', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
+      { env: 'production', cluster: 'in-cluster', app: 'devops-paradox', missing: ['knative-serving', 'istio'] },
+      { env: 'staging', cluster: 'in-cluster', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
     ]));
     expect(bare.missingPlatform.some((m) => m.app === 'go-demo-9')).toBe(false);
   });

@@ -433,7 +433,30 @@ const cases: readonly BadInputCase[] = [
   {
     name: 'an unknown platform component',
     mutate: (p) => p.editYaml(PROD, (d) => { d.platform = ['argo-rollouts', 'flux']; }),
-    expected: [`${PROD}: platform[1]: 'flux' is not a platform component (argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana), nor {component, version}`],
+    expected: [`${PROD}: platform[1]: 'flux' is not a platform component (argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana, metrics-server, cert-manager), nor {component, version}`],
+  },
+  {
+    name: 'a Prometheus address with a path, where the env installs Prometheus',
+    mutate: (p) => p.editYaml(PROD, (d) => { d.prometheus = 'http://prometheus-server.monitoring/prom'; }),
+    expected: [`${PROD}: prometheus: 'http://prometheus-server.monitoring/prom' is not what the prometheus component serves: http://<service>.<namespace>[.svc[.cluster.local]][:port], no path`],
+  },
+  {
+    name: 'a Prometheus address without a namespace, where the env installs Prometheus',
+    mutate: (p) => p.editYaml(PROD, (d) => { d.prometheus = 'http://prometheus:9090'; }),
+    expected: [`${PROD}: prometheus: 'http://prometheus:9090' is not what the prometheus component serves: http://<service>.<namespace>[.svc[.cluster.local]][:port], no path`],
+  },
+  {
+    name: 'an unknown gateway service type',
+    mutate: (p) => p.editYaml(PROD, (d) => { d.gateway = { serviceType: 'ExternalName' }; }),
+    expected: [`${PROD}: gateway.serviceType: 'ExternalName' must be one of: LoadBalancer, NodePort, ClusterIP`],
+  },
+  {
+    name: 'a Knative app that adds capabilities, on a cluster where no env installs knative-serving',
+    mutate: (p) => p.editYaml(PROD, (d) => { d.platform = (d.platform as string[]).filter((c) => c !== 'knative-serving'); }),
+    expected: [
+      `${PROD}: apps.devops-paradox: uses spec.template.spec.containers[0].securityContext.capabilities.add, which Knative refuses unless feature 'kubernetes.containerspec-addcapabilities' is enabled; add knative-serving to platform: of an env on its cluster, so slipway's KnativeServing enables it`,
+      `envs/staging.yaml: apps.devops-paradox: uses spec.template.spec.containers[0].securityContext.capabilities.add, which Knative refuses unless feature 'kubernetes.containerspec-addcapabilities' is enabled; add knative-serving to platform: of an env on its cluster, so slipway's KnativeServing enables it`,
+    ],
   },
   {
     name: 'a platform component version that is a range',

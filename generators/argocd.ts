@@ -91,10 +91,22 @@ export function application(props: ApplicationProps): K8sObject {
  * Argo CD does not auto-sync the same commit again after a failed sync: without a retry, an
  * Application whose first sync failed (a custom resource applied before its CRD existed, a
  * webhook not yet serving) stays failed until the next commit. Retry with backoff, without limit:
- * a negative limit means unlimited attempts (Argo CD docs/operator-manual/application.yaml,
- * `retry.limit`; v3.x controller/appcontroller.go). The backoff caps at 3 minutes.
+ * a negative limit means unlimited attempts (Argo CD v3.4/v3.5 controller/appcontroller.go,
+ * `processRequestedAppOperation`: `RetryCount < Retry.Limit || Retry.Limit < 0`; documented in
+ * docs/user-guide/auto_sync.md). The backoff caps at 3 minutes.
  */
 export const SYNC_RETRY = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
+
+/**
+ * Argo CD's rule, as slipway relies on it: an automated sync that failed is attempted again for
+ * the same commit only under `retry` with a limit other than 0 (v3.5.1 controller/appcontroller.go,
+ * `autoSync` and `alreadyAttemptedSync`: "Skipping auto-sync: failed previous sync attempt to %s
+ * and will not retry" otherwise).
+ */
+export function retriesFailedSync(syncPolicy: { retry?: { limit?: number } } | undefined): boolean {
+  const limit = syncPolicy?.retry?.limit;
+  return limit !== undefined && limit !== 0;
+}
 
 /**
  * Argo Rollouts rewrites the canary's VirtualService route weights during a rollout: Argo CD must

@@ -61,8 +61,10 @@ export const CHARTS: Readonly<Record<string, ChartSource>> = {
   loki: { repoURL: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.0', rendered: true },
   // Grafana's chart moved to grafana-community; grafana.github.io stops at 10.5.15.
   grafana: { repoURL: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', version: '12.11.1', rendered: true },
-  'metrics-server': { repoURL: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.0', rendered: false },
-  'cert-manager': { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.19.1', rendered: false },
+  // Not in the tests' chart set: rendered by hand from the upstream tags (3.13.1 fixes a null
+  // APIService annotation that kept Argo CD OutOfSync in 3.13.0); re-check when bumping.
+  'metrics-server': { repoURL: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1', rendered: false },
+  'cert-manager': { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', rendered: false },
 };
 
 /** Where Argo CD itself runs: the cluster Argo CD is installed in, as Argo CD names it. */
@@ -149,12 +151,18 @@ export function argoCdValues(): Record<string, unknown> {
  * Release name of the argo-cd chart: its fullname is the release name when that contains the
  * chart's `nameOverride` (`argocd`), so release `argocd` renders `argocd-server`,
  * `argocd-repo-server`, `argocd-cm`, the names a running Argo CD uses (argo-helm
- * charts/argo-cd/templates/_helpers.tpl, `argo-cd.fullname`, 10.1.1). Any other release name
+ * charts/argo-cd/templates/_common.tpl, `argo-cd.fullname`, 10.1.1). Any other release name
  * renders a second control plane beside the first.
  */
 export const ARGOCD_RELEASE = 'argocd';
 
-/** istiod patches these fields of its webhooks after install (istio 1.30 pkg/webhooks/webhookpatch.go). */
+/**
+ * istiod rewrites these fields of the webhooks of its revision after install (Istio 1.30.3):
+ * the validating ones get its CA bundle and, once it serves, `failurePolicy: Fail`
+ * (pkg/webhooks/validation/controller/controller.go, `updateValidatingWebhookConfiguration`);
+ * the sidecar injector gets its CA bundle (pkg/webhooks/webhookpatch.go,
+ * `patchMutatingWebhookConfig`). Without ignoring them Argo CD undoes istiod forever.
+ */
 const ISTIOD_PATCHED_WEBHOOK_FIELDS = ['.webhooks[]?.failurePolicy', '.webhooks[]?.clientConfig.caBundle'];
 
 /** The Applications of one component in one environment. */
@@ -282,7 +290,20 @@ export function componentApplications(env: EnvDefinition, component: PlatformCom
       // HorizontalPodAutoscalers read CPU from the metrics API this serves.
       return [{ name: 'metrics-server', component, namespace: 'kube-system', wave: WAVES.controllers, source: { chart: 'metrics-server', values: {} } }];
     case 'cert-manager':
-      return [{ name: 'cert-manager', component, namespace: 'cert-manager', wave: WAVES.crds, source: { chart: 'cert-manager', values: { crds: { enabled: true } } } }];
+      return [{
+        name: 'cert-manager', component, namespace: 'cert-manager', wave: WAVES.crds,
+        source: {
+          chart: 'cert-manager',
+          values: {
+            // Its CRDs are templates, off by default (installCRDs is the deprecated spelling).
+            crds: { enabled: true },
+            // Leader-election Roles go to kube-system by default: keep them in the release namespace.
+            global: { leaderElection: { namespace: 'cert-manager' } },
+            // A Helm post-install check Argo CD's health assessment already makes.
+            startupapicheck: { enabled: false },
+          },
+        },
+      }];
   }
 }
 

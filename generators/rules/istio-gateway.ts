@@ -24,7 +24,10 @@ export const ISTIO_GATEWAY = {
 /**
  * net-istio's cluster-local gateway Service, as Knative Serving 1.23 installs it: name
  * `knative-local-gateway`, namespace `istio-system`, selector `istio: ingressgateway`
- * (knative-extensions/net-istio config/203-local-gateway.yaml; the operator applies it as is).
+ * (knative-extensions/net-istio config/203-local-gateway.yaml, knative-v1.22.0; the same in
+ * knative/operator knative-v1.23.0 cmd/operator/kodata/ingress/1.23/istio/net-istio.yaml). The
+ * operator keeps it in istio-system unless `spec.config.istio` `local-gateways` names another
+ * namespace (pkg/reconciler/knativeserving/ingress/ingress_service.go, `IngressServiceTransform`).
  */
 export const NET_ISTIO_LOCAL_GATEWAY = {
   service: 'knative-local-gateway',

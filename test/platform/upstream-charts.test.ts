@@ -1,6 +1,6 @@
 /**
  * Every platform component against the real upstream chart it pins: the chart packages in
- * /work/shared/upstream-charts (index.json), rendered with Helm 3 and Helm 4 as Argo CD renders
+ * ../shared/upstream-charts (index.json), rendered with Helm 3 and Helm 4 as Argo CD renders
  * the Application (`helm template <release> <chart> --namespace <dest> --include-crds -f
  * <valuesObject>`), for each sample env and for production as a two-cluster fleet.
  *
@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../generators/app-objects.js';
 import type { EnvDefinition, FleetCluster } from '../../generators/environment.js';
 import { generatePlatform, type GeneratedPlatform } from '../../generators/platform.js';
+import { CHARTS } from '../../generators/platform-components.js';
 import { loadProject } from '../../src/load/load-project.js';
 import { isCoreKind, validateCoreObject } from '../../src/validate/core-schemas.js';
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
@@ -203,7 +204,7 @@ for (const c of ENVS) {
       expect(problems).toEqual([]);
     });
 
-    it('every rendered object is strictly valid (core schemas; CRDs from /work/shared/crds and the charts)', () => {
+    it('every rendered object is strictly valid (core schemas; CRDs from ../shared/crds and the charts)', () => {
       const problems = perHelm(env, (helm) => {
         const out: string[] = [];
         const rendered = renderedWith(env, helm, out, 'schema validity');
@@ -221,7 +222,7 @@ for (const c of ENVS) {
               out.push(`${at}: built-in kind ${apiVersion} ${kind} has no schema in src/validate/core-schemas.ts (CORE_KINDS), so it is not validated`);
               continue;
             } else {
-              out.push(`${at}: custom kind ${apiVersion} ${kind} has no CRD in /work/shared/crds nor among the env's rendered charts`);
+              out.push(`${at}: custom kind ${apiVersion} ${kind} has no CRD in ../shared/crds nor among the env's rendered charts`);
               continue;
             }
             for (const issue of issues) out.push(`${at}: ${issue.path || '(top level)'}: ${issue.message}`);
@@ -359,6 +360,19 @@ for (const c of ENVS) {
 
 // ---------------------------------------------------------------------------------------
 // The helpers the checks above rely on.
+
+describe("slipway's pins and the shared chart packages", () => {
+  it('every pin marked as rendered is a package of the index; the others are not, and are named here', () => {
+    const index = readChartIndex();
+    const pins = Object.entries(CHARTS).map(([key, c]) => ({ key, rendered: c.rendered, match: indexEntryFor(index, { repoURL: c.repoURL, chart: c.chart, targetRevision: c.version }) }));
+    for (const pin of pins.filter((p) => p.rendered)) expect(pin.match?.exact, `${pin.key} is rendered by the tests, so its pin must be an index entry`).toBe(true);
+    // Honest about what is not verified here: these two have no package in ../shared/upstream-charts.
+    expect(pins.filter((p) => !p.rendered).map((p) => p.key).sort()).toEqual(['cert-manager', 'metrics-server']);
+    for (const pin of pins.filter((p) => !p.rendered)) expect(pin.match?.exact ?? false).toBe(false);
+    // And every index entry is pinned by slipway: a package nobody pins is a drift the other way.
+    for (const entry of index) expect(Object.values(CHARTS).some((c) => c.chart === entry.chart && c.version === entry.version && c.repoURL === entry.repoURL), entry.file).toBe(true);
+  });
+});
 
 describe('ignoreDifferences matcher (jq path subset and JSON pointers)', () => {
   const webhook = {

@@ -1,6 +1,6 @@
 /**
  * Platform components against the real upstream charts: the pinned chart packages in
- * /work/shared/upstream-charts (read there, never copied), rendered with the real Helm 3 and 4
+ * ../shared/upstream-charts (read there, never copied), rendered with the real Helm 3 and 4
  * the way Argo CD renders an Application's Helm source (`helm template <release> <chart>
  * --namespace <dest> --include-crds -f <valuesObject>`).
  *

@@ -6,6 +6,7 @@
 import type { AppDefinition, ResourceProps, Resources } from './app-definition.js';
 import { canarySteps, type CanaryAnalysis, type CanaryStep, type KnativeSettings } from './delivery.js';
 import { appHost, type EnvAppSettings, type EnvDefinition } from './environment.js';
+import { analysisRateWindow } from './objects/canary.js';
 
 /** Prometheus address canary analysis queries when the environment names none. */
 export const DEFAULT_PROMETHEUS = 'http://prometheus-server.monitoring';
@@ -36,7 +37,8 @@ export interface ChartValues {
   /** Canary delivery only. */
   readonly canary?: {
     readonly steps: readonly CanaryStep[];
-    readonly analysis: CanaryAnalysis & { readonly prometheus: string };
+    /** `rateWindow` is computed from `interval` (objects/canary.ts), never set by an environment. */
+    readonly analysis: CanaryAnalysis & { readonly rateWindow: string; readonly prometheus: string };
   };
 }
 
@@ -143,9 +145,13 @@ const CANARY_DOC: ValueDoc = {
       doc: "Prometheus analysis of the canary's Istio metrics; failing it aborts the rollout.",
       children: {
         enabled: { doc: 'Run the analysis (an AnalysisTemplate, referenced from the Rollout).', schema: { type: 'boolean' } },
-        successRate: { doc: 'Share of 2xx responses the canary must keep (0-1).', schema: { type: 'number', minimum: 0, maximum: 1 } },
+        successRate: { doc: 'Share of non-5xx responses the canary must keep (0-1); no traffic passes.', schema: { type: 'number', minimum: 0, maximum: 1 } },
         maxLatencyMs: { doc: 'Highest average request duration, in milliseconds.', schema: { type: 'integer', minimum: 1 } },
         interval: { doc: 'How often each metric is measured.', schema: { type: 'string', pattern: '^[0-9]+(s|m|h)$' } },
+        rateWindow: {
+          doc: 'Range of rate() in the queries; slipway sets it to max(1m, 6 x interval): change interval instead.',
+          schema: { type: 'string', pattern: '^[0-9]+(s|m|h)$' },
+        },
         failureLimit: { doc: 'Failed measurements tolerated before the rollout aborts.', schema: { type: 'integer', minimum: 0 } },
         startingStep: { doc: 'Step index from which the analysis runs.', schema: { type: 'integer', minimum: 0 } },
         prometheus: { doc: 'Prometheus address the analysis queries.', schema: { type: 'string', pattern: '^https?://' } },
@@ -224,7 +230,7 @@ export function effectiveCanary(app: AppDefinition, settings: EnvAppSettings | u
 function canaryValues(app: AppDefinition, settings: EnvAppSettings | undefined, prometheus: string): ChartValues['canary'] {
   if (app.delivery.kind !== 'canary') return undefined;
   const { steps, analysis } = effectiveCanary(app, settings);
-  return { steps, analysis: { ...analysis, prometheus } };
+  return { steps, analysis: { ...analysis, rateWindow: analysisRateWindow(analysis.interval), prometheus } };
 }
 
 function mergeResources(base: Resources, override: ResourceProps | undefined): Resources {

@@ -21,14 +21,17 @@ export interface CanaryAnalysisProps {
   /** @default true */
   readonly enabled?: boolean;
   /**
-   * Share of 2xx responses the canary must keep. The book used 0.8, but one failure in five
-   * is not healthy.
+   * Share of responses the canary must answer without a server error (non-5xx: redirects and
+   * 404s are fine). The book used 0.8, but one failure in five is not healthy.
    * @default 0.99
    */
   readonly successRate?: number;
   /** Highest average request duration, in milliseconds. @default 1000 */
   readonly maxLatencyMs?: number;
-  /** How often each metric is measured. @default '10s' */
+  /**
+   * How often each metric is measured; the queries' rate window follows it (max(1m, 6 x interval)).
+   * @default '10s' (DEFAULT_ANALYSIS_INTERVAL)
+   */
   readonly interval?: string;
   /** Failed measurements tolerated before the rollout aborts. @default 3 */
   readonly failureLimit?: number;
@@ -62,11 +65,18 @@ export const AUTOMATED_STEPS: readonly CanaryStep[] = [
   { setWeight: 50 }, { pause: { duration: '30s' } },
 ];
 
+/**
+ * How often analysis measures when the app and env say nothing. Prometheus should scrape Istio's
+ * metrics at least this often: the queries' rate window (max(1m, 6 x interval), see
+ * `analysisRateWindow` in objects/canary.ts) is meant to hold six scrapes or more.
+ */
+export const DEFAULT_ANALYSIS_INTERVAL = '10s';
+
 export const DEFAULT_ANALYSIS: CanaryAnalysis = {
   enabled: true,
   successRate: 0.99,
   maxLatencyMs: 1000,
-  interval: '10s',
+  interval: DEFAULT_ANALYSIS_INTERVAL,
   failureLimit: 3,
   startingStep: 2,
 };
@@ -227,7 +237,7 @@ export function checkCanarySteps(steps: readonly CanaryStep[], field: string): A
 export function checkCanaryAnalysis(a: Partial<CanaryAnalysis>, field: string, stepCount: number): Array<[string, string]> {
   const problems: Array<[string, string]> = [];
   if (a.successRate !== undefined && !(a.successRate >= 0 && a.successRate <= 1 && Number.isInteger(a.successRate * 10000))) {
-    problems.push([`${field}.successRate`, `${a.successRate} must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses 2xx)`]);
+    problems.push([`${field}.successRate`, `${a.successRate} must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses not 5xx)`]);
   }
   if (a.maxLatencyMs !== undefined && !(Number.isInteger(a.maxLatencyMs) && a.maxLatencyMs > 0 && a.maxLatencyMs < 1e6)) {
     problems.push([`${field}.maxLatencyMs`, `${a.maxLatencyMs} must be a whole number of milliseconds from 1 to 999999`]);

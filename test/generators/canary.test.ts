@@ -4,8 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../generators/app-objects.js';
-import { AUTOMATED_STEPS, checkCanarySteps, Delivery, MANUAL_STEPS } from '../../generators/delivery.js';
+import { buildAppObjects } from '../../generators/app-objects.js';
+import { defineApp } from '../../generators/app-definition.js';
+import { defaultValues } from '../../generators/chart-values.js';
+import { AUTOMATED_STEPS, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_INTERVAL, Delivery, MANUAL_STEPS } from '../../generators/delivery.js';
+import { analysisRateWindow } from '../../generators/objects/canary.js';
 import type { GeneratedPlatform } from '../../generators/platform.js';
+import { concreteSource } from '../../generators/value-source.js';
 import { generateSample } from '../support/generated.js';
 
 let output: GeneratedPlatform;
@@ -76,14 +81,18 @@ describe('canary in production (automated, with analysis)', () => {
     const [success, latency] = template.spec.metrics;
     expect(success).toMatchObject({
       name: 'success-rate', interval: '10s', failureLimit: 3,
-      successCondition: 'result[0] >= 0.99', failureCondition: 'result[0] < 0.99',
+      successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] >= 0.99',
+      failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] < 0.99',
       provider: { prometheus: { address: 'http://prometheus-server.monitoring' } },
     });
     expect(success.provider.prometheus.query).toContain('istio_requests_total{');
     expect(success.provider.prometheus.query).toContain('reporter="source"');
     expect(success.provider.prometheus.query).toContain('destination_service=~"{{args.service-name}}"');
-    expect(success.provider.prometheus.query).toContain('response_code=~"2.*"');
-    expect(latency).toMatchObject({ name: 'avg-req-duration', successCondition: 'result[0] <= 1000', failureCondition: 'result[0] > 1000', failureLimit: 3 });
+    expect(latency).toMatchObject({
+      name: 'avg-req-duration', failureLimit: 3,
+      successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] <= 1000',
+      failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] > 1000',
+    });
     expect(latency.provider.prometheus.query).toContain('istio_request_duration_milliseconds_sum{');
     expect(latency.provider.prometheus.query).toContain('istio_request_duration_milliseconds_count{');
   });
@@ -101,7 +110,7 @@ describe('canary in production (automated, with analysis)', () => {
 
   it('Argo CD ignores the weights Argo Rollouts rewrites, also when syncing', () => {
     const app = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.metadata.name === 'devops-toolkit-production') as any;
-    expect(app.spec.ignoreDifferences).toEqual([{ group: 'networking.istio.io', kind: 'VirtualService', jsonPointers: ['/spec/http'] }]);
+    expect(app.spec.ignoreDifferences).toEqual([{ group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] }]);
     expect(app.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
     const plain = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.metadata.name === 'devops-paradox-production') as any;
     expect(plain.spec.ignoreDifferences).toBeUndefined();
@@ -155,5 +164,100 @@ describe('Delivery.canary defaults', () => {
     { name: 'pauses only', steps: [{ pause: {} }], expected: [['s', 'needs at least one setWeight step']] },
   ])('checkCanarySteps: $name', ({ steps, expected }) => {
     expect(checkCanarySteps(steps as never, 's')).toEqual(expected);
+  });
+});
+
+/**
+ * The conditions as Argo Rollouts evaluates them (expr, with `len` built in and `isNaN` from its
+ * environment), here in JavaScript: the operators used (`||`, `&&`, `!`, `==`, comparisons,
+ * `result[0]`) mean the same in both, for a list of numbers.
+ */
+function evaluate(condition: string, result: number[]): boolean {
+  const identifiers = new Set(condition.match(/[A-Za-z_$][\w$]*/g));
+  expect([...identifiers].filter((id) => !['result', 'len', 'isNaN'].includes(id))).toEqual([]);
+  // Nothing but names, numbers, brackets and the operators above: no strings, calls on other names, or assignment.
+  expect(condition).toMatch(/^[A-Za-z0-9_.\s()[\]|&!=<>]*$/);
+  expect(condition).not.toMatch(/(?<![=!<>])=(?!=)/);
+  const fn = new Function('result', 'len', 'isNaN', `return (${condition});`) as (r: number[], l: (a: unknown[]) => number, n: (x: number) => boolean) => unknown;
+  const value = fn(result, (a) => a.length, Number.isNaN);
+  expect(typeof value).toBe('boolean');
+  return value as boolean;
+}
+
+/** A measurement's phase as Argo Rollouts decides it from both conditions (utils/evaluate/evaluate.go). */
+function phase(metric: { successCondition: string; failureCondition: string }, result: number[]): string {
+  const success = evaluate(metric.successCondition, result);
+  const failure = evaluate(metric.failureCondition, result);
+  return failure ? 'Failed' : success ? 'Successful' : 'Inconclusive';
+}
+
+describe('canary analysis on a real cluster', () => {
+  const metrics = () => find(objectsOf('production'), 'AnalysisTemplate').spec.metrics as any[];
+
+  it('success rate: no traffic (empty result, 0/0 = NaN) passes, measured traffic is judged at 0.99', () => {
+    const m = metrics().find((x) => x.name === 'success-rate');
+    for (const [result, success, failure] of [
+      [[], true, false], [[NaN], true, false], [[1], true, false], [[0.99], true, false],
+      [[0.5], false, true], [[0.989], false, true], [[0], false, true],
+    ] as Array<[number[], boolean, boolean]>) {
+      expect({ result, success: evaluate(m.successCondition, result) }).toEqual({ result, success });
+      expect({ result, failure: evaluate(m.failureCondition, result) }).toEqual({ result, failure });
+    }
+  });
+
+  it('latency: no traffic passes, measured traffic is judged at 1000 ms', () => {
+    const m = metrics().find((x) => x.name === 'avg-req-duration');
+    for (const [result, success, failure] of [
+      [[], true, false], [[NaN], true, false], [[12.5], true, false], [[1000], true, false],
+      [[1000.1], false, true], [[5000], false, true], [[Infinity], false, true],
+    ] as Array<[number[], boolean, boolean]>) {
+      expect({ result, success: evaluate(m.successCondition, result) }).toEqual({ result, success });
+      expect({ result, failure: evaluate(m.failureCondition, result) }).toEqual({ result, failure });
+    }
+  });
+
+  it('every measurement is Successful or Failed, never Inconclusive (which would pause for a person)', () => {
+    for (const m of metrics()) {
+      for (const result of [[], [NaN], [0], [0.5], [0.99], [1], [999], [1000], [1001], [Infinity], [-Infinity]]) {
+        expect({ metric: m.name, result, phase: phase(m, result) }).not.toMatchObject({ phase: 'Inconclusive' });
+      }
+    }
+  });
+
+  it('success counts every non-5xx response, and all-5xx traffic is 0 (a failure), not "no traffic"', () => {
+    const query: string = metrics().find((x) => x.name === 'success-rate').provider.prometheus.query;
+    expect(query).toContain('response_code!~"5.*"');
+    expect(query).not.toContain('response_code=~"2.*"');
+    // With no non-5xx series the numerator would be empty, and so the ratio: `or vector(0)` makes it 0.
+    expect(query).toMatch(/\)\)\s*or vector\(0\)\s*\)\s*\/\s*sum\(rate\(/);
+  });
+
+  it('queries use rate() over a window of at least 4 analysis intervals (and at least 1m), never irate()', () => {
+    const seconds = (d: string) => Number(d.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[d.slice(-1) as 's' | 'm' | 'h']!;
+    for (const interval of ['10s', '30s', '1m', '2m']) {
+      const app = defineApp({ name: 'demo', image: 'example/demo', port: 80, delivery: Delivery.canary({ analysis: { interval } }) });
+      const values = defaultValues(app);
+      expect(values.canary!.analysis.rateWindow).toBe(analysisRateWindow(interval));
+      const objects = buildAppObjects(app, concreteSource({ name: 'demo', version: '0.1.0', namespace: 'demo' }, values as never));
+      const template = objects.find((o) => o.kind === 'AnalysisTemplate') as any;
+      for (const m of template.spec.metrics) {
+        const query: string = m.provider.prometheus.query;
+        expect(m.interval).toBe(interval);
+        expect(query).not.toContain('irate(');
+        expect(query).toContain('rate(');
+        const windows = [...query.matchAll(/\}\[([0-9]+[smh])\]/g)].map((x) => x[1]!);
+        expect(windows.length).toBe(2);
+        for (const w of windows) {
+          expect({ interval, w, intervals: seconds(w) / seconds(interval) >= 4, atLeast1m: seconds(w) >= 60 })
+            .toEqual({ interval, w, intervals: true, atLeast1m: true });
+        }
+      }
+    }
+    expect(['10s', '30s', '1m', '2m', '90s', '1h'].map(analysisRateWindow)).toEqual(['1m', '3m', '6m', '12m', '9m', '6h']);
+  });
+
+  it('exports the default analysis interval (the platform scrapes Istio metrics at least that often)', () => {
+    expect(DEFAULT_ANALYSIS_INTERVAL).toBe('10s');
+    expect(DEFAULT_ANALYSIS.interval).toBe(DEFAULT_ANALYSIS_INTERVAL);
   });
 });

@@ -348,7 +348,7 @@ const cases: readonly BadInputCase[] = [
   {
     name: 'success threshold outside 0-1 (app definition)',
     mutate: (p) => p.replace(TOOLKIT, CANARY, 'delivery: Delivery.canary({ analysis: { successRate: 1.5 } }),'),
-    expected: [`${TOOLKIT}: delivery.analysis.successRate: 1.5 must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses 2xx)`],
+    expected: [`${TOOLKIT}: delivery.analysis.successRate: 1.5 must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses not 5xx)`],
   },
   {
     name: 'success threshold outside 0-1 (env override)',

@@ -77,7 +77,7 @@ These are the only commands anyone runs by hand; from then on, every change arri
 
 \`\`\`sh
 {{#if argocd}}
-# 1. Argo CD itself, with the same chart, release name and values its Application then manages.
+# Argo CD itself, with the same chart, release name and values its Application then manages.
 #    Release "{{argocd.release}}" renders argocd-server, argocd-repo-server, argocd-cm: the names Argo CD uses.
 helm repo add argo {{argocd.chart.repoURL}}
 helm install {{argocd.release}} argo/{{argocd.chart.chart}} --version {{argocd.chart.version}} \\
@@ -88,9 +88,15 @@ helm install {{argocd.release}} argo/{{argocd.chart.chart}} --version {{argocd.c
 # $SLIPWAY_HOME/argocd/{{env.name}}-repository.yaml on the machine that ran it; never committed.
 kubectl apply --filename {{env.name}}-repository.yaml
 {{/if}}
-{{#each secrets}}
-kubectl create secret generic {{name}} --namespace {{namespace}} {{#each keys}}--from-literal={{this}}=... {{/each}}
+{{#if secrets.length}}
+# Secrets the cluster must hold, never committed (their namespaces first; Argo CD would create them later).
+{{#each secretNamespaces}}
+kubectl create namespace {{this}} --dry-run=client --output yaml | kubectl apply --filename -
 {{/each}}
+{{#each secrets}}
+kubectl create secret generic {{name}} --namespace {{namespace}}{{#each keys}} --from-literal={{this}}=...{{/each}}
+{{/each}}
+{{/if}}
 # The projects and the App-of-Apps.
 kubectl apply --namespace {{env.argocdNamespace}} --filename bootstrap/
 \`\`\`
@@ -179,6 +185,7 @@ export function envReadme(input: EnvReadmeInput): string {
     ...input,
     prerequisites,
     secrets: handOverSecrets(prerequisites),
+    secretNamespaces: [...new Set(handOverSecrets(prerequisites).map((s) => s.namespace))].sort(),
     helm: input.env.render === 'helm',
     github: input.env.repo.kind === 'github',
   });

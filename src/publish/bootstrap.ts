@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { applicationName, enabledApps } from '../../generators/environment.js';
+import { ARGOCD_INSTALL_VALUES } from '../../generators/env-repo.js';
+import { ARGOCD_RELEASE, CHARTS } from '../../generators/platform-components.js';
 import type { Plan } from '../plan/plan.js';
 import { ConfigError } from '../load/config-error.js';
 import { generate } from '../synth.js';
@@ -147,8 +149,13 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
 /** What a person runs once so Argo CD takes over the environment. */
 export function handOver(env: EnvDefinition, access: AccessResult | undefined): string[] {
   const apps = enabledApps(env).map((a) => applicationName(env, a));
+  const argocd = CHARTS['argo-cd']!;
+  const managesArgoCd = env.platform.some((p) => p.component === 'argo-cd');
   return [
-    `Hand ${env.name} over to Argo CD, once, in the cluster that runs it:`,
+    `Hand ${env.name} over to Argo CD, once, in the cluster that runs it (out/envs/${env.name}/README.md lists what the cluster must provide first):`,
+    ...(managesArgoCd
+      ? [`  helm install ${ARGOCD_RELEASE} ${argocd.chart} --repo ${argocd.repoURL} --version ${argocd.version} --namespace ${env.argocdNamespace} --create-namespace --values out/envs/${env.name}/${ARGOCD_INSTALL_VALUES}`]
+      : []),
     ...(access ? [`  kubectl apply -f ${access.secretFile}        # read-only deploy key for ${env.repo.url}`] : []),
     `  kubectl apply --namespace ${env.argocdNamespace} -f out/envs/${env.name}/bootstrap/`,
     `Then Application ${env.name}-root syncs apps/ from ${env.repo.url} (${env.repo.branch}): ${apps.join(', ') || 'no apps'}.`,

@@ -11,6 +11,7 @@ import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '..
 import { knativeFeaturesNeeded } from '../../generators/rules/knative-field-gates.js';
 import { missingNginxCapabilities, STOCK_NGINX_CAPABILITIES } from '../../generators/rules/nginx.js';
 import { loadProject } from '../../src/load/load-project.js';
+import { handOver } from '../../src/publish/bootstrap.js';
 import { generateSample, REPO_ROOT } from '../support/generated.js';
 
 let sample: GeneratedPlatform;
@@ -122,12 +123,24 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
     const readme = sample.files.get('envs/production/README.md')!;
     expect(readme).toContain('## What the cluster must provide');
     expect(readme).toContain("- on `in-cluster`, for go-demo-9: an ingress controller for IngressClass 'nginx'");
-    expect(readme).toContain('kubectl create secret generic grafana-admin --namespace logging --from-literal=admin-user=... --from-literal=admin-password=...');
+    expect(readme).toContain('kubectl create namespace logging --dry-run=client --output yaml | kubectl apply --filename -\n');
+    expect(readme).toContain('kubectl create secret generic grafana-admin --namespace logging --from-literal=admin-user=... --from-literal=admin-password=...\n');
     expect(readme).toContain('## What comes up, in order');
     const order = ['production-istio-base', 'production-argo-cd', 'production-istiod', 'production-grafana'].map((n) => readme.indexOf(`\`${n}\``));
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order[0]).toBeLessThan(order[2]!);
     expect(order[2]).toBeLessThan(order[3]!);
     expect(readme).toContain("Lock down Argo CD's `default` AppProject");
+  });
+});
+
+describe('bootstrap\'s hand-over', () => {
+  it('installs Argo CD with the argo-cd component\'s chart, release and values where the env manages Argo CD, and only there', () => {
+    const env = (name: string) => model.envs.find((e) => e.name === name)!;
+    const production = handOver(env('production'), undefined).join('\n');
+    expect(production).toContain('helm install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1 --namespace argocd --create-namespace --values out/envs/production/platform/argo-cd/install-values.yaml');
+    expect(production).toContain('kubectl apply --namespace argocd -f out/envs/production/bootstrap/');
+    expect(production.indexOf('helm install')).toBeLessThan(production.indexOf('kubectl apply'));
+    expect(handOver(env('staging'), undefined).join('\n')).not.toContain('helm install');
   });
 });

@@ -17,7 +17,12 @@ tree of every environment repo (out/envs/<env>/).
   --out <dir>   output folder (default: out)
   --root <dir>  the platform repo (default: the current directory)
   --strict-platform  fail when an env's apps need platform components (argo-rollouts, istio,
-                prometheus for canaries; knative-serving for Knative) no env on its cluster installs
+                prometheus for canaries; knative-serving and istio for Knative) no env on their
+                cluster installs
+
+Warnings name, per cluster, what it must provide that slipway does not install (a load balancer,
+a StorageClass, an ingress controller, Secrets...). Synth refuses a Knative app whose fields
+Knative's webhook would reject on its cluster (a feature flag off, and no knative-serving there).
 
 exit codes: 0 ok, 1 bad input or --check found differences, 3 internal error`;
 

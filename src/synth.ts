@@ -10,12 +10,18 @@ import { ConfigError } from './load/config-error.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
 import { CrdSchemas } from './validate/crd-schemas.js';
 import { validateGenerated, type ValidationReport } from './validate/validate-output.js';
-import { diffTrees, readTree, writeOutDir } from './write/out-dir.js';
+import { diffTrees, readTree, replaceOutDir } from './write/out-dir.js';
+import { outDirLabel, refuseForbiddenOutDir } from './write/out-dir-safety.js';
 
 export interface SynthOptions {
   /** The platform repo (holds charts-src/, envs/, package.json). */
   readonly root: string;
-  /** @default '<root>/out' */
+  /**
+   * Replaced whole on each run, so it must be synth's own: missing, empty, or written by an
+   * earlier synth; never the platform repo, a folder holding it, or one of its sources.
+   * Relative to `root`.
+   * @default '<root>/out'
+   */
   readonly outDir?: string;
   /** Folder of CRD YAML to validate custom resources against. @default - package.json "slipway.crds" */
   readonly crdsDir?: string;
@@ -35,12 +41,16 @@ export interface SynthResult {
   readonly project: LoadedProject;
   readonly output: GeneratedPlatform;
   readonly validation: ValidationReport;
+  /** The output directory (absolute), written or, with `check`, compared. */
+  readonly outDir: string;
+  /** How to show it: repo-relative (`out/`) when inside the platform repo, else absolute. */
+  readonly outLabel: string;
   /** With `check`: what differs (`+`, `-`, `~` path); empty when out/ is up to date. */
   readonly differences: readonly string[];
 }
 
 /** Loads, generates and validates, without writing. */
-export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences'>> {
+export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences' | 'outDir' | 'outLabel'>> {
   const project = await loadProject(options.root, options.envOverrides);
   const output = generatePlatform(options.onlyEnvs ? onlyEnvs(project.model, options.onlyEnvs) : project.model);
   if (output.refusals.length) {
@@ -69,16 +79,19 @@ function onlyEnvs(model: PlatformModel, names: readonly string[]): PlatformModel
 }
 
 export async function synth(options: SynthOptions): Promise<SynthResult> {
+  const outDir = resolve(options.root, options.outDir ?? 'out');
+  const outLabel = outDirLabel(outDir, options.root);
+  // Refused before the (slower) generation: nothing could make such a directory acceptable.
+  if (!options.check) refuseForbiddenOutDir(outDir, options.root, outLabel);
   const generated = await generate(options);
   if (options.strictPlatform && generated.output.missingPlatform.length) {
     throw new ConfigError(missingPlatformLines(generated.output));
   }
-  const outDir = options.outDir ?? join(options.root, 'out');
   if (options.check) {
-    return { ...generated, differences: diffTrees(readTree(outDir), generated.output.files) };
+    return { ...generated, outDir, outLabel, differences: diffTrees(readTree(outDir), generated.output.files) };
   }
-  writeOutDir(outDir, generated.output.files);
-  return { ...generated, differences: [] };
+  await replaceOutDir(outDir, generated.output.files, { root: options.root, label: outLabel });
+  return { ...generated, outDir, outLabel, differences: [] };
 }
 
 /** `"slipway": { "crds": "<dir>" }` in the platform repo's package.json, relative to it. */

@@ -76,7 +76,7 @@ export function buildProgram(run: (code: number) => void): Command {
     .description('generate out/ (Helm charts and env-repo trees) from charts-src/ and envs/')
     .option('--check', 'compare out/ with the sources instead of writing it; exit 1 when they differ')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
-    .option('--out <dir>', 'output folder (default: <root>/out)')
+    .option('--out <dir>', "output folder, replaced whole: missing, empty or synth's own (default: <root>/out)")
     .option('--strict-platform', "fail when an env's apps need platform components nobody installs on its cluster")
     .action(action((command, io) => runSynth({ ...command.opts(), root: rootOf(command) }, io)));
 

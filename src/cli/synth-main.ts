@@ -14,17 +14,24 @@ tree of every environment repo (out/envs/<env>/).
   --check       compare out/ with what the sources generate; write nothing; exit 1 if they differ
   --crds <dir>  folder of CRD YAML (e.g. kubectl get crd -o yaml) to validate custom resources
                 against; default: package.json "slipway": { "crds": ... }
-  --out <dir>   output folder (default: out)
+  --out <dir>   output folder (default: out). Synth replaces it whole, so it must be missing,
+                empty, or written by an earlier synth (it holds a .slipway-out marker); never
+                the platform repo, a folder holding it, envs/, charts-src/, generators/, src/,
+                node_modules/, .git, your home directory or /
   --root <dir>  the platform repo (default: the current directory)
   --strict-platform  fail when an env's apps need platform components (argo-rollouts, istio,
                 prometheus for canaries; knative-serving and istio for Knative) no env on their
                 cluster installs
 
+Synths writing the same folder take turns (a lock file .<dir>.lock beside it); each writes the
+whole tree next to it and swaps it in, so a reader sees the old tree or the new one, never a mix.
+
 Warnings name, per cluster, what it must provide that slipway does not install (a load balancer,
 a StorageClass, an ingress controller, Secrets...). Synth refuses a Knative app whose fields
 Knative's webhook would reject on its cluster (a feature flag off, and no knative-serving there).
 
-exit codes: 0 ok, 1 bad input or --check found differences, 3 internal error`;
+exit codes: 0 ok, 1 bad input, an --out folder synth may not replace, another synth holding
+the lock for over 60 s, or --check found differences; 3 internal error`;
 
 async function main(argv: string[]): Promise<number> {
   const io = createIo();

@@ -1,13 +1,31 @@
 /**
  * Promotions from one checkout take turns: they edit the same env files. A lock file created
  * with O_EXCL holds the owner's pid; a lock whose process is gone is taken over.
+ * `withLockFile` is the same lock at any path (synth takes one next to its output directory).
  */
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../load/config-error.js';
 
+export interface LockFileOptions {
+  /** How long to wait for another holder. @default 120_000 */
+  readonly timeoutMs?: number;
+  /** The one-line message when the wait times out (given the waited seconds and the holder's pid, when readable). */
+  readonly busyMessage: (seconds: number, holderPid: number | undefined) => string;
+}
+
 export async function withLock<T>(root: string, work: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
   const path = join(root, '.slipway', 'promote.lock');
+  return withLockFile(path, work, {
+    timeoutMs,
+    busyMessage: (seconds) =>
+      `${path}: another slipway promotion from this checkout has held the lock for ${seconds} s; wait for it, or remove the file if no slipway is running`,
+  });
+}
+
+/** Runs `work` holding the lock file `path` (created with O_EXCL, holding this pid); waits, bounded, for another holder. */
+export async function withLockFile<T>(path: string, work: () => Promise<T>, options: LockFileOptions): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   mkdirSync(dirname(path), { recursive: true });
   const started = Date.now();
   for (;;) {
@@ -23,7 +41,7 @@ export async function withLock<T>(root: string, work: () => Promise<T>, timeoutM
         continue;
       }
       if (Date.now() - started > timeoutMs) {
-        throw new ConfigError(`${path}: another slipway promotion from this checkout has held the lock for ${Math.round(timeoutMs / 1000)} s; wait for it, or remove the file if no slipway is running`);
+        throw new ConfigError(options.busyMessage(Math.round(timeoutMs / 1000), holder(path)));
       }
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
     }
@@ -32,6 +50,15 @@ export async function withLock<T>(root: string, work: () => Promise<T>, timeoutM
     return await work();
   } finally {
     rmSync(path, { force: true });
+  }
+}
+
+function holder(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

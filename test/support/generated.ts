@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { generate } from '../../src/synth.js';
+import { assertConfinedPaths } from '../../src/write/confine-path.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Upstream CRDs shared with the project (read, never copied). */
@@ -19,6 +20,8 @@ export async function generateSample() {
 
 /** Writes a file tree under a new temp folder; returns the folder. */
 export function writeTemp(files: ReadonlyMap<string, string>, prefix = 'slipway-out-'): string {
+  // The same confinement as out/: a hostile object name in a test must not write outside the folder.
+  assertConfinedPaths(files.keys(), 'temp');
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const [path, content] of files) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -1,0 +1,52 @@
+/**
+ * The writer's last line of defence: every path synth writes must land inside the output
+ * directory, whatever a generator or a name (an app's `extend` object called
+ * `x/../../../../tmp/pwned`) made of it. Names are validated when loaded; this check does not
+ * trust that, and refuses the whole tree before anything is written.
+ */
+import { resolve, sep } from 'node:path';
+import { ConfigError } from '../load/config-error.js';
+import { OUT_MARKER } from './out-dir-safety.js';
+
+/** Why `path` (relative to the output directory) may not be written, or undefined when it may. */
+export function unsafePathReason(path: string): string | undefined {
+  if (path.includes('\0')) return 'it contains a NUL byte';
+  if (path.includes('\\')) return 'it contains a backslash';
+  if (path.startsWith('/')) return 'it is absolute';
+  const segments = path.split('/');
+  if (segments.includes('..')) return "it contains '..'";
+  if (segments.some((s) => s === '' || s === '.')) return "it is not a plain relative path (an empty or '.' part)";
+  if (path === OUT_MARKER) return "it is the name of synth's own marker file";
+  const base = resolve('/out');
+  if (!resolve(base, path).startsWith(base + sep)) return 'it resolves outside the output directory';
+  return undefined;
+}
+
+/**
+ * Throws one ConfigError line per path of `files` that is unsafe, or that is both a file and
+ * the folder of another file; `label` names the output directory.
+ */
+export function assertConfinedPaths(files: Iterable<string>, label: string): void {
+  const paths = [...files];
+  const all = new Set(paths);
+  const problems: string[] = [];
+  const refuse = (path: string, reason: string) =>
+    problems.push(`${label}: refusing to write ${JSON.stringify(path)}: ${reason}; nothing was written `
+      + '(generated paths come from app, env and object names: check charts-src/ and envs/)');
+  for (const path of paths) {
+    const reason = unsafePathReason(path);
+    if (reason) {
+      refuse(path, reason);
+      continue;
+    }
+    const segments = path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const folder = segments.slice(0, i).join('/');
+      if (all.has(folder)) {
+        refuse(path, `${JSON.stringify(folder)} is also written as a file`);
+        break;
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}

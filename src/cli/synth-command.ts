@@ -1,8 +1,9 @@
-/** `npm run synth` and `slipway synth`: generate out/, or check it (--check). */
+/** `npm run synth` and `slipway synth`: generate out/ (or --out), or check it (--check). */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { toYamlDocuments } from '../../generators/yaml-emitter.js';
 import { missingPlatformLines, prerequisiteLines, synth } from '../synth.js';
+import { assertConfinedPaths } from '../write/confine-path.js';
 import { EXIT, type Io } from './io.js';
 
 export interface SynthCommandOptions {
@@ -23,7 +24,8 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
     check: options.check,
     strictPlatform: options.strictPlatform,
   });
-  const { output, validation, differences } = result;
+  const { output, validation, differences, outLabel } = result;
+  for (const line of result.project.warnings) io.warn(line);
   for (const line of missingPlatformLines(output)) io.warn(line);
   for (const line of prerequisiteLines(output)) io.warn(line);
   if (validation.unchecked.length > 0 && !io.quiet) {
@@ -31,21 +33,24 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   }
   if (options.check) {
     if (differences.length > 0) {
-      io.error(`out/ is not what the sources generate (run npm run synth):\n${differences.map((d) => `  ${d}`).join('\n')}`);
+      io.error(`${outLabel} is not what the sources generate (run npm run synth):\n${differences.map((d) => `  ${d}`).join('\n')}`);
       return EXIT.userError;
     }
-    io.out(`out/ is up to date (${output.files.size} files)`);
+    io.out(`${outLabel} is up to date (${output.files.size} files)`);
     return EXIT.ok;
   }
   // `cdk8s synth` sets CDK8S_OUTDIR and reads plain manifests from it: give it each env's render.
   const cdk8sOut = process.env.CDK8S_OUTDIR;
   if (cdk8sOut) {
-    for (const { env, apps } of output.envs) {
-      mkdirSync(join(cdk8sOut, env.name), { recursive: true });
-      for (const { app, objects } of apps) writeFileSync(join(cdk8sOut, env.name, `${app}.k8s.yaml`), toYamlDocuments(objects));
+    const renders = new Map(output.envs.flatMap(({ env, apps }) =>
+      apps.map(({ app, objects }) => [`${env.name}/${app}.k8s.yaml`, toYamlDocuments(objects)] as const)));
+    assertConfinedPaths(renders.keys(), `${cdk8sOut.replace(/\/+$/, '')}/`);
+    for (const [path, text] of renders) {
+      mkdirSync(dirname(join(cdk8sOut, path)), { recursive: true });
+      writeFileSync(join(cdk8sOut, path), text);
     }
   }
   const ms = Math.round(performance.now() - started);
-  io.out(`synth: ${result.project.model.apps.length} apps × ${output.envs.length} envs → ${output.files.size} files in out/ (${validation.objectsChecked} objects validated, ${ms} ms)`);
+  io.out(`synth: ${result.project.model.apps.length} apps × ${output.envs.length} envs → ${output.files.size} files in ${outLabel} (${validation.objectsChecked} objects validated, ${ms} ms)`);
   return EXIT.ok;
 }

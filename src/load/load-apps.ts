@@ -6,11 +6,13 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
 import type { AppDefinition } from '../../generators/app-definition.js';
 import { canarySteps, checkCanaryAnalysis, checkCanarySteps, checkKnative, DELIVERY_KINDS } from '../../generators/delivery.js';
 import { ConfigError, Problems } from './config-error.js';
+import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
-  DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, QUANTITY, SECRET_KEY, SEMVER,
+  DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, MAX_REPLICAS, QUANTITY, REPLICAS_CEILING, RESERVED_APP_PREFIX, SECRET_KEY, SEMVER,
 } from './names.js';
 
 export interface AppFile {
@@ -21,17 +23,34 @@ export interface AppFile {
 /** Imports every app definition of `dir`; `displayDir` is how messages name the folder. */
 export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Promise<AppFile[]> {
   const problems = new Problems();
-  const files = readdirSync(dir).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.d\.ts$/.test(f)).sort();
+  const files = readdirSync(dir).filter((f) => APP_FILE.test(f) && !/\.d\.m?ts$/.test(f)).sort();
+  // `go-demo-9.js` beside `go-demo-9.ts`: both would define app go-demo-9, one silently.
+  const byName = new Map<string, string>();
+  for (const f of files) {
+    const base = f.replace(APP_FILE, '');
+    const first = byName.get(base);
+    if (first === undefined) byName.set(base, f);
+    else problems.add(`${displayDir}/${first}`, '', `defines app '${base}', as ${displayDir}/${f} does; one would silently replace the other: keep one of the two files`);
+  }
+  const duplicated = new Set(files.filter((f) => byName.get(f.replace(APP_FILE, '')) !== f).map((f) => f.replace(APP_FILE, '')));
   const apps: AppFile[] = [];
   for (const f of files) {
+    if (duplicated.has(f.replace(APP_FILE, ''))) continue;
     const file = `${displayDir}/${f}`;
+    const path = resolve(join(dir, f));
+    const unreadable = inputFileProblem(path, 'charts-src files');
+    if (unreadable) {
+      problems.add(file, '', unreadable);
+      continue;
+    }
     let mod: { default?: unknown };
     try {
-      mod = await import(pathToFileURL(resolve(join(dir, f))).href) as { default?: unknown };
+      mod = await import(pathToFileURL(path).href) as { default?: unknown };
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;
-      const first = String((cause as Error)?.message ?? cause).split('\n')[0];
-      problems.add(file, '', `cannot be loaded: ${first}`);
+      const syntax = syntaxError(path, f) ?? esbuildError(cause);
+      if (syntax) problems.add(file, syntax.where, `cannot be loaded: ${syntax.text}`);
+      else problems.add(file, '', `cannot be loaded: ${firstLine(cause)}`);
       continue;
     }
     const def = mod.default as AppDefinition | undefined;
@@ -46,11 +65,65 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
   return apps;
 }
 
+const APP_FILE = /\.(ts|mts|js|mjs)$/;
+
+interface SyntaxProblem {
+  /** `line 12, column 7` (1-based), or empty when esbuild gave no place. */
+  readonly where: string;
+  readonly text: string;
+}
+
+/**
+ * Where and why `path` does not parse, asked of esbuild directly: the loader's own error (the CLI's
+ * hooks, vitest's transform) arrives cut to "Transform failed with 1 error:". Undefined when it
+ * parses: the import failed for another reason.
+ */
+function syntaxError(path: string, name: string): SyntaxProblem | undefined {
+  const read = readInputFile(path, 'charts-src files');
+  if ('problem' in read) return undefined;
+  try {
+    transformSync(read.text, { loader: /\.m?ts$/.test(name) ? 'ts' : 'js', format: 'esm', sourcefile: name });
+    return undefined;
+  } catch (cause) {
+    return esbuildError(cause);
+  }
+}
+
+/** The first message of an esbuild error (`{ errors: [{ text, location: { line, column } }] }`). */
+function esbuildError(cause: unknown): SyntaxProblem | undefined {
+  const first = (cause as { errors?: Array<{ text?: string; location?: { line: number; column: number } | null }> })?.errors?.[0];
+  if (!first?.text) return undefined;
+  const loc = first.location;
+  return { where: loc ? `line ${loc.line}, column ${loc.column + 1}` : '', text: first.text };
+}
+
+/** The first non-empty line of an error's message. */
+function firstLine(cause: unknown): string {
+  const message = String((cause as Error)?.message ?? cause);
+  return message.split('\n').find((l) => l.trim() !== '')?.trim() ?? message;
+}
+
+/** Fields of the definition by the names `defineApp` takes (`secretEnv` is part of `env`, delivery settings sit under `delivery`). */
+function propName(field: string): string | undefined {
+  if (field === 'extend') return undefined;
+  return field
+    .replace(/^secretEnv(?=\.|$)/, 'env')
+    .replace(/^delivery\.(canary|knative)(?=\.|$)/, 'delivery');
+}
+
 /** Run-time checks of one definition; adds to `problems`. */
 export function checkApp(app: AppDefinition, file: string, baseName: string, problems: Problems): void {
   const add = (field: string, message: string) => problems.add(file, field, message);
+  // Control characters first, and alone: U+0001/U+0002 are the chart emitter's own markers.
+  const controls = findControlStrings(app, '', propName);
+  if (controls.length > 0) {
+    for (const c of controls) add(c.field, c.message);
+    return;
+  }
   if (typeof app.name !== 'string' || !DNS_1035_LABEL.test(app.name) || app.name.length > 63) {
     add('name', `'${String(app.name)}' is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63)`);
+  } else if (app.name.startsWith(RESERVED_APP_PREFIX)) {
+    add('name', `'${app.name}' starts with '${RESERVED_APP_PREFIX}', which slipway keeps for itself: env repos hold platform components' Applications in apps/${RESERVED_APP_PREFIX}<component>.yaml, so this app's apps/${app.name}.yaml could be one of them; rename the app`);
   } else if (app.name !== baseName) {
     add('name', `'${app.name}' must equal the file name ('${baseName}')`);
   }
@@ -67,10 +140,16 @@ export function checkApp(app: AppDefinition, file: string, baseName: string, pro
       if (typeof q !== 'string' || !QUANTITY.test(q)) add(`resources.${side}.${res}`, `'${String(q)}' is not a Kubernetes quantity (e.g. 100m, 128Mi)`);
     }
   }
+  const ceiling = (field: string, n: unknown) => {
+    if (Number.isInteger(n) && (n as number) > MAX_REPLICAS) add(field, `${n as number} is above ${MAX_REPLICAS}, ${REPLICAS_CEILING}`);
+  };
   if (!Number.isInteger(app.replicas) || app.replicas < 0) add('replicas', `${app.replicas} must be a whole number >= 0`);
+  else ceiling('replicas', app.replicas);
   const a = app.autoscaling;
   if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) add('autoscaling.minReplicas', `${a.minReplicas} must be a whole number >= 1`);
+  else ceiling('autoscaling.minReplicas', a.minReplicas);
   if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) add('autoscaling.maxReplicas', `${a.maxReplicas} must be a whole number >= minReplicas (${a.minReplicas})`);
+  else ceiling('autoscaling.maxReplicas', a.maxReplicas);
   if (!Number.isInteger(a.cpuUtilization) || a.cpuUtilization < 1 || a.cpuUtilization > 100) add('autoscaling.cpuUtilization', `${a.cpuUtilization} must be 1-100`);
   for (const [name, value] of Object.entries(app.env)) {
     if (!ENV_VAR_NAME.test(name)) add(`env.${name}`, 'is not a valid environment variable name');
@@ -99,6 +178,8 @@ export function checkApp(app: AppDefinition, file: string, baseName: string, pro
     for (const [f, m] of checkCanaryAnalysis(canary.analysis, 'delivery.analysis', steps.length)) add(f, m);
   } else if (app.delivery.kind === 'knative') {
     for (const [f, m] of checkKnative(app.delivery.knative!, 'delivery')) add(f, m);
+    ceiling('delivery.minScale', app.delivery.knative!.minScale);
+    ceiling('delivery.maxScale', app.delivery.knative!.maxScale);
   }
   if (app.ingress.tls && !DNS_1123_SUBDOMAIN.test(app.ingress.tls.secretName)) add('ingress.tls.secretName', `'${app.ingress.tls.secretName}' is not a Secret name`);
 }

@@ -6,12 +6,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isScalar, type Document } from 'yaml';
 import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../../generators/environment.js';
 import { PLATFORM_COMPONENTS, type PlatformChoice } from '../../generators/platform-components.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
 import { Problems } from './config-error.js';
+import { parseEnvYaml } from './env-yaml.js';
+import { readInputFile } from './input-guards.js';
+import { MAX_REPLICAS, REPLICAS_CEILING } from './names.js';
 
 /** An env file as written, validated against the schema. */
 export interface EnvFile {
@@ -35,7 +38,17 @@ export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: Re
   const problems = new Problems();
   const files = readdirSync(envsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const result: EnvFile[] = [];
+  // `production.yml` beside `production.yaml`: both would define env production, one silently.
+  const byName = new Map<string, string>();
   for (const f of files) {
+    const base = f.replace(/\.ya?ml$/, '');
+    const first = byName.get(base);
+    if (first === undefined) byName.set(base, f);
+    else problems.add(`${displayDir}/${first}`, '', `defines env '${base}', as ${displayDir}/${f} does; one would silently replace the other: keep one of the two files`);
+  }
+  const duplicated = new Set(files.filter((f) => byName.get(f.replace(/\.ya?ml$/, '')) !== f).map((f) => f.replace(/\.ya?ml$/, '')));
+  for (const f of files) {
+    if (duplicated.has(f.replace(/\.ya?ml$/, ''))) continue;
     const env = loadEnvFile(join(envsDir, f), `${displayDir}/${f}`, problems, overrides.get(`${displayDir}/${f}`));
     if (env) result.push(env);
   }
@@ -44,18 +57,18 @@ export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: Re
 }
 
 function loadEnvFile(path: string, file: string, problems: Problems, override?: string): EnvFile | undefined {
-  const text = override ?? readFileSync(path, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]) : undefined;
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
-      problems.add(file, where, `malformed YAML: ${e.message.split('\n')[0]}`);
+  let text = override;
+  if (text === undefined) {
+    const read = readInputFile(path, 'env files');
+    if ('problem' in read) {
+      problems.add(file, '', read.problem);
+      return undefined;
     }
-    return undefined;
+    text = read.text;
   }
-  const data: unknown = doc.toJS();
+  const parsed = parseEnvYaml(text, file, problems);
+  if (!parsed) return undefined;
+  const { doc, data } = parsed;
   const validate = envValidator();
   if (!validate(data)) {
     for (const line of describeErrors(validate.errors ?? [], doc, text)) problems.add(file, line.field, line.message);
@@ -183,8 +196,12 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
   }
   if (GITHUB_REPO.test(location)) {
     const apiUrl = raw.github?.apiUrl ?? 'https://api.github.com';
+    const host = githubHost(apiUrl);
+    if (host === undefined) {
+      problems.add(file, 'github.apiUrl', `'${apiUrl}' is not a URL (e.g. https://ghe.example.com/api/v3)`);
+      return undefined;
+    }
     // Argo CD reads a private repo with the read-only deploy key bootstrap creates: over SSH.
-    const host = new URL(apiUrl).host.replace(/^api\./, '');
     return {
       kind: 'github',
       location,
@@ -195,6 +212,16 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
   }
   problems.add(file, 'repo', `'${location}' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`);
   return undefined;
+}
+
+/** The git host of a GitHub API URL (`https://api.github.com` → `github.com`); undefined when it is no URL. */
+export function githubHost(apiUrl: string): string | undefined {
+  try {
+    const host = new URL(apiUrl).host;
+    return host === '' ? undefined : host.replace(/^api\./, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Friendlier words for the schema's patterns and alternatives, by where they sit in the schema. */
@@ -210,6 +237,10 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
   [/properties\/platform\/items\/oneOf$/, `is not a platform component (${PLATFORM_COMPONENTS.join(', ')}), nor {component, version}`],
   [/^(minProperties|maxProperties) \/apps\/[^/]+\/delivery\/canary\/steps\/\d+$/, 'a step is exactly one of setWeight or pause'],
+  [/\/(replicas|minReplicas|maxReplicas|minScale|maxScale)\/maximum$/, `is above ${MAX_REPLICAS}, ${REPLICAS_CEILING}`],
+  [/definitions\/appName\/maxLength$/, 'is longer than 63 characters, the most a DNS-1035 label holds'],
+  [/definitions\/dnsLabel\/maxLength$/, 'is longer than 63 characters, the most a DNS-1123 label holds'],
+  [/definitions\/hostname\/maxLength$/, 'is longer than 253 characters, the most a host name holds'],
 ];
 
 interface FieldMessage {
@@ -274,6 +305,11 @@ function describe(e: ErrorObject, doc: Document, text: string): FieldMessage {
     case 'oneOf':
       if (friendly?.startsWith('is ') && isScalar(doc.getIn(segments, true))) return { field: field(), message: `'${String(value)}' ${friendly}` };
       return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
+    case 'maximum':
+      return { field: field(), message: friendly ? `${String(value)} ${friendly}` : (e.message ?? 'is invalid') };
+    case 'maxLength':
+      // A key too long (propertyNames) sits on its object: name the key, or nobody can find it.
+      return { field: field(), message: friendly ? `'${String(value)}' ${friendly}` : `'${String(value)}' ${e.message ?? 'is too long'}` };
     default:
       return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
   }
@@ -281,7 +317,8 @@ function describe(e: ErrorObject, doc: Document, text: string): FieldMessage {
 
 function valueAt(doc: Document, segments: readonly string[]): unknown {
   const node = doc.getIn(segments, true);
-  return isScalar(node) ? node.value : node === undefined ? undefined : (node as { toJSON(): unknown }).toJSON();
+  if (isScalar(node)) return node.value;
+  return node === undefined || node === null ? undefined : (node as { toJSON(): unknown }).toJSON();
 }
 
 /** The value exactly as written in the file, so `tag: 1.10` can be quoted back as "1.10". */
@@ -295,7 +332,8 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  // String(): JSON.stringify writes Infinity and NaN (YAML's .inf, .nan) as null.
+  return `${typeof value} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`;
 }
 
 function article(word: string): string {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { PlatformModel } from '../../generators/platform.js';
 import { ConfigError, Problems } from './config-error.js';
 import { loadAppFiles, type AppFile } from './load-apps.js';
+import { checkArgoCdNames, checkEnvRepos, checkNamespaceObjects, namespaceWarnings } from './env-collisions.js';
 import { loadEnvFiles, type EnvFile } from './load-envs.js';
 import { FLOATING_TAGS } from './names.js';
 import { checkCanaryAnalysis, checkCanarySteps, checkKnative } from '../../generators/delivery.js';
@@ -15,6 +16,11 @@ export interface LoadedProject {
   readonly model: PlatformModel;
   readonly appFiles: readonly AppFile[];
   readonly envFiles: readonly EnvFile[];
+  /**
+   * What is allowed but probably a mistake (an env's apps in kube-system or in Argo CD's
+   * namespace), one line each, in the problems' `file: field: message` form; the caller prints them.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -25,12 +31,20 @@ export async function loadProject(root: string, envOverrides?: ReadonlyMap<strin
   const appFiles = await loadAppFiles(join(root, 'charts-src'));
   const envFiles = loadEnvFiles(join(root, 'envs'), 'envs', envOverrides);
   if (envFiles.length === 0) throw new ConfigError('envs/: no environment file (envs/<env>.yaml)');
-  checkCrossReferences(appFiles, envFiles);
-  return { model: { apps: appFiles.map((a) => a.definition), envs: envFiles.map((e) => e.definition) }, appFiles, envFiles };
+  checkCrossReferences(appFiles, envFiles, { root });
+  return {
+    model: { apps: appFiles.map((a) => a.definition), envs: envFiles.map((e) => e.definition) },
+    appFiles,
+    envFiles,
+    warnings: namespaceWarnings(envFiles),
+  };
 }
 
-/** Checks that need apps and envs together. */
-export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly EnvFile[]): void {
+/**
+ * Checks that need apps and envs together. With `root` (the platform repo, to resolve local
+ * repo paths against) also that no two envs share an env repo and branch.
+ */
+export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly EnvFile[], options: { readonly root?: string } = {}): void {
   const problems = new Problems();
   const apps = new Map(appFiles.map((a) => [a.definition.name, a.definition]));
   const envs = new Map(envFiles.map((e) => [e.definition.name, e]));
@@ -81,6 +95,9 @@ export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: rea
       else if (promotionCycle(env.name, envs)) problems.add(file, 'promotesFrom', `'${env.promotesFrom}' leads back to '${env.name}' (a cycle)`);
     }
   }
+  if (options.root !== undefined) checkEnvRepos(envFiles, options.root, problems);
+  checkArgoCdNames(envFiles, problems);
+  checkNamespaceObjects(envFiles, apps, problems);
   problems.throwIfAny();
 }
 

@@ -14,7 +14,7 @@ import { deploymentDocuments } from './objects/deployment.js';
 import { knativeDocuments } from './objects/knative.js';
 import type { K8sObject } from './objects/k8s-object.js';
 import type { Document } from './objects/workload.js';
-import { isMarker, MARKER, selectorLabelsOf, type Condition, type ValueSource } from './value-source.js';
+import { isMarker, marker, MARKER, selectorLabelsOf, type Condition, type ValueSource } from './value-source.js';
 
 export type { K8sObject } from './objects/k8s-object.js';
 
@@ -32,13 +32,54 @@ export function buildAppObjects(app: AppDefinition, src: ValueSource): K8sObject
 
   const own = new Set(chart.node.findAll());
   app.extend?.(chart, { name: app.name, selectorLabels: selectorLabelsOf(app.name) });
-  // Objects from the escape hatch get the standard labels too, next to their own.
+  // Objects from the escape hatch get the standard labels too, next to their own. A JSON patch
+  // puts an empty map where cdk8s places labels; the labels themselves are set on the serialized
+  // object, because cdk8s deep-clones patches as JSON, which would strip the brand that makes the
+  // labels marker a marker (see value-source.ts).
   for (const node of chart.node.findAll()) {
     if (own.has(node) || !(node instanceof ApiObject)) continue;
     const labels = (node.metadata.toJson() as { labels?: Record<string, string> }).labels ?? {};
-    node.addJsonPatch(JsonPatch.add('/metadata/labels', src.labels(labels)));
+    node.addJsonPatch(JsonPatch.add('/metadata/labels', {}));
+    const serialize = directSerializer(node) ?? node.toJson.bind(node);
+    Object.defineProperty(node, 'toJson', {
+      value: () => {
+        const json = serialize() as K8sObject;
+        json.metadata.labels = src.labels(labels);
+        return json;
+      },
+      configurable: true,
+    });
   }
   return (chart.toJson() as K8sObject[]).map((o) => withoutAbsentItems(o));
+}
+
+/**
+ * The generated L1 classes of cdk8s-plus (`KubeConfigMap`, `KubeSecret`, and any `cdk8s import`)
+ * convert their props with `toJson_*` functions that copy a map one entry at a time with
+ * `{ ...r, [k]: v }`: quadratic in its size. A 5,000-key ConfigMap took 11-15 s per render (three
+ * renders per app and env), 50,000 keys over 15 minutes. For a v1 ConfigMap or Secret that
+ * conversion is the identity on what `ApiObject.toJson` already produced (every field of
+ * ObjectMeta and of the two kinds has the same name in TypeScript and JSON; `data`, `binaryData`
+ * and `stringData` are string maps; sanitizing already dropped undefined entries and sorted keys,
+ * the order the converters emit), so those objects skip it: 5,000 keys now take 40 ms, 50,000
+ * keys under a second. Other kinds keep their converter (undefined: serialize as usual).
+ */
+export function directSerializer(node: ApiObject): (() => unknown) | undefined {
+  if (node.apiVersion !== 'v1' || (node.kind !== 'ConfigMap' && node.kind !== 'Secret')) return undefined;
+  // Only a generated L1's converter (its class declares the static GVK); a hand-written toJson stays.
+  let proto = Object.getPrototypeOf(node) as object;
+  while (!Object.hasOwn(proto, 'toJson')) proto = Object.getPrototypeOf(proto) as object;
+  if (proto === ApiObject.prototype || !Object.hasOwn(proto.constructor, 'GVK')) return undefined;
+  return () => {
+    // In the order the converter writes: apiVersion, kind, metadata, then the fields (and those of
+    // ObjectMeta) alphabetically, as the generated code declares them.
+    const { apiVersion, kind, metadata, ...fields } = ApiObject.prototype.toJson.call(node) as K8sObject;
+    return { apiVersion, kind, metadata: sortedKeys(metadata), ...sortedKeys(fields) };
+  };
+}
+
+function sortedKeys<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }
 
 /** List items a `when` left out are `undefined` in the concrete render: drop them (cdk8s keeps them). */
@@ -71,6 +112,6 @@ class ConditionalObject extends ApiObject {
   }
 
   override toJson(): any {
-    return { [MARKER]: { op: 'when', condition: this.condition, value: super.toJson() } };
+    return marker({ op: 'when', condition: this.condition, value: super.toJson() });
   }
 }

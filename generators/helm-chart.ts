@@ -12,6 +12,50 @@ import { scalarYaml, toYaml } from './yaml-emitter.js';
 /** Relative path → file content. */
 export type FileTree = Map<string, string>;
 
+/** What a generated file is, for the message when two files want one path. */
+export interface FileSource {
+  /** The app it belongs to, when it belongs to one. */
+  readonly app?: string;
+  /** What writes it: `app go-demo-9's Application`, `platform component istio's Application`. */
+  readonly what: string;
+}
+
+/** Two generated files at one path: the first is kept, the second would have overwritten it. */
+export interface FileConflict {
+  readonly path: string;
+  readonly first: FileSource;
+  readonly second: FileSource;
+}
+
+/**
+ * A FileTree under construction that never overwrites: a second file at a path is recorded as a
+ * conflict (and the first kept), so no generated file is ever lost silently.
+ */
+export class FileTreeBuilder {
+  readonly files: FileTree = new Map();
+  readonly conflicts: FileConflict[] = [];
+  private readonly sources = new Map<string, FileSource>();
+
+  set(path: string, content: string, source: FileSource): void {
+    const first = this.sources.get(path);
+    if (first !== undefined) {
+      this.conflicts.push({ path, first, second: source });
+      return;
+    }
+    this.sources.set(path, source);
+    this.files.set(path, content);
+  }
+}
+
+/**
+ * A part of a file name taken from object data (kind, name): every character but letters,
+ * digits, '.', '_' and '-' becomes '_', so no name can reach outside its folder (no '/', '\\',
+ * control characters). Valid Kubernetes names of every kind but RBAC's pass unchanged.
+ */
+export function fileNamePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 export function renderChart(app: AppDefinition): FileTree {
   const files: FileTree = new Map();
   files.set('Chart.yaml', chartYaml(app));
@@ -30,19 +74,31 @@ export function renderChart(app: AppDefinition): FileTree {
   return files;
 }
 
-/** One template file per object, named after its kind (and its name when a kind repeats). */
+/**
+ * One template file per object, named after its kind (and its name when a kind repeats). Names
+ * come from object data, so they are made file-safe; two objects that still land on one file
+ * name (the same kind and name in two API groups) get `-2`, `-3`: Helm reads every template, the
+ * file names are only for people.
+ */
 function templateFiles(objects: readonly unknown[]): Array<[string, unknown]> {
   const named = objects.map((obj) => {
     const inner = (isMarker(obj) ? (obj[MARKER] as { value: K8sObject }).value : obj) as K8sObject;
-    const kind = KIND_FILES[`${inner.apiVersion.split('/')[0]}/${inner.kind}`] ?? KIND_FILES[inner.kind] ?? inner.kind.toLowerCase();
+    const kind = KIND_FILES[`${inner.apiVersion.split('/')[0]}/${inner.kind}`] ?? KIND_FILES[inner.kind] ?? fileNamePart(String(inner.kind).toLowerCase());
     // Own objects are named after the app (a marker): name their file by kind and suffix only.
     const raw = inner.metadata.name;
-    const name = typeof raw === 'string' ? raw.replace(/^\u0001@fullname\u0002-?/, '') : '';
+    const name = typeof raw === 'string' ? fileNamePart(raw.replace(/^\u0001@fullname\u0002-?/, '')) : '';
     return { kind, name, obj };
   });
   const counts = new Map<string, number>();
   for (const n of named) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
-  return named.map(({ kind, name, obj }) => [counts.get(kind)! > 1 || name ? `${kind}${name ? `-${name}` : ''}.yaml` : `${kind}.yaml`, obj]);
+  const taken = new Set<string>();
+  return named.map(({ kind, name, obj }) => {
+    const base = counts.get(kind)! > 1 || name ? `${kind}${name ? `-${name}` : ''}` : kind;
+    let file = `${base}.yaml`;
+    for (let i = 2; taken.has(file); i++) file = `${base}-${i}.yaml`;
+    taken.add(file);
+    return [file, obj];
+  });
 }
 
 const KIND_FILES: Record<string, string> = {

@@ -9,7 +9,7 @@ import { enabledApps, envOnCluster, type EnvDefinition } from './environment.js'
 import type { PlatformContext } from './platform-components.js';
 import { componentsOn, envClusters, missingComponents, prerequisites, type MissingComponents, type Prerequisite } from './prerequisites.js';
 import { renderAppForEnv, renderEnvRepo, type RenderedApp } from './env-repo.js';
-import { renderChart, type FileTree } from './helm-chart.js';
+import { FileTreeBuilder, renderChart, type FileConflict, type FileTree } from './helm-chart.js';
 import { knativeFeaturesNeeded, knativeForbiddenFields } from './rules/knative-field-gates.js';
 import { durationSeconds, formatDuration } from './rules/prometheus.js';
 
@@ -45,18 +45,22 @@ export interface GeneratedPlatform {
   readonly missingPlatform: readonly MissingComponents[];
   /** What the clusters must provide that slipway does not install. */
   readonly prerequisites: readonly Prerequisite[];
-  /** What a cluster's controllers would refuse; synth stops on these. */
+  /**
+   * What a cluster's controllers would refuse, and files two sources would generate at one path
+   * (the second would silently replace the first); synth stops on these.
+   */
   readonly refusals: readonly ClusterRefusal[];
 }
 
 export function generatePlatform(model: PlatformModel): GeneratedPlatform {
-  const files: FileTree = new Map();
+  const tree = new FileTreeBuilder();
+  const conflicts: Array<{ env: string; conflict: FileConflict }> = [];
   const apps = new Map(model.apps.map((a) => [a.name, a]));
   const charts = new Map<string, FileTree>();
   for (const app of [...model.apps].sort((a, b) => a.name.localeCompare(b.name))) {
     const chart = renderChart(app);
     charts.set(app.name, chart);
-    for (const [path, content] of chart) files.set(`charts/${app.name}/${path}`, content);
+    for (const [path, content] of chart) tree.set(`charts/${app.name}/${path}`, content, { app: app.name, what: `app ${app.name}'s chart` });
   }
   const envs = [...model.envs].sort((a, b) => a.name.localeCompare(b.name));
   const everyEnv = [...envs, ...(model.peers ?? [])];
@@ -71,17 +75,28 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
       context: contextOf(env),
       prerequisites: needs.filter((n) => n.env === env.name),
     });
-    for (const [path, content] of repo.files) files.set(`envs/${env.name}/${path}`, content);
+    for (const [path, content] of repo.files) tree.set(`envs/${env.name}/${path}`, content, { what: `env ${env.name}'s repo` });
+    conflicts.push(...repo.conflicts.map((conflict) => ({ env: env.name, conflict })));
     generated.push({ env, apps: repo.apps, argocd: repo.argocd });
   }
-  const sorted: FileTree = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  conflicts.push(...tree.conflicts.map((conflict) => ({ env: envs[0]?.name ?? '', conflict })));
+  const sorted: FileTree = new Map([...tree.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     files: sorted,
     envs: generated,
     missingPlatform: missingComponents(model.apps, envs, everyEnv),
     prerequisites: needs,
-    refusals: knativeRefusals(envs, everyEnv, rendered),
+    refusals: [...knativeRefusals(envs, everyEnv, rendered), ...conflicts.map(({ env, conflict }) => conflictRefusal(env, conflict))],
   };
+}
+
+/** Two sources of one file, as a refusal naming both and what to rename. */
+function conflictRefusal(env: string, { path, first, second }: FileConflict): ClusterRefusal {
+  const app = second.app ?? first.app ?? '';
+  const fix = first.app && first.app === second.app
+    ? 'give one of the two objects another name'
+    : `rename app ${app}`;
+  return { env, app, message: `${path} would be generated twice, by ${first.what} and by ${second.what}; ${fix}` };
 }
 
 /** The env's apps rendered for it; a fleet renders each cluster (its overrides may change objects). */

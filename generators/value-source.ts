@@ -8,9 +8,27 @@
  *
  * Markers are plain JSON data (cdk8s serializes objects and refuses class instances); they sit in
  * object trees under the key `MARKER`, or inside strings between `\u0001` and `\u0002`.
+ *
+ * User data (env values, `extend` objects) must never turn into a marker, or it would become a
+ * Helm expression. Object markers carry a brand only this module holds: a function, which no YAML,
+ * JSON or env value can contain (cdk8s passes functions in props through untouched, though not in
+ * JSON patches: app-objects.ts sets the extend objects' labels after serializing). String markers cannot
+ * carry one, so the emitter accepts only a value path between `\u0001` and `\u0002` (anything else
+ * stays literal text), and validation refuses any object string holding either character.
  */
 
 export const MARKER = '\u0000slipway';
+
+/** The key of an object marker's brand. */
+const BRAND_KEY = '\u0000slipway-brand';
+/** The brand itself: compared by identity, never serialized (a marker never reaches plain YAML). */
+const BRAND = Object.freeze(function slipwayMarker() { return undefined; });
+
+/** The characters slipway reserves for its markers; no generated object may hold them. */
+export const RESERVED_CHARACTERS = /[\u0000\u0001\u0002]/;
+
+/** A value path a string marker may hold: `@fullname`, `@namespace`, or `a.b.c` of identifiers. */
+export const MARKER_PATH = /^(@fullname|@namespace|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
 
 /**
  * A Helm condition: `.Values.<path>` truthy (or falsy when negated), `any` of several paths; or a
@@ -39,23 +57,38 @@ export type MarkerData =
 
 export type Marker = { readonly [MARKER]: MarkerData };
 
+/** A marker: the only way to make one, so that every marker carries the brand. */
+export function marker(data: MarkerData): Marker {
+  return { [MARKER]: data, [BRAND_KEY]: BRAND } as unknown as Marker;
+}
+
+/** True for markers made by `marker()`; data that merely has a `MARKER` key is plain data. */
 export function isMarker(value: unknown): value is Marker {
-  return typeof value === 'object' && value !== null && MARKER in value;
+  return typeof value === 'object' && value !== null && MARKER in value
+    && (value as Record<string, unknown>)[BRAND_KEY] === BRAND;
 }
 
 /** String marker for a value path interpolated inside a string. */
-const STRING_MARK = /\u0001([^\u0002]*)\u0002/g;
+const STRING_MARK = /\u0001([^\u0001\u0002]*)\u0002/g;
 
-/** Splits a string into literal parts and value paths. */
+/**
+ * Splits a string into literal parts and value paths. Only a value path counts as a marker:
+ * `\u0001{{ .Values.x }}\u0002` from user data stays literal, so it can never become template code.
+ */
 export function splitStringMarkers(s: string): Array<{ literal: string } | { path: string }> {
   const parts: Array<{ literal: string } | { path: string }> = [];
+  let literal = '';
   let last = 0;
   for (const m of s.matchAll(STRING_MARK)) {
-    if (m.index! > last) parts.push({ literal: s.slice(last, m.index) });
+    if (!MARKER_PATH.test(m[1]!)) continue;
+    literal += s.slice(last, m.index);
+    if (literal) parts.push({ literal });
+    literal = '';
     parts.push({ path: m[1]! });
     last = m.index! + m[0].length;
   }
-  if (last < s.length) parts.push({ literal: s.slice(last) });
+  literal += s.slice(last);
+  if (literal) parts.push({ literal });
   return parts;
 }
 
@@ -162,24 +195,24 @@ export function concreteSource(chart: ChartIdentity, values: Record<string, unkn
 
 /** Answers with markers: the Helm chart's templates. */
 export function symbolicSource(): ValueSource {
-  const marker = (data: MarkerData) => ({ [MARKER]: data }) as unknown;
+  const mark = (data: MarkerData): unknown => marker(data);
   return {
-    scalar: <T>(path: string) => marker({ op: 'value', path, block: false }) as T,
-    block: <T>(path: string) => marker({ op: 'value', path, block: true }) as T,
+    scalar: <T>(path: string) => mark({ op: 'value', path, block: false }) as T,
+    block: <T>(path: string) => mark({ op: 'value', path, block: true }) as T,
     str: (strings, ...paths) => strings.reduce((acc, s, i) => acc + s + (i < paths.length ? `\u0001${paths[i]}\u0002` : ''), ''),
-    when: (condition, value) => marker({ op: 'when', condition, value: value() }) as never,
+    when: (condition, value) => mark({ op: 'when', condition, value: value() }) as never,
     fullname: (suffix = '') => `\u0001@fullname\u0002${suffix}`,
-    labels: (extra, conditional) => marker({
+    labels: (extra, conditional) => mark({
       op: 'include',
       name: 'labels',
       ...(extra && Object.keys(extra).length ? { extra } : {}),
       ...(conditional ? { conditional } : {}),
     }) as Record<string, string>,
-    selectorLabels: () => marker({ op: 'include', name: 'selectorLabels' }) as Record<string, string>,
-    envList: () => marker({
+    selectorLabels: () => mark({ op: 'include', name: 'selectorLabels' }) as Record<string, string>,
+    envList: () => mark({
       op: 'when',
       condition: { paths: ['env', 'secretEnv'] },
-      value: marker({
+      value: mark({
         op: 'lines',
         // `range` over a map visits keys in sorted order, as the concrete source sorts them.
         lines: [

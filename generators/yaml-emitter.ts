@@ -149,9 +149,13 @@ class Emitter {
     return this.scalar(key);
   }
 
-  /** A scalar; strings may interpolate values or contain a literal `{{`, which Helm must not read. */
+  /**
+   * A scalar; in a chart template, strings may interpolate values or contain a literal `{{`, which
+   * Helm must not read. Plain YAML has no templates: there every string is literal, so user data
+   * holding marker characters is written as is (validation refuses it) instead of crashing synth.
+   */
   private scalar(value: unknown): string {
-    if (typeof value !== 'string') return scalarYaml(value);
+    if (typeof value !== 'string' || this.chart === undefined) return scalarYaml(value);
     const parts = splitStringMarkers(value);
     if (parts.some((p) => 'path' in p)) {
       this.needChart();
@@ -162,7 +166,7 @@ class Emitter {
       const args = parts.filter((p): p is { path: string } => 'path' in p).map((p) => ` ${this.valueRef(p.path)}`).join('');
       return `{{ printf ${JSON.stringify(format)}${args} | toJson }}`;
     }
-    if (this.chart !== undefined && (value.includes('{{') || value.includes('}}'))) {
+    if (value.includes('{{') || value.includes('}}')) {
       // In a template, a literal `{{` would be parsed by Helm: print it from a Go string instead.
       return `{{ ${JSON.stringify(value)} | toJson }}`;
     }

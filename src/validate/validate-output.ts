@@ -11,6 +11,11 @@ import { isCoreKind, validateCoreObject } from './core-schemas.js';
 import type { CrdSchemas } from './crd-schemas.js';
 import type { SchemaIssue } from './schema-issue.js';
 import { knativeAnnotationProblems } from './knative-annotations.js';
+import { appProblems, boundaryProblems, objectKey } from './app-boundaries.js';
+import { nameProblems, objectId } from './object-names.js';
+import { sizeProblems } from './object-size.js';
+import { outputPathProblems } from './output-paths.js';
+import { reservedCharacterProblems } from './reserved-characters.js';
 
 export interface ValidationReport {
   /** Custom kinds nothing checked, because no CRD for them was given (`group/version Kind`). */
@@ -30,7 +35,7 @@ export function validateGenerated(
   let checked = 0;
   const check = (obj: K8sObject, where: string) => {
     checked++;
-    const id = `${obj.kind}/${String(obj.metadata?.name)}`;
+    const id = objectId(obj);
     let issues: readonly SchemaIssue[];
     if (isCoreKind(obj.apiVersion, obj.kind)) issues = validateCoreObject(obj);
     else if (crds?.has(obj.apiVersion, obj.kind)) issues = crds.validate(obj);
@@ -41,17 +46,46 @@ export function validateGenerated(
     for (const issue of issues) problems.push(`${where}: ${id}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
   };
   for (const { env, apps, argocd } of output.envs) {
+    const clusters = env.fleet?.length ?? 1;
+    const owners = new Map<string, string>();
     for (const { app, objects } of apps) {
       const where = `${sourceOf(app)} (in ${env.name})`;
+      problems.push(...appProblems(objects, clusters, env.namespace).map((p) => `${where}: ${p}`));
       for (const obj of objects) {
         check(obj, where);
-        problems.push(...policyProblems(obj, env.pinnedTags).map((p) => `${where}: ${obj.kind}/${String(obj.metadata.name)}: ${p}`));
+        problems.push(...appObjectProblems(obj, env).map((p) => `${where}: ${objectId(obj)}: ${p}`));
+        // Two apps owning one object would undo each other on every sync.
+        const key = objectKey(obj, env.namespace);
+        const owner = owners.get(key);
+        if (owner !== undefined && owner !== app) problems.push(`${where}: ${objectId(obj)}: app ${owner} generates it too; two apps must not share an object (Argo CD would flip it between them)`);
+        else owners.set(key, app);
       }
     }
-    for (const obj of argocd) check(obj, envFileOf(env.name));
+    for (const obj of argocd) {
+      check(obj, envFileOf(env.name));
+      problems.push(...[...nameProblems(obj), ...reservedCharacterProblems(obj)].map((p) => `${envFileOf(env.name)}: ${objectId(obj)}: ${p}`));
+    }
   }
+  problems.push(...outputPathProblems(output.files.keys()));
   if (problems.length > 0) throw new ConfigError(problems);
   return { unchecked: [...unchecked].sort(), objectsChecked: checked };
+}
+
+/**
+ * Everything slipway checks on one app object besides its schema: the policy below, names and
+ * namespace as Kubernetes checks them (object-names.ts), the app's boundaries (its env's namespace,
+ * no Argo CD objects, no Lists: app-boundaries.ts), the API server's 1 MiB data limit
+ * (object-size.ts) and slipway's reserved template characters (reserved-characters.ts).
+ */
+export function appObjectProblems(obj: K8sObject, env: { readonly namespace: string; readonly pinnedTags: boolean }): string[] {
+  const clusterScoped = CLUSTER_SCOPED_KINDS.has(obj.kind);
+  return [
+    ...nameProblems(obj),
+    ...boundaryProblems(obj, env.namespace, clusterScoped),
+    ...policyProblems(obj, env.pinnedTags),
+    ...sizeProblems(obj),
+    ...reservedCharacterProblems(obj),
+  ];
 }
 
 /**

@@ -5,16 +5,61 @@
  * once to the cluster that runs Argo CD.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { toYaml } from '../../generators/yaml-emitter.js';
+import { ConfigError } from '../load/config-error.js';
 import type { GitHubRemote } from './github-remote.js';
 
 /** Where slipway keeps secrets it generates: $SLIPWAY_HOME, else ~/.config/slipway. */
 export function slipwayHome(environment: Readonly<Record<string, string | undefined>>): string {
   return environment.SLIPWAY_HOME || join(environment.XDG_CONFIG_HOME || join(homedir(), '.config'), 'slipway');
+}
+
+/** Whether bootstrap sets up a deploy key (and writes its Secret under slipway's home) for `env`. */
+export function needsArgoCdAccess(env: EnvDefinition): boolean {
+  return env.repo.kind === 'github' && env.repo.github?.visibility !== 'public';
+}
+
+/**
+ * Refuses a home inside a git work tree (a folder with `.git` above it, symlinks resolved): the
+ * deploy key's private half written there could be committed and pushed with that repo.
+ */
+export function checkSlipwayHome(home: string, environment: Readonly<Record<string, string | undefined>>): void {
+  const tree = enclosingWorkTree(resolve(home));
+  if (tree === undefined) return;
+  const what = environment.SLIPWAY_HOME ? `SLIPWAY_HOME (${home})` : `slipway's home (${home}, the default for SLIPWAY_HOME)`;
+  throw new ConfigError(
+    `${what} is inside the git work tree ${tree}: the Argo CD deploy key written there could be committed; ` +
+      'set SLIPWAY_HOME to a folder outside every repository',
+  );
+}
+
+/** The top of the git work tree `dir` is in (or would be in, once created), if any. */
+function enclosingWorkTree(dir: string): string | undefined {
+  // Resolve symlinks through the deepest folder that exists; the rest is created later.
+  let existing = dir;
+  const rest: string[] = [];
+  while (!existsSync(existing)) {
+    const up = dirname(existing);
+    if (up === existing) break;
+    rest.unshift(basename(existing));
+    existing = up;
+  }
+  let current: string;
+  try {
+    current = join(realpathSync(existing), ...rest);
+  } catch {
+    current = dir;
+  }
+  for (;;) {
+    if (existsSync(join(current, '.git'))) return current;
+    const up = dirname(current);
+    if (up === current) return undefined;
+    current = up;
+  }
 }
 
 export function repositorySecretPath(home: string, env: string): string {
@@ -33,7 +78,13 @@ export interface AccessResult {
  * Ensures a deploy key and its Secret file. Idempotent: when both exist, nothing is written
  * (no API write either). A key whose private half is lost (no file) is replaced.
  */
-export async function ensureArgoCdAccess(remote: GitHubRemote, env: EnvDefinition, home: string): Promise<AccessResult> {
+export async function ensureArgoCdAccess(
+  remote: GitHubRemote,
+  env: EnvDefinition,
+  home: string,
+  environment: Readonly<Record<string, string | undefined>> = {},
+): Promise<AccessResult> {
+  checkSlipwayHome(home, environment);
   const secretFile = repositorySecretPath(home, env.name);
   const title = DEPLOY_KEY_TITLE(env.name);
   const keys = await remote.deployKeys();

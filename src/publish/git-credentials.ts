@@ -26,8 +26,11 @@
  *   (`core.sshCommand`, `credential.helper`, `url.*.insteadOf`, ...): `http.extraHeader` is not
  *   on it.
  *
- * So `simpleGitEnvOptions` allows exactly the variable names `gitAuthEnv` produces and enables
- * exactly one unsafe flag, `unsafe.allowUnsafeConfigEnvCount`, and only when a token is used.
+ * The same mechanism carries the transfer timeout (`http.lowSpeedLimit` / `http.lowSpeedTime`,
+ * `gitTimeoutConfig`): entries follow the token's, `GIT_CONFIG_COUNT` counts them all.
+ *
+ * So `simpleGitEnvOptions` allows exactly the variable names `gitProcessEnv` produces and enables
+ * exactly one unsafe flag, `unsafe.allowUnsafeConfigEnvCount`, and only when config is set that way.
  * Nothing else (no ssh command, askpass, credential helper, config paths, ...) is allowed.
  */
 import { Buffer } from 'node:buffer';
@@ -45,19 +48,48 @@ export function basicAuthorization(token: string, user: string = DEFAULT_TOKEN_U
  * Without a token: only `GIT_TERMINAL_PROMPT=0`.
  */
 export function gitAuthEnv(token: string | undefined, user?: string): Record<string, string> {
+  return gitConfigEnv(token !== undefined && token !== '' ? [authConfig(token, user)] : []);
+}
+
+/** A git configuration entry given through the environment: [key, value]. */
+export type GitConfigEntry = readonly [key: string, value: string];
+
+function authConfig(token: string, user: string | undefined): GitConfigEntry {
+  return ['http.extraHeader', `Authorization: ${basicAuthorization(token, user || DEFAULT_TOKEN_USER)}`];
+}
+
+/**
+ * `GIT_TERMINAL_PROMPT=0` plus `entries` as `GIT_CONFIG_COUNT` / `GIT_CONFIG_KEY_<n>` /
+ * `GIT_CONFIG_VALUE_<n>` (none of them when there are no entries).
+ */
+function gitConfigEnv(entries: readonly GitConfigEntry[]): Record<string, string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
-  if (token !== undefined && token !== '') {
-    env.GIT_CONFIG_COUNT = '1';
-    env.GIT_CONFIG_KEY_0 = 'http.extraHeader';
-    env.GIT_CONFIG_VALUE_0 = `Authorization: ${basicAuthorization(token, user || DEFAULT_TOKEN_USER)}`;
-  }
+  if (entries.length === 0) return env;
+  env.GIT_CONFIG_COUNT = String(entries.length);
+  entries.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
   return env;
+}
+
+/**
+ * The configuration that bounds how long git waits on a remote that stops sending (or never
+ * starts): curl gives up on a transfer slower than 1 byte/s for `seconds` (this covers a server
+ * that accepts the connection and never answers). Only http(s) remotes; see git-remote.ts for
+ * the process deadline that covers the rest.
+ */
+export function gitTimeoutConfig(seconds: number): GitConfigEntry[] {
+  return [
+    ['http.lowSpeedLimit', '1'],
+    ['http.lowSpeedTime', String(Math.max(1, Math.round(seconds)))],
+  ];
 }
 
 /**
  * Variables simple-git refuses to pass explicitly unless allowed (its guard covers every `GIT_*`
  * name plus these). They are dropped from the inherited environment before ours are added, as
- * simple-git would drop them anyway: the git processes see only what `gitAuthEnv` sets.
+ * simple-git would drop them anyway: the git processes see only what `gitProcessEnv` sets.
  */
 const GUARDED_NON_GIT = new Set(['editor', 'pager', 'prefix', 'ssh_askpass', 'visual']);
 
@@ -68,16 +100,18 @@ function isGuardedEnvKey(key: string): boolean {
 
 /**
  * The complete environment for a git child process (simple-git's `.env()` replaces the
- * environment, it does not extend it): the current one without guarded variables, plus
- * `gitAuthEnv`, plus `LC_ALL=C` so git's messages are the English ones slipway recognises.
+ * environment, it does not extend it): the current one without guarded variables, plus the token
+ * (as `gitAuthEnv`) and `config` through the environment, plus `LC_ALL=C` so git's messages are
+ * the English ones slipway recognises.
  */
-export function gitProcessEnv(token: string | undefined, user?: string): Record<string, string> {
+export function gitProcessEnv(token: string | undefined, user?: string, config: readonly GitConfigEntry[] = []): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !isGuardedEnvKey(key)) env[key] = value;
   }
   env.LC_ALL = 'C';
-  return { ...env, ...gitAuthEnv(token, user) };
+  const auth = token !== undefined && token !== '' ? [authConfig(token, user)] : [];
+  return { ...env, ...gitConfigEnv([...auth, ...config]) };
 }
 
 /**

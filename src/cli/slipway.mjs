@@ -2,11 +2,18 @@
 // The `slipway` executable: TypeScript runs through slipway's esbuild module hooks (see ts-hooks.mjs).
 import { register } from 'node:module';
 
-register('./ts-hooks.mjs', import.meta.url);
-// `slipway plan | head`: a closed pipe ends the output, not with a stack trace.
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-const { main } = await import('./slipway.ts');
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Fast: package.json's version, without loading the CLI (`slipway --version` from scripts).
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  register('./ts-hooks.mjs', import.meta.url);
+  // `slipway plan | head`: a closed pipe ends the output, not with a stack trace.
+  process.stdout.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  const { main } = await import('./slipway.ts');
+  process.exitCode = await main(args);
+}

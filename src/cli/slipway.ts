@@ -7,20 +7,34 @@ import { resolve } from 'node:path';
 import { generate } from '../synth.js';
 import { planEnvs, bootstrapEnvs, type EnvPublishResult } from '../publish/bootstrap.js';
 import { planJson, renderPlan } from '../plan/plan.js';
-import { createIo, EXIT, reportError, type Io } from './io.js';
+import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
+import { printJson } from './json.js';
 import { runSynth } from './synth-command.js';
+import { packageVersion } from './version.js';
+import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
+import { sourceCommit } from '../publish/source-commit.js';
+import { loadEnvFiles } from '../load/load-envs.js';
+import { readSavedPlan, toSavedPlan, writeSavedPlan } from '../plan/saved-plan.js';
+import { applySavedPlan, type EnvApplyResult } from '../plan/apply-plan.js';
 import { ConfigError } from '../load/config-error.js';
+import { disagreementLines, platformDisagreements, platformSync } from '../promotion/two-repos.js';
 import { promote, type PromoteResult } from '../promotion/promote.js';
-import { history, pull, rollback, status } from '../promotion/commands.js';
+import { history, pull, rollback, statusReport } from '../promotion/commands.js';
+import { approve } from '../promotion/approve.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0  done; for plan and bootstrap --dry-run: nothing would change
-  1  bad input or a problem you must fix (names, files, credentials, permissions)
+  1  bad input or a problem you must fix (names, files, credentials, permissions, a repo or
+     path that does not exist, a saved plan whose env repo moved since)
   2  changes pending (plan, bootstrap --dry-run)
      (promote, rollback and pull exit 0 also when there was nothing to do)
   3  internal error (a bug in slipway: please report it)
-  4  a remote failed or could not be reached (network, GitHub 5xx after retries); run again
+  4  a remote could not be reached (connection refused, DNS, timeout, TLS), failed after
+     retries (5xx) or its branch kept moving; nothing was written: run again
+  Over several envs (plan, status) every env is reported; the exit code is the worst: 3, 1, 4, 2, 0.
+  With --json every run prints one document on stdout, {"command", "ok", ...}; on failure
+  "ok": false, "exitCode" and "error": {"code", "message", "file"?, "field"?}.
 
 Credentials come from the environment only: GITHUB_TOKEN (or GH_TOKEN) for GitHub env repos,
 SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https git remotes. They never appear in
@@ -38,6 +52,7 @@ function ioFor(command: Command): Io {
   const g = command.optsWithGlobals() as GlobalOptions;
   const environment = process.env;
   return createIo({
+    command: command.name(),
     json: g.json,
     quiet: g.quiet,
     verbose: g.verbose,
@@ -58,8 +73,10 @@ export function buildProgram(run: (code: number) => void): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'print details of each step')
     .option('--no-color', 'no colours (also: NO_COLOR, or output not a terminal)')
+    .version(packageVersion(), '-V, --version', "print slipway's version")
     .addHelpText('after', EXIT_CODES_HELP)
-    .showHelpAfterError()
+    // One line per usage error; the help is one --help away. (Under --json, main() prints the document.)
+    .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (--help shows the usage)\n`) })
     .exitOverride();
 
   const action = (fn: (command: Command, io: Io) => Promise<number>) => async (...args: unknown[]) => {
@@ -100,9 +117,43 @@ export function buildProgram(run: (code: number) => void): Command {
     .addOption(envOption())
     .option('--force', 'plan writing envs/ tags over different ones in the env repo')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .option('--out <file>', 'also save the plan (each env repo\'s head and every file\'s new content) for slipway apply; not written when an env could not be planned')
     .action(action(async (command, io) => {
-      const results = await planEnvs(publishOptions(command, io));
-      return report(results, io, 'plan');
+      // Every env that can be planned is shown; one line for each that cannot (EnvFailuresError).
+      let results: readonly EnvPublishResult[];
+      let failures: readonly EnvFailure[] = [];
+      try {
+        results = await planEnvs(publishOptions(command, io));
+      } catch (e) {
+        if (!(e instanceof EnvFailuresError)) throw e;
+        results = e.results as EnvPublishResult[];
+        failures = e.failures;
+      }
+      // The platform repo's side of the two-repo state (unpushed, behind, uncommitted env files).
+      const platform = await platformSync(rootOf(command), results.map((r) => `envs/${r.env}.yaml`));
+      for (const line of disagreementLines(platformDisagreements(platform))) io.warn(line);
+      const out = (command.opts() as { out?: string }).out;
+      let saved: string | undefined;
+      if (out !== undefined && failures.length === 0) {
+        const root = rootOf(command);
+        const branches = new Map(loadEnvFiles(resolve(root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition.repo.branch]));
+        const file = resolve(out);
+        writeSavedPlan(file, toSavedPlan(results.map((r) => ({ plan: r.plan, branch: branches.get(r.env)! })), await sourceCommit(root)));
+        saved = out;
+      } else if (out !== undefined) {
+        io.warn(`--out ${out}: not written: ${failures.length === 1 ? 'an env' : `${failures.length} envs`} could not be planned`);
+      }
+      return report(results, io, 'plan', failures, saved);
+    }));
+
+  program.command('apply')
+    .description('commit a plan saved by slipway plan --out, exactly: refused (exit 1, nothing written) when an env repo moved since the plan was made')
+    .argument('<plan-file>', 'the file slipway plan --out wrote')
+    .action(action(async (command, io) => {
+      const [file] = command.args as [string];
+      const loaded = readSavedPlan(resolve(file), file);
+      const { results, failures } = await applySavedPlan(loaded, remoteContext(command, io), file);
+      return reportApply(results, failures, io, { file, digest: loaded.digest, createdAt: loaded.plan.createdAt, sourceCommit: loaded.plan.sourceCommit });
     }));
 
   program.command('promote')
@@ -114,37 +165,73 @@ export function buildProgram(run: (code: number) => void): Command {
     .option('--pr', 'commit to a branch and open (or update) a pull request instead of committing directly (default from the env file: promotion: pr)')
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'bypass gating (and the tag-drift check); needs --reason')
-    .option('--reason <text>', 'why --force is needed; it goes into the commit')
+    .option('--direct', 'emergency: commit straight to the env repo\'s branch even where promotion: pr asks for review; needs --reason, printed as a warning and kept in the commit (Slipway-Direct)')
+    .option('--reason <text>', 'why --force or --direct is needed; it goes into the commit')
+    .option('--no-push', 'commit envs/<env>.yaml in the platform repo on the checked-out branch, and push nothing there (the env repo commit is made as always)')
+    .option('--no-verify', 'skip the platform repo\'s git hooks (pre-commit, commit-msg, pre-push) for its commit')
+    .option('--actor <name>', 'who promotes, for the Slipway-Actor trailer (default: SLIPWAY_ACTOR, the CI\'s user variable, git\'s user.name, the OS user)')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
       const [app, tag] = command.args as [string, string | undefined];
-      const o = command.opts() as { env: string; from?: string; pr?: boolean; dryRun?: boolean; force?: boolean; reason?: string; crds?: string };
-      const result = await promote({ ...promotionOptions(command, io), app, tag, env: o.env, from: o.from, pr: o.pr, dryRun: o.dryRun, force: o.force, reason: o.reason });
+      const o = command.opts() as { env: string; from?: string; pr?: boolean; direct?: boolean; dryRun?: boolean; force?: boolean; reason?: string; crds?: string; push: boolean; verify: boolean; actor?: string };
+      const result = await promote({ ...promotionOptions(command, io), app, tag, env: o.env, from: o.from, pr: o.pr, direct: o.direct, dryRun: o.dryRun, force: o.force, reason: o.reason, push: o.push, verify: o.verify, actor: o.actor });
       return reportPromotion(result, io);
     }));
 
   program.command('rollback')
-    .description('promote the previous (or named) tag back, as a new commit marked as a rollback: change Git, never the cluster')
+    .description('promote the previous (or named) tag back, as a new commit marked as a rollback: change Git, never the cluster. ' +
+      'It follows the env\'s promotion mode: in a promotion: pr env it goes to the branch slipway/promote-<env>-<app> (a pull request on GitHub) ' +
+      'for review (slipway approve <env> <app>), unless --direct --reason "<why>"')
     .argument('<app>', 'the app')
     .requiredOption('-e, --env <name>', 'the environment')
     .option('--to <tag>', 'the tag to go back to (default: the one the current tag replaced)')
-    .option('--pr', 'through a pull request')
+    .option('--pr', 'through a pull request (a review branch), also in a promotion: direct env')
+    .option('--direct', 'emergency: straight to the env repo\'s branch in a promotion: pr env; needs --reason (kept in the commit, printed as a warning)')
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'roll back to a tag the env never ran; needs --reason')
-    .option('--reason <text>', 'why --force is needed')
+    .option('--reason <text>', 'why --force or --direct is needed; it goes into the commit')
+    .option('--no-push', 'commit envs/<env>.yaml in the platform repo on the checked-out branch, and push nothing there')
+    .option('--no-verify', 'skip the platform repo\'s git hooks for its commit')
+    .option('--actor <name>', 'who rolls back, for the Slipway-Actor trailer')
     .action(action(async (command, io) => {
       const [app] = command.args as [string];
-      const o = command.opts() as { env: string; to?: string; pr?: boolean; dryRun?: boolean; force?: boolean; reason?: string };
+      const o = command.opts() as { env: string; to?: string; pr?: boolean; direct?: boolean; dryRun?: boolean; force?: boolean; reason?: string; push: boolean; verify: boolean; actor?: string };
       if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
-      const result = await rollback({ ...promotionOptions(command, io), app, env: o.env, to: o.to, pr: o.pr, dryRun: o.dryRun, force: o.force, reason: o.reason });
+      if (o.direct && !o.reason?.trim()) throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
+      const result = await rollback({ ...promotionOptions(command, io), app, env: o.env, to: o.to, pr: o.pr, direct: o.direct, dryRun: o.dryRun, force: o.force, reason: o.reason, push: o.push, verify: o.verify, actor: o.actor });
       return reportPromotion(result, io);
     }));
 
-  program.command('pull')
-    .description('adopt into envs/ the tags that landed in env repos (merged promotion PRs, other machines)')
-    .addOption(envOption())
+  program.command('approve')
+    .description('merge a branch waiting for review into the env repo\'s branch: a promotion (slipway/promote-<env>-<app>) or, with --bootstrap, ' +
+      'a bootstrap (slipway/bootstrap-<env>); a merge commit naming the approver (Slipway-Approved-By), for remotes without pull requests. ' +
+      'On GitHub it merges the open pull request from that branch. Then slipway pull adopts the tag into envs/')
+    .argument('<env>', 'the environment')
+    .argument('[app]', 'the app whose promotion to approve')
+    .option('--bootstrap', 'approve the bootstrap branch slipway/bootstrap-<env> instead of a promotion')
+    .option('--dry-run', 'list the commits that would be merged; write nothing')
+    .option('--actor <name>', 'who approves, for the Slipway-Approved-By trailer (default: as promote\'s Slipway-Actor)')
     .action(action(async (command, io) => {
-      const adopted = await pull({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
+      const [env, app] = command.args as [string, string | undefined];
+      const o = command.opts() as { bootstrap?: boolean; dryRun?: boolean; actor?: string };
+      const result = await approve({ ...remoteContext(command, io), env, app, bootstrap: o.bootstrap, dryRun: o.dryRun, actor: o.actor });
+      if (io.json) io.emitJson({ ...result, plan: result.plan ? planJson(result.plan) : null });
+      else {
+        if (result.commits.length) io.out([`${result.branch}:`, ...result.commits.map((c) => `  ${c.sha.slice(0, 12)} ${c.title}`)].join('\n'));
+        if (result.plan) io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
+        io.out(result.message);
+      }
+      return EXIT.ok;
+    }));
+
+  program.command('pull')
+    .description('adopt into envs/ the tags that landed in env repos (merged promotion PRs, other machines, a promotion whose platform-repo commit failed), committed and pushed to the platform repo\'s default branch')
+    .addOption(envOption())
+    .option('--no-push', 'commit in the platform repo on the checked-out branch, and push nothing')
+    .option('--no-verify', 'skip the platform repo\'s git hooks for its commit')
+    .action(action(async (command, io) => {
+      const po = command.opts() as { env?: string[]; push: boolean; verify: boolean };
+      const adopted = await pull({ ...remoteContext(command, io), envs: po.env, push: po.push, verify: po.verify });
       if (io.json) io.emitJson({ adopted });
       else io.out(adopted.length ? adopted.map((a) => `${a.env}: ${a.app} ${a.local} → ${a.repo} (adopted from the env repo)`).join('\n') : 'envs/ already holds every tag the env repos have');
       return EXIT.ok;
@@ -158,27 +245,35 @@ export function buildProgram(run: (code: number) => void): Command {
     .action(action(async (command, io) => {
       const [app] = command.args as [string];
       const o = command.opts() as { env: string; limit: string };
+      if (!/^[1-9]\d{0,5}$/.test(o.limit)) throw new ConfigError(`--limit '${o.limit}': expected a whole number of entries from 1 to 999999`);
       const entries = await history(remoteContext(command, io), app, o.env, Number(o.limit));
       if (io.json) io.emitJson({ app, env: o.env, entries });
       else {
         io.out(table(['when', 'what', 'from', 'to', 'who', 'commit', 'note'], entries.map((e) => [
           e.date.replace('T', ' ').replace(/\.\d+Z?$|Z$/, ''), e.kind, e.from ?? '', e.to ?? '', e.who, e.sha.slice(0, 12),
-          e.forced ? `forced: ${e.forced}` : e.kind === 'other' ? e.title : '',
+          e.forced ? `forced: ${e.forced}`
+            : e.merged ? `merged ${e.merged.pullRequest !== undefined ? `#${e.merged.pullRequest} ` : ''}${e.merged.branch ? `from ${e.merged.branch} ` : ''}by ${e.merged.by}${e.merged.promotedBy ? ` (promoted by ${e.merged.promotedBy})` : ''}`
+            : e.kind === 'other' ? e.title : '',
         ])));
       }
       return EXIT.ok;
     }));
 
   program.command('status')
-    .description('app × environment: the tag in envs/, the tag in the env repo, an open promotion pull request, and whether they differ')
+    .description('app × environment: the tag in envs/, the tag in the env repo, a promotion pending review (pull request or branch), ' +
+      'and where the platform repo and the env repos disagree, each with the one command that reconciles it')
     .addOption(envOption())
     .action(action(async (command, io) => {
-      const rows = await status({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
-      if (io.json) io.emitJson({ rows });
+      const report = await statusReport({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
+      if (io.json) io.emitJson({ rows: report.rows, platform: report.platform, disagreements: report.disagreements });
       else {
-        io.out(table(['app', 'env', 'envs/', 'env repo', 'pull request', ''], rows.map((r) => [
-          r.app, r.env, r.declared, r.committed ?? '(not deployed)', r.pullRequest ? `#${r.pullRequest.number}` : '', r.differs ? 'differs' : '',
+        io.out(table(['app', 'env', 'envs/', 'env repo', 'pending', 'state'], report.rows.map((r) => [
+          r.app, r.env, r.declared, r.committed ?? '(not deployed)',
+          r.pending ? (r.pending.pullRequest ? `#${r.pending.pullRequest.number} (${r.pending.branch})` : r.pending.branch) : '',
+          r.state,
         ])));
+        const lines = disagreementLines(report.disagreements);
+        if (lines.length) io.out(['', ...lines].join('\n'));
       }
       return EXIT.ok;
     }));
@@ -188,10 +283,18 @@ export function buildProgram(run: (code: number) => void): Command {
     .addOption(envOption())
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'write envs/ tags over different ones in the env repo (normally: run slipway pull first)')
+    .option('--allow-dirty', 'promotion: pr envs: put uncommitted changes of charts-src/ or envs/ up for review (normally refused)')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
-      const results = await bootstrapEnvs({ ...publishOptions(command, io), dryRun: Boolean(command.opts().dryRun) });
-      return report(results, io, command.opts().dryRun ? 'plan' : 'bootstrap');
+      const mode = command.opts().dryRun ? 'plan' : 'bootstrap';
+      try {
+        const results = await bootstrapEnvs({ ...publishOptions(command, io), dryRun: Boolean(command.opts().dryRun), allowDirty: Boolean(command.opts().allowDirty) });
+        return report(results, io, mode);
+      } catch (e) {
+        // --dry-run plans every env it can reach, as plan does.
+        if (!(e instanceof EnvFailuresError)) throw e;
+        return report(e.results as EnvPublishResult[], io, mode, e.failures);
+      }
     }));
 
   return program;
@@ -224,6 +327,7 @@ function reportPromotion(result: PromoteResult, io: Io): number {
   }
   io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
   for (const a of result.adopted) io.warn(`adopted ${a.app} ${a.tag} from the env repo (promoted elsewhere) into envs/${result.env}.yaml`);
+  for (const w of result.warnings ?? []) io.warn(w);
   io.out(result.message);
   if (result.platformRepo) io.out(result.platformRepo);
   return EXIT.ok;
@@ -237,12 +341,16 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 }
 
 /** Prints plans (and for bootstrap, what happened and the hand-over); returns the exit code. */
-function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap'): number {
+function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap', failures: readonly EnvFailure[] = [], savedPlan?: string): number {
   const pending = results.some((r) => r.plan.changes.length > 0);
+  const code = worstExitCode([mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok, ...failures.map((f) => exitCodeFor(f.error))]);
   if (io.json) {
-    io.emitJson({
-      command: mode,
+    const failed = failures.length ? new EnvFailuresError([], failures) : undefined;
+    printJson(io, io.command, {
+      ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
+      ...(io.command === 'bootstrap' ? { dryRun: mode === 'plan' } : {}),
       changesPending: mode === 'plan' ? pending : undefined,
+      ...(savedPlan !== undefined ? { savedPlan } : {}),
       envs: results.map((r) => ({
         ...planJson(r.plan),
         created: r.created,
@@ -251,6 +359,9 @@ function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bo
         branchProtection: r.protection ?? null,
         handOver: r.handOver,
         warnings: r.warnings,
+        route: r.route ?? null,
+        branch: r.branch ?? null,
+        pullRequest: r.pullRequest ?? null,
       })),
     });
   } else {
@@ -258,13 +369,49 @@ function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bo
       // A new file's whole content is noise in a terminal: shown with --verbose (and always in --json).
       io.out(renderPlan(r.plan, { color: io.color, diffs: io.verbose ? 'all' : 'changes', summaryOnly: io.quiet }));
       for (const w of r.warnings) io.warn(w);
+      if (mode === 'plan' && r.route) io.out(r.route);
       if (mode === 'bootstrap') {
-        io.out(r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`);
+        io.out(r.route ?? (r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`));
         if (!io.quiet) io.out(r.handOver.join('\n') + '\n');
       }
     }
+    reportEnvFailures(failures, io);
+    if (savedPlan !== undefined) io.out(`Saved the plan to ${savedPlan}: slipway apply ${savedPlan} commits exactly this, if no env repo moved meanwhile.`);
   }
-  return mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok;
+  return code;
+}
+
+/** Prints what `slipway apply` committed (and the envs it could not); returns the exit code. */
+function reportApply(
+  results: readonly EnvApplyResult[],
+  failures: readonly EnvFailure[],
+  io: Io,
+  plan: { file: string; digest: string; createdAt: string; sourceCommit: string },
+): number {
+  const code = worstExitCode(failures.map((f) => exitCodeFor(f.error)));
+  if (io.json) {
+    const failed = failures.length ? new EnvFailuresError([], failures) : undefined;
+    printJson(io, io.command, {
+      ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
+      plan,
+      envs: results.map((r) => ({
+        env: r.env,
+        remote: r.remote,
+        head: r.head,
+        commit: r.commit ?? null,
+        created: r.created,
+        summary: r.plan.summary,
+        changes: r.plan.changes.map((c) => ({ path: c.path, action: c.action })),
+      })),
+    });
+    return code;
+  }
+  for (const r of results) {
+    io.out(renderPlan(r.plan, { color: io.color, diffs: 'none', summaryOnly: io.quiet }));
+    io.out(r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: nothing to apply`);
+  }
+  reportEnvFailures(failures, io);
+  return code;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -274,8 +421,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version exit 0; usage errors were already printed by commander.
-      return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
+      // --help and --version exit 0; usage errors were already printed (one line) by commander.
+      if (e.exitCode === 0) return EXIT.ok;
+      const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+      if (options.includes('--json')) {
+        const name = program.commands.find((c) => options.includes(c.name()))?.name() ?? 'slipway';
+        const io = createIo({ command: name, json: true, quiet: true });
+        // Already on stderr: only the document (stdout) is left to print.
+        return reportError(e, { ...io, error: () => {} });
+      }
+      return EXIT.userError;
     }
     throw e;
   }

@@ -14,6 +14,12 @@ export interface SynthCommandOptions {
   readonly strictPlatform?: boolean;
 }
 
+/** `~ envs/x/README.md` (from diffTrees) → `{ action: 'update', path }`. */
+function difference(line: string): { action: 'create' | 'update' | 'delete'; path: string } {
+  const action = line.startsWith('+') ? 'create' : line.startsWith('-') ? 'delete' : 'update';
+  return { action, path: line.slice(2) };
+}
+
 export async function runSynth(options: SynthCommandOptions, io: Io): Promise<number> {
   const root = resolve(options.root ?? process.cwd());
   const started = performance.now();
@@ -31,11 +37,18 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   if (validation.unchecked.length > 0 && !io.quiet) {
     process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
   }
+  const warnings = [...result.project.warnings, ...missingPlatformLines(output), ...prerequisiteLines(output)];
   if (options.check) {
     if (differences.length > 0) {
-      io.error(`${outLabel} is not what the sources generate (run npm run synth):\n${differences.map((d) => `  ${d}`).join('\n')}`);
+      const message = `${outLabel} is not what the sources generate (run npm run synth)`;
+      io.error(`${message}:\n${differences.map((d) => `  ${d}`).join('\n')}`);
+      if (io.json) {
+        const error = { code: 'out_of_date', message, exitCode: EXIT.userError, file: outLabel };
+        io.emitJson({ ok: false, exitCode: EXIT.userError, error, errors: [error], check: true, upToDate: false, outDir: outLabel, differences: differences.map(difference), warnings });
+      }
       return EXIT.userError;
     }
+    if (io.json) io.emitJson({ check: true, upToDate: true, outDir: outLabel, files: output.files.size, differences: [], warnings });
     io.out(`${outLabel} is up to date (${output.files.size} files)`);
     return EXIT.ok;
   }
@@ -51,6 +64,18 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
     }
   }
   const ms = Math.round(performance.now() - started);
+  if (io.json) {
+    io.emitJson({
+      outDir: outLabel,
+      apps: result.project.model.apps.length,
+      envs: output.envs.map((e) => e.env.name),
+      files: output.files.size,
+      objectsValidated: validation.objectsChecked,
+      unchecked: validation.unchecked,
+      warnings,
+      ms,
+    });
+  }
   io.out(`synth: ${result.project.model.apps.length} apps × ${output.envs.length} envs → ${output.files.size} files in ${outLabel} (${validation.objectsChecked} objects validated, ${ms} ms)`);
   return EXIT.ok;
 }

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createIo, EXIT, reportError } from './io.js';
 import { runSynth } from './synth-command.js';
+import { CommanderError } from 'commander';
 
 const USAGE = `usage: npm run synth [-- --check] [-- --crds <dir>] [-- --out <dir>]
 
@@ -19,6 +20,8 @@ tree of every environment repo (out/envs/<env>/).
                 the platform repo, a folder holding it, envs/, charts-src/, generators/, src/,
                 node_modules/, .git, your home directory or /
   --root <dir>  the platform repo (default: the current directory)
+  --json        print one JSON document on stdout: {"command": "synth", "ok", ...}; errors too
+                (run as npm run -s synth -- --json, so npm prints nothing of its own)
   --strict-platform  fail when an env's apps need platform components (argo-rollouts, istio,
                 prometheus for canaries; knative-serving and istio for Knative) no env on their
                 cluster installs
@@ -34,7 +37,7 @@ exit codes: 0 ok, 1 bad input, an --out folder synth may not replace, another sy
 the lock for over 60 s, or --check found differences; 3 internal error`;
 
 async function main(argv: string[]): Promise<number> {
-  const io = createIo();
+  let io = createIo({ command: 'synth', json: argv.includes('--json') });
   let args;
   try {
     args = parseArgs({
@@ -45,20 +48,23 @@ async function main(argv: string[]): Promise<number> {
         crds: { type: 'string' },
         out: { type: 'string' },
         root: { type: 'string' },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }).values;
   } catch (e) {
+    if (io.json) return reportError(new CommanderError(EXIT.userError, 'synth.usage', `${(e as Error).message} (npm run synth -- --help shows the usage)`), io);
     io.error(`${(e as Error).message}\n${USAGE}`);
     return EXIT.userError;
   }
+  io = createIo({ command: 'synth', json: args.json });
   if (args.help) {
     io.out(USAGE);
     return EXIT.ok;
   }
   try {
-    return await runSynth({ ...args, strictPlatform: args['strict-platform'] }, io);
+    return await runSynth({ check: args.check, crds: args.crds, out: args.out, root: args.root, strictPlatform: args['strict-platform'] }, io);
   } catch (e) {
     return reportError(e, io);
   }

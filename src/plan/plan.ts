@@ -12,7 +12,8 @@ import { parseAllDocuments } from 'yaml';
 import { gitBlobSha, type RemoteTree } from '../publish/env-remote.js';
 
 export const OWNED_FILES = ['README.md'];
-export const OWNED_DIRS = ['bootstrap/', 'apps/', 'charts/', 'values/', 'manifests/'];
+// platform/ holds what platform components read from the env repo (the KnativeServing, Argo CD's install values).
+export const OWNED_DIRS = ['bootstrap/', 'apps/', 'charts/', 'values/', 'manifests/', 'platform/'];
 
 export function ownedBySlipway(path: string): boolean {
   return OWNED_FILES.includes(path) || OWNED_DIRS.some((d) => path.startsWith(d));

@@ -3,14 +3,17 @@ import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../load/config-error.js';
 import { loadProject } from '../load/load-project.js';
-import { GitHubRemote } from '../publish/github-remote.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { committedTag, committedTags } from './committed-tags.js';
 import { appHistory, previousTag, type HistoryEntry } from './history.js';
 import { withLock } from './lock.js';
-import { recordInPlatformRepo } from './platform-repo.js';
-import { promote, promotionBranch, type PromoteOptions, type PromoteResult } from './promote.js';
-import { adoptTags, tagDrift, type TagDrift } from './reconcile-tags.js';
+import { setTags } from './env-file-edit.js';
+import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refresh.js';
+import { PlatformRepo, tagsIn } from './platform-repo.js';
+import { pendingBranches } from './promotion-branch.js';
+import { promote, type PromoteOptions, type PromoteResult } from './promote.js';
+import { type TagDrift } from './reconcile-tags.js';
+import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
 
 export interface CommandContext extends RemoteContext {
   readonly envs?: readonly string[];
@@ -29,17 +32,60 @@ async function envNamed(ctx: RemoteContext, name: string, app: string): Promise<
   return env!;
 }
 
-/** `slipway pull`: adopt into envs/ the tags that landed in env repos (merged PRs, other machines). */
-export async function pull(ctx: CommandContext): Promise<Array<TagDrift & { env: string }>> {
+export interface PullOptions extends CommandContext {
+  /** Push the platform repo's commit. @default true; false: --no-push */
+  readonly push?: boolean;
+  /** Run the platform repo's git hooks. @default true; false: --no-verify */
+  readonly verify?: boolean;
+}
+
+/**
+ * `slipway pull`: adopt into envs/ the tags that landed in env repos (merged PRs, other machines,
+ * a promotion whose platform-repo half did not happen), committed and pushed as a promotion's
+ * platform half is (platform-repo.ts: the same checks first, the same retries); out/ refreshed.
+ */
+export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: string }>> {
   return withLock(ctx.root, async () => {
+    const names = (await envsOf(ctx)).map((e) => e.name);
+    const platform = await PlatformRepo.open({
+      root: ctx.root, files: names.flatMap((n) => [`envs/${n}.yaml`, ...outPathsOf(n)]), push: ctx.push, verify: ctx.verify, log: ctx.log, environment: ctx.environment,
+    });
     const adopted: Array<TagDrift & { env: string }> = [];
     for (const env of await envsOf(ctx)) {
+      const file = `envs/${env.name}.yaml`;
       const remote = remoteFor(env, ctx);
       ctx.log(`${env.name}: reading ${remote.description}`);
-      const drift = await tagDrift(await remote.read(), env);
+      const repoTags = await committedTags(await remote.read(), env, enabledApps(env));
+      // Uncommitted tag edits count as not there yet (committed when they are what the env repo has).
+      const pending = platform.uncommitted.get(file);
+      const drift: TagDrift[] = [];
+      for (const [app, repo] of repoTags) {
+        if (repo === undefined) continue;
+        if (pending?.tags.has(app) && pending.tags.get(app) !== repo) {
+          throw new ConfigError(`${file} has an uncommitted change: apps.${app}.tag ${pending.tags.get(app)} (the env repo has ${repo}): commit or discard it first (git checkout -- ${file}); nothing was written`);
+        }
+        const local = pending?.tags.has(app) ? pending.committed.get(app) : env.apps[app]!.tag;
+        if (repo !== local) drift.push({ app, local: local ?? 'none', repo });
+      }
       if (drift.length === 0) continue;
-      adoptTags(ctx.root, env, drift);
-      await recordInPlatformRepo(ctx.root, `envs/${env.name}.yaml`, `pull: adopt ${drift.map((d) => `${d.app} ${d.repo}`).join(', ')} from the ${env.name} env repo`, ctx.log);
+      const list = drift.map((d) => `${d.app} ${d.repo}`).join(', ');
+      await platform.record({
+        file,
+        edit: (text) => {
+          const now = tagsIn(text);
+          const changed = new Map(drift.filter((d) => now.get(d.app) !== d.repo).map((d) => [d.app, d.repo]));
+          return changed.size > 0 ? setTags(text, changed, file) : text;
+        },
+        message: `pull: adopt ${list} from the ${env.name} env repo`,
+        done: `the ${env.name} env repo has ${list}`,
+        recover: `slipway pull --env ${env.name}`,
+        out: {
+          paths: outPathsOf(env.name),
+          refresh: async (text) => {
+            if (hasOutDir(ctx.root)) await refreshOutEnv(ctx.root, env.name, await renderEnvFiles(ctx.root, env.name, text, { validate: false }));
+          },
+        },
+      });
       adopted.push(...drift.map((d) => ({ ...d, env: env.name })));
     }
     return adopted;
@@ -62,8 +108,10 @@ export async function rollback(options: Omit<PromoteOptions, 'tag' | 'from' | 'r
   if (target === undefined) {
     target = previousTag(past, current);
     if (target === undefined) throw new ConfigError(`${options.app} in ${options.env}: no earlier tag in the env repo's history to roll back to; name one with --to`);
-  } else if (!options.force && !past.some((h) => h.to === target || h.from === target)) {
-    throw new ConfigError(`${options.app} never ran ${target} in ${options.env} (not in the env repo's history): roll back to a tag it ran, or --force --reason`);
+  } else if (!options.force && !past.some((h) => h.kind !== 'other' && (h.to === target || h.from === target))) {
+    throw new ConfigError(
+      `${options.app} never ran ${target} in ${options.env} (not in the history of the env repo's ${env.repo.branch}; a tag only on a promotion branch never ran): ` +
+      `roll back to a tag it ran (slipway history ${options.app} --env ${options.env}), or --force --reason`);
   }
   if (target === current) throw new ConfigError(`${options.app} already runs ${target} in ${options.env}`);
   return promote({ ...options, tag: target, rollback: true });
@@ -76,23 +124,60 @@ export interface StatusRow {
   readonly declared: string;
   /** Tag in the env repo (undefined: not deployed there yet). */
   readonly committed: string | undefined;
-  /** Open promotion pull request, GitHub only. */
+  /** Open promotion pull request, GitHub only (also in `pending`). */
   readonly pullRequest: { number: number; url: string } | undefined;
+  /** A promotion branch pending review, on any remote: its open pull request, or (elsewhere) not merged yet. */
+  readonly pending: { readonly branch: string; readonly head: string; readonly pullRequest?: { readonly number: number; readonly url: string } } | undefined;
   readonly differs: boolean;
+  /** in sync; env repo ahead (of envs/); not deployed. */
+  readonly state: 'in sync' | 'env repo ahead' | 'not deployed';
+  /** The one command that reconciles a difference. */
+  readonly reconcile?: string;
 }
 
-/** `slipway status`: app × env → declared tag, committed tag, open promotion PR. */
+export interface StatusReport {
+  readonly rows: StatusRow[];
+  /** The platform repo checkout against its remote (fetched). */
+  readonly platform: PlatformSync;
+  /** Every disagreement between the two repos, each with the one command that reconciles it. */
+  readonly disagreements: Disagreement[];
+}
+
+/** `slipway status`: app × env → declared tag, committed tag, pending promotion; `statusReport` for the rest. */
 export async function status(ctx: CommandContext): Promise<StatusRow[]> {
+  return (await statusReport(ctx)).rows;
+}
+
+/**
+ * `slipway status`: app × env (the tag in envs/, in the env repo, a pending promotion branch or
+ * pull request, the state and what reconciles it), and the platform repo against its remote.
+ */
+export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
   const rows: StatusRow[] = [];
-  for (const env of await envsOf(ctx)) {
+  const disagreements: Disagreement[] = [];
+  const envs = await envsOf(ctx);
+  for (const env of envs) {
     const remote = remoteFor(env, ctx);
     ctx.log(`${env.name}: reading ${remote.description}`);
-    const tags = await committedTags(await remote.read(), env, enabledApps(env));
-    for (const app of enabledApps(env)) {
-      const pr = remote instanceof GitHubRemote ? await remote.openPullRequest(promotionBranch(env.name, app)) : undefined;
+    const apps = enabledApps(env);
+    const tags = await committedTags(await remote.read(), env, apps);
+    const pending = await pendingBranches(remote, env.name, apps, env.repo.branch);
+    const drift: TagDrift[] = [];
+    for (const app of apps) {
       const committed = tags.get(app);
-      rows.push({ app, env: env.name, declared: env.apps[app]!.tag, committed, pullRequest: pr, differs: committed !== env.apps[app]!.tag });
+      const declared = env.apps[app]!.tag;
+      const p = pending.get(app);
+      const ahead = committed !== undefined && committed !== declared;
+      if (ahead) drift.push({ app, local: declared, repo: committed });
+      rows.push({
+        app, env: env.name, declared, committed, pullRequest: p?.pullRequest, pending: p, differs: committed !== declared,
+        state: committed === undefined ? 'not deployed' : ahead ? 'env repo ahead' : 'in sync',
+        ...(ahead ? { reconcile: `slipway pull --env ${env.name}` } : committed === undefined ? { reconcile: `slipway bootstrap --env ${env.name}` } : {}),
+      });
     }
+    disagreements.push(...tagDisagreements(env.name, drift));
   }
-  return rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env));
+  const platform = await platformSync(ctx.root, envs.map((e) => `envs/${e.name}.yaml`), { fetch: true, environment: ctx.environment });
+  disagreements.push(...platformDisagreements(platform));
+  return { rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)), platform, disagreements };
 }

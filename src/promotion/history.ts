@@ -1,13 +1,21 @@
-/** `slipway history`: an app's promotions in one environment, from the env repo's log. */
+/**
+ * `slipway history`: an app's promotions in one environment, from the env repo's log: what its
+ * branch actually ran, so the first-parent chain of the branch (main), not every commit that
+ * touched the app's file. A promotion branch's own commits (a pull request that got a second
+ * commit before it was merged) never ran alone: the merge shows instead, as the promotion (or
+ * rollback) its branch made, dated when it was merged, `who` the person who merged it
+ * (`Slipway-Approved-By`, else the merge's author), and `merged` naming the pull request or
+ * branch and who promoted on it. `rollback --to` accepts only tags from this list.
+ */
 import type { EnvDefinition } from '../../generators/environment.js';
-import type { EnvRemote } from '../publish/env-remote.js';
+import type { CommitInfo, EnvRemote } from '../publish/env-remote.js';
 import { tagPath } from './committed-tags.js';
-import { parseTrailers } from './trailers.js';
+import { parseTrailers, previousTagOf } from './trailers.js';
 
 export interface HistoryEntry {
   readonly sha: string;
   readonly date: string;
-  /** Who promoted (Slipway-Actor), else the commit author. */
+  /** Who promoted (Slipway-Actor), else the commit author; for a merge, who merged. */
   readonly who: string;
   readonly kind: 'promote' | 'rollback' | 'other';
   readonly from?: string;
@@ -15,25 +23,82 @@ export interface HistoryEntry {
   /** The --force reason, when the gate was bypassed. */
   readonly forced?: string;
   readonly title: string;
+  /** The change reached the branch by this merge (of a promotion branch, a pull request). */
+  readonly merged?: MergeInfo;
+}
+
+export interface MergeInfo {
+  /** The merge commit. */
+  readonly sha: string;
+  /** Who merged it (Slipway-Approved-By, else the merge commit's author). */
+  readonly by: string;
+  /** The pull request's number (GitHub's "Merge pull request #N", GitLab's "!N"). */
+  readonly pullRequest?: number;
+  /** The branch it merged. */
+  readonly branch?: string;
+  /** Who promoted on the branch (its head's Slipway-Actor). */
+  readonly promotedBy?: string;
 }
 
 export async function appHistory(remote: EnvRemote, env: EnvDefinition, app: string, limit = 50): Promise<HistoryEntry[]> {
-  const commits = await remote.commits({ path: tagPath(env, app), limit });
-  return commits.map((c) => {
-    const t = parseTrailers(c.message);
-    const title = c.message.split('\n')[0] ?? '';
-    if (t['Slipway-App'] !== app) return { sha: c.sha, date: c.date, who: c.author, kind: 'other', title };
-    return {
-      sha: c.sha,
-      date: c.date,
-      who: t['Slipway-Actor'] ?? c.author,
-      kind: t['Slipway-Rollback'] === 'true' ? 'rollback' : 'promote',
-      from: t['Slipway-From'] === 'none' ? undefined : t['Slipway-From'],
-      to: t['Slipway-To'],
-      ...(t['Slipway-Forced'] ? { forced: t['Slipway-Forced'] } : {}),
-      title,
-    };
+  // How far back main is walked: every app's promotions are on it, a few per entry of this one's.
+  const depth = Math.min(2000, Math.max(200, limit * 10));
+  const [touching, main] = await Promise.all([remote.commits({ path: tagPath(env, app), limit: depth }), remote.commits({ limit: depth })]);
+  const touched = new Map(touching.map((c) => [c.sha, c]));
+  // A remote that does not report parents: the commits that touched the file, as they come.
+  if (main.length === 0 || main[0]!.parents === undefined) return touching.slice(0, limit).map((c) => commitEntry(c, app));
+  const onMain = new Map(main.map((c) => [c.sha, c]));
+  const entries: HistoryEntry[] = [];
+  for (let c: CommitInfo | undefined = main[0]; c && entries.length < limit; c = c.parents?.[0] === undefined ? undefined : onMain.get(c.parents[0])) {
+    const parents = c.parents ?? [];
+    const mergedHead = parents.slice(1).find((p) => touched.has(p));
+    if (mergedHead !== undefined) entries.push(mergeEntry(c, touched.get(mergedHead)!, app));
+    else if (touched.has(c.sha)) entries.push(commitEntry(c, app));
+  }
+  // A merge's "from": the tag main ran before it (the next older entry's), else what its branch says.
+  return entries.map((e, i) => {
+    if (!e.merged || e.kind === 'other') return e;
+    const before = entries.slice(i + 1).find((o) => o.to !== undefined)?.to;
+    return before === undefined ? e : { ...e, from: before };
   });
+}
+
+function commitEntry(c: CommitInfo, app: string): HistoryEntry {
+  const t = parseTrailers(c.message);
+  const title = c.message.split('\n')[0] ?? '';
+  if (t['Slipway-App'] !== app) return { sha: c.sha, date: c.date, who: c.author, kind: 'other', title };
+  const from = previousTagOf(t);
+  return {
+    sha: c.sha,
+    date: c.date,
+    who: t['Slipway-Actor'] ?? c.author,
+    kind: t['Slipway-Rollback'] === 'true' ? 'rollback' : 'promote',
+    ...(from !== undefined ? { from } : {}),
+    to: t['Slipway-To'],
+    ...(t['Slipway-Forced'] ? { forced: t['Slipway-Forced'] } : {}),
+    title,
+  };
+}
+
+/** A merge into main that brought `head` (a commit that changed the app's tag) along. */
+function mergeEntry(c: CommitInfo, head: CommitInfo, app: string): HistoryEntry {
+  const t = parseTrailers(c.message);
+  const title = c.message.split('\n')[0] ?? '';
+  const github = /^Merge pull request #(\d+) from [^/\s]+\/(\S+)/.exec(title);
+  const gitlab = /See merge request \S+!(\d+)/.exec(c.message);
+  const branch = t['Slipway-Branch'] ?? github?.[2] ?? /^Merge (?:remote-tracking )?branch '([^']+)'/.exec(title)?.[1];
+  const number = github?.[1] ?? gitlab?.[1];
+  const brought = commitEntry(head, app);
+  const by = t['Slipway-Approved-By'] ?? c.author;
+  const merged: MergeInfo = {
+    sha: c.sha,
+    by,
+    ...(number !== undefined ? { pullRequest: Number(number) } : {}),
+    ...(branch !== undefined ? { branch: branch.replace(/^origin\//, '') } : {}),
+    ...(brought.kind !== 'other' ? { promotedBy: brought.who } : {}),
+  };
+  // What ran on main is the branch's last tag, from when it was merged, by whoever merged it.
+  return { ...brought, sha: c.sha, date: c.date, who: by, title, merged };
 }
 
 /** The tag a rollback goes back to: the one the newest promotion to the current tag replaced. */

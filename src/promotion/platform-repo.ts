@@ -1,48 +1,384 @@
 /**
- * Records a promotion in the platform repo, so the next synth reproduces what is deployed:
- * commit envs/<env>.yaml alone, and push it when the branch has an upstream.
+ * The platform repo's half of a direct promotion (and of `slipway pull`): envs/<env>.yaml edited,
+ * committed alone (with out/envs/<env>/ when out/ is tracked), and pushed to the default branch
+ * of the checkout's remote, on top of its fetched head. A plain `git commit` and `git push`: the
+ * person's identity, hooks (unless --no-verify) and signing config (commit.gpgsign) apply.
  *
- * Few git processes: the commit, one `status --porcelain=v2 --branch` for the new HEAD and its
- * upstream, and the push. None is silenced with --quiet: simple-git waits 50 ms more after a
- * process that printed nothing.
+ * A direct promotion writes in this order, and each failure leaves:
+ *   1. checks, nothing written anywhere: the lock, git identity, the checkout (on the remote's
+ *      default branch, no commits of its own that are not pushed; fast-forwarded to the fetched
+ *      head when behind), envs/<env>.yaml clean, both remotes reachable. Refused: exit 1 (4 when a
+ *      remote cannot be reached), nothing changed.
+ *   2. the env repo commit (the desired state Argo CD deploys), retried when its branch moved.
+ *   3. the platform-repo commit of envs/<env>.yaml and its push, retried when the branch moved:
+ *      re-fetch, move the checkout to the fetched head, re-apply the tag edit, commit, push.
+ * When 3 fails, the local commit is taken back, so the checkout is as before and the env repo is
+ * ahead of envs/: `slipway status` shows it, and `slipway pull` (or the same promote again)
+ * records it. A crash between 2 and 3 leaves the same state (or, killed between writing the file
+ * and committing it, envs/<env>.yaml with just those tag edits uncommitted: accepted by the next
+ * promote or pull, and committed, when they are what the env repo holds).
  */
-import { simpleGit } from 'simple-git';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError } from '../load/config-error.js';
+import { RemoteUnavailableError } from '../publish/env-remote.js';
+import { setTags } from './env-file-edit.js';
+import { gitIn, type Environment, type Git } from './git-run.js';
+import { gitIdentities } from './identity.js';
 
-/** Returns what happened, for the user: committed (and pushed), or why not. */
-export async function recordInPlatformRepo(root: string, file: string, message: string, log: (line: string) => void): Promise<string> {
-  const git = simpleGit({ baseDir: root });
-  // Only this file: whatever else is staged or changed stays as the user left it.
-  try {
-    await git.raw(['commit', '--no-verify', '-m', message, '--', file]);
-  } catch (e) {
-    if (!(await git.checkIsRepo().catch(() => false))) {
-      return `${file} updated; the platform repo is not a git repository, so nothing was committed`;
+export interface PlatformRepoOptions {
+  readonly root: string;
+  /** The files the write will commit: each must be clean (or hold only tag edits, see `uncommitted`). */
+  readonly files: readonly string[];
+  /** Push the commit. @default true; false (--no-push): commit on the checked-out branch only. */
+  readonly push?: boolean;
+  /** Run git hooks (pre-commit, commit-msg, pre-push). @default true; false: --no-verify. */
+  readonly verify?: boolean;
+  readonly log: (line: string) => void;
+  /** The environment git runs with (the person's: identity, config, ssh). @default process.env */
+  readonly environment?: Environment;
+  /** The wait before attempt n+1. @default 200 ms × 2^n (capped at 5 s) + up to 200 ms */
+  readonly backoffMs?: (attempt: number) => number;
+}
+
+/** Where the platform repo's commit goes: `origin main`. */
+export interface PlatformTarget {
+  readonly remote: string;
+  readonly branch: string;
+}
+
+/** An env file whose uncommitted changes are tag edits only (a promotion that stopped before step 3). */
+export interface UncommittedTags {
+  /** App → tag in the working file, where it differs from the committed one. */
+  readonly tags: ReadonlyMap<string, string>;
+  /** The committed tags of those apps. */
+  readonly committed: ReadonlyMap<string, string | undefined>;
+}
+
+export interface RecordRequest {
+  /** `envs/<env>.yaml`. */
+  readonly file: string;
+  /** The edit, applied to the file as it is on the head the commit goes on (again on each retry). */
+  readonly edit: (text: string) => string;
+  readonly message: string;
+  /** What is done already elsewhere, for failure lines: "go-demo-9 0.0.2 is in the staging env repo". */
+  readonly done: string;
+  /** The one command that finishes the job when this fails: `slipway pull --env staging`. */
+  readonly recover: string;
+  /** out/ kept in step with the file: the paths it writes (committed along when tracked), and the refresh. */
+  readonly out?: { readonly paths: readonly string[]; readonly refresh: (text: string) => Promise<void> };
+}
+
+export interface RecordResult {
+  readonly status: 'pushed' | 'committed' | 'unchanged' | 'not-git';
+  readonly commit?: string;
+  /** One line for the user. */
+  readonly summary: string;
+}
+
+export class PlatformRepo {
+  private constructor(
+    private readonly o: PlatformRepoOptions,
+    /** False: not a git checkout; files are written, nothing is committed. */
+    readonly isGit: boolean,
+    /** The checked-out branch. */
+    readonly branch: string | undefined,
+    /** Where commits are pushed; undefined with --no-push or without a remote. */
+    readonly target: PlatformTarget | undefined,
+    /** The checkout was behind its remote and was fast-forwarded before anything was read. */
+    readonly fastForwarded: boolean,
+    /** Per file (of `files`): its uncommitted tag edits, when that is all it has. */
+    readonly uncommitted: ReadonlyMap<string, UncommittedTags>,
+  ) {}
+
+  /** Step 1: every check, before anything is written (see the file comment). */
+  static async open(o: PlatformRepoOptions): Promise<PlatformRepo> {
+    const git = gitIn(o.root, o.environment);
+    const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).then((s) => s.trim() === 'true', () => false);
+    if (!inside) return new PlatformRepo(o, false, undefined, undefined, false, new Map());
+    const ids = await gitIdentities(o.root, o.environment);
+    if (!ids.author || !ids.committer) {
+      throw new ConfigError(
+        `the platform repo's commit needs a git identity and git has none here (${ids.problem ?? 'unknown'}): ` +
+        `git config user.name "<your name>" && git config user.email "<you@example.com>", then run again; nothing was written`);
     }
-    throw e;
+    const branch = (await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim() || undefined;
+    if (!branch) {
+      throw new ConfigError('the platform repo has no branch checked out (detached HEAD): git switch <its default branch>, then run again; nothing was written');
+    }
+    let target: PlatformTarget | undefined;
+    let fastForwarded = false;
+    const remote = o.push === false ? undefined : await pushRemote(git, branch);
+    if (remote) {
+      const remoteDefault = await defaultBranch(git, remote);
+      target = { remote, branch: remoteDefault ?? branch };
+      if (branch !== target.branch) {
+        throw new ConfigError(
+          `the platform repo is on branch '${branch}', but promotions are recorded on ${remote}'s default branch '${target.branch}': ` +
+          `git switch ${target.branch} (or --no-push to commit on '${branch}' and push nothing), then run again; nothing was written`);
+      }
+      const fetched = await fetchHead(git, target);
+      if (fetched !== undefined) {
+        const ahead = await count(git, `${fetched}..HEAD`);
+        if (ahead > 0) {
+          throw new ConfigError(
+            `the platform repo's ${branch} holds ${ahead} commit${ahead === 1 ? '' : 's'} not on ${remote}/${branch}: slipway pushes only its own; ` +
+            `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`);
+        }
+        const behind = await count(git, `HEAD..${fetched}`);
+        if (behind > 0) {
+          await moveTo(git, fetched, () =>
+            `the platform repo's ${branch} is ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}/${branch} and cannot be fast-forwarded`);
+          o.log(`platform repo: ${branch} was ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}/${branch}; fast-forwarded`);
+          fastForwarded = true;
+        }
+      }
+    }
+    const uncommitted = await checkClean(git, o.root, o.files);
+    return new PlatformRepo(o, true, branch, target, fastForwarded, uncommitted);
   }
-  const { head, upstream } = branchStatus(await git.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=no', '--', file]));
-  if (!upstream) return `${file} committed to the platform repo (${head.slice(0, 12)}); no upstream to push to`;
+
+  /** Where `record` writes, as announced before it does: `pushing to origin main`. */
+  get destination(): string {
+    if (!this.isGit) return 'not a git repository: written, not committed';
+    if (this.target) return `pushing to ${this.target.remote} ${this.target.branch}`;
+    return this.o.push === false ? `committing on ${this.branch}, not pushing (--no-push)` : `committing on ${this.branch} (no remote to push to)`;
+  }
+
+  /** Step 3: edit, commit, push; on a moved branch re-fetch, re-apply, retry (5 attempts). */
+  async record(r: RecordRequest): Promise<RecordResult> {
+    const abs = join(this.o.root, r.file);
+    if (!this.isGit) {
+      const before = readFileSync(abs, 'utf8');
+      const next = r.edit(before);
+      if (next !== before) writeFileSync(abs, next);
+      await r.out?.refresh(next);
+      return { status: 'not-git', summary: `${r.file} updated; the platform repo is not a git repository, so nothing was committed` };
+    }
+    const git = gitIn(this.o.root, this.o.environment);
+    const verify = this.o.verify === false ? ['--no-verify'] : [];
+    const backoff = this.o.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 200));
+    const outPaths = r.out ? await trackedPaths(git, r.out.paths) : [];
+    for (let attempt = 1; ; attempt++) {
+      const before = readFileSync(abs, 'utf8');
+      const next = r.edit(before);
+      if (next === before && !(await dirty(git, [r.file]))) {
+        await r.out?.refresh(next);
+        return { status: 'unchanged', summary: `${r.file} records it already` };
+      }
+      if (attempt === 1) this.o.log(`${r.file}: ${this.destination}`);
+      writeFileSync(abs, next);
+      const parent = (await git.raw(['rev-parse', 'HEAD'])).trim();
+      try {
+        if (outPaths.length > 0) {
+          await r.out!.refresh(next);
+          await git.raw(['add', '-A', '--', ...outPaths]);
+        }
+        await git.raw(['commit', ...verify, '-m', r.message, '--', r.file, ...outPaths]);
+      } catch (e) {
+        writeFileSync(abs, before);
+        if (outPaths.length > 0) {
+          await git.raw(['reset', '-q', '--', ...outPaths]).catch(() => undefined);
+          await r.out!.refresh(before).catch(() => undefined);
+        }
+        throw new ConfigError(`${r.done}, but committing ${r.file} in the platform repo failed (${reason(e)}): fix that, then run ${r.recover}`);
+      }
+      const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
+      const short = head.slice(0, 12);
+      if (!this.target) {
+        if (outPaths.length === 0) await r.out?.refresh(next);
+        return { status: 'committed', commit: head, summary: `${r.file} committed to the platform repo (${short}) on ${this.branch}; ${this.o.push === false ? 'not pushed (--no-push)' : 'no remote to push to'}` };
+      }
+      const { remote, branch } = this.target;
+      const pushed = await push(git, this.target, head, verify);
+      if (pushed === 'pushed') {
+        if (outPaths.length === 0) await r.out?.refresh(next);
+        return { status: 'pushed', commit: head, summary: `${r.file} committed (${short}) and pushed to ${remote} ${branch}` };
+      }
+      // Not pushed: take the commit back, so the checkout is as it was before step 3.
+      await git.raw(['reset', '--keep', parent]);
+      if (pushed !== 'rejected') {
+        throw new RemoteUnavailableError(`${r.done}, but pushing ${r.file} to ${remote} ${branch} failed (${pushed.reason}): run ${r.recover} once that is fixed`, { reason: 'network', detail: pushed.detail });
+      }
+      if (attempt >= 5) {
+        throw new RemoteUnavailableError(`${r.done}, but ${remote} ${branch} kept moving (5 attempts to push ${r.file}): run ${r.recover}`, { reason: 'contention' });
+      }
+      const wait = backoff(attempt);
+      this.o.log(`${r.file}: ${remote} ${branch} moved (someone pushed first); re-applying the edit on its new head in ${wait} ms (attempt ${attempt + 1}/5)`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      let fetched: string | undefined;
+      try {
+        fetched = await fetchHead(git, this.target);
+      } catch (e) {
+        throw new RemoteUnavailableError(`${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`, { reason: 'network' });
+      }
+      if (fetched !== undefined) {
+        await moveTo(git, fetched, () => `${r.done}, but the platform checkout cannot move to the new head of ${remote}/${branch}`, r.recover);
+      }
+    }
+  }
+}
+
+/** The first line worth showing of what git said (not `To <url>`, hints or progress). */
+function reason(e: unknown): string {
+  const lines = String((e as Error)?.message ?? e).split('\n').map((l) => l.trim()).filter(Boolean);
+  const useful = lines.filter((l) => !/^(To |hint:|Done$|Everything up-to-date|remote: *$)/.test(l) && !/^(Enumerating|Counting|Compressing|Writing|Total) /.test(l));
+  const pick = useful.find((l) => /^(fatal|error):|\[(remote )?rejected\]|^!/.test(l)) ?? useful[0] ?? lines[0] ?? 'no reason given';
+  return pick.replace(/^(fatal|error):\s*/, '').replace(/^!\s*\S+\s+/, '');
+}
+
+/** The remote the checkout pushes to: its branch's upstream remote, else `origin`, else the only one. */
+export async function pushRemote(git: Git, branch: string): Promise<string | undefined> {
+  const configured = (await git.raw(['config', '--get', `branch.${branch}.remote`]).catch(() => '')).trim();
+  if (configured && configured !== '.') return configured;
+  const remotes = (await git.raw(['remote']).catch(() => '')).split('\n').map((r) => r.trim()).filter(Boolean);
+  if (remotes.includes('origin')) return 'origin';
+  return remotes.length === 1 ? remotes[0] : undefined;
+}
+
+/** The remote's default branch (`ls-remote --symref <remote> HEAD`), undefined for an empty remote. */
+export async function defaultBranch(git: Git, remote: string): Promise<string | undefined> {
+  let out: string;
   try {
-    await git.raw(['push']);
-    return `${file} committed (${head.slice(0, 12)}) and pushed to ${upstream}`;
+    out = await git.raw(['ls-remote', '--symref', remote, 'HEAD']);
   } catch (e) {
-    log(`platform repo: push to ${upstream} refused (${String((e as Error).message).split('\n')[0]}); pull and push it yourself`);
-    return `${file} committed (${head.slice(0, 12)}); pushing to ${upstream} failed: pull --rebase and push`;
+    throw new RemoteUnavailableError(
+      `the platform repo's remote ${remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
+      { reason: 'network', detail: String((e as Error)?.message ?? e) });
   }
+  const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
+  return m?.[1];
+}
+
+/** Fetches the target branch into `refs/remotes/<remote>/<branch>`; its head, undefined when the remote has no such branch. */
+export async function fetchHead(git: Git, target: PlatformTarget): Promise<string | undefined> {
+  const tracking = `refs/remotes/${target.remote}/${target.branch}`;
+  try {
+    await git.raw(['fetch', '--no-tags', target.remote, `+refs/heads/${target.branch}:${tracking}`]);
+  } catch (e) {
+    if (/couldn't find remote ref/i.test(String((e as Error)?.message ?? e))) return undefined;
+    throw new RemoteUnavailableError(
+      `the platform repo's remote ${target.remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
+      { reason: 'network', detail: String((e as Error)?.message ?? e) });
+  }
+  return (await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])).trim() || undefined;
+}
+
+export async function count(git: Git, range: string): Promise<number> {
+  return Number((await git.raw(['rev-list', '--count', range])).trim()) || 0;
+}
+
+/** `git reset --keep <commit>`: moves the branch and the files it changed; local changes stay (or it refuses). */
+async function moveTo(git: Git, commit: string, what: () => string, recover?: string): Promise<void> {
+  try {
+    await git.raw(['reset', '--keep', commit]);
+  } catch (e) {
+    throw new ConfigError(`${what()} (${reason(e)}): commit or stash your local changes, then run ${recover ?? 'again; nothing was written'}`);
+  }
+}
+
+/** `git push --porcelain <remote> HEAD:refs/heads/<branch>`: pushed, rejected (the branch moved), or failed. */
+async function push(git: Git, target: PlatformTarget, head: string, verify: readonly string[]): Promise<'pushed' | 'rejected' | { reason: string; detail: string }> {
+  try {
+    await git.raw(['push', '--porcelain', ...verify, target.remote, `HEAD:refs/heads/${target.branch}`]);
+    return 'pushed';
+  } catch (e) {
+    const text = String((e as Error)?.message ?? e);
+    // `!\tHEAD:refs/heads/main\t[rejected] (fetch first)` / `(non-fast-forward)`: someone pushed first.
+    if (/^!\t[^\t]*\t\[rejected\]/m.test(text) || /\[rejected\].*(fetch first|non-fast-forward)|Updates were rejected/i.test(text)) return 'rejected';
+    // It may have landed after all (the failure came after the update).
+    const now = await git.raw(['ls-remote', target.remote, `refs/heads/${target.branch}`]).catch(() => '');
+    if (now.split(/\s+/)[0] === head) return 'pushed';
+    return { reason: reason(e), detail: text };
+  }
+}
+
+/** Paths among `paths` that git tracks (out/ committed in the platform repo). */
+async function trackedPaths(git: Git, paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) if ((await git.raw(['ls-files', '--', p])).trim() !== '') out.push(p);
+  return out;
+}
+
+async function dirty(git: Git, files: readonly string[]): Promise<string[]> {
+  const out = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...files]);
+  return out.split('\0').filter((e) => e.length > 3).map((e) => e.slice(3));
 }
 
 /**
- * HEAD and the upstream from `git status --porcelain=v2 --branch -z`. An upstream counts only when
- * its remote-tracking branch exists (`# branch.ab`), as `rev-parse @{upstream}` would resolve it.
+ * Refuses files with uncommitted changes (they would be committed along), except an env file
+ * whose only changes are tags: what a promotion that stopped before its platform commit leaves.
+ * The caller checks those tags against the env repo.
  */
-function branchStatus(out: string): { head: string; upstream: string } {
-  let head = '';
-  let upstream = '';
-  let tracked = false;
-  for (const entry of out.split('\0')) {
-    if (entry.startsWith('# branch.oid ')) head = entry.slice('# branch.oid '.length);
-    else if (entry.startsWith('# branch.upstream ')) upstream = entry.slice('# branch.upstream '.length);
-    else if (entry.startsWith('# branch.ab ')) tracked = true;
+async function checkClean(git: Git, root: string, files: readonly string[]): Promise<Map<string, UncommittedTags>> {
+  const uncommitted = new Map<string, UncommittedTags>();
+  for (const [file, tags] of await uncommittedChanges(git, root, files)) {
+    if (tags === 'other') {
+      throw new ConfigError(`${file} has uncommitted changes: commit or stash them first (slipway commits this file alone, and must not carry them along); nothing was written`);
+    }
+    uncommitted.set(file, tags);
   }
-  return { head, upstream: tracked ? upstream : '' };
+  return uncommitted;
 }
+
+/** Files among `files` (or under them) with uncommitted changes: an env file's tag-only edits, or 'other'. */
+export async function uncommittedChanges(git: Git, root: string, files: readonly string[]): Promise<Map<string, UncommittedTags | 'other'>> {
+  const changes = new Map<string, UncommittedTags | 'other'>();
+  if (files.length === 0) return changes;
+  // Porcelain paths are relative to the top of the repository; `files` to the platform repo's root.
+  const prefix = (await git.raw(['rev-parse', '--show-prefix'])).trim();
+  for (const path of await dirty(git, files)) {
+    const file = path.startsWith(prefix) ? path.slice(prefix.length) : path;
+    const tags = files.includes(file) && /^envs\/[^/]+\.ya?ml$/.test(file) ? await tagOnlyChanges(git, root, file) : undefined;
+    changes.set(file, tags ?? 'other');
+  }
+  return changes;
+}
+
+async function tagOnlyChanges(git: Git, root: string, file: string): Promise<UncommittedTags | undefined> {
+  try {
+    const committedText = await git.raw(['show', `HEAD:./${file}`]);
+    const workingText = readFileSync(join(root, file), 'utf8');
+    const committed = tagsIn(committedText);
+    const working = tagsIn(workingText);
+    const tags = new Map([...working].filter(([app, tag]) => committed.get(app) !== tag));
+    if (tags.size === 0 || setTags(committedText, tags, file) !== workingText) return undefined;
+    return { tags, committed: new Map([...tags.keys()].map((app) => [app, committed.get(app)])) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `apps.<app>.tag` of an env file's text: app → tag. */
+export function tagsIn(text: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  const data = parse(text) as { apps?: Record<string, { tag?: unknown } | null> } | null;
+  for (const [app, entry] of Object.entries(data?.apps ?? {})) {
+    if (entry && typeof entry === 'object' && entry.tag !== undefined && entry.tag !== null) tags.set(app, String(entry.tag));
+  }
+  return tags;
+}
+
+/**
+ * The tag edit of a promotion, re-applicable on another head: each app moves `from` → `to` where
+ * the file still has `from` (or has `to` already). `own` apps (the one promoted) must: anything
+ * else is a real conflict, refused; other apps (adopted tags) are left as the head has them.
+ */
+export function tagEdit(file: string, changes: ReadonlyArray<{ readonly app: string; readonly from: string | undefined; readonly to: string; readonly own: boolean }>, recover: string): (text: string) => string {
+  return (text) => {
+    const current = tagsIn(text);
+    const apply = new Map<string, string>();
+    for (const c of changes) {
+      const now = current.get(c.app);
+      if (now === c.to) continue;
+      if (now === c.from) apply.set(c.app, c.to);
+      else if (c.own) {
+        throw new ConfigError(`${file}: apps.${c.app}.tag: the platform repo has ${now ?? 'none'} now, not ${c.from ?? 'none'} (changed meanwhile): run ${recover}`);
+      }
+    }
+    return apply.size > 0 ? setTags(text, apply, file) : text;
+  };
+}
+
+export { gitIn } from './git-run.js';

@@ -11,17 +11,22 @@
  * - the commit changes the tag line(s) and nothing else: if the env repo differs from the
  *   platform repo in more than tags, run bootstrap first.
  *
- * The platform repo records direct promotions (envs/<env>.yaml, committed, pushed when it has an
- * upstream); in PR mode it changes once the PR is merged (`slipway pull`).
+ * The platform repo records direct promotions: envs/<env>.yaml, committed alone and pushed to
+ * its remote's default branch (platform-repo.ts, which also gives the order of the two writes and
+ * what a failure between them leaves). Every check comes before the first write. A promotion
+ * whose env-repo half is done (the env repo has the tag, envs/ not yet) finishes the platform
+ * half when run again. In PR mode envs/ changes once the PR is merged (`slipway pull`); a
+ * promotion branch whose pull request was merged or closed (on other remotes: that is merged into
+ * the env repo's branch) starts again from that branch's head.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../load/config-error.js';
 import { FLOATING_TAGS } from '../load/names.js';
 import { planEnv, renderPlan, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteError, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
+import { BranchMovedError, RemoteError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
 import { GitHubRemote } from '../publish/github-remote.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { sourceCommit } from '../publish/source-commit.js';
@@ -31,7 +36,10 @@ import { loadProject } from '../load/load-project.js';
 import { committedTag, committedTags } from './committed-tags.js';
 import { setTags } from './env-file-edit.js';
 import { withLock } from './lock.js';
-import { recordInPlatformRepo } from './platform-repo.js';
+import { gitIdentities, envRepoAuthor, resolveActor } from './identity.js';
+import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refresh.js';
+import { PlatformRepo, tagEdit, type RecordRequest } from './platform-repo.js';
+import { restartReason } from './promotion-branch.js';
 import { trailerLines } from './trailers.js';
 
 /** What Docker accepts as a tag, optionally with a digest. */
@@ -48,8 +56,19 @@ export interface PromoteOptions {
   readonly dryRun?: boolean;
   readonly force?: boolean;
   readonly reason?: string;
+  /**
+   * Commit straight to the env repo's branch even in a `promotion: pr` env (an emergency): needs
+   * `reason`, which goes into the commit (`Slipway-Direct`), and the result carries a warning.
+   */
+  readonly direct?: boolean;
   /** Marks the commit as a rollback (and skips gating: the tag ran here before). */
   readonly rollback?: boolean;
+  /** Push the platform repo's commit (direct promotions). @default true; false (--no-push): commit it locally only */
+  readonly push?: boolean;
+  /** Run the platform repo's git hooks. @default true; false: --no-verify */
+  readonly verify?: boolean;
+  /** Who promotes (`Slipway-Actor`). @default SLIPWAY_ACTOR, the CI's user variable, git's user.name, the OS user */
+  readonly actor?: string;
   readonly crdsDir?: string;
   readonly environment: RemoteContext['environment'];
   readonly log: (line: string) => void;
@@ -62,12 +81,15 @@ export interface PromoteResult {
   readonly from: string | undefined;
   readonly to: string;
   readonly plan: Plan;
-  readonly status: 'committed' | 'pull-request' | 'branch-pushed' | 'dry-run' | 'skipped';
+  /** `recorded`: the env repo had the tag already; only envs/ (the platform repo) was brought in step. */
+  readonly status: 'committed' | 'recorded' | 'pull-request' | 'branch-pushed' | 'dry-run' | 'skipped';
   readonly commit?: string;
   readonly branch?: string;
   readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean };
   /** Other apps' tags taken over from the env repo (they were promoted elsewhere). */
   readonly adopted: ReadonlyArray<{ app: string; tag: string }>;
+  /** For the user's attention (a review bypassed with --direct). */
+  readonly warnings?: readonly string[];
   readonly platformRepo?: string;
   readonly message: string;
 }
@@ -83,6 +105,8 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 
 function checkArguments(o: PromoteOptions): void {
   if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
+  if (o.direct && !o.reason?.trim()) throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
+  if (o.direct && o.pr) throw new ConfigError('--direct and --pr contradict each other: give one');
   if (o.tag !== undefined && o.from !== undefined) throw new ConfigError('give a tag or --from <env>, not both');
   if (o.tag === undefined && o.from === undefined) throw new ConfigError('which tag? give one (slipway promote <app> <tag> --env <env>) or --from <env>');
   if (o.from !== undefined && o.from === o.env) throw new ConfigError(`--from ${o.from}: an environment cannot promote from itself`);
@@ -91,14 +115,27 @@ function checkArguments(o: PromoteOptions): void {
   }
 }
 
-async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
+async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefinition>; env: EnvDefinition }> {
   const envFile = `envs/${o.env}.yaml`;
   const envs = new Map((await loadProject(o.root)).envFiles.map((f) => [f.definition.name, f.definition]));
   const env = envs.get(o.env);
   if (!env) throw new ConfigError(`--env ${o.env}: no ${envFile} (known: ${[...envs.keys()].join(', ')})`);
   if (!env.apps[o.app]) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is not in ${o.env} (its apps: ${Object.keys(env.apps).join(', ')})`);
   if (!env.apps[o.app]!.enabled) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is disabled in ${o.env} (enabled: false)`);
+  return { envs, env };
+}
+
+async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
+  const envFile = `envs/${o.env}.yaml`;
+  let { envs, env } = await loadEnvs(o);
   const ctx: RemoteContext = { root: o.root, environment: o.environment, log: o.log, debug: o.debug };
+  // A direct promotion records in the platform repo: every check there comes before any write
+  // (identity, branch, remote reachable, nothing unpushed, envs/<env>.yaml clean).
+  const recordsInPlatform = !o.dryRun && (o.direct === true || !(o.pr ?? env.promotion === 'pr'));
+  const platform = recordsInPlatform
+    ? await PlatformRepo.open({ root: o.root, files: [envFile, ...outPathsOf(o.env)], push: o.push, verify: o.verify, log: o.log, environment: o.environment })
+    : undefined;
+  if (platform?.fastForwarded) ({ envs, env } = await loadEnvs(o));
 
   // The tag: given, or what the source env's repo holds now.
   let tag = o.tag;
@@ -114,30 +151,51 @@ async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
   await checkGate(o, env, envs, tag!, ctx);
 
   const remote = remoteFor(env, ctx);
-  const usePr = o.pr ?? env.promotion === 'pr';
+  // --direct: past review in an env that takes promotions through it, audited (trailer, warning).
+  const bypass = o.direct === true && env.promotion === 'pr';
+  const usePr = !o.direct && (o.pr ?? env.promotion === 'pr');
+  const warnings = bypass
+    ? [`${o.env} takes promotions through review (promotion: pr); --direct commits straight to ${env.repo.branch}, bypassing it: ${o.reason!.trim()}`]
+    : [];
   const title = (from: string | undefined) =>
     `${o.rollback ? 'rollback' : 'promote'} ${o.app} ${from ?? 'none'} → ${tag} (${o.env})`;
   const source = await sourceCommit(o.root);
-  const actor = o.environment.GITHUB_ACTOR || o.environment.USER || 'unknown';
+  const identities = await gitIdentities(o.root, o.environment);
+  const actor = resolveActor({ flag: o.actor, environment: o.environment, identity: identities.author });
+  const author = envRepoAuthor(o.environment, identities.author);
   const envText = readFileSync(join(o.root, envFile), 'utf8');
+  const localTag = env.apps[o.app]!.tag;
 
   for (let attempt = 1; ; attempt++) {
     const main = await remote.read();
     const state = await reconcile(o, env, main, envText, tag!);
+    await checkUncommitted(platform, envFile, main, env);
     const trailers = trailerLines({
       app: o.app, env: o.env, from: state.current, to: tag!, sourceCommit: source, actor,
-      forced: o.force ? o.reason : undefined, rollback: o.rollback, promotedFrom: o.from,
+      forced: o.force ? o.reason : undefined, direct: bypass ? o.reason : undefined, rollback: o.rollback, promotedFrom: o.from,
     });
     // A PR branch continues from its own head; a direct promotion from the branch's.
     const branch = usePr ? promotionBranch(o.env, o.app) : undefined;
     const base = branch ? await remote.read(branch) : main;
-    const onto = base.head ? base : main;
+    // …unless its pull request was merged or closed (elsewhere: it is merged): then it starts again from main.
+    const restart = branch && base.head ? await restartReason(remote, branch, base.head, env.repo.branch) : undefined;
+    if (restart) o.log(`${o.env}: ${branch} ${restart}; starting it again from ${env.repo.branch}`);
+    const onto = base.head && !restart ? base : main;
     const plan = await planEnv(o.env, remote.description, onto, state.desired);
     const result = (status: PromoteResult['status'], extra: Partial<PromoteResult> = {}): PromoteResult => ({
-      app: o.app, env: o.env, from: state.current, to: tag!, plan, status, adopted: state.adopted, message: '', ...extra,
+      app: o.app, env: o.env, from: state.current, to: tag!, plan, status, adopted: state.adopted, warnings, message: '', ...extra,
     });
     if (plan.changes.length === 0) {
-      return result('skipped', { message: `${o.app} is already ${tag} in ${o.env}${branch && base.head ? ` (on ${branch})` : ''}; nothing to do` });
+      if (platform) {
+        // The env repo has it: an earlier promotion whose platform-repo half did not happen (or another machine's).
+        const recorded = await platform.record(recordRequest(o, env, state, tag!, title(localTag),
+          `${o.app} ${tag} is in ${remote.description} already`, main.head!, actor));
+        if (recorded.status !== 'unchanged') {
+          return result('recorded', { platformRepo: recorded.summary, message: `${o.app} is already ${tag} in ${o.env}'s env repo; recorded it in ${envFile}` });
+        }
+      }
+      const unrecorded = localTag !== tag && !platform ? `; slipway pull records it in ${envFile}` : '';
+      return result('skipped', { message: `${o.app} is already ${tag} in ${o.env}${branch && base.head && !restart ? ` (on ${branch})` : ''}; nothing to do${unrecorded}` });
     }
     if (o.dryRun) return result('dry-run', { message: `dry run: nothing written` });
     try {
@@ -147,11 +205,13 @@ async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
         write: plan.write,
         delete: plan.delete,
         message: commitMessage(plan, title(state.current), trailers),
+        ...(author ? { author } : {}),
+        ...(restart ? { replaces: base.head } : {}),
       });
       if (!branch) {
-        writeFileSync(join(o.root, envFile), state.envText);
-        const recorded = await recordInPlatformRepo(o.root, envFile, title(state.current), o.log);
-        return result('committed', { commit: sha, platformRepo: recorded, message: `${title(state.current)}: committed ${sha.slice(0, 12)} to ${remote.description}` });
+        const recorded = await platform!.record(recordRequest(o, env, state, tag!, title(state.current),
+          `${o.app} ${tag} is committed to ${remote.description} (${sha.slice(0, 12)})`, sha, actor));
+        return result('committed', { commit: sha, platformRepo: recorded.summary, message: `${title(state.current)}: committed ${sha.slice(0, 12)} to ${remote.description}` });
       }
       if (remote instanceof GitHubRemote) {
         const body = pullRequestBody(plan, o, tag!, state.current);
@@ -163,15 +223,58 @@ async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
       }
       return result('branch-pushed', {
         commit: sha, branch,
-        message: `pushed ${branch} to ${remote.description}; this remote has no pull-request API slipway knows: open a merge request from it, then slipway pull`,
+        message: `pushed ${branch} to ${remote.description} for review (no pull-request API here): merge it with slipway approve ${o.env} ${o.app} (or a merge request), then slipway pull`,
       });
     } catch (e) {
       if (!(e instanceof BranchMovedError)) throw e;
-      if (attempt >= 5) throw new RemoteError(`${remote.description}: the branch kept moving; gave up after 5 attempts (nothing was written; run again)`, { cause: e });
+      if (attempt >= 5) throw new RemoteUnavailableError(`${remote.description}: the branch kept moving; gave up after 5 attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
       const wait = Math.min(5000, 200 * 2 ** attempt) + Math.floor(Math.random() * 200);
       o.log(`${o.env}: someone committed first; re-reading and re-applying the promotion in ${wait} ms (attempt ${attempt + 1}/5)`);
       await new Promise((r) => setTimeout(r, wait));
     }
+  }
+}
+
+/**
+ * The platform-repo half of a direct promotion: this app's tag edit (and the tags adopted from
+ * the env repo), re-applicable on a newer head of the platform repo; out/ refreshed along.
+ */
+function recordRequest(o: PromoteOptions, env: EnvDefinition, state: Reconciled, tag: string, title: string, done: string, envCommit: string, actor: string): RecordRequest {
+  const file = `envs/${o.env}.yaml`;
+  const recover = `slipway pull --env ${o.env}`;
+  const changes = [
+    { app: o.app, from: env.apps[o.app]!.tag, to: tag, own: true },
+    ...state.adopted.map((a) => ({ app: a.app, from: env.apps[a.app]!.tag, to: a.tag, own: false })),
+  ];
+  return {
+    file,
+    edit: tagEdit(file, changes, recover),
+    message: [title, '', `Slipway-App: ${o.app}`, `Slipway-Env: ${o.env}`, `Slipway-To: ${tag}`, `Slipway-Env-Commit: ${envCommit}`, `Slipway-Actor: ${actor}`, ''].join('\n'),
+    done,
+    recover,
+    out: {
+      paths: outPathsOf(o.env),
+      refresh: async (text) => {
+        if (!hasOutDir(o.root)) return;
+        await refreshOutEnv(o.root, o.env, text === state.envText ? state.desired : await renderEnvFiles(o.root, o.env, text, { crdsDir: o.crdsDir, validate: false }));
+      },
+    },
+  };
+}
+
+/**
+ * envs/<env>.yaml may carry uncommitted tag edits only when they are what the env repo holds (a
+ * promotion that stopped before its platform-repo commit): anything else is someone's edit.
+ */
+async function checkUncommitted(platform: PlatformRepo | undefined, file: string, tree: RemoteTree, env: EnvDefinition): Promise<void> {
+  const pending = platform?.uncommitted.get(file);
+  if (!pending) return;
+  const repoTags = await committedTags(tree, env, [...pending.tags.keys()]);
+  for (const [app, tag] of pending.tags) {
+    if (repoTags.get(app) === tag) continue;
+    throw new ConfigError(
+      `${file} has an uncommitted change: apps.${app}.tag ${tag} (committed: ${pending.committed.get(app) ?? 'none'}; the env repo has ${repoTags.get(app) ?? 'none'}): ` +
+      `commit or discard it first (git checkout -- ${file}); nothing was written`);
   }
 }
 
@@ -220,7 +323,8 @@ async function reconcile(o: PromoteOptions, env: EnvDefinition, tree: RemoteTree
   const repoTags = await committedTags(tree, env, apps);
   const current = repoTags.get(o.app);
   const local = env.apps[o.app]!.tag;
-  if (current !== undefined && current !== local && !o.force) {
+  // current === tag: the env repo has this very promotion already (its platform-repo half is what is left).
+  if (current !== undefined && current !== local && current !== tag && !o.force) {
     throw new ConfigError(
       `envs/${o.env}.yaml says ${o.app} ${local}, but the env repo has ${current} (promoted from another machine, or a merged pull request): ` +
       `run slipway pull to adopt it, then promote again (or --force --reason)`);
@@ -228,7 +332,11 @@ async function reconcile(o: PromoteOptions, env: EnvDefinition, tree: RemoteTree
   const adopted: Array<{ app: string; tag: string }> = [];
   const tags = new Map<string, string>();
   for (const [app, repoTag] of repoTags) {
-    if (app === o.app || repoTag === undefined || repoTag === env.apps[app]!.tag) continue;
+    if (repoTag === undefined || repoTag === env.apps[app]!.tag) continue;
+    if (app === o.app) {
+      if (repoTag === tag) tags.set(app, repoTag);
+      continue;
+    }
     tags.set(app, repoTag);
     adopted.push({ app, tag: repoTag });
   }

@@ -1,4 +1,10 @@
-/** Git trailers slipway writes on promotion commits, and reads back for history and rollback. */
+/**
+ * Git trailers slipway writes on promotion commits, and reads back for history and rollback.
+ *
+ * The tag a promotion replaced is `Slipway-Previous-Tag` and the env a `--from` promotion took
+ * its tag from is `Slipway-Promoted-From-Env` (before: `Slipway-From` and `Slipway-Promoted-From`,
+ * too easily confused; commits with the old names are still read).
+ */
 
 export interface PromotionTrailers {
   readonly app: string;
@@ -9,6 +15,8 @@ export interface PromotionTrailers {
   readonly actor: string;
   /** The reason given with --force. */
   readonly forced?: string;
+  /** The reason given with --direct: committed straight to the branch in an env that takes promotions through review. */
+  readonly direct?: string;
   readonly rollback?: boolean;
   /** The environment whose tag was taken (--from). */
   readonly promotedFrom?: string;
@@ -18,14 +26,26 @@ export function trailerLines(t: PromotionTrailers): Record<string, string> {
   return {
     'Slipway-App': t.app,
     'Slipway-Env': t.env,
-    'Slipway-From': t.from ?? 'none',
+    'Slipway-Previous-Tag': t.from ?? 'none',
     'Slipway-To': t.to,
-    ...(t.promotedFrom ? { 'Slipway-Promoted-From': t.promotedFrom } : {}),
+    ...(t.promotedFrom ? { 'Slipway-Promoted-From-Env': t.promotedFrom } : {}),
     ...(t.forced ? { 'Slipway-Forced': t.forced.replace(/\s+/g, ' ') } : {}),
+    ...(t.direct ? { 'Slipway-Direct': t.direct.replace(/\s+/g, ' ') } : {}),
     ...(t.rollback ? { 'Slipway-Rollback': 'true' } : {}),
     'Slipway-Actor': t.actor,
     'Slipway-Source-Commit': t.sourceCommit,
   };
+}
+
+/** The tag a promotion commit replaced (undefined: none, or not a promotion commit); old commits' `Slipway-From` too. */
+export function previousTagOf(t: Readonly<Record<string, string>>): string | undefined {
+  const value = t['Slipway-Previous-Tag'] ?? t['Slipway-From'];
+  return value === undefined || value === 'none' ? undefined : value;
+}
+
+/** The env a `--from` promotion took its tag from; old commits' `Slipway-Promoted-From` too. */
+export function promotedFromEnvOf(t: Readonly<Record<string, string>>): string | undefined {
+  return t['Slipway-Promoted-From-Env'] ?? t['Slipway-Promoted-From'];
 }
 
 /** `Key: value` lines of a commit message's last paragraph. */

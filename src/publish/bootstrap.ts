@@ -11,14 +11,16 @@ import { ARGOCD_RELEASE, CHARTS } from '../../generators/platform-components.js'
 import type { Plan } from '../plan/plan.js';
 import { ConfigError } from '../load/config-error.js';
 import { generate } from '../synth.js';
-import { ensureArgoCdAccess, slipwayHome, type AccessResult } from './argocd-access.js';
+import { checkSlipwayHome, ensureArgoCdAccess, needsArgoCdAccess, slipwayHome, type AccessResult } from './argocd-access.js';
 import type { EnvRemote } from './env-remote.js';
 import { GitHubRemote } from './github-remote.js';
 import { remoteFor } from './remotes.js';
 import { sourceCommit } from './source-commit.js';
-import { syncEnv } from './sync-env.js';
+import { syncEnv, type SyncResult } from './sync-env.js';
+import { forEachEnv, resultsOrThrow } from './for-each-env.js';
 import { driftError, tagDrift } from '../promotion/reconcile-tags.js';
 import type { RemoteTree } from './env-remote.js';
+import { bootstrapRoute, reviewsBootstrap, syncForReview, type ReviewSyncResult } from './bootstrap-review.js';
 
 /** Refuses to move tags backwards: see promotion/reconcile-tags.ts. */
 function tagCheck(env: EnvDefinition, options: PublishOptions, warnings: string[]) {
@@ -40,6 +42,11 @@ export interface PublishOptions {
   readonly debug?: (line: string) => void;
   /** Write the platform repo's tags even where the env repo holds others. */
   readonly force?: boolean;
+  /**
+   * Put uncommitted changes of charts-src/ or envs/ up for review in `promotion: pr` envs
+   * (normally refused: a reviewed env takes only what the platform repo has committed).
+   */
+  readonly allowDirty?: boolean;
 }
 
 export interface EnvPublishResult {
@@ -52,6 +59,20 @@ export interface EnvPublishResult {
   readonly protection?: 'protected' | 'already' | 'unavailable';
   readonly handOver: readonly string[];
   readonly warnings: readonly string[];
+  /** `promotion: pr` envs: which path bootstrap takes (plan) or took (bootstrap), one line. */
+  readonly route?: string;
+  /** The review branch bootstrap committed to, and its pull request (GitHub). */
+  readonly branch?: string;
+  readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean };
+}
+
+/** `promotion: pr` envs take only committed sources, unless --allow-dirty. */
+function dirtyRefusal(reviewed: readonly EnvDefinition[]): ConfigError {
+  const names = reviewed.map((e) => e.name);
+  const list = names.length === 1 ? `${names[0]} takes` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} take`;
+  return new ConfigError(
+    `the platform repo has uncommitted changes in charts-src/ or envs/, and ${list} changes through review (promotion: pr): ` +
+    'commit them first, or pass --allow-dirty to put them up for review as they are');
 }
 
 /** Generates once and selects the envs; the files of each env repo, relative to its root. */
@@ -77,6 +98,12 @@ async function prepare(options: PublishOptions) {
   return { envs, render, validation: generated.validation };
 }
 
+/** Every env's remote, made up front: a bad token or setting stops the run before anything is read or written. */
+function remotesFor(envs: readonly EnvDefinition[], options: PublishOptions): Map<EnvDefinition, EnvRemote> {
+  const ctx = { root: options.root, environment: options.environment, log: options.log, debug: options.debug };
+  return new Map(envs.map((env) => [env, remoteFor(env, ctx)]));
+}
+
 /** Whether the env repo exists yet (without creating it). */
 async function repoExists(env: EnvDefinition, remote: EnvRemote, root: string): Promise<boolean> {
   if (remote instanceof GitHubRemote) return remote.exists();
@@ -87,35 +114,46 @@ async function repoExists(env: EnvDefinition, remote: EnvRemote, root: string): 
 /** `slipway plan`: what bootstrap would change in each env repo. Writes nothing anywhere. */
 export async function planEnvs(options: PublishOptions): Promise<EnvPublishResult[]> {
   const { envs, render } = await prepare(options);
-  const results: EnvPublishResult[] = [];
-  for (const env of envs) {
-    const remote = remoteFor(env, { root: options.root, environment: options.environment, log: options.log, debug: options.debug });
+  const remotes = remotesFor(envs, options);
+  // Every env it can reach is planned; one that fails does not stop the others (EnvFailuresError).
+  return resultsOrThrow(await forEachEnv(envs, async (env): Promise<EnvPublishResult> => {
+    const remote = remotes.get(env)!;
     options.log(`${env.name}: reading ${remote.description}`);
     const exists = await repoExists(env, remote, options.root);
     const warnings = exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`];
+    let read: RemoteTree | undefined;
     const plan = (await syncEnv({
       env: env.name, remote: exists ? remote : emptyRemote(remote), render: render(env.name), title: () => '', trailers: {}, dryRun: true,
-      check: tagCheck(env, options, warnings),
+      check: async (tree) => { read = tree; await tagCheck(env, options, warnings)(tree); },
     })).plan;
-    results.push({ env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings });
-  }
-  return results;
+    // A reviewed env: which path bootstrap takes, and that it would refuse uncommitted sources.
+    const route = reviewsBootstrap(env) && plan.changes.length > 0 && read ? bootstrapRoute(env.name, remote, read, env.repo.branch) : undefined;
+    if (route && !options.allowDirty && (await sourceCommit(options.root)).endsWith('-dirty')) warnings.push(`bootstrap would refuse: ${dirtyRefusal([env]).problems[0]!}`);
+    return { env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings, route };
+  }));
 }
 
 /** `slipway bootstrap`: create missing repos, commit what changed, set up Argo CD's access. */
 export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?: boolean }): Promise<EnvPublishResult[]> {
   if (options.dryRun) return planEnvs(options);
   const { envs, render } = await prepare(options);
-  const source = await sourceCommit(options.root);
+  // Everything checkable is checked before the first write: credentials, timeouts, the home.
+  const remotes = remotesFor(envs, options);
   const home = slipwayHome(options.environment);
+  if (envs.some(needsArgoCdAccess)) checkSlipwayHome(home, options.environment);
+  const source = await sourceCommit(options.root);
+  const reviewed = envs.filter(reviewsBootstrap);
+  if (reviewed.length > 0 && source.endsWith('-dirty') && !options.allowDirty) throw dirtyRefusal(reviewed);
   const results: EnvPublishResult[] = [];
   for (const env of envs) {
-    const remote = remoteFor(env, { root: options.root, environment: options.environment, log: options.log, debug: options.debug });
+    const remote = remotes.get(env)!;
     options.log(`${env.name}: checking ${remote.description}`);
     const { created } = await remote.ensure();
     if (created) options.log(`${env.name}: created ${remote.description}`);
     const warnings: string[] = [];
-    const sync = await syncEnv({
+    // A `promotion: pr` env: through a review branch (pull request), see bootstrap-review.ts.
+    const sync: SyncResult & Partial<ReviewSyncResult> = await (reviewsBootstrap(env) ? syncForReview : syncEnv)({
+      branch: env.repo.branch,
       check: tagCheck(env, options, warnings),
       env: env.name,
       remote,
@@ -124,12 +162,12 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
       trailers: { 'Slipway-Env': env.name, 'Slipway-Source-Commit': source },
       log: options.log,
     });
-    options.log(sync.commit ? `${env.name}: committed ${sync.commit.slice(0, 12)}` : `${env.name}: up to date, nothing to commit`);
+    options.log(sync.commit ? `${env.name}: committed ${sync.commit.slice(0, 12)}${sync.branch ? ` to ${sync.branch}` : ''}` : `${env.name}: up to date, nothing to commit`);
     let access: AccessResult | undefined;
     let protection: EnvPublishResult['protection'];
     if (remote instanceof GitHubRemote) {
-      if (env.repo.github?.visibility !== 'public') {
-        access = await ensureArgoCdAccess(remote, env, home);
+      if (needsArgoCdAccess(env)) {
+        access = await ensureArgoCdAccess(remote, env, home, options.environment);
         if (access.created) options.log(`${env.name}: added a read-only deploy key; Argo CD's repository Secret is in ${access.secretFile}`);
       }
       if (env.repo.github?.branchProtection) {
@@ -141,7 +179,10 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
         }
       }
     }
-    results.push({ env: env.name, remote: remote.description, plan: sync.plan, created, commit: sync.commit, access, protection, handOver: handOver(env, access), warnings });
+    results.push({
+      env: env.name, remote: remote.description, plan: sync.plan, created, commit: sync.commit, access, protection, handOver: handOver(env, access), warnings,
+      route: sync.route, branch: sync.branch, pullRequest: sync.pullRequest,
+    });
   }
   return results;
 }

@@ -27,6 +27,24 @@ export interface CommitRequest {
   /** Files to delete. */
   readonly delete: readonly string[];
   readonly message: string;
+  /**
+   * A commit to merge (the head of another branch, as read): the new commit is a merge commit,
+   * parents `[parent, merge]`, whose tree is git's three-way merge of the two; `write` and
+   * `delete` must then be empty. A conflict is a `MergeConflictError`. Not on GitHub, where
+   * branches merge through pull requests.
+   */
+  readonly merge?: string;
+  /**
+   * The commit's author. @default the remote's (GitHub: the token's user; other remotes: slipway).
+   * Promotions pass the person's identity (or SLIPWAY_GIT_AUTHOR_NAME / _EMAIL).
+   */
+  readonly author?: { readonly name: string; readonly email: string };
+  /**
+   * Restarts `branch`: it is expected at this commit (a promotion branch whose pull request was
+   * merged or closed) and is replaced by the new commit, whose parent `parent` need not descend
+   * from it. Compare-and-swap: when the branch is anywhere else, `BranchMovedError` as usual.
+   */
+  readonly replaces?: string;
 }
 
 export interface CommitResult {
@@ -41,6 +59,8 @@ export interface CommitInfo {
   readonly author: string;
   /** ISO 8601. */
   readonly date: string;
+  /** Parent commits, first parent first (a merge has two), when the remote reports them. */
+  readonly parents?: readonly string[];
 }
 
 export interface EnsureResult {
@@ -66,6 +86,10 @@ export interface EnvRemote {
    * caller re-reads, re-renders and retries.
    */
   commit(request: CommitRequest): Promise<CommitResult>;
+  /** Branches whose names start with `prefix`: name → head commit (for pending promotion branches). */
+  branchHeads?(prefix: string): Promise<Map<string, string>>;
+  /** Whether `commit` is in the history of `branch` (default: the remote's), i.e. merged there. */
+  contains?(commit: string, branch?: string): Promise<boolean>;
 }
 
 /** The branch moved between read and commit: not a failure, a reason to re-read and retry. */
@@ -76,16 +100,81 @@ export class BranchMovedError extends Error {
   }
 }
 
-/** A failure talking to the remote that the user must fix (credentials, permissions, names). */
+export interface RemoteErrorOptions {
+  readonly cause?: unknown;
+  /**
+   * What git or the server said, verbatim (redacted), possibly several lines: the CLI shows it
+   * only with --verbose; the message itself is slipway's one sentence with the fix.
+   */
+  readonly detail?: string;
+}
+
+/**
+ * A failure talking to the remote that the user must fix (credentials, permissions, names): exit
+ * 1. The CLI picks the exit code by class, never by message: see the subclasses.
+ */
 export class RemoteError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly detail: string | undefined;
+  constructor(message: string, options?: RemoteErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RemoteError';
+    this.detail = options?.detail?.trim() || undefined;
   }
 }
 
-/** The remote could not be reached, or kept failing after the bounded retries: run again later. */
-export class RemoteUnavailableError extends RemoteError {}
+/** Why a remote could not be reached. */
+export type UnavailableReason =
+  /** Nothing (complete) came back in time. */
+  | 'timeout'
+  /** Nothing listens there: connection refused. */
+  | 'refused'
+  /** The host name does not resolve. */
+  | 'dns'
+  /** The TLS handshake or the server's certificate failed. */
+  | 'tls'
+  /** No route, connection reset, another network failure. */
+  | 'network'
+  /** The server answered 5xx (after the bounded retries). */
+  | 'server'
+  /** The branch kept moving under slipway's bounded retries. */
+  | 'contention';
+
+/**
+ * The remote could not be reached (connection refused, DNS, timeout, TLS), kept failing after
+ * the bounded retries, or its branch kept moving: nothing was written, run again later. Exit 4.
+ */
+export class RemoteUnavailableError extends RemoteError {
+  readonly reason: UnavailableReason | undefined;
+  constructor(message: string, options?: RemoteErrorOptions & { readonly reason?: UnavailableReason }) {
+    super(message, options);
+    this.name = 'RemoteUnavailableError';
+    this.reason = options?.reason;
+  }
+}
+
+/** The repo (or its path) does not exist, or the token cannot see it (GitHub 404, git "not found"). Exit 1. */
+export class RemoteNotFoundError extends RemoteError {
+  constructor(message: string, options?: RemoteErrorOptions) {
+    super(message, options);
+    this.name = 'RemoteNotFoundError';
+  }
+}
+
+/** The remote refused the credentials or their permissions (401, 403, ssh publickey). Exit 1. */
+export class RemoteAuthError extends RemoteError {
+  constructor(message: string, options?: RemoteErrorOptions) {
+    super(message, options);
+    this.name = 'RemoteAuthError';
+  }
+}
+
+/** A merge (`CommitRequest.merge`) found both sides changing the same files differently. */
+export class MergeConflictError extends RemoteError {
+  constructor(description: string, readonly paths: readonly string[]) {
+    super(`${description}: the merge conflicts in ${paths.join(', ')}`);
+    this.name = 'MergeConflictError';
+  }
+}
 
 /** Git's blob id of a file: what `git hash-object` prints, so trees compare without downloads. */
 export async function gitBlobSha(content: string): Promise<string> {

@@ -13,6 +13,15 @@
  *   commit ids only, never on a working tree, index or local branch, so no branch's state leaks
  *   into another's: reads go through `ls-tree` / `cat-file`, commits through `git fast-import`
  *   (the parent's tree plus exactly the requested changes, in one process), pushed by commit id.
+ * - Nothing waits forever on a remote: git gives up on an http(s) transfer that moves less than
+ *   1 byte/s for `timeoutSeconds` (`http.lowSpeedLimit` / `http.lowSpeedTime`, through the same
+ *   environment config as the token: this covers a server that accepts the connection and never
+ *   answers). What curl cannot see (ssh remotes, a connection that never completes) has a
+ *   process deadline: a git command talking to the remote that prints nothing for three times
+ *   as long (plus 2 s) is stopped, with what it started (ssh, `git remote-http`), see
+ *   git-deadline.ts. (Not shorter: without a terminal git prints nothing while a large pack is
+ *   transferred.) Either way the error is a `RemoteUnavailableError`: "<remote> did not answer
+ *   in N s".
  * - Few git processes per operation (each costs a spawn, and simple-git waits 50 ms more after
  *   one that printed nothing): a read is fetch + for-each-ref + ls-tree, then one `cat-file
  *   --batch` per top-level folder the caller reads files of; a commit on a parent the clone has
@@ -27,7 +36,11 @@ import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import {
   BranchMovedError,
+  MergeConflictError,
+  RemoteAuthError,
   RemoteError,
+  RemoteNotFoundError,
+  RemoteUnavailableError,
   type CommitInfo,
   type CommitRequest,
   type CommitResult,
@@ -35,7 +48,9 @@ import {
   type EnvRemote,
   type RemoteTree,
 } from './env-remote.js';
-import { basicAuthorization, DEFAULT_TOKEN_USER, gitProcessEnv, redact, simpleGitEnvOptions } from './git-credentials.js';
+import { basicAuthorization, DEFAULT_TOKEN_USER, gitProcessEnv, gitTimeoutConfig, redact, simpleGitEnvOptions } from './git-credentials.js';
+import { GitRun } from './git-deadline.js';
+import { gitUnreachable } from './remote-failure.js';
 
 export interface GitRemoteOptions {
   /** https://..., ssh://..., git@host:path, file://..., or a local path to a bare repo. */
@@ -49,12 +64,30 @@ export interface GitRemoteOptions {
   /** User name sent with the token (default `x-access-token`). */
   readonly username?: string;
   readonly author: { readonly name: string; readonly email: string };
+  /**
+   * Seconds git may wait on the remote without receiving anything (SLIPWAY_GIT_TIMEOUT), see
+   * the file comment. @default 60
+   */
+  readonly timeoutSeconds?: number;
   /** Progress/verbose lines; never contain the token. */
   readonly log?: (line: string) => void;
 }
 
-/** git prints nothing for this long (ms): the process is considered hung and killed. */
+/** A local git command (no remote involved) prints nothing for this long (ms): hung, killed. */
 const SILENCE_TIMEOUT_MS = 5 * 60_000;
+
+/** A git command talking to the remote is stopped when it prints nothing for this long (ms). */
+function remoteSilenceMs(timeoutSeconds: number): number {
+  // Longer than curl's own limit, so that over http(s) curl gives up first, cleanly.
+  return timeoutSeconds * 3_000 + 2_000;
+}
+
+/** The git commands that talk to the remote. */
+const REMOTE_COMMANDS = /^(ls-remote|fetch|push)$/;
+
+/** What git, curl or simple-git's deadline say when the remote did not answer in time. */
+const TIMED_OUT =
+  /block timeout reached|Operation too slow|Operation timed out|Connection timed out|timed out after \d+ ?m?s|Connection to .* timed out/i;
 
 /** Groups of files up to this size are read in one `cat-file --batch`; larger ones file by file. */
 const BULK_READ_MAX_BYTES = 64 * 1024 * 1024;
@@ -133,6 +166,7 @@ export class GitRemote implements EnvRemote {
   private readonly secrets: string[];
   private readonly env: Record<string, string>;
   private readonly options: GitRemoteOptions;
+  private readonly timeoutSeconds: number;
   /** Serialises the operations of this instance on its working clone. */
   private queue: Promise<unknown> = Promise.resolve();
   private cacheReady = false;
@@ -162,7 +196,9 @@ export class GitRemote implements EnvRemote {
     const token = options.token && options.token.length > 0 ? options.token : undefined;
     const user = options.username || DEFAULT_TOKEN_USER;
     this.secrets = token ? [token, basicAuthorization(token, user).slice('Basic '.length)] : [];
-    this.env = gitProcessEnv(token, user);
+    this.timeoutSeconds = Math.max(1, Math.round(options.timeoutSeconds ?? 60));
+    // A local path never goes through curl: no http config for it.
+    this.env = gitProcessEnv(token, user, this.local ? [] : gitTimeoutConfig(this.timeoutSeconds));
   }
 
   ensure(): Promise<EnsureResult> {
@@ -174,7 +210,7 @@ export class GitRemote implements EnvRemote {
           return { created: true };
         }
       }
-      await this.git(os.tmpdir(), ['ls-remote', '--heads', this.url], 'ls-remote');
+      await this.remoteGit(os.tmpdir(), ['ls-remote', '--heads', this.url], 'ls-remote');
       return { created: false };
     });
   }
@@ -235,18 +271,18 @@ export class GitRemote implements EnvRemote {
         git,
         [
           'log', '-z', '--no-color', '--no-show-signature', '--no-follow', '--encoding=UTF-8',
-          `--max-count=${limit}`, '--format=%H%x00%an%x00%aI%x00%B', head, '--',
+          `--max-count=${limit}`, '--format=%H%x00%an%x00%aI%x00%P%x00%B', head, '--',
           ...(file === undefined ? [] : [`:(literal)${file}`]),
         ],
         'log',
       );
       const fields = out.split('\0');
       const commits: CommitInfo[] = [];
-      for (let i = 0; i + 3 < fields.length; i += 4) {
-        const [sha, author, date, message] = fields.slice(i, i + 4) as [string, string, string, string];
+      for (let i = 0; i + 4 < fields.length; i += 5) {
+        const [sha, author, date, parents, message] = fields.slice(i, i + 5) as [string, string, string, string, string];
         // git ends a committed message with one newline (commit --cleanup adds it; GitHub's API
         // shows messages without it): drop that one, keep everything else byte for byte.
-        commits.push({ sha, message: message.endsWith('\n') ? message.slice(0, -1) : message, author, date });
+        commits.push({ sha, message: message.endsWith('\n') ? message.slice(0, -1) : message, author, date, parents: parents.split(' ').filter(Boolean) });
       }
       return commits;
     });
@@ -258,9 +294,13 @@ export class GitRemote implements EnvRemote {
     // Refuse bad paths before touching anything.
     const deletes = request.delete.map(checkFilePath);
     const writes = [...request.write].map(([file, content]) => [checkFilePath(file), content] as const);
-    const author = { name: identPart(this.options.author.name), email: identPart(this.options.author.email) };
-    if (author.name === '' || author.email === '') throw new RemoteError(`invalid commit author ${JSON.stringify(this.options.author)}`);
+    const who = request.author ?? this.options.author;
+    const author = { name: identPart(who.name), email: identPart(who.email) };
+    if (author.name === '' || author.email === '') throw new RemoteError(`invalid commit author ${JSON.stringify(who)}`);
     if (request.message.includes('\0')) throw new RemoteError('a commit message cannot contain NUL characters');
+    if (request.merge !== undefined && (request.parent === undefined || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(request.merge) || writes.length + deletes.length > 0)) {
+      throw new RemoteError('a merge commit needs a parent, the id of the commit to merge, and no file changes of its own');
+    }
     return await this.serial(async () => {
       const git = await this.openCache();
       // The branch must be at `parent`, or not exist yet (then it is created at the new commit,
@@ -269,13 +309,15 @@ export class GitRemote implements EnvRemote {
       // would accept one at an *ancestor* of `parent` (an older base; a branch someone rewound or
       // created meanwhile): so where the branch is is checked right before the push as well.
       let now: string | undefined | null = null; // null: not checked yet
+      // Where the branch must be: at `parent`, or (restarting it) at the head it replaces.
+      const expected = request.replaces ?? request.parent;
       if (request.parent !== undefined && !this.known.has(request.parent) && !(await this.hasCommit(git, request.parent))) {
         // The parent is not in the clone: fetch the branch (that is the check too), and the
         // default branch, whose head the parent of a new branch usually is.
         now = await this.fetch(git, branch);
-        if (now !== undefined && now !== request.parent) throw this.moved(branch, now, request.parent);
-        if (now === undefined && branch !== this.branch) await this.fetch(git, this.branch);
-        if (now === undefined && !(await this.hasCommit(git, request.parent))) {
+        if (now !== undefined && now !== expected) throw this.moved(branch, now, expected);
+        if (now !== request.parent && branch !== this.branch) await this.fetch(git, this.branch);
+        if (now !== request.parent && !(await this.hasCommit(git, request.parent))) {
           throw new BranchMovedError(this.description, {
             cause: new Error(`parent ${request.parent} is not on ${branch === this.branch ? branch : `${branch} nor ${this.branch}`} any more`),
           });
@@ -284,6 +326,7 @@ export class GitRemote implements EnvRemote {
       // The new commit is `parent` + the requested changes, nothing more. Built while ls-remote
       // asks where the branch is (nothing to download: `parent` is here).
       const build = async (): Promise<string> => {
+        if (request.merge !== undefined) return await this.mergeCommit(git, request.parent!, request.merge, cleanupMessage(request.message), author);
         const modes = request.parent === undefined ? new Map<string, string>() : await this.treeModes(git, request.parent);
         return await this.fastImport(git, {
           parent: request.parent,
@@ -298,17 +341,23 @@ export class GitRemote implements EnvRemote {
       if (built.status === 'rejected') throw built.reason;
       now = checked.value;
       const sha = built.value;
-      if (now !== undefined && now !== request.parent) throw this.moved(branch, now, request.parent);
+      if (now !== undefined && now !== expected) throw this.moved(branch, now, expected);
 
       try {
-        await this.run(
-          git,
-          ['push', '--porcelain', '--no-verify', 'origin', `${sha}:refs/heads/${branch}`],
+        await this.remoteGit(
+          this.cacheDir,
+          [
+            'push', '--porcelain', '--no-verify',
+            // Restarting a branch: replaced only while it is still at the head that was read.
+            ...(request.replaces !== undefined ? [`--force-with-lease=refs/heads/${branch}:${request.replaces}`] : []),
+            'origin', `${sha}:refs/heads/${branch}`,
+          ],
           'push',
           { raw: true },
         );
       } catch (error) {
         const text = redact(errorText(error), this.secrets);
+        if (TIMED_OUT.test(text)) throw this.remoteError('push', text); // and nothing more to ask it
         // Porcelain: `!\t<sha>:refs/heads/main\t[rejected] (fetch first|non-fast-forward)`: the
         // remote branch is not an ancestor of our commit, i.e. not at `parent` any more.
         if (/^!\t[^\t]*\t\[rejected\]/m.test(text)) {
@@ -325,6 +374,35 @@ export class GitRemote implements EnvRemote {
         throw this.remoteError('push', text);
       }
       return { sha };
+    });
+  }
+
+  /** Branches named `prefix…` on the remote (one ls-remote): name → head. */
+  async branchHeads(prefix: string): Promise<Map<string, string>> {
+    return await this.serial(async () => {
+      const out = await this.remoteGit(os.tmpdir(), ['ls-remote', '--heads', this.url, `refs/heads/${prefix}*`], 'ls-remote');
+      const heads = new Map<string, string>();
+      for (const line of out.split('\n')) {
+        const [sha, ref] = line.trim().split(/\s+/);
+        if (sha && ref?.startsWith(`refs/heads/${prefix}`)) heads.set(ref.slice('refs/heads/'.length), sha);
+      }
+      return heads;
+    });
+  }
+
+  /** Whether `commit` is in `branch`'s history (merged there): fetch the branch, then one rev-list. */
+  async contains(commit: string, branch: string = this.branch): Promise<boolean> {
+    checkBranch(branch);
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return false;
+    return await this.serial(async () => {
+      const git = await this.openCache();
+      const head = await this.fetch(git, branch);
+      if (head === undefined) return false;
+      if (head === commit) return true;
+      // Not in the clone after fetching the branch's whole history: not in it.
+      if (!(await this.hasCommit(git, commit))) return false;
+      const out = await this.run(git, ['rev-list', '--max-count=1', commit, '--not', head], 'rev-list');
+      return out.trim() === '';
     });
   }
 
@@ -347,19 +425,39 @@ export class GitRemote implements EnvRemote {
     this.options.log?.(redact(line, this.secrets));
   }
 
-  /** `input`: what the git process reads on stdin (simple-git writes it and closes stdin). */
-  private simpleGit(baseDir: string, input?: Buffer): SimpleGit {
+  /**
+   * `input`: what the git process reads on stdin (simple-git writes it and closes stdin).
+   * `silenceMs`: the process is stopped when it prints nothing for this long. `extraEnv`: added
+   * to the process's environment (names outside simple-git's guard only).
+   */
+  private simpleGit(baseDir: string, input?: Buffer, silenceMs = SILENCE_TIMEOUT_MS, extraEnv: Record<string, string> = {}): SimpleGit {
     return simpleGit({
       baseDir,
       ...simpleGitEnvOptions(this.env),
-      timeout: { block: SILENCE_TIMEOUT_MS },
+      timeout: { block: silenceMs },
       ...(input === undefined ? {} : { input: () => input }),
-    }).env(this.env);
+    }).env({ ...this.env, ...extraEnv });
   }
 
-  /** Runs git in `dir`, outside the working clone (init, ls-remote). */
+  /** Runs git in `dir`, outside the working clone (init). */
   private git(dir: string, args: string[], what: string): Promise<string> {
     return this.run(this.simpleGit(dir), args, what);
+  }
+
+  /**
+   * Runs a git command that talks to the remote (ls-remote, fetch, push): stopped when it prints
+   * nothing for `remoteSilenceMs`, and then what it started is stopped too.
+   */
+  private async remoteGit(dir: string, args: string[], what: string, opts: { raw?: boolean } = {}): Promise<string> {
+    const marked = new GitRun();
+    const git = this.simpleGit(dir, undefined, remoteSilenceMs(this.timeoutSeconds), marked.env).outputHandler(marked.handler);
+    try {
+      return await this.run(git, args, what, opts);
+    } catch (error) {
+      // After a deadline, what git started may still run; after any other failure this finds nothing.
+      if (error instanceof RemoteUnavailableError || TIMED_OUT.test(errorText(error))) marked.release();
+      throw error;
+    }
   }
 
   /**
@@ -378,30 +476,52 @@ export class GitRemote implements EnvRemote {
   }
 
   private remoteError(what: string, text: string): RemoteError {
+    if (REMOTE_COMMANDS.test(what) && TIMED_OUT.test(text)) {
+      // curl's low-speed limit, or (ssh, a connection never made) the process deadline.
+      const seconds = /block timeout reached/.test(text) ? Math.round(remoteSilenceMs(this.timeoutSeconds) / 1000) : this.timeoutSeconds;
+      return new RemoteUnavailableError(
+        `${this.description} did not answer in ${seconds} s (git ${what}); check the network and the URL, then run again; SLIPWAY_GIT_TIMEOUT sets the limit`,
+        { reason: 'timeout' },
+      );
+    }
     // git's advice lines add nothing to slipway's message.
     const detail = text
       .split('\n')
       .filter((line) => !line.startsWith('hint:'))
       .join('\n')
       .trim();
+    // One sentence with the fix; git's own lines go to `detail` (shown with --verbose).
     const http = /^https?:\/\//i.test(this.url);
+    const unreachable = REMOTE_COMMANDS.test(what) ? gitUnreachable(detail) : undefined;
+    if (unreachable?.reason === 'server') {
+      return new RemoteUnavailableError(`git ${what} failed for ${this.description}: ${unreachable.what}; run again later`, { detail, reason: 'server' });
+    }
+    if (unreachable) {
+      return new RemoteUnavailableError(
+        `${this.description} could not be reached (git ${what}): ${unreachable.what}; ` +
+          (unreachable.reason === 'tls'
+            ? "check the URL and the server's certificate (a private CA: http.sslCAInfo in your gitconfig), then run again"
+            : 'check the URL and the network, then run again'),
+        { detail, reason: unreachable.reason },
+      );
+    }
     if (AUTH_FAILURE.test(detail)) {
       const fix = http
         ? 'set SLIPWAY_GIT_TOKEN' + (this.secrets.length > 0 ? ' (the token was rejected)' : '')
         : 'check your SSH key / access rights';
-      return new RemoteError(`authentication failed for ${this.description}: ${fix}${detail ? `\n${detail}` : ''}`);
+      return new RemoteAuthError(`authentication failed for ${this.description}: ${fix}`, { detail });
     }
-    if (/^(ls-remote|fetch|push)$/.test(what) && NOT_FOUND.test(detail)) {
+    if (REMOTE_COMMANDS.test(what) && NOT_FOUND.test(detail)) {
+      // A missing local path only reaches here outside bootstrap (bootstrap creates it first).
       const fix = this.local
-        ? 'check the path, or let slipway create it'
+        ? fs.existsSync(this.url) ? 'check the path: it exists and is not a git repository' : 'check the path, or run slipway bootstrap to create it'
         : http
           ? "check the URL and the token's access"
           : 'check the URL';
-      return new RemoteError(
-        `git repository not found or not reachable: ${this.description} (${fix})${detail ? `\n${detail}` : ''}`,
-      );
+      return new RemoteNotFoundError(`git repository not found or not reachable: ${this.description} (${fix})`, { detail });
     }
-    return new RemoteError(`git ${what} failed for ${this.description}${detail ? `:\n${detail}` : ''}`);
+    const last = detail.split('\n').map((l) => l.trim()).filter((l) => /^(fatal|error):/i.test(l)).pop();
+    return new RemoteError(`git ${what} failed for ${this.description}${last ? `: ${last.replace(/^(fatal|error):\s*/i, '')}` : ''}`, { detail });
   }
 
   /**
@@ -464,7 +584,7 @@ export class GitRemote implements EnvRemote {
     const args = ['fetch', '--verbose', '--no-tags', '--no-write-fetch-head', 'origin', `+refs/heads/${branch}:${tracking}`];
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.run(git, args, 'fetch', { raw: true });
+        await this.remoteGit(this.cacheDir, args, 'fetch', { raw: true });
         const head = await this.ref(git, tracking);
         if (head !== undefined) this.known.add(head);
         return head;
@@ -512,7 +632,7 @@ export class GitRemote implements EnvRemote {
   /** The branch's head as the remote has it right now (ls-remote), undefined when absent. */
   private async lsRemoteHead(branch: string): Promise<string | undefined> {
     const wanted = `refs/heads/${branch}`;
-    const out = await this.git(os.tmpdir(), ['ls-remote', this.url, wanted], 'ls-remote');
+    const out = await this.remoteGit(os.tmpdir(), ['ls-remote', this.url, wanted], 'ls-remote');
     // ls-remote patterns match ref name tails (also `refs/heads/x/refs/heads/<branch>`): exact only.
     for (const line of out.split('\n')) {
       const [sha, ref] = line.trim().split(/\s+/);
@@ -607,6 +727,30 @@ export class GitRemote implements EnvRemote {
       at = end;
     }
     return contents;
+  }
+
+  /**
+   * The merge commit of `merge` into `parent` (parents in that order): git's three-way merge of
+   * the two trees (`merge-tree --write-tree`, no working tree), `MergeConflictError` naming the
+   * conflicting files when there is none. Both commits must be in the clone (read their branches).
+   */
+  private async mergeCommit(git: SimpleGit, parent: string, merge: string, message: string, author: { readonly name: string; readonly email: string }): Promise<string> {
+    for (const sha of [parent, merge]) {
+      if (!this.known.has(sha) && !(await this.hasCommit(git, sha))) throw new BranchMovedError(this.description, { cause: new Error(`commit ${sha} is not in the clone (read its branch again)`) });
+    }
+    // (git 2.38 or later.) Exit 1 with the conflicting files after the tree id; simple-git resolves (nothing on stderr).
+    const [tree, ...conflicts] = (await this.run(git, ['merge-tree', '--write-tree', '--name-only', '--no-messages', parent, merge], 'merge-tree')).split('\n').filter((l) => l !== '');
+    if (conflicts.length > 0) throw new MergeConflictError(this.description, [...new Set(conflicts)]);
+    if (!tree || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(tree)) throw this.remoteError('merge-tree', `unexpected output: ${String(tree).slice(0, 200)}`);
+    const out = await this.run(
+      this.simpleGit(this.cacheDir, Buffer.from(message, 'utf8')),
+      ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`, 'commit-tree', '--no-gpg-sign', tree, '-p', parent, '-p', merge, '-F', '-'],
+      'commit-tree',
+    );
+    const sha = out.trim();
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw this.remoteError('commit-tree', `unexpected output: ${out.slice(0, 200)}`);
+    this.known.add(sha);
+    return sha;
   }
 
   /**

@@ -9,7 +9,8 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { BranchMovedError, RemoteError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { BranchMovedError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { networkUnreachable } from './remote-failure.js';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 /** Topics that mark a repo as a slipway env repo (and let people find them). */
@@ -28,7 +29,11 @@ export interface GitHubRemoteOptions {
   readonly description: string;
   /** Rate-limit and retry waits are announced here. */
   readonly log?: (line: string) => void;
-  /** Per-request timeout. @default 30000 */
+  /**
+   * How long one request may take, its answer read in full (SLIPWAY_HTTP_TIMEOUT). A request
+   * that runs out is not retried: the command ends with "<repo> did not answer in N s".
+   * @default 30000
+   */
   readonly timeoutMs?: number;
   /** Retries of a rate-limited or failing request before giving up. @default 3 */
   readonly retries?: number;
@@ -55,9 +60,52 @@ export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUr
     throttle: { onRateLimit: wait('primary'), onSecondaryRateLimit: wait('secondary') },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     // A server that accepts the connection and never answers must not hang slipway.
-    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
+    request: { fetch: fetchWithDeadline(timeoutMs) },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: () => {} },
   });
+}
+
+/** A request that ran out of time (see `fetchWithDeadline`). */
+export class RequestTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no complete answer in ${formatSeconds(timeoutMs)}`);
+    // Octokit passes an AbortError through as it is (a cancelled request): not wrapped into a
+    // "500" that its retry plugin would retry 3 more times, each up to the same deadline.
+    this.name = 'AbortError';
+  }
+}
+
+/** Answers without a body: a Response cannot be built with one. */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * `fetch` with one deadline for the whole request: connecting, the answer's headers and its body.
+ * The body is read here, under the deadline, because Octokit reads it without one and turns a
+ * failed read into empty data.
+ */
+export function fetchWithDeadline(timeoutMs: number): (url: string, init: RequestInit) => Promise<Response> {
+  return async (url, init) => {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+    try {
+      const response = await fetch(url, { ...init, signal });
+      const body = NULL_BODY_STATUS.has(response.status) ? null : await response.arrayBuffer();
+      const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      Object.defineProperty(copy, 'url', { value: response.url });
+      return copy;
+    } catch (error) {
+      if (timeout.signal.aborted) throw timeout.signal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** `2 s`, `0.5 s` */
+function formatSeconds(ms: number): string {
+  return `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
 }
 
 export class GitHubRemote implements EnvRemote {
@@ -146,6 +194,7 @@ export class GitHubRemote implements EnvRemote {
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
+    if (request.merge !== undefined) throw new RemoteError(`${this.description}: on GitHub, branches merge through pull requests (mergePullRequest)`);
     const branch = request.branch ?? this.options.branch;
     const entries = [
       ...[...request.write].map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
@@ -156,24 +205,32 @@ export class GitHubRemote implements EnvRemote {
       ?? (await this.call('reading the parent commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }))).data.tree.sha;
     const tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))).data;
     const commit = (await this.call('writing the commit', () =>
-      this.client.rest.git.createCommit({ ...this.repoParams, message: request.message, tree: tree.sha, parents: [request.parent!] }))).data;
-    await this.moveOrCreateBranch(branch, commit.sha);
+      this.client.rest.git.createCommit({
+        ...this.repoParams, message: request.message, tree: tree.sha, parents: [request.parent!],
+        ...(request.author ? { author: { name: request.author.name, email: request.author.email } } : {}),
+      }))).data;
+    await this.moveOrCreateBranch(branch, commit.sha, request.replaces);
     this.trees.set(commit.sha, tree.sha);
     return { sha: commit.sha };
   }
 
-  /** Moves `branch` to `sha` without force, or creates it there when it does not exist yet. */
-  private async moveOrCreateBranch(branch: string, sha: string): Promise<void> {
+  /**
+   * Moves `branch` to `sha` without force, or creates it there when it does not exist yet.
+   * `replaces`: restarting the branch, which may then be replaced only while it is at that commit.
+   */
+  private async moveOrCreateBranch(branch: string, sha: string, replaces?: string): Promise<void> {
     let exists = true;
+    let current: string | undefined;
     try {
-      await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }));
+      current = (await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))).data.object.sha;
     } catch (e) {
       if (!(e instanceof NotFound)) throw e;
       exists = false;
     }
     try {
       if (exists) {
-        await this.call('moving the branch', () => this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force: false }));
+        const force = replaces !== undefined && current === replaces;
+        await this.call('moving the branch', () => this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force }));
       } else {
         await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha }));
       }
@@ -186,21 +243,25 @@ export class GitHubRemote implements EnvRemote {
 
   async commits(options: { path?: string; branch?: string; limit?: number }): Promise<CommitInfo[]> {
     const limit = options.limit ?? 100;
+    let seen = 0;
     try {
-      const list = await this.call('reading history', () => this.client.paginate(this.client.rest.repos.listCommits, {
+      const list = await this.call('reading history', () => (seen = 0, this.client.paginate(this.client.rest.repos.listCommits, {
         ...this.repoParams,
         sha: options.branch ?? this.options.branch,
         ...(options.path ? { path: options.path } : {}),
         per_page: Math.min(100, limit),
       }, (response, done) => {
-        if (response.data.length >= limit) done();
+        // Stop once `limit` commits came, over all pages (not only when one page holds them all).
+        seen += response.data.length;
+        if (seen >= limit) done();
         return response.data;
-      }));
+      })));
       return list.slice(0, limit).map((c) => ({
         sha: c.sha,
         message: c.commit.message,
         author: c.commit.author?.name ?? c.author?.login ?? 'unknown',
         date: c.commit.author?.date ?? '',
+        parents: c.parents.map((p) => p.sha),
       }));
     } catch (e) {
       if (e instanceof NotFound || e instanceof EmptyRepo) return [];
@@ -216,6 +277,34 @@ export class GitHubRemote implements EnvRemote {
     return pr ? { number: pr.number, url: pr.html_url } : undefined;
   }
 
+  /**
+   * Every pull request from `head` (open, closed, merged), newest first: whether a promotion
+   * branch's last pull request was merged or closed, so the next promotion starts it again.
+   */
+  async pullRequests(head: string): Promise<Array<{ number: number; url: string; state: 'open' | 'closed'; merged: boolean; headSha: string; mergedAt?: string }>> {
+    const list = (await this.call('listing pull requests', () =>
+      this.client.rest.pulls.list({ ...this.repoParams, state: 'all', head: `${this.options.owner}:${head}`, sort: 'created', direction: 'desc' }))).data;
+    return list.filter((p) => p.head.ref === head).map((p) => ({
+      number: p.number,
+      url: p.html_url,
+      state: p.state === 'open' ? 'open' : 'closed',
+      merged: Boolean(p.merged_at),
+      headSha: p.head.sha,
+      ...(p.merged_at ? { mergedAt: p.merged_at } : {}),
+    }));
+  }
+
+  /** Branches named `prefix…`: name → head (one matching-refs request). */
+  async branchHeads(prefix: string): Promise<Map<string, string>> {
+    try {
+      const refs = (await this.call('listing branches', () => this.client.rest.git.listMatchingRefs({ ...this.repoParams, ref: `heads/${prefix}` }))).data;
+      return new Map(refs.map((r) => [r.ref.replace(/^refs\/heads\//, ''), r.object.sha]));
+    } catch (e) {
+      if (e instanceof NotFound || e instanceof EmptyRepo) return new Map();
+      throw e;
+    }
+  }
+
   /** Opens a pull request, or updates the open one from the same branch (title and body). */
   async upsertPullRequest(head: string, title: string, body: string): Promise<{ number: number; url: string; created: boolean }> {
     const open = await this.openPullRequest(head);
@@ -228,6 +317,26 @@ export class GitHubRemote implements EnvRemote {
     return { number: pr.number, url: pr.html_url, created: true };
   }
 
+  /**
+   * Merges the open pull request `number` with a merge commit, as the merge button does, only
+   * while its head is still `sha` (GitHub's 409 when it moved: a `BranchMovedError`, the caller
+   * re-reads). `message` follows GitHub's "Merge pull request #N from …" title. 405 (not
+   * mergeable: conflicts, required reviews or checks) is a `RemoteError` with GitHub's reason.
+   */
+  async mergePullRequest(number: number, sha: string, message: string): Promise<{ sha: string }> {
+    try {
+      const merged = (await this.call('merging the pull request', () => this.client.rest.pulls.merge({
+        ...this.repoParams, pull_number: number, sha, merge_method: 'merge', commit_message: message,
+        // A 409 (the head moved) is an answer, not a failure to retry.
+        request: { retries: 0 },
+      }))).data;
+      return { sha: merged.sha };
+    } catch (e) {
+      if (e instanceof EmptyRepo) throw new BranchMovedError(this.description, { cause: e });
+      throw e;
+    }
+  }
+
   /** The branch does not exist yet: a root commit with the whole tree, then the ref. */
   private async commitNewBranch(entries: Array<{ path: string; mode: '100644'; type: 'blob'; content?: string; sha?: null }>, message: string, branch: string): Promise<CommitResult> {
     const write = entries.filter((e) => e.content !== undefined);
@@ -236,7 +345,7 @@ export class GitHubRemote implements EnvRemote {
       tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, tree: write }))).data;
     } catch (e) {
       if (e instanceof EmptyRepo) {
-        throw new RemoteError(`${this.description}: the repo has no commit at all; the Git Data API cannot write to an empty repo (push any first commit, or let slipway create the repo)`);
+        throw new RemoteError(`${this.description}: the repo has no commit at all; the Git Data API cannot write to an empty repo (push any first commit to it, or delete it and run slipway bootstrap, which creates it with one)`);
       }
       throw e;
     }
@@ -306,25 +415,37 @@ export class GitHubRemote implements EnvRemote {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof RequestTimeoutError) {
+        throw new RemoteUnavailableError(
+          `${this.description} did not answer in ${formatSeconds(e.timeoutMs)} (${what}); check the network and the API URL, then run again; SLIPWAY_HTTP_TIMEOUT sets the limit`,
+          { cause: e, reason: 'timeout' },
+        );
+      }
       const status = (e as { status?: number }).status;
       const message = String((e as Error)?.message ?? e).split('\n')[0]!.replaceAll(this.options.token, '***');
       const where = `${this.description}: ${what}`;
       if (status === 404) throw new NotFound(`${where}: not found`);
       if (status === 409) throw new EmptyRepo(`${where}: the repo is empty`);
       if (status === 422) throw new Unprocessable(`${where}: ${message}`);
-      if (status === 401) throw new RemoteError(`${where}: GitHub answered 401: the token (GITHUB_TOKEN or GH_TOKEN) is missing, invalid or expired`, { cause: e });
+      if (status === 401) throw new RemoteAuthError(`${where}: GitHub answered 401: the token (GITHUB_TOKEN or GH_TOKEN) is missing, invalid or expired`, { cause: e });
       if (status === 403) {
-        throw new RemoteError(`${where}: GitHub answered 403: the token may not do this (it needs the repo scope, or Administration and Contents write for a fine-grained token or GitHub App): ${message}`, { cause: e });
+        throw new RemoteAuthError(`${where}: GitHub answered 403: the token may not do this (it needs the repo scope, or Administration and Contents write for a fine-grained token or GitHub App): ${message}`, { cause: e });
+      }
+      // Octokit reports a request that never got an answer (refused, DNS, TLS) as a 500: the cause says which.
+      const unreachable = status === undefined || status >= 500 ? networkUnreachable(e) : undefined;
+      if (unreachable) {
+        const fix = unreachable.reason === 'tls' ? "check the API URL and the server's certificate (a private CA: NODE_EXTRA_CA_CERTS)" : 'check the API URL and the network';
+        throw new RemoteUnavailableError(`${where}: GitHub did not answer: ${unreachable.what}; ${fix}, then run again`, { cause: e, reason: unreachable.reason });
       }
       if (status === undefined || status >= 500) {
-        throw new RemoteUnavailableError(`${where}: GitHub did not answer (${status ?? message}); nothing was changed by this step, run again`, { cause: e });
+        throw new RemoteUnavailableError(`${where}: GitHub did not answer (${status ?? message}); nothing was changed by this step, run again`, { cause: e, reason: 'server' });
       }
       throw new RemoteError(`${where}: GitHub answered ${status}: ${message}`, { cause: e });
     }
   }
 }
 
-class NotFound extends RemoteError {}
+class NotFound extends RemoteNotFoundError {}
 class EmptyRepo extends RemoteError {}
 class Unprocessable extends RemoteError {}
 

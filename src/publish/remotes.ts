@@ -1,7 +1,8 @@
 /**
  * Picks the remote for an env repo: GitHub `owner/name` → Octokit and the Git Data API; any git
- * URL or local path → simple-git. Tokens come from the environment only: GITHUB_TOKEN (or
- * GH_TOKEN) for GitHub, SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https remotes.
+ * URL or local path → simple-git. Tokens and timeouts come from the environment only, checked
+ * by remote-settings.ts: GITHUB_TOKEN (or GH_TOKEN) for GitHub, SLIPWAY_GIT_TOKEN (and
+ * SLIPWAY_GIT_USERNAME) for other https remotes; SLIPWAY_HTTP_TIMEOUT and SLIPWAY_GIT_TIMEOUT.
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
@@ -9,6 +10,7 @@ import { ConfigError } from '../load/config-error.js';
 import type { EnvRemote } from './env-remote.js';
 import { GitRemote } from './git-remote.js';
 import { GitHubRemote, parseGitHubRepo } from './github-remote.js';
+import { credential, githubToken, remoteTimeouts } from './remote-settings.js';
 
 export interface RemoteContext {
   /** The platform repo. */
@@ -23,14 +25,11 @@ export interface RemoteContext {
 /** Author of slipway's commits in env repos. */
 export const SLIPWAY_AUTHOR = { name: 'slipway', email: 'slipway@users.noreply.github.com' };
 
-export function githubToken(environment: RemoteContext['environment']): string | undefined {
-  return environment.GITHUB_TOKEN || environment.GH_TOKEN || undefined;
-}
-
 export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
   const { repo } = env;
+  const timeouts = remoteTimeouts(ctx.environment);
   if (repo.kind === 'github') {
-    const token = githubToken(ctx.environment);
+    const token = githubToken(ctx.environment)?.value;
     if (!token) throw new ConfigError(`envs/${env.name}.yaml: repo: '${repo.location}' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN) to a token that may create and write it`);
     const { owner, repo: name } = parseGitHubRepo(repo.location);
     return new GitHubRemote({
@@ -42,8 +41,8 @@ export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
       visibility: repo.github?.visibility,
       description: `slipway environment repo for ${env.name}: Argo CD syncs it; generated, do not edit by hand`,
       log: ctx.log,
-      // Tuning for CI and tests; the defaults suit GitHub.
-      timeoutMs: numberFrom(ctx.environment.SLIPWAY_HTTP_TIMEOUT_MS),
+      timeoutMs: timeouts.httpMs,
+      // Tuning for CI and tests; the default suits GitHub.
       retryBaseMs: numberFrom(ctx.environment.SLIPWAY_RETRY_BASE_MS),
     });
   }
@@ -53,8 +52,10 @@ export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
     branch: repo.branch,
     // One working clone per env repo, in a git-ignored folder of the platform repo.
     cacheDir: join(ctx.root, '.slipway', 'cache', env.name),
-    token: ctx.environment.SLIPWAY_GIT_TOKEN || undefined,
-    username: ctx.environment.SLIPWAY_GIT_USERNAME || undefined,
+    // Only a URL remote can use them: a local path ignores them, whatever they hold.
+    token: repo.kind === 'url' ? credential(ctx.environment, 'SLIPWAY_GIT_TOKEN') : undefined,
+    username: repo.kind === 'url' ? credential(ctx.environment, 'SLIPWAY_GIT_USERNAME') : undefined,
+    timeoutSeconds: timeouts.gitSeconds,
     author: SLIPWAY_AUTHOR,
     log: ctx.debug,
   });

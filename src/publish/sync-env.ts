@@ -4,7 +4,7 @@
  * push), re-read, re-render, retry with capped backoff; never force, never rebase generated text.
  */
 import { planEnv, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
 
 export interface SyncOptions {
   readonly env: string;
@@ -51,7 +51,7 @@ export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
     } catch (e) {
       if (!(e instanceof BranchMovedError)) throw e;
       if (attempt >= attempts) {
-        throw new RemoteError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e });
+        throw new RemoteUnavailableError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
       }
       const wait = backoff(attempt);
       options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);

@@ -12,6 +12,7 @@ import { knativeFeaturesNeeded } from '../../generators/rules/knative-field-gate
 import { missingNginxCapabilities, STOCK_NGINX_CAPABILITIES } from '../../generators/rules/nginx.js';
 import { loadProject } from '../../src/load/load-project.js';
 import { handOver } from '../../src/publish/bootstrap.js';
+import { ownedBySlipway } from '../../src/plan/plan.js';
 import { generateSample, REPO_ROOT } from '../support/generated.js';
 
 let sample: GeneratedPlatform;
@@ -142,5 +143,13 @@ describe('bootstrap\'s hand-over', () => {
     expect(production).toContain('kubectl apply --namespace argocd -f out/envs/production/bootstrap/');
     expect(production.indexOf('helm install')).toBeLessThan(production.indexOf('kubectl apply'));
     expect(handOver(env('staging'), undefined).join('\n')).not.toContain('helm install');
+  });
+});
+
+describe('what slipway owns in an env repo', () => {
+  it('every file synth generates lies where slipway owns it, so a file it stops generating is deleted', () => {
+    const envFiles = [...sample.files.keys()].filter((p) => p.startsWith('envs/')).map((p) => p.split('/').slice(2).join('/'));
+    expect(envFiles).toContain('platform/argo-cd/install-values.yaml');
+    for (const path of envFiles) expect(ownedBySlipway(path), path).toBe(true);
   });
 });

@@ -28,7 +28,7 @@ async function platform(edit?: (p: Project) => void): Promise<Project & { cli: (
   git(p.root, 'init', '-q', '--initial-branch=main');
   git(p.root, 'add', '-A');
   git(p.root, 'commit', '-qm', 'platform');
-  const cli = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], { env: { ...process.env, ...GIT_ID, USER: 'tester' } });
+  const cli = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], { env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester' } });
   const boot = await cli('bootstrap', '-q');
   expect(boot.code, boot.stderr).toBe(0);
   return Object.assign(p, { cli });
@@ -56,7 +56,7 @@ describe('direct promotions (local env repos)', () => {
     const changed = diff.split('\n').filter((l) => /^[-+][^-+]/.test(l));
     expect(changed.filter((l) => !l.includes('| go-demo-9 |'))).toEqual(['-  tag: "0.0.1"', '+  tag: "0.0.2"']);
     const message = git(p.root, '--git-dir', bare(p, 'staging'), 'log', '-1', '--format=%B', 'main');
-    for (const t of ['Slipway-App: go-demo-9', 'Slipway-Env: staging', 'Slipway-From: 0.0.1', 'Slipway-To: 0.0.2', 'Slipway-Actor: tester']) expect(message).toContain(t);
+    for (const t of ['Slipway-App: go-demo-9', 'Slipway-Env: staging', 'Slipway-Previous-Tag: 0.0.1', 'Slipway-To: 0.0.2', 'Slipway-Actor: tester']) expect(message).toContain(t);
     expect(message).toMatch(/Slipway-Source-Commit: [0-9a-f]{40}/);
     // envs/staging.yaml: only the tag changed, comments kept, committed alone in the platform repo.
     const envAfter = readFileSync(join(p.root, 'envs/staging.yaml'), 'utf8');

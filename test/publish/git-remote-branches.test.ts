@@ -416,7 +416,11 @@ describe('GitRemote branches on a local bare repo', () => {
     const other = otherClone(bare, 'log');
     const theirs = other.push('main', 'apps/web.yaml', 'v: 9\n', 'hand edit\n\nWhy: testing');
     const latest = await r.commits({ path: 'apps/web.yaml', limit: 1 });
-    expect(latest).toEqual([{ sha: theirs, message: 'hand edit\n\nWhy: testing', author: 'Other Person', date: git(bare, 'log', '-1', '--format=%aI', theirs).trim() }]);
+    expect(latest).toEqual([{
+      sha: theirs, message: 'hand edit\n\nWhy: testing', author: 'Other Person', date: git(bare, 'log', '-1', '--format=%aI', theirs).trim(),
+      // Its parents, so history can follow the first parent and tell merges apart.
+      parents: [git(bare, 'rev-parse', `${theirs}^`).trim()],
+    }]);
 
     // An empty message round-trips as empty.
     const read = await r.read();

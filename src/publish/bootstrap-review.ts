@@ -1,0 +1,131 @@
+/**
+ * Bootstrap of an environment that takes changes through review (`promotion: pr`): what synth
+ * generates goes to the branch `slipway/bootstrap-<env>` (on GitHub with a pull request whose
+ * body is the plan), never straight to the env repo's branch. `slipway approve <env> --bootstrap`
+ * merges it where there is no pull-request API.
+ *
+ * The exception is the first bootstrap: an env repo without a commit, or holding none of what
+ * slipway generates (at most the README of GitHub's `auto_init`), has nothing to review against
+ * yet, and gets its first tree committed directly.
+ *
+ * Like `syncEnv`: planned against the head read, committed on top of it without force; when the
+ * branch moved meanwhile, re-read, re-render and retry with capped backoff.
+ */
+import type { EnvDefinition } from '../../generators/environment.js';
+import { OWNED_DIRS, planEnv, renderPlan, type Plan } from '../plan/plan.js';
+import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { GitHubRemote } from './github-remote.js';
+import { commitMessage, type SyncOptions, type SyncResult } from './sync-env.js';
+
+export function bootstrapBranch(env: string): string {
+  return `slipway/bootstrap-${env}`;
+}
+
+/** Whether bootstrap of this env goes through review (once the env repo holds a first bootstrap). */
+export function reviewsBootstrap(env: EnvDefinition): boolean {
+  return env.promotion === 'pr';
+}
+
+/** No commit yet, or none of slipway's folders (GitHub's auto_init leaves a README.md only). */
+export function isFirstBootstrap(tree: RemoteTree): boolean {
+  return tree.head === undefined || ![...tree.blobs.keys()].some((p) => OWNED_DIRS.some((d) => p.startsWith(d)));
+}
+
+/** The line `plan` and `bootstrap --dry-run` print for a reviewed env: which path bootstrap takes. */
+export function bootstrapRoute(env: string, remote: EnvRemote, tree: RemoteTree, branch: string): string {
+  if (isFirstBootstrap(tree)) {
+    return `${env}: first bootstrap: bootstrap commits directly to ${branch} (promotion: pr; later bootstraps go through review)`;
+  }
+  return remote instanceof GitHubRemote
+    ? `${env} takes changes through review (promotion: pr): bootstrap commits to ${bootstrapBranch(env)} and opens a pull request`
+    : `${env} takes changes through review (promotion: pr): bootstrap pushes ${bootstrapBranch(env)}; merge it with: slipway approve ${env} --bootstrap`;
+}
+
+export interface ReviewSyncResult extends SyncResult {
+  /** What happened, in one line. */
+  readonly route: string;
+  /** The review branch, when the commit went there. */
+  readonly branch?: string;
+  readonly pullRequest?: { readonly number: number; readonly url: string; readonly created: boolean };
+}
+
+/**
+ * `syncEnv` for a reviewed env: the plan is against the env repo's branch (what merging brings),
+ * the commit goes on the review branch (continuing it when it exists; no force).
+ */
+export async function syncForReview(options: SyncOptions & { readonly branch: string }): Promise<ReviewSyncResult> {
+  const { remote } = options;
+  const review = bootstrapBranch(options.env);
+  const attempts = options.attempts ?? 5;
+  const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
+  for (let attempt = 1; ; attempt++) {
+    const main = await remote.read();
+    await options.check?.(main);
+    const desired = await options.render();
+    const plan = await planEnv(options.env, remote.description, main, desired);
+    if (plan.changes.length === 0) {
+      return { plan, commit: undefined, attempts: attempt, route: `${options.env}: ${remote.description} already up to date; no commit` };
+    }
+    try {
+      if (isFirstBootstrap(main)) {
+        const { sha } = await remote.commit({
+          parent: main.head, write: plan.write, delete: plan.delete, message: commitMessage(plan, options.title(plan), options.trailers),
+        });
+        return {
+          plan, commit: sha, attempts: attempt,
+          route: `${options.env}: committed ${sha} to ${remote.description} directly (first bootstrap: nothing to review against yet)`,
+        };
+      }
+      // Continue the review branch when it exists: its own head is the parent, never forced. One
+      // merged already (approved) starts again from the env repo's branch, which contains it.
+      const onBranch = await remote.read(review);
+      const restart = onBranch.head !== undefined && (await remote.contains?.(onBranch.head)) === true;
+      const continued = onBranch.head !== undefined && !restart;
+      const branchPlan = continued ? await planEnv(options.env, remote.description, onBranch, desired) : plan;
+      let commit: string | undefined;
+      if (branchPlan.changes.length > 0) {
+        commit = (await remote.commit({
+          parent: continued ? onBranch.head : main.head,
+          ...(restart ? { replaces: onBranch.head } : {}),
+          branch: review,
+          write: branchPlan.write,
+          delete: branchPlan.delete,
+          message: commitMessage(branchPlan, options.title(plan), options.trailers),
+        })).sha;
+      }
+      if (remote instanceof GitHubRemote) {
+        const pr = await remote.upsertPullRequest(review, options.title(plan), pullRequestBody(plan, options.branch));
+        return {
+          plan, commit, attempts: attempt, branch: review, pullRequest: pr,
+          route: `${options.env}: ${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${review}; merge it (or slipway approve ${options.env} --bootstrap)`,
+        };
+      }
+      return {
+        plan, commit, attempts: attempt, branch: review,
+        route: commit
+          ? `${options.env}: pushed ${review} (${commit.slice(0, 12)}) to ${remote.description} for review; merge it with: slipway approve ${options.env} --bootstrap`
+          : `${options.env}: ${review} on ${remote.description} already holds this; merge it with: slipway approve ${options.env} --bootstrap`,
+      };
+    } catch (e) {
+      if (!(e instanceof BranchMovedError)) throw e;
+      if (attempt >= attempts) {
+        throw new RemoteUnavailableError(`${remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
+      }
+      const wait = backoff(attempt);
+      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+function pullRequestBody(plan: Plan, branch: string): string {
+  return [
+    `Makes **${plan.env}**'s env repo hold exactly what the platform repo generates (\`slipway bootstrap\`).`,
+    '',
+    `Plan against \`${branch}\`:`,
+    '',
+    '```diff',
+    renderPlan(plan, { color: false, diffs: 'all' }).trimEnd(),
+    '```',
+  ].join('\n');
+}

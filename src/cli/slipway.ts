@@ -265,8 +265,15 @@ export function buildProgram(run: (code: number) => void): Command {
     .addOption(envOption())
     .action(action(async (command, io) => {
       const report = await statusReport({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
-      if (io.json) io.emitJson({ rows: report.rows, platform: report.platform, disagreements: report.disagreements });
-      else {
+      const code = worstExitCode([EXIT.ok, ...report.failures.map((f) => exitCodeFor(f.error))]);
+      if (io.json) {
+        const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
+        io.emitJson({
+          ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
+          rows: report.rows, platform: report.platform, disagreements: report.disagreements,
+        });
+        return code;
+      } else {
         io.out(table(['app', 'env', 'envs/', 'env repo', 'pending', 'state'], report.rows.map((r) => [
           r.app, r.env, r.declared, r.committed ?? '(not deployed)',
           r.pending ? (r.pending.pullRequest ? `#${r.pending.pullRequest.number} (${r.pending.branch})` : r.pending.branch) : '',
@@ -275,7 +282,7 @@ export function buildProgram(run: (code: number) => void): Command {
         const lines = disagreementLines(report.disagreements);
         if (lines.length) io.out(['', ...lines].join('\n'));
       }
-      return EXIT.ok;
+      return reportEnvFailures(report.failures, io);
     }));
 
   program.command('bootstrap')
@@ -284,16 +291,18 @@ export function buildProgram(run: (code: number) => void): Command {
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'write envs/ tags over different ones in the env repo (normally: run slipway pull first)')
     .option('--allow-dirty', 'promotion: pr envs: put uncommitted changes of charts-src/ or envs/ up for review (normally refused)')
+    .option('--handover', 'print the hand-over to Argo CD even when no env repo was created (it is printed when one is)')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
       const mode = command.opts().dryRun ? 'plan' : 'bootstrap';
+      const handover = Boolean(command.opts().handover);
       try {
         const results = await bootstrapEnvs({ ...publishOptions(command, io), dryRun: Boolean(command.opts().dryRun), allowDirty: Boolean(command.opts().allowDirty) });
-        return report(results, io, mode);
+        return report(results, io, mode, [], undefined, handover);
       } catch (e) {
         // --dry-run plans every env it can reach, as plan does.
         if (!(e instanceof EnvFailuresError)) throw e;
-        return report(e.results as EnvPublishResult[], io, mode, e.failures);
+        return report(e.results as EnvPublishResult[], io, mode, e.failures, undefined, handover);
       }
     }));
 
@@ -341,7 +350,7 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 }
 
 /** Prints plans (and for bootstrap, what happened and the hand-over); returns the exit code. */
-function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap', failures: readonly EnvFailure[] = [], savedPlan?: string): number {
+function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap', failures: readonly EnvFailure[] = [], savedPlan?: string, showHandOver = false): number {
   const pending = results.some((r) => r.plan.changes.length > 0);
   const code = worstExitCode([mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok, ...failures.map((f) => exitCodeFor(f.error))]);
   if (io.json) {
@@ -372,7 +381,10 @@ function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bo
       if (mode === 'plan' && r.route) io.out(r.route);
       if (mode === 'bootstrap') {
         io.out(r.route ?? (r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`));
-        if (!io.quiet) io.out(r.handOver.join('\n') + '\n');
+        // Once, with the first commit of a new or empty repo (or when asked for): it is the one
+        // manual step, not news on every run.
+        const first = r.created || (r.plan.head === undefined && r.commit !== undefined);
+        if (!io.quiet && (first || showHandOver)) io.out(r.handOver.join('\n') + '\n');
       }
     }
     reportEnvFailures(failures, io);

@@ -3,6 +3,7 @@ import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../load/config-error.js';
 import { loadProject } from '../load/load-project.js';
+import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { committedTag, committedTags } from './committed-tags.js';
 import { appHistory, previousTag, type HistoryEntry } from './history.js';
@@ -141,6 +142,8 @@ export interface StatusReport {
   readonly platform: PlatformSync;
   /** Every disagreement between the two repos, each with the one command that reconciles it. */
   readonly disagreements: Disagreement[];
+  /** The envs whose repo could not be read, with why. */
+  readonly failures: readonly EnvFailure[];
 }
 
 /** `slipway status`: app × env → declared tag, committed tag, pending promotion; `statusReport` for the rest. */
@@ -156,7 +159,8 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
   const rows: StatusRow[] = [];
   const disagreements: Disagreement[] = [];
   const envs = await envsOf(ctx);
-  for (const env of envs) {
+  // Every env it can reach is shown; one failure per env it cannot (the CLI prints one line each).
+  const { failures } = await forEachEnv(envs, async (env) => {
     const remote = remoteFor(env, ctx);
     ctx.log(`${env.name}: reading ${remote.description}`);
     const apps = enabledApps(env);
@@ -176,8 +180,8 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
       });
     }
     disagreements.push(...tagDisagreements(env.name, drift));
-  }
+  });
   const platform = await platformSync(ctx.root, envs.map((e) => `envs/${e.name}.yaml`), { fetch: true, environment: ctx.environment });
   disagreements.push(...platformDisagreements(platform));
-  return { rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)), platform, disagreements };
+  return { rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)), platform, disagreements, failures };
 }

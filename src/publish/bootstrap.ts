@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { applicationName, enabledApps } from '../../generators/environment.js';
 import { ARGOCD_INSTALL_VALUES } from '../../generators/env-repo.js';
-import { ARGOCD_RELEASE, CHARTS } from '../../generators/platform-components.js';
+import { ARGOCD_RELEASE, CHARTS, componentApplications } from '../../generators/platform-components.js';
 import type { Plan } from '../plan/plan.js';
 import { ConfigError } from '../load/config-error.js';
 import { generate } from '../synth.js';
@@ -189,7 +189,9 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
 
 /** What a person runs once so Argo CD takes over the environment. */
 export function handOver(env: EnvDefinition, access: AccessResult | undefined): string[] {
-  const apps = enabledApps(env).map((a) => applicationName(env, a));
+  // Everything the root syncs from apps/: the platform components' Applications, then the apps'.
+  const platform = env.platform.flatMap((c) => componentApplications(env, c.component, { knativeFeatures: [] }).map((pa) => `${env.name}-${pa.name}`));
+  const apps = [...platform, ...enabledApps(env).map((a) => applicationName(env, a))];
   const argocd = CHARTS['argo-cd']!;
   const managesArgoCd = env.platform.some((p) => p.component === 'argo-cd');
   return [

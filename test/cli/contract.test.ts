@@ -232,6 +232,25 @@ describe('plan over several envs', () => {
   }, 60_000);
 });
 
+describe('status over several envs', () => {
+  it('shows the rows of every env it reached and one line per env it could not; exit 4; the same in --json', async () => {
+    const p = projectWith({ production: stoppedUrl.replace('env-staging', 'env-production') });
+    const boot = await slipway(p.root, ['bootstrap', '--env', 'staging']);
+    expect(boot.code, boot.stderr).toBe(0);
+    const [text, json] = await Promise.all([slipway(p.root, ['status']), slipway(p.root, ['status', '--json'])]);
+
+    expect(text.code, text.stderr).toBe(4);
+    expect(text.stdout).toMatch(/^go-demo-9\s+staging\s+0\.0\.1\s+0\.0\.1\s+in sync$/m);
+    expect(text.stdout).not.toMatch(/production/);
+    expect(problemLines(text)).toEqual([expect.stringMatching(/^error: production: http:\/\/127\.0\.0\.1:\d+\/env-production\.git could not be reached/)]);
+
+    expect(json.code).toBe(4);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({ command: 'status', ok: false, exitCode: 4, error: { code: 'remote_unavailable', env: 'production' } });
+    expect(new Set(doc.rows.map((r: { env: string }) => r.env))).toEqual(new Set(['staging']));
+  }, 60_000);
+});
+
 describe('--json: one document on stdout for every outcome', () => {
   it('synth and synth --check print a document; out/ out of date is exit 1 with an error document', async () => {
     const p = projectWith({});

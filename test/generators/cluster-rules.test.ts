@@ -143,6 +143,8 @@ describe('bootstrap\'s hand-over', () => {
     expect(production).toContain('kubectl apply --namespace argocd -f out/envs/production/bootstrap/');
     expect(production.indexOf('helm install')).toBeLessThan(production.indexOf('kubectl apply'));
     expect(handOver(env('staging'), undefined).join('\n')).not.toContain('helm install');
+    // Every Application the root syncs, the platform components' included.
+    expect(production).toMatch(/syncs apps\/ from .*: production-argo-cd, .*production-istiod, .*devops-toolkit-production, go-demo-9-production\.$/m);
   });
 });
 

@@ -84,6 +84,11 @@ describe('bootstrap to a git server over https-style auth', () => {
     const again = await slipway(['bootstrap', '--env', 'staging']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already up to date; no commit');
+    // The hand-over comes once, with the repo; later only when asked for.
+    expect(boot.stdout).toContain('Hand staging over to Argo CD');
+    expect(again.stdout).not.toContain('Hand staging over');
+    const asked = await slipway(['bootstrap', '--env', 'staging', '--handover']);
+    expect(asked.stdout).toContain('Hand staging over to Argo CD');
   }, 60_000);
 
   it('a wrong token: one line naming the remote, not the token; exit 1', async () => {

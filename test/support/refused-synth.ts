@@ -1,0 +1,55 @@
+/**
+ * The bad-input tables' one check: synth refuses a project, every problem is one line, and
+ * nothing was written (out/ holds only a sentinel, no file of the project changed or appeared).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'vitest';
+import { ConfigError } from '../../src/load/config-error.js';
+import { synth } from '../../src/synth.js';
+import type { Project } from './project-fixture.js';
+
+const SENTINEL = 'SENTINEL.txt';
+const SENTINEL_TEXT = 'left by the test; synth must not touch out/\n';
+
+/** Every file under `dir` (symlinked folders, i.e. generators/ and node_modules/, not followed). */
+export function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d).sort()) {
+      const p = path.join(d, entry);
+      const stat = fs.lstatSync(p);
+      if (stat.isSymbolicLink()) files.set(path.relative(dir, p), `-> ${fs.readlinkSync(p)}`);
+      else if (stat.isDirectory()) walk(p);
+      else if (!stat.isFile()) files.set(path.relative(dir, p), '(special file)');
+      else files.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/**
+ * Runs synth on `project`, expects a ConfigError whose problems are exactly `expected` (in any
+ * order), each one line with no control character, and nothing written anywhere.
+ */
+export async function expectSynthRefused(project: Project, expected: readonly string[]): Promise<void> {
+  const outDir = path.join(project.root, 'out');
+  fs.mkdirSync(outDir);
+  fs.writeFileSync(path.join(outDir, SENTINEL), SENTINEL_TEXT);
+  const before = snapshot(project.root);
+
+  const error: unknown = await synth({ root: project.root, outDir }).then(() => undefined, (e: unknown) => e);
+
+  expect(fs.readdirSync(outDir)).toEqual([SENTINEL]);
+  expect(fs.readFileSync(path.join(outDir, SENTINEL), 'utf8')).toBe(SENTINEL_TEXT);
+  expect(snapshot(project.root)).toEqual(before);
+
+  expect(error, 'synth should have thrown a ConfigError').toBeInstanceOf(ConfigError);
+  const problems = (error as ConfigError).problems;
+  const got = `synth reported:\n${problems.join('\n')}\n`;
+  expect(expected.length, 'a case expects at least one line').toBeGreaterThan(0);
+  for (const line of expected) expect(problems, got).toContain(line);
+  expect(problems, got).toHaveLength(expected.length);
+  for (const line of problems) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+}

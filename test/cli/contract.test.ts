@@ -14,6 +14,7 @@
  * Real processes, a real git server (test/support/git-server.ts), real sockets; no mocks.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { run } from '../support/run.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -35,26 +36,9 @@ interface CliRun {
 
 /** The `slipway` executable in its own process group, bounded by RUN_LIMIT_MS. */
 function slipway(root: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], {
-      env: { ...process.env, NO_COLOR: '1', SLIPWAY_GIT_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '10', SLIPWAY_HOME: home, ...env },
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, RUN_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], {
+    env: { ...process.env, NO_COLOR: '1', SLIPWAY_GIT_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '10', SLIPWAY_HOME: home, ...env },
+    limitMs: RUN_LIMIT_MS,
   });
 }
 

@@ -9,7 +9,8 @@
  *   problem, exit 1;
  * - a plan that could not reach every env is not saved.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { run } from '../support/run.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,26 +31,9 @@ interface CliRun {
 }
 
 function slipway(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', '--quiet', ...args], {
-      env: { ...process.env, NO_COLOR: '1', SLIPWAY_GIT_TOKEN: TOKEN, SLIPWAY_HOME: home },
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, RUN_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', '--quiet', ...args], {
+    env: { ...process.env, NO_COLOR: '1', SLIPWAY_GIT_TOKEN: TOKEN, SLIPWAY_HOME: home },
+    limitMs: RUN_LIMIT_MS,
   });
 }
 

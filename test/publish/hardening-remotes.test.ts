@@ -13,7 +13,8 @@
  * regression fails in seconds instead of hanging the suite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { run } from '../support/run.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,29 +40,9 @@ interface BoundedRun {
 
 /** The CLI in its own process group, killed (with everything it started) at RUN_LIMIT_MS. */
 function slipway(root: string, args: string[], env: Record<string, string | undefined>): Promise<BoundedRun> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], {
-      env: { ...process.env, SLIPWAY_RETRY_BASE_MS: '50', SLIPWAY_HOME: home, ...env },
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    let hung = false;
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => {
-      hung = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, RUN_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started, hung, pid: child.pid! });
-    });
+  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], {
+    env: { ...process.env, SLIPWAY_RETRY_BASE_MS: '50', SLIPWAY_HOME: home, ...env },
+    limitMs: RUN_LIMIT_MS,
   });
 }
 

@@ -66,7 +66,13 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
   const everyEnv = [...envs, ...(model.peers ?? [])];
   // Every env's apps first: a cluster's platform depends on what all envs on it run.
   const rendered = new Map(everyEnv.map((env) => [env.name, renderApps(env, apps)]));
-  const contextOf = (env: EnvDefinition) => platformContext(env, everyEnv, rendered);
+  // Once per env: it walks every object on the env's clusters, and prerequisites ask per component.
+  const contexts = new Map<string, PlatformContext>();
+  const contextOf = (env: EnvDefinition) => {
+    let context = contexts.get(env.name);
+    if (!context) contexts.set(env.name, (context = platformContext(env, everyEnv, rendered)));
+    return context;
+  };
   const needs = prerequisites(envs, everyEnv, rendered, contextOf);
   const generated: GeneratedEnv[] = [];
   for (const env of envs) {

@@ -51,6 +51,7 @@ import {
 import { basicAuthorization, DEFAULT_TOKEN_USER, gitProcessEnv, gitTimeoutConfig, redact, simpleGitEnvOptions } from './git-credentials.js';
 import { GitRun } from './git-deadline.js';
 import { gitUnreachable } from './remote-failure.js';
+import { withLockFile } from '../core/lock-file.js';
 
 export interface GitRemoteOptions {
   /** https://..., ssh://..., git@host:path, file://..., or a local path to a bare repo. */
@@ -415,8 +416,18 @@ export class GitRemote implements EnvRemote {
     });
   }
 
+  /**
+   * Runs `task` after this instance's earlier ones, holding the clone's lock file: two slipway
+   * processes on one checkout (two `status` runs, a `plan` beside a `promote`) share the clone,
+   * and git's own ref and config locks would fail one of them rather than wait.
+   */
   private serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task);
+    const locked = () =>
+      withLockFile(`${this.cacheDir}.lock`, task, {
+        busyMessage: (seconds, pid) =>
+          `${this.cacheDir}: another slipway${pid === undefined ? '' : ` (pid ${pid})`} has been using this env repo's clone for ${seconds} s; wait for it, or remove ${this.cacheDir}.lock if no slipway is running`,
+      });
+    const next = this.queue.then(locked, locked);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -15,7 +15,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { withLockFile } from '../promotion/lock.js';
+import { withLockFile } from '../core/lock-file.js';
 import { assertConfinedPaths } from './confine-path.js';
 import { assertOwnedOutDir, OUT_MARKER, OUT_MARKER_TEXT, refuseForbiddenOutDir, resolveOutDir } from './out-dir-safety.js';
 

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
+import { refusedPort } from '../support/refused-port.js';
 
 const TOKEN = 'contract-test-token-0123456789';
 /** Each run is killed (with what it started) after this: a hang fails fast instead of stalling the suite. */
@@ -47,15 +48,6 @@ const errorLines = (r: CliRun) => r.stderr.split('\n').filter((l) => l.startsWit
 /** stderr without the warning and progress lines: what an error printed. */
 const problemLines = (r: CliRun) => r.stderr.split('\n').filter((l) => l !== '' && !/^(warning:|note:|→)/.test(l));
 
-/** A port nothing listens on: bound, noted, closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** The sample platform repo with envs/<env>.yaml's repo set. */
 function projectWith(repos: Record<string, string | { github: string; apiUrl: string }>): Project {
   const p = makeProject((proj) => {
@@ -75,7 +67,7 @@ function projectWith(repos: Record<string, string | { github: string; apiUrl: st
 }
 
 let server: StartedGitServer;
-/** A git server that was started, had a repo, and was stopped: connection refused. */
+/** A git URL where nothing listens: connection refused. */
 let stoppedUrl: string;
 let tls: https.Server | undefined;
 let tlsUrl: string | undefined;
@@ -88,10 +80,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'slipway-contract-'));
   server = await startGitServer({ token: TOKEN });
   server.createBareRepo('env-production');
-  const stopped = await startGitServer({ token: TOKEN });
-  stopped.createBareRepo('env-staging');
-  stoppedUrl = `${stopped.url}/env-staging.git`;
-  await stopped.stop();
+  stoppedUrl = `http://127.0.0.1:${await refusedPort()}/env-staging.git`;
 
   // An https server with a self-signed certificate: git refuses the TLS connection.
   const key = join(scratch, 'key.pem');
@@ -115,7 +104,7 @@ afterAll(async () => {
 
 describe('exit codes by error class, one line per error', () => {
   it('unreachable remotes are 4, missing repos are 1; git\'s own words only with --verbose', async () => {
-    const port = await closedPort();
+    const port = await refusedPort();
     const cases: Array<{ name: string; repo: string | { github: string; apiUrl: string }; args?: string[]; code: number; line: RegExp; verbose?: RegExp }> = [
       {
         name: 'stopped git server',

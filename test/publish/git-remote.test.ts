@@ -178,6 +178,22 @@ describe('GitRemote on a local bare repo', () => {
     expect(git(cache, 'config', '--get', 'remote.origin.url').trim()).toBe(bare);
   });
 
+  it('several remotes on one clone (as several slipway processes on one checkout) take turns instead of failing', async () => {
+    const bare = path.join(tmp, 'local', 'env-shared.git');
+    const first = remote(bare, 'shared');
+    await first.ensure();
+    const { sha } = await first.commit({ parent: undefined, write: new Map([['a.txt', 'a\n']]), delete: [], message: 'first' });
+    fs.rmSync(path.join(tmp, 'cache', 'shared'), { recursive: true, force: true });
+    // A fresh clone: each one would `git init`, configure and fetch into the same folder at once.
+    const readers = Array.from({ length: 8 }, () => remote(bare, 'shared'));
+    const trees = await Promise.all(readers.map(async (r, i) => (i % 2 === 0 ? r.read() : r.commits())));
+    for (const [i, tree] of trees.entries()) {
+      if (i % 2 === 0) expect((tree as Awaited<ReturnType<GitRemote['read']>>).head).toBe(sha);
+      else expect((tree as Awaited<ReturnType<GitRemote['commits']>>).map((c) => c.sha)).toEqual([sha]);
+    }
+    expect(fs.existsSync(path.join(tmp, 'cache', 'shared.lock'))).toBe(false);
+  });
+
   it('rejects paths that escape the working tree', async () => {
     const bare = path.join(tmp, 'local', 'env-paths.git');
     const r = remote(bare, 'local-paths');

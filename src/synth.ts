@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../generators/platform.js';
 import { envClusters } from '../generators/prerequisites.js';
-import { ConfigError } from './load/config-error.js';
+import { ConfigError, formatProblem } from './load/config-error.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
+import type { EnvFile } from './load/load-envs.js';
 import { CrdSchemas } from './validate/crd-schemas.js';
 import { validateGenerated, type ValidationReport } from './validate/validate-output.js';
 import { diffTrees, readTree, replaceOutDir } from './write/out-dir.js';
@@ -54,8 +55,12 @@ export async function generate(options: SynthOptions): Promise<Omit<SynthResult,
   const project = await loadProject(options.root, options.envOverrides);
   const output = generatePlatform(options.onlyEnvs ? onlyEnvs(project.model, options.onlyEnvs) : project.model);
   if (output.refusals.length) {
-    const envFileOf = new Map(project.envFiles.map((e) => [e.definition.name, e.file]));
-    throw new ConfigError(output.refusals.map((r) => `${envFileOf.get(r.env) ?? r.env}: apps.${r.app}: ${r.message}`));
+    const envFileOf = new Map(project.envFiles.map((e) => [e.definition.name, e]));
+    throw new ConfigError(output.refusals.map((r) => {
+      const envFile = envFileOf.get(r.env);
+      const field = `apps.${r.app}`;
+      return formatProblem(envFile?.file ?? r.env, envFile?.locate(field), field, r.message);
+    }));
   }
   if (options.validate === false) return { project, output, validation: { unchecked: [], objectsChecked: 0 } };
   const crdsDir = options.crdsDir ?? configuredCrds(options.root);
@@ -85,7 +90,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   if (!options.check) refuseForbiddenOutDir(outDir, options.root, outLabel);
   const generated = await generate(options);
   if (options.strictPlatform && generated.output.missingPlatform.length) {
-    throw new ConfigError(missingPlatformLines(generated.output));
+    throw new ConfigError(missingPlatformLines(generated.output, generated.project.envFiles));
   }
   if (options.check) {
     return { ...generated, outDir, outLabel, differences: diffTrees(readTree(outDir), generated.output.files) };
@@ -113,10 +118,15 @@ function loadCrds(dir: string): CrdSchemas {
   }
 }
 
-/** One line per app and cluster that lacks what its delivery needs. */
-export function missingPlatformLines(output: GeneratedPlatform): string[] {
-  return output.missingPlatform.map((m) =>
-    `envs/${m.env}.yaml: apps.${m.app}: needs ${m.missing.join(', ')} on cluster ${m.cluster}; add them to platform: (here, or in another env on the same cluster)`);
+/** One line per app and cluster that lacks what its delivery needs, at the app's line in its env file. */
+export function missingPlatformLines(output: GeneratedPlatform, envFiles: readonly EnvFile[]): string[] {
+  const byEnv = new Map(envFiles.map((e) => [e.definition.name, e]));
+  return output.missingPlatform.map((m) => {
+    const envFile = byEnv.get(m.env);
+    const field = `apps.${m.app}`;
+    return formatProblem(envFile?.file ?? `envs/${m.env}.yaml`, envFile?.locate(field), field,
+      `needs ${m.missing.join(', ')} on cluster ${m.cluster}; add them to platform: (here, or in another env on the same cluster)`);
+  });
 }
 
 /** One line per cluster and need slipway cannot provide, naming who needs it. */

@@ -134,12 +134,17 @@ function systemErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' && SYSTEM_USER_ERRORS.has(code) ? code : undefined;
 }
 
-/** `envs/x.yaml: apps.web.tag: required` → file, field; anything else: the message alone. */
-export function problemParts(line: string): { file?: string; field?: string } {
-  const m = /^((?:envs|charts-src|out)\/[^\s:]+|package\.json|[^\s:]+\.(?:ya?ml|json|ts|js|mjs)): (.*)$/s.exec(line);
+/** `envs/x.yaml:12: apps.web.tag: required` → file, line, field; anything else: the message alone. */
+export function problemParts(line: string): { file?: string; line?: number; column?: number; field?: string } {
+  const m = /^((?:envs|charts-src|out)\/[^\s:]+|package\.json|[^\s:]+\.(?:ya?ml|json|ts|js|mjs))(?::(\d+)(?::(\d+))?)?: (.*)$/s.exec(line);
   if (!m) return {};
-  const rest = /^([A-Za-z0-9_$-]+(?:(?:\.[A-Za-z0-9_$-]+)|(?:\[\d+\]))*): ./s.exec(m[2]!);
-  return { file: m[1], ...(rest ? { field: rest[1] } : {}) };
+  const rest = /^([A-Za-z0-9_$-]+(?:(?:\.[A-Za-z0-9_$-]+)|(?:\[\d+\]))*): ./s.exec(m[4]!);
+  return {
+    file: m[1],
+    ...(m[2] === undefined ? {} : { line: Number(m[2]) }),
+    ...(m[3] === undefined ? {} : { column: Number(m[3]) }),
+    ...(rest ? { field: rest[1] } : {}),
+  };
 }
 
 /** The error as lines (one per problem or env) and as JSON errors, with its exit code. */

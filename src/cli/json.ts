@@ -21,6 +21,10 @@ export interface JsonError {
   readonly exitCode: number;
   /** The input file the problem is in (`envs/production.yaml`), when there is one. */
   readonly file?: string;
+  /** The line (1-based) in `file` the problem is on, when known. */
+  readonly line?: number;
+  /** The column (1-based) on that line, when known (YAML and TypeScript syntax errors). */
+  readonly column?: number;
   /** The field in it (`apps.web.tag`), when there is one. */
   readonly field?: string;
   /** The environment the error is about, for commands that go over several. */

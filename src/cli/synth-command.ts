@@ -32,12 +32,12 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   });
   const { output, validation, differences, outLabel } = result;
   for (const line of result.project.warnings) io.warn(line);
-  for (const line of missingPlatformLines(output)) io.warn(line);
+  for (const line of missingPlatformLines(output, result.project.envFiles)) io.warn(line);
   for (const line of prerequisiteLines(output)) io.warn(line);
   if (validation.unchecked.length > 0 && !io.quiet) {
     process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
   }
-  const warnings = [...result.project.warnings, ...missingPlatformLines(output), ...prerequisiteLines(output)];
+  const warnings = [...result.project.warnings, ...missingPlatformLines(output, result.project.envFiles), ...prerequisiteLines(output)];
   if (options.check) {
     if (differences.length > 0) {
       const message = `${outLabel} is not what the sources generate (run npm run synth)`;

@@ -14,12 +14,28 @@ export class ConfigError extends Error {
   }
 }
 
-/** Collects problems, then throws them together so one run reports every broken field. */
+/** Where in a file a problem is: 1-based line, and column when known. */
+export interface Position {
+  readonly line: number;
+  readonly column?: number;
+}
+
+/** Finds a field (`apps.web.tag`, `clusters[0].name`) in a file; undefined when it is not there. */
+export type Locate = (file: string, field: string) => Position | undefined;
+
+/**
+ * Collects problems, then throws them together so one run reports every broken field. With a
+ * `locate`, a problem about a field names its line the way compilers do (`envs/x.yaml:12: ...`),
+ * which editors and CI annotations turn into a link.
+ */
 export class Problems {
   private readonly list: string[] = [];
 
-  add(file: string, field: string, message: string): void {
-    this.list.push(escapeControl(field ? `${file}: ${field}: ${message}` : `${file}: ${message}`));
+  constructor(private readonly locate?: Locate) {}
+
+  add(file: string, field: string, message: string, at?: Position): void {
+    const position = at ?? (field ? this.locate?.(file, field) : undefined);
+    this.list.push(escapeControl(formatProblem(file, position, field, message)));
   }
 
   get count(): number {
@@ -29,6 +45,12 @@ export class Problems {
   throwIfAny(): void {
     if (this.list.length > 0) throw new ConfigError(this.list);
   }
+}
+
+/** `file[:line[:column]]: [field: ]message`, the one form every input problem takes. */
+export function formatProblem(file: string, at: Position | undefined, field: string, message: string): string {
+  const where = at === undefined ? file : `${file}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
+  return field ? `${where}: ${field}: ${message}` : `${where}: ${message}`;
 }
 
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */

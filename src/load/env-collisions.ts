@@ -10,7 +10,7 @@ import type { AppDefinition } from '../../generators/app-definition.js';
 import { enabledApps, type EnvDefinition, type EnvRepo } from '../../generators/environment.js';
 import { componentApplications } from '../../generators/platform-components.js';
 import { envClusters } from '../../generators/prerequisites.js';
-import type { Problems } from './config-error.js';
+import { formatProblem, type Problems } from './config-error.js';
 import type { EnvFile } from './load-envs.js';
 import { githubHost } from './load-envs.js';
 
@@ -185,13 +185,14 @@ const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kub
  */
 export function namespaceWarnings(envFiles: readonly EnvFile[]): string[] {
   const warnings: string[] = [];
-  for (const { file, definition: env } of envFiles) {
+  for (const { file, locate, definition: env } of envFiles) {
     const ns = env.namespace;
+    const warn = (message: string) => warnings.push(formatProblem(file, locate('namespace'), 'namespace', message));
     if (SYSTEM_NAMESPACES.has(ns)) {
-      warnings.push(`${file}: namespace: '${ns}' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, `
+      warn(`'${ns}' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, `
         + 'beside the cluster\'s own objects: give the env a namespace of its own');
     } else if (ns === env.argocdNamespace || ns === 'argocd') {
-      warnings.push(`${file}: namespace: '${ns}' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, `
+      warn(`'${ns}' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, `
         + 'beside Argo CD\'s Secrets and Applications: give the env a namespace of its own');
     }
   }

@@ -5,7 +5,8 @@
  * two while converting; nothing here lets it.
  */
 import { LineCounter, parseDocument, visit, isScalar, type Alias, type Document } from 'yaml';
-import type { Problems } from './config-error.js';
+import type { Position, Problems } from './config-error.js';
+import { fieldPosition } from './field-position.js';
 import { codePoint, findControlInText, findControlStrings } from './input-guards.js';
 
 /** Most aliases an env file may expand (yaml's own default): a "billion laughs" file stops here. */
@@ -14,6 +15,8 @@ export const MAX_ALIAS_COUNT = 100;
 export interface ParsedEnvYaml {
   readonly doc: Document;
   readonly data: unknown;
+  /** Where a field (`apps.web.tag`) is in the file. */
+  readonly locate: (field: string) => Position | undefined;
 }
 
 /** Parses an env file's text; undefined when it reported a problem. */
@@ -21,7 +24,7 @@ export function parseEnvYaml(text: string, file: string, problems: Problems): Pa
   const control = findControlInText(text);
   if (control) {
     const more = control.lines > 1 ? ` (and on ${control.lines - 1} more line${control.lines > 2 ? 's' : ''})` : '';
-    problems.add(file, `line ${control.line}, column ${control.column}`, `control character ${codePoint(control.char)}${more}; env files may hold no control characters but tab and newline`);
+    problems.add(file, '', `control character ${codePoint(control.char)}${more}; env files may hold no control characters but tab and newline`, { line: control.line, column: control.column });
     return undefined;
   }
   const lineCounter = new LineCounter();
@@ -29,8 +32,7 @@ export function parseEnvYaml(text: string, file: string, problems: Problems): Pa
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]) : undefined;
-      const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
-      problems.add(file, where, `malformed YAML: ${yamlErrorText(e.message)}`);
+      problems.add(file, '', `malformed YAML: ${yamlErrorText(e.message)}`, pos && { line: pos.line, column: pos.col });
     }
     return undefined;
   }
@@ -46,7 +48,7 @@ export function parseEnvYaml(text: string, file: string, problems: Problems): Pa
     for (const c of controls) problems.add(file, c.field, c.message);
     return undefined;
   }
-  return { doc, data: converted.data };
+  return { doc, data: converted.data, locate: (field) => fieldPosition(doc, lineCounter, field) };
 }
 
 /** yaml's wording, where it speaks to programmers rather than to whoever writes the file. */
@@ -79,14 +81,14 @@ function toPlainData(doc: Document, lineCounter: LineCounter, file: string, prob
   } catch (cause) {
     const alias = active.at(-1);
     const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
+    const where = pos && { line: pos.line, column: pos.col };
     const message = String((cause as Error)?.message ?? cause);
     if (alias && message.startsWith('Unresolved alias')) {
-      problems.add(file, where, `malformed YAML: alias *${alias.source} has no anchor &${alias.source} before it`);
+      problems.add(file, '', `malformed YAML: alias *${alias.source} has no anchor &${alias.source} before it`, where);
     } else if (message.startsWith('Excessive alias count')) {
-      problems.add(file, where, `malformed YAML: ${alias ? `alias *${alias.source}` : 'an alias'} expands to too many nodes (over ${MAX_ALIAS_COUNT} aliased: a "billion laughs" file?); write the values out`);
+      problems.add(file, '', `malformed YAML: ${alias ? `alias *${alias.source}` : 'an alias'} expands to too many nodes (over ${MAX_ALIAS_COUNT} aliased: a "billion laughs" file?); write the values out`, where);
     } else {
-      problems.add(file, where, `malformed YAML: ${message.split('\n')[0]}`);
+      problems.add(file, '', `malformed YAML: ${message.split('\n')[0]}`, where);
     }
     return undefined;
   }

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import type { AppDefinition } from '../../generators/app-definition.js';
 import { canarySteps, checkCanaryAnalysis, checkCanarySteps, checkKnative, DELIVERY_KINDS } from '../../generators/delivery.js';
-import { ConfigError, Problems } from './config-error.js';
+import { ConfigError, Problems, type Position } from './config-error.js';
 import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
   DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, MAX_REPLICAS, QUANTITY, REPLICAS_CEILING, RESERVED_APP_PREFIX, SECRET_KEY, SEMVER,
@@ -49,7 +49,7 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;
       const syntax = syntaxError(path, f) ?? esbuildError(cause);
-      if (syntax) problems.add(file, syntax.where, `cannot be loaded: ${syntax.text}`);
+      if (syntax) problems.add(file, '', `cannot be loaded: ${syntax.text}`, syntax.at);
       else problems.add(file, '', `cannot be loaded: ${firstLine(cause)}`);
       continue;
     }
@@ -69,7 +69,7 @@ const APP_FILE = /\.(ts|mts|js|mjs)$/;
 
 interface SyntaxProblem {
   /** `line 12, column 7` (1-based), or empty when esbuild gave no place. */
-  readonly where: string;
+  readonly at?: Position;
   readonly text: string;
 }
 
@@ -94,7 +94,7 @@ function esbuildError(cause: unknown): SyntaxProblem | undefined {
   const first = (cause as { errors?: Array<{ text?: string; location?: { line: number; column: number } | null }> })?.errors?.[0];
   if (!first?.text) return undefined;
   const loc = first.location;
-  return { where: loc ? `line ${loc.line}, column ${loc.column + 1}` : '', text: first.text };
+  return { ...(loc ? { at: { line: loc.line, column: loc.column + 1 } } : {}), text: first.text };
 }
 
 /** The first non-empty line of an error's message. */

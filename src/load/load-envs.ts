@@ -1,7 +1,7 @@
 /**
  * Reads `envs/*.yaml`: YAML parse (duplicate keys are errors), validation against the published
- * `envs/env.schema.json`, then defaults. Messages name file and field:
- * `envs/production.yaml: apps.devops-toolkit.tag: required`.
+ * `envs/env.schema.json`, then defaults. Messages name file, line and field:
+ * `envs/production.yaml:27: apps.devops-toolkit.tag: required`.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../..
 import { PLATFORM_COMPONENTS, type PlatformChoice } from '../../generators/platform-components.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
-import { Problems } from './config-error.js';
+import { Problems, type Locate, type Position } from './config-error.js';
 import { parseEnvYaml } from './env-yaml.js';
 import { readInputFile } from './input-guards.js';
 import { MAX_REPLICAS, REPLICAS_CEILING } from './names.js';
@@ -20,6 +20,14 @@ import { MAX_REPLICAS, REPLICAS_CEILING } from './names.js';
 export interface EnvFile {
   readonly file: string;
   readonly definition: EnvDefinition;
+  /** Where a field (`apps.web.tag`) is written in the file, for messages. */
+  readonly locate: (field: string) => Position | undefined;
+}
+
+/** Positions of fields in any of `envFiles`, for a `Problems` whose lines should carry them. */
+export function locateIn(envFiles: readonly EnvFile[]): Locate {
+  const byFile = new Map(envFiles.map((e) => [e.file, e]));
+  return (file, field) => byFile.get(file)?.locate(field);
 }
 
 const SCHEMA_PATH = new URL('../../envs/env.schema.json', import.meta.url);
@@ -35,7 +43,9 @@ function envValidator(): ValidateFunction {
 
 /** Loads every env file of `envsDir`; `displayDir` is how messages name the folder (e.g. `envs`). */
 export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: ReadonlyMap<string, string> = new Map()): EnvFile[] {
-  const problems = new Problems();
+  // Filled as files parse: a problem about a field of a parsed file names the field's line.
+  const located = new Map<string, (field: string) => Position | undefined>();
+  const problems = new Problems((file, field) => located.get(file)?.(field));
   const files = readdirSync(envsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const result: EnvFile[] = [];
   // `production.yml` beside `production.yaml`: both would define env production, one silently.
@@ -49,14 +59,20 @@ export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: Re
   const duplicated = new Set(files.filter((f) => byName.get(f.replace(/\.ya?ml$/, '')) !== f).map((f) => f.replace(/\.ya?ml$/, '')));
   for (const f of files) {
     if (duplicated.has(f.replace(/\.ya?ml$/, ''))) continue;
-    const env = loadEnvFile(join(envsDir, f), `${displayDir}/${f}`, problems, overrides.get(`${displayDir}/${f}`));
+    const env = loadEnvFile(join(envsDir, f), `${displayDir}/${f}`, problems, located, overrides.get(`${displayDir}/${f}`));
     if (env) result.push(env);
   }
   problems.throwIfAny();
   return result;
 }
 
-function loadEnvFile(path: string, file: string, problems: Problems, override?: string): EnvFile | undefined {
+function loadEnvFile(
+  path: string,
+  file: string,
+  problems: Problems,
+  located: Map<string, (field: string) => Position | undefined>,
+  override?: string,
+): EnvFile | undefined {
   let text = override;
   if (text === undefined) {
     const read = readInputFile(path, 'env files');
@@ -68,7 +84,8 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
   }
   const parsed = parseEnvYaml(text, file, problems);
   if (!parsed) return undefined;
-  const { doc, data } = parsed;
+  const { doc, data, locate } = parsed;
+  located.set(file, locate);
   const validate = envValidator();
   if (!validate(data)) {
     for (const line of describeErrors(validate.errors ?? [], doc, text)) problems.add(file, line.field, line.message);
@@ -94,6 +111,7 @@ function loadEnvFile(path: string, file: string, problems: Problems, override?: 
   for (const [name, a] of Object.entries(raw.apps)) apps[name] = { ...a, enabled: a.enabled ?? true };
   return {
     file,
+    locate,
     definition: {
       name: raw.name,
       namespace: raw.namespace,

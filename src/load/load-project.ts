@@ -7,7 +7,7 @@ import type { PlatformModel } from '../../generators/platform.js';
 import { ConfigError, Problems } from './config-error.js';
 import { loadAppFiles, type AppFile } from './load-apps.js';
 import { checkArgoCdNames, checkEnvRepos, checkNamespaceObjects, namespaceWarnings } from './env-collisions.js';
-import { loadEnvFiles, type EnvFile } from './load-envs.js';
+import { loadEnvFiles, locateIn, type EnvFile } from './load-envs.js';
 import { FLOATING_TAGS } from './names.js';
 import { checkCanaryAnalysis, checkCanarySteps, checkKnative } from '../../generators/delivery.js';
 import { effectiveCanary, effectiveKnative } from '../../generators/chart-values.js';
@@ -45,7 +45,7 @@ export async function loadProject(root: string, envOverrides?: ReadonlyMap<strin
  * repo paths against) also that no two envs share an env repo and branch.
  */
 export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly EnvFile[], options: { readonly root?: string } = {}): void {
-  const problems = new Problems();
+  const problems = new Problems(locateIn(envFiles));
   const apps = new Map(appFiles.map((a) => [a.definition.name, a.definition]));
   const envs = new Map(envFiles.map((e) => [e.definition.name, e]));
   for (const { file, definition: env } of envFiles) {

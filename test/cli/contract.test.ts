@@ -247,20 +247,21 @@ describe('--json: one document on stdout for every outcome', () => {
     });
   }, 60_000);
 
-  it('bad input: the error document names file and field, same exit code, nothing else on stdout', async () => {
+  it('bad input: the error document names file, line and field, same exit code, nothing else on stdout', async () => {
     const p = projectWith({});
     p.editYaml('envs/production.yaml', (d) => { delete d.apps['devops-toolkit'].tag; });
     const [text, json] = await Promise.all([slipway(p.root, ['validate']), slipway(p.root, ['validate', '--json'])]);
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
-    expect(errorLines(text)).toEqual(['error: envs/production.yaml: apps.devops-toolkit.tag: required']);
+    // editYaml rewrites the file without its comments: devops-toolkit's key is on line 23.
+    expect(errorLines(text)).toEqual(['error: envs/production.yaml:23: apps.devops-toolkit.tag: required']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
       command: 'validate',
       ok: false,
       exitCode: 1,
-      error: { code: 'invalid_input', message: 'envs/production.yaml: apps.devops-toolkit.tag: required', exitCode: 1, file: 'envs/production.yaml', field: 'apps.devops-toolkit.tag' },
-      errors: [{ code: 'invalid_input', message: 'envs/production.yaml: apps.devops-toolkit.tag: required', exitCode: 1, file: 'envs/production.yaml', field: 'apps.devops-toolkit.tag' }],
+      error: { code: 'invalid_input', message: 'envs/production.yaml:23: apps.devops-toolkit.tag: required', exitCode: 1, file: 'envs/production.yaml', line: 23, field: 'apps.devops-toolkit.tag' },
+      errors: [{ code: 'invalid_input', message: 'envs/production.yaml:23: apps.devops-toolkit.tag: required', exitCode: 1, file: 'envs/production.yaml', line: 23, field: 'apps.devops-toolkit.tag' }],
     });
   }, 60_000);
 

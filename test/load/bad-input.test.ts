@@ -57,12 +57,12 @@ const cases: readonly BadInputCase[] = [
   {
     name: 'malformed YAML: names the file, line and column',
     mutate: (p) => p.write(PROD, `${PROD_HEAD}  devops-toolkit:\n    tag: "2.9.9\n  devops-paradox:\n    tag: "1.71"\n`),
-    expected: [`${PROD}: line 8, column 16: malformed YAML: Missing closing "quote`],
+    expected: [`${PROD}:8:16: malformed YAML: Missing closing "quote`],
   },
   {
     name: 'duplicate app key in one env file',
     mutate: (p) => p.write(PROD, `${PROD_HEAD}  devops-toolkit:\n    tag: "2.9.9"\n  devops-toolkit:\n    tag: "2.9.10"\n`),
-    expected: [`${PROD}: line 9, column 3: malformed YAML: Map keys must be unique`],
+    expected: [`${PROD}:9:3: malformed YAML: Map keys must be unique`],
   },
 
   // --- unknown keys and wrong types ------------------------------------------------------

@@ -59,8 +59,8 @@ describe('synth CLI', () => {
     const run = runSynth(['--root', project.root]);
 
     expect(run.stderr).toBe(
-      'error: envs/production.yaml: apps.devops-toolkit.tag: required\n'
-        + "error: envs/staging.yaml: render: 'kustomize' must be one of: helm, manifests\n",
+      'error: envs/production.yaml:23: apps.devops-toolkit.tag: required\n'
+        + "error: envs/staging.yaml:34: render: 'kustomize' must be one of: helm, manifests\n",
     );
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.stdout).toBe('');

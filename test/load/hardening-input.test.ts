@@ -229,12 +229,12 @@ const cases: readonly HardeningCase[] = [
   {
     name: 'a raw control character in the env file text: line and column',
     mutate: (p) => p.replace(PROD, 'domain: devopstoolkitseries.com', 'domain: devops\u0002toolkitseries.com'),
-    expected: [`${PROD}: line 5, column 15: control character U+0002; env files may hold no control characters but tab and newline`],
+    expected: [`${PROD}:5:15: control character U+0002; env files may hold no control characters but tab and newline`],
   },
   {
     name: 'raw control characters on several lines: the first, and how many more',
     mutate: (p) => p.write(PROD, `${PROD_HEAD}  go-demo-9:\n    tag: "0.0.1\u0007"\n    env: { A: "\u0000" }\n`),
-    expected: [`${PROD}: line 8, column 16: control character U+0007 (and on 1 more line); env files may hold no control characters but tab and newline`],
+    expected: [`${PROD}:8:16: control character U+0007 (and on 1 more line); env files may hold no control characters but tab and newline`],
   },
   {
     name: 'charts-src description holding U+0002',
@@ -343,12 +343,12 @@ const cases: readonly HardeningCase[] = [
   {
     name: 'a YAML alias bomb ("billion laughs")',
     mutate: (p) => p.write(PROD, BILLION_LAUGHS),
-    expected: [`${PROD}: line 4, column 8: malformed YAML: alias *c expands to too many nodes (over 100 aliased: a "billion laughs" file?); write the values out`],
+    expected: [`${PROD}:4:8: malformed YAML: alias *c expands to too many nodes (over 100 aliased: a "billion laughs" file?); write the values out`],
   },
   {
     name: 'an alias without an anchor',
     mutate: (p) => p.write(PROD, `${PROD_HEAD}  go-demo-9:\n    tag: *version\n`),
-    expected: [`${PROD}: line 8, column 10: malformed YAML: alias *version has no anchor &version before it`],
+    expected: [`${PROD}:8:10: malformed YAML: alias *version has no anchor &version before it`],
   },
   {
     name: 'an empty env file',
@@ -363,7 +363,7 @@ const cases: readonly HardeningCase[] = [
   {
     name: 'a second YAML document',
     mutate: (p) => p.write(PROD, `${PROD_HEAD}  go-demo-9:\n    tag: "0.0.1"\n---\nname: other\n`),
-    expected: [`${PROD}: line 9, column 1: malformed YAML: a second YAML document (after ---); an env file holds one`],
+    expected: [`${PROD}:9:1: malformed YAML: a second YAML document (after ---); an env file holds one`],
   },
   {
     name: 'replicas: .inf is named as Infinity, not null',
@@ -385,7 +385,7 @@ const cases: readonly HardeningCase[] = [
   {
     name: 'a charts-src syntax error: line, column and the reason',
     mutate: (p) => p.replace(GO_DEMO, "  image: 'vfarcic/go-demo-9',", "  image: 'vfarcic/go-demo-9' oops,"),
-    expected: [`${GO_DEMO}: line 8, column 30: cannot be loaded: Expected "}" but found "oops"`],
+    expected: [`${GO_DEMO}:8:30: cannot be loaded: Expected "}" but found "oops"`],
   },
   {
     name: 'a charts-src file that throws while loading: its first line',
@@ -491,9 +491,9 @@ describe('hardening: warnings (loadProject().warnings), not errors', () => {
     });
     const { warnings } = await loadProject(project.root);
     expect(warnings).toEqual([
-      `${PROD}: namespace: 'kube-system' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, `
+      `${PROD}:2: namespace: 'kube-system' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, `
         + "beside the cluster's own objects: give the env a namespace of its own",
-      `${STAGING}: namespace: 'gitops' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, `
+      `${STAGING}:2: namespace: 'gitops' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, `
         + "beside Argo CD's Secrets and Applications: give the env a namespace of its own",
     ]);
     const result = await synth({ root: project.root, outDir: path.join(project.root, 'out'), validate: false });
@@ -504,6 +504,6 @@ describe('hardening: warnings (loadProject().warnings), not errors', () => {
     project = makeProject((p) => p.editYaml(STAGING, (d) => { d.namespace = namespace; }));
     const { warnings } = await loadProject(project.root);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^${STAGING}: namespace: '${namespace}' is `));
+    expect(warnings[0]).toMatch(new RegExp(`^${STAGING}:2: namespace: '${namespace}' is `));
   });
 });

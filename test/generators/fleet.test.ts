@@ -1,5 +1,6 @@
 /** A fleet environment: one ApplicationSet per app, fanned out by Argo CD to each cluster. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithShared } from '../support/shared.js';
 import { join } from 'node:path';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { childApplication } from '../../generators/argocd.js';
@@ -42,7 +43,7 @@ function expand(set: any): K8sObject[] {
 }
 
 describe('fleet environment', () => {
-  it('has one ApplicationSet per app instead of copies per cluster, valid against the Argo CD CRDs', () => {
+  itWithShared('has one ApplicationSet per app instead of copies per cluster, valid against the Argo CD CRDs', () => {
     const sets = output.envs.find((e) => e.env.name === 'production')!.argocd.filter((o) => o.kind === 'ApplicationSet' && (o.metadata.labels as any)?.['slipway.dev/app']);
     expect(sets.map((s) => s.metadata.name).sort()).toEqual(['devops-paradox-production', 'devops-toolkit-production', 'go-demo-9-production']);
     expect(output.envs.find((e) => e.env.name === 'production')!.argocd.some((o) => o.kind === 'Application' && (o.metadata.labels as any)?.['slipway.dev/app'])).toBe(false);

@@ -6,6 +6,7 @@
  * manages it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithShared } from '../support/shared.js';
 import type { K8sObject } from '../../generators/app-objects.js';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
@@ -39,7 +40,7 @@ async function render(install: ChartInstall, major: 3 | 4) {
   return result.objects as K8sObject[];
 }
 
-describe('the Istio gateway, Knative and the apps agree on where the gateway runs', () => {
+describeWithShared('the Istio gateway, Knative and the apps agree on where the gateway runs', () => {
   it.each([3, 4] as const)('Helm %i: the gateway Service, its pods, KnativeServing\'s gateways and selectors, the apps\' Gateways', async (major) => {
     const helm = helmBinaries().find((h) => h.major === major)!;
     const gateway = await renderedIstioGateway(argocdOf(sample), helm);
@@ -69,7 +70,7 @@ describe('the Istio gateway, Knative and the apps agree on where the gateway run
   });
 });
 
-describe('istiod patches its own webhooks after install: its Applications ignore exactly that', () => {
+describeWithShared('istiod patches its own webhooks after install: its Applications ignore exactly that', () => {
   const patched = { ValidatingWebhookConfiguration: ['failurePolicy', 'caBundle'], MutatingWebhookConfiguration: ['caBundle'] } as const;
 
   it.each([3, 4] as const)('Helm %i: every webhook field istiod rewrites is ignored, and nothing would be without the rule', async (major) => {
@@ -93,7 +94,7 @@ describe('istiod patches its own webhooks after install: its Applications ignore
   });
 });
 
-describe('Prometheus scrapes as often as canary analysis measures', () => {
+describeWithShared('Prometheus scrapes as often as canary analysis measures', () => {
   const analysisIntervals = (output: GeneratedPlatform) => output.envs.flatMap((e) => e.apps.flatMap((a) => a.objects))
     .filter((o) => o.kind === 'AnalysisTemplate').flatMap((o) => (o.spec as any).metrics.map((m: { interval: string }) => m.interval));
 

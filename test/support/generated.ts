@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { generate } from '../../src/synth.js';
 import { assertConfinedPaths } from '../../src/write/confine-path.js';
+import { HAVE_SHARED, SHARED_CRDS } from './shared.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Upstream CRDs shared with the project (read, never copied). */
-export const SHARED_CRDS = fileURLToPath(new URL('../../../shared/crds/', import.meta.url));
+export { SHARED_CRDS } from './shared.js';
 
+/** The sample, generated and validated (against the upstream CRDs too, when ../shared/ is there). */
 export async function generateSample() {
-  return generate({ root: REPO_ROOT, crdsDir: SHARED_CRDS });
+  return generate({ root: REPO_ROOT, ...(HAVE_SHARED ? { crdsDir: SHARED_CRDS } : {}) });
 }
 
 /** Writes a file tree under a new temp folder; returns the folder. */

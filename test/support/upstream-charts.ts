@@ -18,7 +18,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CLUSTER_SCOPED_KINDS } from '../../src/validate/validate-output.js';
 import { parseDocs, SHARED_CRDS } from './generated.js';
@@ -26,8 +25,9 @@ import { runHelm, type HelmBinary } from './helm.js';
 
 type Obj = Record<string, unknown>;
 
-/** The pinned chart packages (read-only, shared with the project; never copied into it). */
-export const SHARED_CHARTS = fileURLToPath(new URL('../../../shared/upstream-charts/', import.meta.url));
+import { SHARED_CHARTS } from './shared.js';
+
+export { SHARED_CHARTS };
 
 /** `--kube-version` for every render: a recent 1.3x, so charts take their current code paths. */
 export const KUBE_VERSION = '1.34.0';

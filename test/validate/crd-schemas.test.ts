@@ -1,18 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
+import { describeWithShared, HAVE_SHARED, SHARED_CRDS } from '../support/shared.js';
 
 /** Upstream CRDs, shared read-only data next to the repository (see its README.md). */
-const CRD_DIR = fileURLToPath(new URL('../../../shared/crds/', import.meta.url));
+const CRD_DIR = SHARED_CRDS;
 
 let crds: CrdSchemas;
 beforeAll(() => {
-  crds = CrdSchemas.fromDirectory(CRD_DIR);
+  if (HAVE_SHARED) crds = CrdSchemas.fromDirectory(CRD_DIR);
 });
 
 function rollout(): Record<string, any> {
@@ -57,7 +57,7 @@ function rollout(): Record<string, any> {
   };
 }
 
-describe('CrdSchemas.fromDirectory (upstream CRDs)', () => {
+describeWithShared('CrdSchemas.fromDirectory (upstream CRDs)', () => {
   it('loads every kind of the shared CRD files', () => {
     expect(crds.kinds).toEqual(
       expect.arrayContaining([
@@ -92,7 +92,7 @@ describe('CrdSchemas.fromDirectory (upstream CRDs)', () => {
   });
 });
 
-describe('CrdSchemas.validate: valid custom resources', () => {
+describeWithShared('CrdSchemas.validate: valid custom resources', () => {
   it('accepts an Argo CD Application', () => {
     const app = {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -213,7 +213,7 @@ describe('CrdSchemas.validate: valid custom resources', () => {
   });
 });
 
-describe('CrdSchemas.validate: problems', () => {
+describeWithShared('CrdSchemas.validate: problems', () => {
   it('reports setWeigth in a Rollout step as an unknown field', () => {
     const r = rollout();
     r.spec.strategy.canary.steps[2] = { setWeigth: 50 };

@@ -1,5 +1,6 @@
 /** synth validates every object it generates, and names what it could not check. */
 import { describe, expect, it } from 'vitest';
+import { itWithShared } from '../support/shared.js';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { generatePlatform } from '../../generators/platform.js';
 import { ConfigError } from '../../src/load/config-error.js';
@@ -12,7 +13,7 @@ import { REPO_ROOT, SHARED_CRDS } from '../support/generated.js';
 const name = (s: string) => s;
 
 describe('validateGenerated', () => {
-  it('checks every object of the sample against the Kubernetes schemas and the upstream CRDs', async () => {
+  itWithShared('checks every object of the sample against the Kubernetes schemas and the upstream CRDs', async () => {
     const { output, validation } = await generate({ root: REPO_ROOT, crdsDir: SHARED_CRDS });
     const total = output.envs.reduce((n, e) => n + e.argocd.length + e.apps.reduce((m, a) => m + a.objects.length, 0), 0);
     expect(validation.objectsChecked).toBe(total);
@@ -28,7 +29,7 @@ describe('validateGenerated', () => {
     ]);
   });
 
-  it('rejects an unknown field in a generated object, naming the source, the object and the path', async () => {
+  itWithShared('rejects an unknown field in a generated object, naming the source, the object and the path', async () => {
     const { model, appFiles, envFiles } = await loadProject(REPO_ROOT);
     const output = generatePlatform(model);
     const deployment = output.envs[0]!.apps.find((a) => a.app === 'go-demo-9')!.objects.find((o) => o.kind === 'Deployment')! as K8sObject & { spec: Record<string, unknown> };
@@ -43,7 +44,7 @@ describe('validateGenerated', () => {
     }
   });
 
-  it('rejects an Application with a typo against the Argo CD CRD', async () => {
+  itWithShared('rejects an Application with a typo against the Argo CD CRD', async () => {
     const { model } = await loadProject(REPO_ROOT);
     const output = generatePlatform(model);
     const app = output.envs[0]!.argocd.find((o) => o.kind === 'Application')! as K8sObject & { spec: { syncPolicy: Record<string, unknown> } };

@@ -1,6 +1,7 @@
 /**
  * An environment as the loader hands it to the generators: `envs/<env>.yaml` validated, with
- * every default resolved. The file format itself is documented by `envs/env.schema.json`.
+ * every default resolved. The file format itself is documented by `envs/env.schema.json`; the
+ * defaults named below (`ENV_DEFAULTS…`) are in `./env-defaults.ts`.
  */
 import type { AutoscalingProps, ResourceProps } from './app-definition.js';
 import type { CanaryAnalysisProps, CanaryStep, KnativeProps } from './delivery.js';
@@ -15,9 +16,9 @@ export interface DeliveryOverrides {
 
 /** The Argo CD destination cluster. */
 export interface ClusterRef {
-  /** Name Argo CD knows the cluster by. @default 'in-cluster' */
+  /** Name Argo CD knows the cluster by. @default ENV_DEFAULTS['cluster.name'] */
   readonly name: string;
-  /** API server URL. @default 'https://kubernetes.default.svc' */
+  /** API server URL. @default ENV_DEFAULTS['cluster.server'] */
   readonly server: string;
 }
 
@@ -34,15 +35,15 @@ export interface EnvRepo {
   readonly location: string;
   /** The URL Argo CD pulls from (`repoURL` of every Application). */
   readonly url: string;
-  /** Branch Argo CD follows and slipway commits to. @default 'main' */
+  /** Branch Argo CD follows and slipway commits to. @default ENV_DEFAULTS.branch */
   readonly branch: string;
   /** GitHub settings (kind `github` only). */
   readonly github?: {
-    /** @default 'https://api.github.com' */
+    /** @default ENV_DEFAULTS['github.apiUrl'] */
     readonly apiUrl: string;
-    /** @default 'private' */
+    /** @default ENV_DEFAULTS['github.visibility'] */
     readonly visibility: 'private' | 'public';
-    /** @default false */
+    /** @default ENV_DEFAULTS['github.branchProtection'] */
     readonly branchProtection: boolean;
   };
 }
@@ -51,7 +52,7 @@ export interface EnvRepo {
 export interface EnvAppSettings {
   /** Image tag, always a string (`1.10` stays `1.10`). */
   readonly tag: string;
-  /** @default true */
+  /** @default ENV_DEFAULTS['apps.*.enabled'] */
   readonly enabled: boolean;
   readonly replicas?: number;
   readonly autoscaling?: AutoscalingProps | false;
@@ -68,35 +69,35 @@ export interface EnvDefinition {
   /** Namespace the env's apps run in. */
   readonly namespace: string;
   readonly domain: string;
-  /** `{app}`, `{env}` and `{domain}` are substituted. @default '{app}.{domain}' */
+  /** `{app}`, `{env}` and `{domain}` are substituted. @default ENV_DEFAULTS.hostPattern */
   readonly hostPattern: string;
   /** The destination cluster (a fleet's first cluster). */
   readonly cluster: ClusterRef;
   /** A fleet: several clusters; one ApplicationSet per app fans out to them. */
   readonly fleet?: readonly FleetCluster[];
-  /** Namespace Argo CD runs in (and where the Applications and AppProject live). @default 'argocd' */
+  /** Namespace Argo CD runs in (and where the Applications and AppProject live). @default ENV_DEFAULTS['argocd.namespace'] */
   readonly argocdNamespace: string;
   readonly repo: EnvRepo;
   /** The environment whose committed tags this one promotes from. */
   readonly promotesFrom: string | undefined;
-  /** @default 'direct' */
+  /** @default ENV_DEFAULTS.promotion */
   readonly promotion: 'direct' | 'pr';
-  /** Forbid floating tags (`latest`, empty). @default false */
+  /** Forbid floating tags (`latest`, empty). @default ENV_DEFAULTS.pinnedTags */
   readonly pinnedTags: boolean;
-  /** Every tag must carry a digest (`2.9.17@sha256:…`). @default false */
+  /** Every tag must carry a digest (`2.9.17@sha256:…`). @default ENV_DEFAULTS.requireDigests */
   readonly requireDigests: boolean;
-  /** Prometheus address canary analysis queries. @default 'http://prometheus-server.monitoring' */
+  /** Prometheus address canary analysis queries. @default ENV_DEFAULTS.prometheus */
   readonly prometheus: string;
   /**
    * `helm`: the env repo holds each app's chart and this env's values; Argo CD renders them.
    * `manifests`: the env repo holds plain rendered manifests; Argo CD applies a directory.
-   * @default 'helm'
+   * @default ENV_DEFAULTS.render
    */
   readonly render: 'helm' | 'manifests';
   /**
    * Service type of the Istio ingress gateway the `istio` component installs. LoadBalancer needs a
    * load-balancer provider (a cloud, MetalLB); NodePort suits kind, minikube and bare metal.
-   * @default 'LoadBalancer'
+   * @default ENV_DEFAULTS['gateway.serviceType']
    */
   readonly gatewayServiceType: GatewayServiceType;
   /** Platform components Argo CD installs in this env's cluster. @default [] */

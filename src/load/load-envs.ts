@@ -9,6 +9,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isScalar, type Document } from 'yaml';
 import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../../generators/environment.js';
 import { PLATFORM_COMPONENTS, type PlatformChoice } from '../../generators/platform-components.js';
+import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
 import { Problems, type Locate, type Position } from './config-error.js';
@@ -100,7 +101,7 @@ function loadEnvFile(
   const repo = parseRepo(raw, file, problems);
   if (!repo) return undefined;
   const platform = (raw.platform ?? []).map((c) => (typeof c === 'string' ? { component: c } : c));
-  const prometheus = raw.prometheus ?? 'http://prometheus-server.monitoring';
+  const prometheus = raw.prometheus ?? ENV_DEFAULTS.prometheus;
   if (platform.some((p) => p.component === 'prometheus') && !parsePrometheusService(prometheus)) {
     problems.add(file, 'prometheus', `'${prometheus}' is not what the prometheus component serves: http://<service>.<namespace>[.svc[.cluster.local]][:port], no path`);
     return undefined;
@@ -108,7 +109,7 @@ function loadEnvFile(
   const fleet = parseFleet(raw, file, problems);
   if (fleet === null) return undefined;
   const apps: Record<string, EnvAppSettings> = {};
-  for (const [name, a] of Object.entries(raw.apps)) apps[name] = { ...a, enabled: a.enabled ?? true };
+  for (const [name, a] of Object.entries(raw.apps)) apps[name] = { ...a, enabled: a.enabled ?? ENV_DEFAULTS['apps.*.enabled'] };
   return {
     file,
     locate,
@@ -116,20 +117,20 @@ function loadEnvFile(
       name: raw.name,
       namespace: raw.namespace,
       domain: raw.domain,
-      hostPattern: raw.hostPattern ?? '{app}.{domain}',
+      hostPattern: raw.hostPattern ?? ENV_DEFAULTS.hostPattern,
       cluster: fleet?.[0]
         ? { name: fleet[0].name, server: fleet[0].server }
-        : { name: raw.cluster?.name ?? 'in-cluster', server: raw.cluster?.server ?? 'https://kubernetes.default.svc' },
+        : { name: raw.cluster?.name ?? ENV_DEFAULTS['cluster.name'], server: raw.cluster?.server ?? ENV_DEFAULTS['cluster.server'] },
       ...(fleet ? { fleet } : {}),
-      argocdNamespace: raw.argocd?.namespace ?? 'argocd',
+      argocdNamespace: raw.argocd?.namespace ?? ENV_DEFAULTS['argocd.namespace'],
       repo,
       promotesFrom: raw.promotesFrom,
-      promotion: raw.promotion ?? 'direct',
-      pinnedTags: raw.pinnedTags ?? false,
-      requireDigests: raw.requireDigests ?? false,
+      promotion: raw.promotion ?? ENV_DEFAULTS.promotion,
+      pinnedTags: raw.pinnedTags ?? ENV_DEFAULTS.pinnedTags,
+      requireDigests: raw.requireDigests ?? ENV_DEFAULTS.requireDigests,
       prometheus,
-      gatewayServiceType: raw.gateway?.serviceType ?? 'LoadBalancer',
-      render: raw.render ?? 'helm',
+      gatewayServiceType: raw.gateway?.serviceType ?? ENV_DEFAULTS['gateway.serviceType'],
+      render: raw.render ?? ENV_DEFAULTS.render,
       platform,
       apps,
     },
@@ -184,7 +185,7 @@ function parseFleet(raw: RawEnv, file: string, problems: Problems): FleetCluster
       }
     }
   }
-  if ((raw.render ?? 'helm') !== 'helm') {
+  if ((raw.render ?? ENV_DEFAULTS.render) !== 'helm') {
     problems.add(file, 'render', 'a fleet env renders with helm (per-cluster values files); manifests mode is for single clusters');
     return null;
   }
@@ -196,7 +197,7 @@ const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/;
 const LOCAL_PATH = /^(\.{1,2}\/|\/)/;
 
 function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | undefined {
-  const branch = raw.branch ?? 'main';
+  const branch = raw.branch ?? ENV_DEFAULTS.branch;
   const location = raw.repo;
   if (raw.github && !GITHUB_REPO.test(location)) {
     problems.add(file, 'github', `only applies when repo is a GitHub owner/name, not '${location}'`);
@@ -213,7 +214,7 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
     return { kind: 'path', location, url: raw.repoURL, branch };
   }
   if (GITHUB_REPO.test(location)) {
-    const apiUrl = raw.github?.apiUrl ?? 'https://api.github.com';
+    const apiUrl = raw.github?.apiUrl ?? ENV_DEFAULTS['github.apiUrl'];
     const host = githubHost(apiUrl);
     if (host === undefined) {
       problems.add(file, 'github.apiUrl', `'${apiUrl}' is not a URL (e.g. https://ghe.example.com/api/v3)`);
@@ -225,7 +226,7 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
       location,
       url: raw.repoURL ?? `git@${host}:${location}.git`,
       branch,
-      github: { apiUrl, visibility: raw.github?.visibility ?? 'private', branchProtection: raw.github?.branchProtection ?? false },
+      github: { apiUrl, visibility: raw.github?.visibility ?? ENV_DEFAULTS['github.visibility'], branchProtection: raw.github?.branchProtection ?? ENV_DEFAULTS['github.branchProtection'] },
     };
   }
   problems.add(file, 'repo', `'${location}' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`);

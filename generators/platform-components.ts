@@ -12,6 +12,7 @@
  * fails there, not on a cluster.
  */
 import type { K8sObject } from './app-objects.js';
+import { componentsNeededByKind } from './delivery-kinds/index.js';
 import type { EnvDefinition } from './environment.js';
 import { prometheusService, scrapeTimeout } from './rules/prometheus.js';
 import { ISTIO_GATEWAY, NET_ISTIO_LOCAL_GATEWAY } from './rules/istio-gateway.js';
@@ -340,8 +341,5 @@ export function knativeServing(features: readonly string[]): K8sObject {
   };
 }
 
-/** Components an env's apps need, by delivery kind. */
-export const NEEDED_BY: Readonly<Record<string, readonly PlatformComponent[]>> = {
-  canary: ['argo-rollouts', 'istio', 'prometheus'],
-  knative: ['knative-serving', 'istio'],
-};
+/** Components an env's apps need, by delivery kind: what the registered kinds declare. */
+export const NEEDED_BY: Readonly<Record<string, readonly PlatformComponent[]>> = componentsNeededByKind();

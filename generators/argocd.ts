@@ -6,7 +6,7 @@ import { applicationName, enabledApps, type EnvDefinition } from './environment.
 import type { K8sObject } from './app-objects.js';
 import type { DeliveryKind } from './delivery.js';
 import { deliveryKind, DELIVERY_KIND_REGISTRY, type DeliveryKindRegistry } from './delivery-kinds/index.js';
-import { ARGOCD_CLUSTER, CHARTS, componentApplications, type PlatformApplication, type PlatformContext } from './platform-components.js';
+import { ARGOCD_CLUSTER, CHARTS, componentApplications, platformClusterKinds, type PlatformApplication, type PlatformContext } from './platform-components.js';
 
 /** The fields of `Application.spec.source` slipway sets. */
 export interface ApplicationSource {
@@ -264,18 +264,6 @@ export function applicationSet(props: {
   };
 }
 
-/** Cluster-scoped kinds platform components install. */
-export const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
-  { group: '', kind: 'Namespace' },
-  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-  { group: 'apiregistration.k8s.io', kind: 'APIService' },
-  { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
-];
-
 /**
  * The platform project: the components' chart repos (and this env repo, for config it holds),
  * their namespaces on each cluster they go to, the cluster-scoped kinds they install. Namespaced
@@ -293,7 +281,7 @@ export function platformProject(env: EnvDefinition, context: PlatformContext): K
     description: `slipway environment ${env.name}: platform components (${env.platform.map((p) => p.component).join(', ')})`,
     sourceRepos: repos,
     destinations: [...destinations.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.server.localeCompare(b.server)),
-    clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
+    clusterResourceWhitelist: platformClusterKinds(),
     namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
   });
 }

@@ -30,7 +30,8 @@
  *
  * This file is the `EnvRemote` itself: checking its inputs, reading and committing branches. The
  * working clone and its git processes are git-clone.ts, commit building git-fast-import.ts,
- * ls-remote git-remote-queries.ts, and what git's failures mean git-errors.ts.
+ * ls-remote git-remote-queries.ts, and what git's failures mean git-errors.ts; its review flow
+ * (branches merged by `slipway approve`) is git-review.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -49,6 +50,8 @@ import { GitClone, isEmptyDir } from './git-clone.js';
 import { errorText, TIMED_OUT } from './git-errors.js';
 import { checkFilePath, cleanupMessage, fastImport, identPart, mergeCommit } from './git-fast-import.js';
 import { lsRemoteBranches, lsRemoteHead, probeRemote } from './git-remote-queries.js';
+import { gitCapabilities } from './git-review.js';
+import type { RemoteCapabilities } from './remote-capabilities.js';
 
 export interface GitRemoteOptions {
   /** https://..., ssh://..., git@host:path, file://..., or a local path to a bare repo. */
@@ -107,6 +110,8 @@ function urlUserinfo(spec: string): { user?: string; password?: string } {
 
 export class GitRemote implements EnvRemote {
   readonly description: string;
+  /** Review branches merged by `slipway approve`; for a local path, whether it exists (git-review.ts). */
+  readonly capabilities: RemoteCapabilities;
   private readonly branch: string;
   private readonly options: GitRemoteOptions;
   /** The working clone, and the git processes run there. */
@@ -140,6 +145,7 @@ export class GitRemote implements EnvRemote {
       timeoutSeconds: Math.max(1, Math.round(options.timeoutSeconds ?? 60)),
       log: options.log,
     });
+    this.capabilities = gitCapabilities(this, { url, local, branch: this.branch });
   }
 
   ensure(): Promise<EnsureResult> {

@@ -43,6 +43,14 @@ export function componentsNeededByKind(registry: DeliveryKindRegistry = DELIVERY
 }
 
 /**
+ * The inference table in words, for usage and help texts that name it (`argo-rollouts, istio,
+ * prometheus for canary; knative-serving, istio for knative`), so no text lists components by hand.
+ */
+export function componentsNeededText(registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): string {
+  return Object.entries(componentsNeededByKind(registry)).map(([kind, components]) => `${components.join(', ')} for ${kind}`).join('; ');
+}
+
+/**
  * The `envs/env.schema.json` definitions the kinds own: `delivery` (one optional key per kind that
  * takes overrides, at most one given) and each kind's own definitions.
  */

@@ -9,26 +9,26 @@
  */
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import type { AppDefinition } from './app-definition.js';
-import { canaryDocuments } from './objects/canary.js';
-import { deploymentDocuments } from './objects/deployment.js';
-import { knativeDocuments } from './objects/knative.js';
+import { groupOf } from './argocd.js';
 import type { K8sObject } from './objects/k8s-object.js';
-import type { Document } from './objects/workload.js';
 import { isMarker, marker, MARKER, selectorLabelsOf, type Condition, type ValueSource } from './value-source.js';
 
 export type { K8sObject } from './objects/k8s-object.js';
-
-const DOCUMENTS: Record<AppDefinition['delivery']['kind'], (app: AppDefinition, src: ValueSource) => Document[]> = {
-  deployment: deploymentDocuments,
-  canary: canaryDocuments,
-  knative: knativeDocuments,
-};
 
 /** Builds an app's objects, in a stable order (the order cdk8s keeps: construct creation). */
 export function buildAppObjects(app: AppDefinition, src: ValueSource): K8sObject[] {
   // One App per generated app: cdk8s synthesis of one App with many charts is quadratic.
   const chart = new Chart(new App({ outdir: '/dev/null' }), app.name);
-  for (const { id, object } of DOCUMENTS[app.delivery.kind](app, src)) addDocument(chart, id, object);
+  const kind = app.delivery.module;
+  for (const { id, object } of kind.documents(app, src)) {
+    const inner = (object !== undefined && isMarker(object) ? (object[MARKER] as { value: K8sObject }).value : object);
+    // The kind's projectKinds are what the env's AppProject is held to (test/generators): an
+    // object of another kind is a bug in the kind's module, not something to permit quietly.
+    if (inner && !kind.projectKinds.some((gk) => gk.kind === inner.kind && gk.group === groupOf(inner.apiVersion))) {
+      throw new Error(`delivery kind ${kind.name} renders ${inner.apiVersion} ${inner.kind}, which its projectKinds do not list`);
+    }
+    addDocument(chart, id, object);
+  }
 
   const own = new Set(chart.node.findAll());
   app.extend?.(chart, { name: app.name, selectorLabels: selectorLabelsOf(app.name) });

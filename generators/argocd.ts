@@ -5,7 +5,8 @@
 import { applicationName, enabledApps, type EnvDefinition } from './environment.js';
 import type { K8sObject } from './app-objects.js';
 import type { DeliveryKind } from './delivery.js';
-import { ARGOCD_CLUSTER, CHARTS, componentApplications, type PlatformApplication, type PlatformContext } from './platform-components.js';
+import { deliveryKind, DELIVERY_KIND_REGISTRY, type DeliveryKindRegistry } from './delivery-kinds/index.js';
+import { ARGOCD_CLUSTER, CHARTS, componentApplications, platformClusterKinds, type PlatformApplication, type PlatformContext } from './platform-components.js';
 
 /** The fields of `Application.spec.source` slipway sets. */
 export interface ApplicationSource {
@@ -108,17 +109,6 @@ export function retriesFailedSync(syncPolicy: { retry?: { limit?: number } } | u
   return limit !== undefined && limit !== 0;
 }
 
-/**
- * Argo Rollouts rewrites the canary's VirtualService route weights during a rollout: Argo CD must
- * neither report that as drift nor reset it (self-heal, or the next promotion's sync) half way.
- * Only the weights: a changed route (host, port, match) is still drift. This is the expression
- * the Argo Rollouts docs give (docs/features/traffic-management/istio.md, "Integrating with
- * GitOps", v1.9).
- */
-export const CANARY_IGNORE_DIFFERENCES: readonly IgnoreDifference[] = [
-  { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] },
-];
-
 export function appProject(props: AppProjectProps): K8sObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -142,8 +132,12 @@ export function projectName(env: EnvDefinition): string {
 /** Where the root Application reads the child Applications from. */
 export const APPS_DIR = 'apps';
 
-/** Child Application of one app: Helm chart + this env's values, or a directory of manifests. */
-export function childApplication(env: EnvDefinition, app: string, delivery: DeliveryKind): K8sObject {
+/**
+ * Child Application of one app: Helm chart + this env's values, or a directory of manifests. The
+ * delivery kind (looked up in `registry`) says what Argo CD must not count as drift.
+ */
+export function childApplication(env: EnvDefinition, app: string, delivery: DeliveryKind, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): K8sObject {
+  const ignoreDifferences = deliveryKind(delivery, registry)?.ignoreDifferences;
   const source: ApplicationSource = env.render === 'helm'
     ? {
         repoURL: env.repo.url,
@@ -160,7 +154,7 @@ export function childApplication(env: EnvDefinition, app: string, delivery: Deli
     labels: { 'slipway.dev/env': env.name, 'slipway.dev/app': app },
     source,
     destination: { server: env.cluster.server, namespace: env.namespace },
-    ...(delivery === 'canary' ? { ignoreDifferences: CANARY_IGNORE_DIFFERENCES } : {}),
+    ...(ignoreDifferences ? { ignoreDifferences } : {}),
     // After every platform component (negative waves): the controllers its kinds need run first.
     ...(env.platform.length ? { syncWave: 0 } : {}),
   });
@@ -171,8 +165,8 @@ export function childApplication(env: EnvDefinition, app: string, delivery: Deli
  * engine that already runs across clusters) fans it out. Its template is the single-cluster
  * Application with the cluster's name and URL as parameters and the cluster's values file on top.
  */
-export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: DeliveryKind): K8sObject {
-  const template = childApplication({ ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } }, app, delivery) as K8sObject & {
+export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: DeliveryKind, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): K8sObject {
+  const template = childApplication({ ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } }, app, delivery, registry) as K8sObject & {
     spec: { source: ApplicationSource & { helm: { valueFiles: string[] } } };
   };
   template.spec.source.helm.valueFiles = [...template.spec.source.helm.valueFiles, `../../values/${app}.{{.cluster}}.yaml`];
@@ -270,18 +264,6 @@ export function applicationSet(props: {
   };
 }
 
-/** Cluster-scoped kinds platform components install. */
-export const PLATFORM_CLUSTER_KINDS: readonly GroupKind[] = [
-  { group: '', kind: 'Namespace' },
-  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-  { group: 'apiregistration.k8s.io', kind: 'APIService' },
-  { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
-];
-
 /**
  * The platform project: the components' chart repos (and this env repo, for config it holds),
  * their namespaces on each cluster they go to, the cluster-scoped kinds they install. Namespaced
@@ -299,7 +281,7 @@ export function platformProject(env: EnvDefinition, context: PlatformContext): K
     description: `slipway environment ${env.name}: platform components (${env.platform.map((p) => p.component).join(', ')})`,
     sourceRepos: repos,
     destinations: [...destinations.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.server.localeCompare(b.server)),
-    clusterResourceWhitelist: PLATFORM_CLUSTER_KINDS,
+    clusterResourceWhitelist: platformClusterKinds(),
     namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
   });
 }

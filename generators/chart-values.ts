@@ -4,13 +4,16 @@
  * `values.schema.json`, and the values slipway computes for each environment.
  */
 import type { AppDefinition, ResourceProps, Resources } from './app-definition.js';
-import { canarySteps, type CanaryAnalysis, type CanaryStep, type KnativeSettings } from './delivery.js';
-import { appHost, type EnvAppSettings, type EnvDefinition } from './environment.js';
-import { analysisRateWindow } from './objects/canary.js';
+import { appHost, type EnvDefinition } from './environment.js';
 
-/** Prometheus address canary analysis queries when the environment names none. */
-export const DEFAULT_PROMETHEUS = 'http://prometheus-server.monitoring';
+// Where code outside generators/ has always found them; they live with their delivery kinds.
+export { DEFAULT_PROMETHEUS, effectiveCanary } from './delivery-kinds/canary/values.js';
+export { effectiveKnative } from './delivery-kinds/knative/values.js';
 
+/**
+ * An environment's chart values. A delivery kind with knobs of its own adds its key (`canary`,
+ * `knative`) by declaration merging, in its module.
+ */
 export interface ChartValues {
   readonly nameOverride: string;
   readonly fullnameOverride: string;
@@ -32,14 +35,6 @@ export interface ChartValues {
   };
   readonly env: Readonly<Record<string, string>>;
   readonly secretEnv: Readonly<Record<string, { readonly secret: string; readonly key: string }>>;
-  /** Knative delivery only. */
-  readonly knative?: Omit<KnativeSettings, 'target' | 'metric'> & { readonly target: number; readonly metric: string };
-  /** Canary delivery only. */
-  readonly canary?: {
-    readonly steps: readonly CanaryStep[];
-    /** `rateWindow` is computed from `interval` (objects/canary.ts), never set by an environment. */
-    readonly analysis: CanaryAnalysis & { readonly rateWindow: string; readonly prometheus: string };
-  };
 }
 
 /** A node of the values description: a comment, and a JSON Schema for leaves. */
@@ -119,118 +114,9 @@ const BASE_DOC: Readonly<Record<string, ValueDoc>> = {
   },
 };
 
-const duration = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(s|m|h)?$' }] };
-
-const CANARY_DOC: ValueDoc = {
-  doc: 'Argo Rollouts canary: traffic shifts to the new version step by step.',
-  children: {
-    steps: {
-      doc: 'setWeight (percent to the canary) and pause ({} waits for a person; duration: seconds or s/m/h).',
-      schema: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          maxProperties: 1,
-          properties: {
-            setWeight: { type: 'integer', minimum: 0, maximum: 100 },
-            pause: { type: 'object', additionalProperties: false, properties: { duration } },
-          },
-        },
-      },
-    },
-    analysis: {
-      doc: "Prometheus analysis of the canary's Istio metrics; failing it aborts the rollout.",
-      children: {
-        enabled: { doc: 'Run the analysis (an AnalysisTemplate, referenced from the Rollout).', schema: { type: 'boolean' } },
-        successRate: { doc: 'Share of non-5xx responses the canary must keep (0-1); no traffic passes.', schema: { type: 'number', minimum: 0, maximum: 1 } },
-        maxLatencyMs: { doc: 'Highest average request duration, in milliseconds.', schema: { type: 'integer', minimum: 1 } },
-        interval: { doc: 'How often each metric is measured.', schema: { type: 'string', pattern: '^[0-9]+(s|m|h)$' } },
-        rateWindow: {
-          doc: 'Range of rate() in the queries; slipway sets it to max(1m, 6 x interval): change interval instead.',
-          schema: { type: 'string', pattern: '^[0-9]+(s|m|h)$' },
-        },
-        failureLimit: { doc: 'Failed measurements tolerated before the rollout aborts.', schema: { type: 'integer', minimum: 0 } },
-        startingStep: { doc: 'Step index from which the analysis runs.', schema: { type: 'integer', minimum: 0 } },
-        prometheus: { doc: 'Prometheus address the analysis queries.', schema: { type: 'string', pattern: '^https?://' } },
-      },
-    },
-  },
-};
-
-const KNATIVE_DOC: ValueDoc = {
-  doc: "Knative Service: revision autoscaling (Knative's own autoscaler; cpu and memory use its HPA class).",
-  children: {
-    minScale: { doc: 'Fewest pods; 0 scales to zero when idle.', schema: { type: 'integer', minimum: 0 } },
-    maxScale: { doc: 'Most pods; 0 means no limit.', schema: { type: 'integer', minimum: 0 } },
-    containerConcurrency: { doc: 'Requests one pod serves at once; 0 means no limit.', schema: { type: 'integer', minimum: 0 } },
-    target: { doc: "Scaling target per pod for the metric; 0 leaves Knative's default.", schema: { type: 'number', minimum: 0 } },
-    metric: { doc: "concurrency, rps, cpu or memory; empty leaves Knative's default (concurrency).", schema: { enum: ['', 'concurrency', 'rps', 'cpu', 'memory'] } },
-    timeoutSeconds: { doc: 'Longest a request may take, in seconds.', schema: { type: 'integer', minimum: 1 } },
-    traffic: {
-      doc: 'Split between revisions (latestRevision or revisionName, percent, tag); empty: all to the latest.',
-      schema: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['percent'],
-          properties: {
-            latestRevision: { type: 'boolean' },
-            revisionName: { type: 'string', minLength: 1 },
-            percent: { type: 'integer', minimum: 0, maximum: 100 },
-            tag: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$' },
-          },
-        },
-      },
-    },
-  },
-};
-
-/** The values description of an app's chart: the knobs its delivery kind reads. */
+/** The values description of an app's chart: the base knobs, as its delivery kind reads them. */
 export function valuesDoc(app: AppDefinition): Readonly<Record<string, ValueDoc>> {
-  switch (app.delivery.kind) {
-    case 'deployment':
-      return BASE_DOC;
-    case 'canary':
-      return { ...BASE_DOC, canary: CANARY_DOC };
-    case 'knative': {
-      // Knative scales and routes itself: no replica count, HPA, IngressClass or TLS section here.
-      const { nameOverride, fullnameOverride, image, resources, env, secretEnv } = BASE_DOC;
-      const ingress: ValueDoc = {
-        doc: 'How the app is reached from outside the cluster: a DomainMapping for the host, or cluster-local.',
-        children: { enabled: BASE_DOC.ingress!.children!.enabled!, host: BASE_DOC.ingress!.children!.host! },
-      };
-      return { nameOverride: nameOverride!, fullnameOverride: fullnameOverride!, image: image!, resources: resources!, ingress, env: env!, secretEnv: secretEnv!, knative: KNATIVE_DOC };
-    }
-  }
-}
-
-/** An app's Knative settings in an environment: the env's overrides over the definition's. */
-export function effectiveKnative(app: AppDefinition, settings: EnvAppSettings | undefined): KnativeSettings {
-  const override = Object.fromEntries(Object.entries(settings?.delivery?.knative ?? {}).filter(([, v]) => v !== undefined));
-  return { ...app.delivery.knative!, ...override };
-}
-
-function knativeValues(app: AppDefinition, settings: EnvAppSettings | undefined): ChartValues['knative'] {
-  const k = effectiveKnative(app, settings);
-  return { ...k, target: k.target ?? 0, metric: k.metric ?? '', traffic: k.traffic.map((t) => ({ ...t })) };
-}
-
-/** An app's canary settings in an environment: the env's overrides over the definition's. */
-export function effectiveCanary(app: AppDefinition, settings: EnvAppSettings | undefined): { steps: readonly CanaryStep[]; analysis: CanaryAnalysis } {
-  const base = app.delivery.canary!;
-  const override = settings?.delivery?.canary;
-  const analysis = { ...base.analysis, ...override?.analysis };
-  return { steps: canarySteps(override?.steps ?? base.steps, analysis.enabled), analysis };
-}
-
-function canaryValues(app: AppDefinition, settings: EnvAppSettings | undefined, prometheus: string): ChartValues['canary'] {
-  if (app.delivery.kind !== 'canary') return undefined;
-  const { steps, analysis } = effectiveCanary(app, settings);
-  return { steps, analysis: { ...analysis, rateWindow: analysisRateWindow(analysis.interval), prometheus } };
+  return app.delivery.module.valuesDoc(BASE_DOC);
 }
 
 function mergeResources(base: Resources, override: ResourceProps | undefined): Resources {
@@ -266,8 +152,7 @@ export function defaultValues(app: AppDefinition): ChartValues {
     },
     env: app.env,
     secretEnv: app.secretEnv,
-    ...(app.delivery.kind === 'canary' ? { canary: canaryValues(app, undefined, DEFAULT_PROMETHEUS) } : {}),
-    ...(app.delivery.kind === 'knative' ? { knative: knativeValues(app, undefined) } : {}),
+    ...app.delivery.module.values?.(app, undefined, undefined),
   };
 }
 
@@ -294,8 +179,7 @@ export function environmentValues(app: AppDefinition, env: EnvDefinition): Chart
     resources: mergeResources(base.resources, settings.resources),
     ingress: { ...base.ingress, host: appHost(env, app.name) },
     env: { ...base.env, ...settings.env },
-    ...(app.delivery.kind === 'canary' ? { canary: canaryValues(app, settings, env.prometheus) } : {}),
-    ...(app.delivery.kind === 'knative' ? { knative: knativeValues(app, settings) } : {}),
+    ...app.delivery.module.values?.(app, settings, env),
   };
 }
 

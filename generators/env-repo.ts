@@ -15,7 +15,8 @@
 import type { AppDefinition } from './app-definition.js';
 import { buildAppObjects, type K8sObject } from './app-objects.js';
 import { APPS_DIR, applicationSpec, childApplication, envProject, fleetApplicationSet, groupOf, platformApplications, platformProject, rootApplication, rootProject, type GroupKind } from './argocd.js';
-import { argoCdValues, CHARTS, ARGOCD_RELEASE, knativeServing, type PlatformContext } from './platform-components.js';
+import { ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE, CHARTS, type PlatformContext } from './platform-components.js';
+import { platformComponent } from './platform-components/index.js';
 import type { Prerequisite } from './prerequisites.js';
 import { environmentValues } from './chart-values.js';
 import { appHost, applicationName, enabledApps, type EnvDefinition, type FleetCluster } from './environment.js';
@@ -24,8 +25,8 @@ import { fileNamePart, FileTreeBuilder, valuesYaml, type FileConflict, type File
 import { concreteSource } from './value-source.js';
 import { toYaml } from './yaml-emitter.js';
 
-/** Where the env repo keeps the values of Argo CD's first install. */
-export const ARGOCD_INSTALL_VALUES = 'platform/argo-cd/install-values.yaml';
+// Where src/publish has always found it; it lives with the argo-cd component.
+export { ARGOCD_INSTALL_VALUES };
 
 /** One app as rendered for one environment. */
 export interface RenderedApp {
@@ -110,15 +111,12 @@ export function renderEnvRepo(
       const component = String(app.metadata.name).slice(env.name.length + 1);
       tree.set(`${APPS_DIR}/platform-${component}.yaml`, toYaml(app), { what: `platform component ${component}'s ${app.kind}` });
     }
-    if (env.platform.some((p) => p.component === 'knative-serving')) {
-      const serving = knativeServing(input.context.knativeFeatures);
-      platform.push(serving);
-      tree.set('platform/knative-serving/knative-serving.yaml', toYaml(serving), { what: 'platform component knative-serving\'s KnativeServing' });
-    }
-    if (env.platform.some((p) => p.component === 'argo-cd')) {
-      // The first install's values: the same as the Application's, so waves wait from the first sync.
-      // Not under bootstrap/: the hand-over applies that folder with kubectl.
-      tree.set(ARGOCD_INSTALL_VALUES, `# Values of the first \`helm install ${ARGOCD_RELEASE}\` (see README.md); the same as apps/platform-argo-cd.yaml's.\n${toYaml(argoCdValues())}`, { what: 'platform component argo-cd\'s install values' });
+    // Files a component keeps in the env repo (Knative's KnativeServing, Argo CD's install values).
+    for (const choice of env.platform) {
+      for (const file of componentEnvRepoFiles(env, choice.component, input.context)) {
+        if ('object' in file) platform.push(file.object);
+        tree.set(file.path, 'object' in file ? toYaml(file.object) : file.text, { what: file.what });
+      }
     }
   }
   tree.set('README.md', envReadme({
@@ -165,4 +163,9 @@ function clusterValues(env: EnvDefinition, cluster: FleetCluster, app: string): 
  */
 export function manifestFileName(obj: K8sObject): string {
   return `${fileNamePart(String(obj.kind).toLowerCase())}-${fileNamePart(String(obj.metadata.name))}.yaml`;
+}
+
+/** The files one component adds to the env repo. */
+function componentEnvRepoFiles(env: EnvDefinition, component: string, context: PlatformContext) {
+  return platformComponent(component).envRepoFiles?.(env, context) ?? [];
 }

@@ -4,15 +4,16 @@
  * defaults named below (`ENV_DEFAULTS…`) are in `./env-defaults.ts`.
  */
 import type { AutoscalingProps, ResourceProps } from './app-definition.js';
-import type { CanaryAnalysisProps, CanaryStep, KnativeProps } from './delivery.js';
 import type { PlatformChoice } from './platform-components.js';
 import type { GatewayServiceType } from './rules/istio-gateway.js';
 
-/** An environment's changes to an app's delivery settings, under the delivery kind's name. */
-export interface DeliveryOverrides {
-  readonly canary?: { readonly steps?: readonly CanaryStep[]; readonly analysis?: CanaryAnalysisProps };
-  readonly knative?: KnativeProps;
-}
+/**
+ * An environment's changes to an app's delivery settings, under the delivery kind's name. Each
+ * kind that takes overrides adds its key in its module (declaration merging), beside the schema
+ * fragment that validates it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by the delivery kinds
+export interface DeliveryOverrides {}
 
 /** The Argo CD destination cluster. */
 export interface ClusterRef {

@@ -2,7 +2,7 @@
  * Argo Rollouts objects (argoproj.io/v1alpha1), typed for the fields slipway uses. The tests
  * validate them against the Rollout and AnalysisTemplate CRDs of Argo Rollouts, strictly.
  */
-import type { CanaryStep } from '../delivery.js';
+import type { CanaryStep } from '../delivery-kinds/canary/props.js';
 import type { K8sObject } from './k8s-object.js';
 
 export interface RolloutAnalysis {

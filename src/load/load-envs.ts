@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isScalar, type Document } from 'yaml';
+import { deliveryEnvMessages } from '../../generators/delivery-kinds/index.js';
 import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../../generators/environment.js';
 import { PLATFORM_COMPONENTS, type PlatformChoice } from '../../generators/platform-components.js';
 import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
@@ -250,16 +251,16 @@ const MESSAGES: Array<[RegExp, string]> = [
   [/definitions\/dnsLabel\/pattern$/, 'is not a DNS-1123 label (lower-case letters, digits and -)'],
   [/definitions\/hostname\/pattern$/, 'is not a valid host name'],
   [/definitions\/quantity\/pattern$/, 'is not a Kubernetes quantity (e.g. 100m, 0.5, 128Mi)'],
-  [/definitions\/duration\/oneOf$/, 'is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)'],
   [/properties\/env\/propertyNames\/pattern$/, 'is not a valid environment variable name'],
   [/^pattern \/prometheus$/, 'is not a Prometheus address (http:// or https://); canary analysis queries it'],
   [/autoscaling\/oneOf$/, 'must be false or an object with minReplicas, maxReplicas, cpuUtilization'],
   [/properties\/platform\/items\/oneOf$/, `is not a platform component (${PLATFORM_COMPONENTS.join(', ')}), nor {component, version}`],
-  [/^(minProperties|maxProperties) \/apps\/[^/]+\/delivery\/canary\/steps\/\d+$/, 'a step is exactly one of setWeight or pause'],
   [/\/(replicas|minReplicas|maxReplicas|minScale|maxScale)\/maximum$/, `is above ${MAX_REPLICAS}, ${REPLICAS_CEILING}`],
   [/definitions\/appName\/maxLength$/, 'is longer than 63 characters, the most a DNS-1035 label holds'],
   [/definitions\/dnsLabel\/maxLength$/, 'is longer than 63 characters, the most a DNS-1123 label holds'],
   [/definitions\/hostname\/maxLength$/, 'is longer than 253 characters, the most a host name holds'],
+  // The delivery kinds' own (canary steps and durations...), from generators/delivery-kinds/.
+  ...deliveryEnvMessages(),
 ];
 
 interface FieldMessage {

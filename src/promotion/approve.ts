@@ -1,15 +1,18 @@
 /**
- * `slipway approve <env> <app>` (or `--bootstrap`): the review step for env repos without a
- * pull-request API (a local bare repo, GitLab, Gitea): merges the branch a promotion
+ * `slipway approve <env> <app>` (or `--bootstrap`): merges the branch a promotion
  * (`slipway/promote-<env>-<app>`) or a bootstrap (`slipway/bootstrap-<env>`) pushed into the env
- * repo's branch, as a merge commit whose first parent is that branch's head (so the first-parent
- * walk reads as the list of approvals) and whose message names the approver
- * (`Slipway-Approved-By`). Pushed without force; when the branch moved meanwhile, re-read and
- * merge again with capped backoff. A conflict stops with what to do.
+ * repo's branch, through the remote's `pullRequests` capability, whatever the host:
  *
- * On GitHub it merges the open pull request from that branch through the API (a merge commit,
- * as the merge button makes, only while the pull request's head is the one read); GitHub's own
- * rules (required reviews, checks) still apply.
+ * - where the pushed branch is itself the review (a plain git remote: a local bare repo, GitLab,
+ *   Gitea), as a merge commit whose first parent is that branch's head (so the first-parent walk
+ *   reads as the list of approvals) and whose message names the approver (`Slipway-Approved-By`),
+ *   pushed without force;
+ * - on GitHub, by merging the open pull request from that branch through the API (a merge commit,
+ *   as the merge button makes, only while the pull request's head is the one read); GitHub's own
+ *   rules (required reviews, checks) still apply.
+ *
+ * When the branch moved meanwhile, re-read and merge again with capped backoff. A conflict stops
+ * with what to do.
  *
  * Afterwards `slipway pull` adopts the merged tags into envs/, as after a merged pull request.
  */
@@ -19,7 +22,7 @@ import { loadProject } from '../load/load-project.js';
 import { planEnv, type Plan } from '../plan/plan.js';
 import { bootstrapBranch } from '../publish/bootstrap-review.js';
 import { BranchMovedError, MergeConflictError, RemoteUnavailableError, type CommitInfo, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
-import { GitHubRemote } from '../publish/github-remote.js';
+import { capability } from '../publish/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from './identity.js';
 import { withLock } from './lock.js';
@@ -55,9 +58,6 @@ export interface ApproveResult {
   readonly message: string;
 }
 
-/** How many commits of history are compared to tell what is merged already. */
-const HISTORY_LIMIT = 1000;
-
 export async function approve(o: ApproveOptions): Promise<ApproveResult> {
   if (o.bootstrap && o.app !== undefined) throw new ConfigError(`give an app or --bootstrap, not both`);
   if (!o.bootstrap && o.app === undefined) {
@@ -77,6 +77,7 @@ async function envNamed(root: string, name: string, app: string | undefined): Pr
 
 async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<ApproveResult> {
   const remote = remoteFor(env, o);
+  const reviews = capability(remote, 'pullRequests');
   const branch = o.bootstrap ? bootstrapBranch(env.name) : promotionBranch(env.name, o.app!);
   const main = env.repo.branch;
   // Who approves, and the merge commit's author: as for a promotion (see identity.ts).
@@ -98,32 +99,30 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
         : `slipway promote ${o.app} --env ${env.name} pushes one when ${env.name} takes promotions through review`})`);
     }
     try {
-      if (remote instanceof GitHubRemote) {
-        const pr = await remote.openPullRequest(branch);
-        if (!pr) {
-          throw new ConfigError(`${remote.description} has no open pull request from ${branch} (merged or closed already?): nothing to approve; promote or bootstrap again to open one`);
-        }
-        const [tip] = await remote.commits({ branch, limit: 1 });
-        const commits = tip ? [{ sha: tip.sha, title: titleOf(tip) }] : [];
-        if (o.dryRun) return result('dry-run', { commits, pullRequest: pr, message: `dry run: would merge pull request #${pr.number} (${pr.url}) from ${branch} into ${main}, approved by ${approvedBy}` });
-        const { sha } = await remote.mergePullRequest(pr.number, head.head, mergeMessage(commits, env.name, branch, approvedBy, false));
-        return result('merged', {
-          commits, pullRequest: pr, commit: sha, plan: await changes(env.name, remote, before),
-          message: `merged pull request #${pr.number} (${pr.url}) into ${main} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`,
-        });
+      const review = await reviews.toMerge(branch, head.head);
+      if (review.state === 'no-pull-request') {
+        throw new ConfigError(`${remote.description} has no open pull request from ${branch} (merged or closed already?): nothing to approve; promote or bootstrap again to open one`);
       }
-      const commits = (await pending(remote, branch, main)).map((c) => ({ sha: c.sha, title: titleOf(c) }));
-      if (commits.length === 0 || (await remote.contains?.(head.head, main)) === true) {
+      if (review.state === 'merged') {
         return result('skipped', { message: `${branch} is merged into ${main} already; nothing to approve${afterwards(o)}` });
       }
-      if (o.dryRun) return result('dry-run', { commits, message: `dry run: would merge ${branch} (${commits.length} commit${commits.length === 1 ? '' : 's'}) into ${main} of ${remote.description}, approved by ${approvedBy}` });
-      const { sha } = await remote.commit({
-        parent: before.head, merge: head.head, write: new Map(), delete: [], ...(author ? { author } : {}),
-        message: mergeMessage(commits, env.name, branch, approvedBy, true),
+      const commits = review.commits.map((c) => ({ sha: c.sha, title: titleOf(c) }));
+      const pr = review.pullRequest;
+      const commitCount = `${commits.length} commit${commits.length === 1 ? '' : 's'}`;
+      if (o.dryRun) {
+        return result('dry-run', pr
+          ? { commits, pullRequest: pr, message: `dry run: would merge pull request #${pr.number} (${pr.url}) from ${branch} into ${main}, approved by ${approvedBy}` }
+          : { commits, message: `dry run: would merge ${branch} (${commitCount}) into ${main} of ${remote.description}, approved by ${approvedBy}` });
+      }
+      // A pull request's merge commit is titled by the host ("Merge pull request #N from …").
+      const { sha } = await reviews.merge(review, {
+        base: before.head, message: mergeMessage(commits, env.name, branch, approvedBy, !pr), ...(author ? { author } : {}),
       });
       return result('merged', {
-        commits, commit: sha, plan: await changes(env.name, remote, before),
-        message: `merged ${branch} into ${main} of ${remote.description} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`,
+        commits, ...(pr ? { pullRequest: pr } : {}), commit: sha, plan: await changes(env.name, remote, before),
+        message: pr
+          ? `merged pull request #${pr.number} (${pr.url}) into ${main} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`
+          : `merged ${branch} into ${main} of ${remote.description} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`,
       });
     } catch (e) {
       if (e instanceof MergeConflictError) {
@@ -146,17 +145,6 @@ function afterwards(o: ApproveOptions): string {
 
 function titleOf(c: CommitInfo): string {
   return c.message.split('\n')[0] ?? '';
-}
-
-/** The branch's commits that its target branch does not have yet, newest first. */
-async function pending(remote: EnvRemote, branch: string, main: string): Promise<CommitInfo[]> {
-  const merged = new Set((await remote.commits({ branch: main, limit: HISTORY_LIMIT })).map((c) => c.sha));
-  const out: CommitInfo[] = [];
-  for (const c of await remote.commits({ branch, limit: HISTORY_LIMIT })) {
-    if (merged.has(c.sha)) break;
-    out.push(c);
-  }
-  return out;
 }
 
 /**

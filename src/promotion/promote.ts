@@ -27,7 +27,7 @@ import { ConfigError } from '../load/config-error.js';
 import { FLOATING_TAGS } from '../load/names.js';
 import { planEnv, renderPlan, type Plan } from '../plan/plan.js';
 import { BranchMovedError, RemoteError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
-import { GitHubRemote } from '../publish/github-remote.js';
+import { capability } from '../publish/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { sourceCommit } from '../publish/source-commit.js';
 import { commitMessage } from '../publish/sync-env.js';
@@ -213,9 +213,8 @@ async function promoteLocked(o: PromoteOptions): Promise<PromoteResult> {
           `${o.app} ${tag} is committed to ${remote.description} (${sha.slice(0, 12)})`, sha, actor));
         return result('committed', { commit: sha, platformRepo: recorded.summary, message: `${title(state.current)}: committed ${sha.slice(0, 12)} to ${remote.description}` });
       }
-      if (remote instanceof GitHubRemote) {
-        const body = pullRequestBody(plan, o, tag!, state.current);
-        const pr = await remote.upsertPullRequest(branch, title(state.current), body);
+      const pr = await capability(remote, 'pullRequests').propose(branch, title(state.current), pullRequestBody(plan, o, tag!, state.current));
+      if (pr) {
         return result('pull-request', {
           commit: sha, branch, pullRequest: pr,
           message: `${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${branch}; merge it, then slipway pull`,

@@ -1,8 +1,8 @@
 /**
- * Argo CD's read access to a private env repo on GitHub: a read-only deploy key, created through
- * the API (as `flux bootstrap` does), and the matching Argo CD repository Secret written to a
- * local file outside every repo (mode 0600). It is never committed anywhere: the user applies it
- * once to the cluster that runs Argo CD.
+ * Argo CD's read access to a private env repo: a read-only deploy key, registered through the
+ * host's `readAccess` capability (on GitHub through the API, as `flux bootstrap` does), and the
+ * matching Argo CD repository Secret written to a local file outside every repo (mode 0600). It
+ * is never committed anywhere: the user applies it once to the cluster that runs Argo CD.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { toYaml } from '../../generators/yaml-emitter.js';
 import { ConfigError } from '../load/config-error.js';
-import type { GitHubRemote } from './github-remote.js';
+import type { ReadAccess } from './remote-capabilities.js';
 
 /** Where slipway keeps secrets it generates: $SLIPWAY_HOME, else ~/.config/slipway. */
 export function slipwayHome(environment: Readonly<Record<string, string | undefined>>): string {
@@ -79,7 +79,7 @@ export interface AccessResult {
  * (no API write either). A key whose private half is lost (no file) is replaced.
  */
 export async function ensureArgoCdAccess(
-  remote: GitHubRemote,
+  access: ReadAccess,
   env: EnvDefinition,
   home: string,
   environment: Readonly<Record<string, string | undefined>> = {},
@@ -87,18 +87,18 @@ export async function ensureArgoCdAccess(
   checkSlipwayHome(home, environment);
   const secretFile = repositorySecretPath(home, env.name);
   const title = DEPLOY_KEY_TITLE(env.name);
-  const keys = await remote.deployKeys();
+  const keys = await access.keys();
   const existing = keys.filter((k) => k.title === title);
-  if (existing.length === 1 && existing[0]!.read_only && existsSync(secretFile)) return { secretFile, created: false };
-  for (const stale of existing) await remote.deleteDeployKey(stale.id);
+  if (existing.length === 1 && existing[0]!.readOnly && existsSync(secretFile)) return { secretFile, created: false };
+  for (const stale of existing) await access.removeKey(stale.id);
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   const sshPublic = `ssh-ed25519 ${sshString(Buffer.from('ssh-ed25519'), raw).toString('base64')} ${title.replace(/[^\w.@-]+/g, '-')}`;
-  // Write the private half first: a key on GitHub without its private half is the worse state.
+  // Write the private half first: a key on the host without its private half is the worse state.
   mkdirSync(dirname(secretFile), { recursive: true, mode: 0o700 });
   writeFileSync(secretFile, toYaml(repositorySecret(env, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())), { mode: 0o600 });
   chmodSync(secretFile, 0o600);
-  await remote.addDeployKey(title, sshPublic);
+  await access.addKey(title, sshPublic);
   return { secretFile, created: true };
 }
 

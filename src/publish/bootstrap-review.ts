@@ -1,8 +1,9 @@
 /**
  * Bootstrap of an environment that takes changes through review (`promotion: pr`): what synth
- * generates goes to the branch `slipway/bootstrap-<env>` (on GitHub with a pull request whose
- * body is the plan), never straight to the env repo's branch. `slipway approve <env> --bootstrap`
- * merges it where there is no pull-request API.
+ * generates goes to the branch `slipway/bootstrap-<env>` (put up for review through the remote's
+ * `pullRequests` capability: on GitHub a pull request whose body is the plan), never straight to
+ * the env repo's branch. `slipway approve <env> --bootstrap` merges it where there is no
+ * pull-request API.
  *
  * The exception is the first bootstrap: an env repo without a commit, or holding none of what
  * slipway generates (at most the README of GitHub's `auto_init`), has nothing to review against
@@ -14,7 +15,7 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import { OWNED_DIRS, planEnv, renderPlan, type Plan } from '../plan/plan.js';
 import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
-import { GitHubRemote } from './github-remote.js';
+import { capability } from './remote-capabilities.js';
 import { commitMessage, type SyncOptions, type SyncResult } from './sync-env.js';
 
 export function bootstrapBranch(env: string): string {
@@ -36,7 +37,7 @@ export function bootstrapRoute(env: string, remote: EnvRemote, tree: RemoteTree,
   if (isFirstBootstrap(tree)) {
     return `${env}: first bootstrap: bootstrap commits directly to ${branch} (promotion: pr; later bootstraps go through review)`;
   }
-  return remote instanceof GitHubRemote
+  return capability(remote, 'pullRequests').hosted
     ? `${env} takes changes through review (promotion: pr): bootstrap commits to ${bootstrapBranch(env)} and opens a pull request`
     : `${env} takes changes through review (promotion: pr): bootstrap pushes ${bootstrapBranch(env)}; merge it with: slipway approve ${env} --bootstrap`;
 }
@@ -76,6 +77,7 @@ export async function syncForReview(options: SyncOptions & { readonly branch: st
           route: `${options.env}: committed ${sha} to ${remote.description} directly (first bootstrap: nothing to review against yet)`,
         };
       }
+      const reviews = capability(remote, 'pullRequests');
       // Continue the review branch when it exists: its own head is the parent, never forced. One
       // merged already (approved) starts again from the env repo's branch, which contains it.
       const onBranch = await remote.read(review);
@@ -93,8 +95,8 @@ export async function syncForReview(options: SyncOptions & { readonly branch: st
           message: commitMessage(branchPlan, options.title(plan), options.trailers),
         })).sha;
       }
-      if (remote instanceof GitHubRemote) {
-        const pr = await remote.upsertPullRequest(review, options.title(plan), pullRequestBody(plan, options.branch));
+      const pr = await reviews.propose(review, options.title(plan), pullRequestBody(plan, options.branch));
+      if (pr) {
         return {
           plan, commit, attempts: attempt, branch: review, pullRequest: pr,
           route: `${options.env}: ${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${review}; merge it (or slipway approve ${options.env} --bootstrap)`,

@@ -2,8 +2,6 @@
  * `slipway plan` and `slipway bootstrap`: make each environment's repo hold exactly what synth
  * generates for it, creating the repo when missing, and say what hands it to Argo CD.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { applicationName, enabledApps } from '../../generators/environment.js';
 import { ARGOCD_INSTALL_VALUES } from '../../generators/env-repo.js';
@@ -13,7 +11,7 @@ import { ConfigError } from '../load/config-error.js';
 import { generate } from '../synth.js';
 import { checkSlipwayHome, ensureArgoCdAccess, needsArgoCdAccess, slipwayHome, type AccessResult } from './argocd-access.js';
 import type { EnvRemote } from './env-remote.js';
-import { GitHubRemote } from './github-remote.js';
+import { capability } from './remote-capabilities.js';
 import { remoteFor } from './remotes.js';
 import { sourceCommit } from './source-commit.js';
 import { syncEnv, type SyncResult } from './sync-env.js';
@@ -104,11 +102,16 @@ function remotesFor(envs: readonly EnvDefinition[], options: PublishOptions): Ma
   return new Map(envs.map((env) => [env, remoteFor(env, ctx)]));
 }
 
-/** Whether the env repo exists yet (without creating it). */
-async function repoExists(env: EnvDefinition, remote: EnvRemote, root: string): Promise<boolean> {
-  if (remote instanceof GitHubRemote) return remote.exists();
-  if (env.repo.kind === 'path') return existsSync(isAbsolute(env.repo.location) ? env.repo.location : resolve(root, env.repo.location));
-  return true;
+/** What bootstrap will ask `env`'s remote for: a remote that cannot do it stops the run before the first write. */
+function requireCapabilities(env: EnvDefinition, remote: EnvRemote): void {
+  if (reviewsBootstrap(env)) capability(remote, 'pullRequests');
+  if (needsArgoCdAccess(env)) capability(remote, 'readAccess');
+  if (env.repo.github?.branchProtection) capability(remote, 'branchProtection');
+}
+
+/** Whether the env repo exists yet (without creating it); a remote that cannot tell is read as it is. */
+async function repoExists(remote: EnvRemote): Promise<boolean> {
+  return (await remote.capabilities.existence?.exists()) ?? true;
 }
 
 /** `slipway plan`: what bootstrap would change in each env repo. Writes nothing anywhere. */
@@ -119,7 +122,7 @@ export async function planEnvs(options: PublishOptions): Promise<EnvPublishResul
   return resultsOrThrow(await forEachEnv(envs, async (env): Promise<EnvPublishResult> => {
     const remote = remotes.get(env)!;
     options.log(`${env.name}: reading ${remote.description}`);
-    const exists = await repoExists(env, remote, options.root);
+    const exists = await repoExists(remote);
     const warnings = exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`];
     let read: RemoteTree | undefined;
     const plan = (await syncEnv({
@@ -139,6 +142,7 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
   const { envs, render } = await prepare(options);
   // Everything checkable is checked before the first write: credentials, timeouts, the home.
   const remotes = remotesFor(envs, options);
+  for (const [env, remote] of remotes) requireCapabilities(env, remote);
   const home = slipwayHome(options.environment);
   if (envs.some(needsArgoCdAccess)) checkSlipwayHome(home, options.environment);
   const source = await sourceCommit(options.root);
@@ -165,17 +169,19 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
     options.log(sync.commit ? `${env.name}: committed ${sync.commit.slice(0, 12)}${sync.branch ? ` to ${sync.branch}` : ''}` : `${env.name}: up to date, nothing to commit`);
     let access: AccessResult | undefined;
     let protection: EnvPublishResult['protection'];
-    if (remote instanceof GitHubRemote) {
-      if (needsArgoCdAccess(env)) {
-        access = await ensureArgoCdAccess(remote, env, home, options.environment);
-        if (access.created) options.log(`${env.name}: added a read-only deploy key; Argo CD's repository Secret is in ${access.secretFile}`);
-      }
-      if (env.repo.github?.branchProtection) {
-        if (await remote.branchProtected()) protection = 'already';
-        else if (await remote.protectBranch()) protection = 'protected';
+    if (needsArgoCdAccess(env)) {
+      access = await ensureArgoCdAccess(capability(remote, 'readAccess'), env, home, options.environment);
+      if (access.created) options.log(`${env.name}: added a read-only deploy key; Argo CD's repository Secret is in ${access.secretFile}`);
+    }
+    if (env.repo.github?.branchProtection) {
+      const branch = capability(remote, 'branchProtection');
+      if (await branch.isProtected()) protection = 'already';
+      else {
+        const done = await branch.protect();
+        if (done.done) protection = 'protected';
         else {
           protection = 'unavailable';
-          warnings.push(`${remote.description}: GitHub cannot protect branches of private repos on this plan; ${env.repo.branch} is unprotected`);
+          warnings.push(`${remote.description}: ${done.reason}; ${env.repo.branch} is unprotected`);
         }
       }
     }
@@ -213,5 +219,6 @@ function emptyRemote(remote: EnvRemote): EnvRemote {
     read: async () => ({ head: undefined, blobs: new Map(), read: async () => '' }),
     commit: async () => { throw new Error('not writable'); },
     commits: async () => [],
+    capabilities: {},
   };
 }

@@ -3,7 +3,11 @@
  * commit a whole new tree on top of the head that was read. Two implementations: GitHub through
  * Octokit and the Git Data API (github-remote.ts), any other git remote through simple-git
  * (git-remote.ts). Production code never knows whether it talks to the real GitHub.
+ *
+ * What a host can do beyond that (pull requests, read access for Argo CD, branch protection) is
+ * in `capabilities`, see remote-capabilities.ts.
  */
+import type { RemoteCapabilities } from './remote-capabilities.js';
 
 /** The branch as read: its head commit (undefined when the repo or branch has no commit yet) and files. */
 export interface RemoteTree {
@@ -90,6 +94,8 @@ export interface EnvRemote {
   branchHeads?(prefix: string): Promise<Map<string, string>>;
   /** Whether `commit` is in the history of `branch` (default: the remote's), i.e. merged there. */
   contains?(commit: string, branch?: string): Promise<boolean>;
+  /** What else it can do; commands ask with `capability(remote, name)` (remote-capabilities.ts). */
+  readonly capabilities: RemoteCapabilities;
 }
 
 /** The branch moved between read and commit: not a failure, a reason to re-read and retry. */

@@ -10,7 +10,9 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { BranchMovedError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { githubCapabilities } from './github-capabilities.js';
 import { networkUnreachable } from './remote-failure.js';
+import type { RemoteCapabilities } from './remote-capabilities.js';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 /** Topics that mark a repo as a slipway env repo (and let people find them). */
@@ -110,6 +112,8 @@ function formatSeconds(ms: number): string {
 
 export class GitHubRemote implements EnvRemote {
   readonly description: string;
+  /** Pull requests, deploy keys, branch protection, existence (github-capabilities.ts). */
+  readonly capabilities: RemoteCapabilities;
   private readonly client: Client;
   /** Tree of each head read, for `base_tree`. */
   private readonly trees = new Map<string, string>();
@@ -118,6 +122,7 @@ export class GitHubRemote implements EnvRemote {
     const host = new URL(options.apiUrl ?? DEFAULT_GITHUB_API).host.replace(/^api\./, '');
     this.description = `${host}/${options.owner}/${options.repo}`;
     this.client = githubClient(options);
+    this.capabilities = githubCapabilities(this);
   }
 
   private get repoParams() {

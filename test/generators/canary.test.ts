@@ -8,7 +8,7 @@ import { buildAppObjects } from '../../generators/app-objects.js';
 import { defineApp } from '../../generators/app-definition.js';
 import { defaultValues } from '../../generators/chart-values.js';
 import { AUTOMATED_STEPS, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_INTERVAL, Delivery, MANUAL_STEPS } from '../../generators/delivery.js';
-import { analysisRateWindow } from '../../generators/objects/canary.js';
+import { analysisRateWindow } from '../../generators/delivery-kinds/canary/objects.js';
 import type { GeneratedPlatform } from '../../generators/platform.js';
 import { concreteSource } from '../../generators/value-source.js';
 import { generateSample } from '../support/generated.js';

@@ -1,8 +1,8 @@
 /** `Delivery.deployment()`: Deployment, Service, HPA, PDB and Ingress. */
-import type { AppDefinition } from '../app-definition.js';
-import type { ValueSource } from '../value-source.js';
-import { podTemplate } from './pod-template.js';
-import { horizontalPodAutoscaler, podDisruptionBudget, replicas, service, type Document } from './workload.js';
+import type { AppDefinition } from '../../app-definition.js';
+import type { ValueSource } from '../../value-source.js';
+import { podTemplate } from '../../objects/pod-template.js';
+import { horizontalPodAutoscaler, podDisruptionBudget, replicas, service, type Document } from '../../objects/workload.js';
 
 export function deploymentDocuments(app: AppDefinition, src: ValueSource): Document[] {
   return [

@@ -20,13 +20,13 @@
  * The trade-off: an analysis that never sees traffic (Prometheus not scraping Istio, a wrong
  * address or service name) passes. The Rollout's own steps still bound how far it goes.
  */
-import type { AppDefinition } from '../app-definition.js';
-import type { CanaryStep } from '../delivery.js';
-import type { ValueSource } from '../value-source.js';
-import { analysisTemplate, rollout } from './argo-rollouts.js';
-import { gateway, virtualService } from './istio.js';
-import { podTemplate } from './pod-template.js';
-import { horizontalPodAutoscaler, podDisruptionBudget, replicas, service, type Document } from './workload.js';
+import type { AppDefinition } from '../../app-definition.js';
+import type { CanaryStep } from './props.js';
+import type { ValueSource } from '../../value-source.js';
+import { analysisTemplate, rollout } from '../../objects/argo-rollouts.js';
+import { gateway, virtualService } from '../../objects/istio.js';
+import { podTemplate } from '../../objects/pod-template.js';
+import { horizontalPodAutoscaler, podDisruptionBudget, replicas, service, type Document } from '../../objects/workload.js';
 
 /** Argo Rollouts substitutes `{{args.service-name}}` at run time; Helm must print it as is. */
 const SERVICE_ARG = '{{args.service-name}}';
@@ -85,7 +85,7 @@ const SUCCESS_CODES = 'response_code!~"5.*"';
  * last two samples (with a 1m scrape a 2m `irate` is one sample pair, noise). The range is
  * RATE_WINDOW_INTERVALS analysis intervals, at least MIN_RATE_WINDOW_SECONDS, so that a
  * Prometheus scraping every analysis interval (slipway's platform sets it so; see
- * DEFAULT_ANALYSIS_INTERVAL in delivery.ts) has 6 or more samples in it: `rate` needs two and
+ * DEFAULT_ANALYSIS_INTERVAL in props.ts) has 6 or more samples in it: `rate` needs two and
  * Prometheus advises a range of at least four scrape intervals.
  */
 export const RATE_WINDOW_INTERVALS = 6;
@@ -95,7 +95,7 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
 /**
  * The range of the analysis queries for an analysis `interval` (a whole number with s, m or h, as
- * delivery.ts checks): max(1m, 6 x interval), as a Prometheus duration. slipway computes it into
+ * props.ts checks): max(1m, 6 x interval), as a Prometheus duration. slipway computes it into
  * the chart's values (`canary.analysis.rateWindow`), so no environment sets it by hand.
  */
 export function analysisRateWindow(interval: string): string {

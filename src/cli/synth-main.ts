@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createIo, EXIT, reportError } from './io.js';
 import { runSynth } from './synth-command.js';
+import { componentsNeededText } from '../../generators/delivery-kinds/index.js';
 import { CommanderError } from 'commander';
 
 const USAGE = `usage: npm run synth [-- --check] [-- --crds <dir>] [-- --out <dir>]
@@ -22,9 +23,8 @@ tree of every environment repo (out/envs/<env>/).
   --root <dir>  the platform repo (default: the current directory)
   --json        print one JSON document on stdout: {"command": "synth", "ok", ...}; errors too
                 (run as npm run -s synth -- --json, so npm prints nothing of its own)
-  --strict-platform  fail when an env's apps need platform components (argo-rollouts, istio,
-                prometheus for canaries; knative-serving and istio for Knative) no env on their
-                cluster installs
+  --strict-platform  fail when an env's apps need platform components (${componentsNeededText()})
+                no env on their cluster installs
 
 Synths writing the same folder take turns (a lock file .<dir>.lock beside it); each writes the
 whole tree next to it and swaps it in, so a reader sees the old tree or the new one, never a mix.

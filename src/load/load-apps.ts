@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import type { AppDefinition } from '../../generators/app-definition.js';
-import { canarySteps, checkCanaryAnalysis, checkCanarySteps, checkKnative, DELIVERY_KINDS } from '../../generators/delivery.js';
+import { checkDeliveryDefinition, deliveryKindNames } from '../../generators/delivery-kinds/index.js';
 import { ConfigError, Problems, type Position } from './config-error.js';
 import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
@@ -103,12 +103,15 @@ function firstLine(cause: unknown): string {
   return message.split('\n').find((l) => l.trim() !== '')?.trim() ?? message;
 }
 
+/** `delivery.<kind>`: where a Delivery keeps its kind's settings (`Delivery.canary({...})` → `delivery.canary`). */
+const DELIVERY_SETTINGS = new RegExp(`^delivery\\.(${deliveryKindNames().join('|')})(?=\\.|$)`);
+
 /** Fields of the definition by the names `defineApp` takes (`secretEnv` is part of `env`, delivery settings sit under `delivery`). */
 function propName(field: string): string | undefined {
   if (field === 'extend') return undefined;
   return field
     .replace(/^secretEnv(?=\.|$)/, 'env')
-    .replace(/^delivery\.(canary|knative)(?=\.|$)/, 'delivery');
+    .replace(DELIVERY_SETTINGS, 'delivery');
 }
 
 /** Run-time checks of one definition; adds to `problems`. */
@@ -167,19 +170,7 @@ export function checkApp(app: AppDefinition, file: string, baseName: string, pro
     add('security.runAsUser', `${app.security.runAsUser} must be a whole number >= 0`);
   }
   if (app.security.runAsNonRoot && app.security.runAsUser === 0) add('security.runAsUser', '0 (root) contradicts runAsNonRoot');
-  if (!DELIVERY_KINDS.includes(app.delivery?.kind as never)) {
-    add('delivery', `unknown delivery '${String(app.delivery?.kind)}' (known: ${DELIVERY_KINDS.join(', ')})`);
-  } else if (app.delivery.kind === 'canary') {
-    // Istio splits traffic between the stable and canary Services by port: it must be the app's own.
-    if (!app.portDeclared) add('port', 'required for canary delivery (Istio routes the canary by Service port)');
-    const canary = app.delivery.canary!;
-    const steps = canarySteps(canary.steps, canary.analysis.enabled);
-    for (const [f, m] of checkCanarySteps(steps, 'delivery.steps')) add(f, m);
-    for (const [f, m] of checkCanaryAnalysis(canary.analysis, 'delivery.analysis', steps.length)) add(f, m);
-  } else if (app.delivery.kind === 'knative') {
-    for (const [f, m] of checkKnative(app.delivery.knative!, 'delivery')) add(f, m);
-    ceiling('delivery.minScale', app.delivery.knative!.minScale);
-    ceiling('delivery.maxScale', app.delivery.knative!.maxScale);
-  }
+  // Each delivery kind checks its own settings (generators/delivery-kinds/<kind>).
+  for (const [f, m] of checkDeliveryDefinition(app)) add(f, m);
   if (app.ingress.tls && !DNS_1123_SUBDOMAIN.test(app.ingress.tls.secretName)) add('ingress.tls.secretName', `'${app.ingress.tls.secretName}' is not a Secret name`);
 }

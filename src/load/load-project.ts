@@ -9,8 +9,7 @@ import { loadAppFiles, type AppFile } from './load-apps.js';
 import { checkArgoCdNames, checkEnvRepos, checkNamespaceObjects, namespaceWarnings } from './env-collisions.js';
 import { loadEnvFiles, locateIn, type EnvFile } from './load-envs.js';
 import { FLOATING_TAGS } from './names.js';
-import { checkCanaryAnalysis, checkCanarySteps, checkKnative } from '../../generators/delivery.js';
-import { effectiveCanary, effectiveKnative } from '../../generators/chart-values.js';
+import { checkDeliveryOverrides } from '../../generators/delivery-kinds/index.js';
 
 export interface LoadedProject {
   readonly model: PlatformModel;
@@ -68,26 +67,8 @@ export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: rea
         const max = auto.maxReplicas ?? app.autoscaling.maxReplicas;
         if (min > max) problems.add(file, `${field}.autoscaling`, `minReplicas (${min}) is above maxReplicas (${max})`);
       }
-      for (const kind of Object.keys(settings.delivery ?? {})) {
-        if (kind !== app.delivery.kind) {
-          problems.add(file, `${field}.delivery.${kind}`, `'${name}' is delivered as ${app.delivery.kind}, not ${kind}`);
-        }
-      }
-      if (app.delivery.kind === 'canary' && settings.delivery?.canary) {
-        const canary = effectiveCanary(app, settings);
-        const at = `${field}.delivery.canary`;
-        for (const [f, m] of checkCanarySteps(canary.steps, `${at}.steps`)) problems.add(file, f, m);
-        for (const [f, m] of checkCanaryAnalysis(canary.analysis, `${at}.analysis`, canary.steps.length)) problems.add(file, f, m);
-      }
-      if (app.delivery.kind === 'knative' && settings.delivery?.knative) {
-        // Checked merged with the app's settings (min-scale against max-scale, metric against min-scale),
-        // but only fields the environment sets are blamed on its file.
-        const set = new Set(Object.keys(settings.delivery.knative));
-        for (const [f, m] of checkKnative(effectiveKnative(app, settings), `${field}.delivery.knative`)) {
-          const key = f.slice(`${field}.delivery.knative.`.length).split(/[.[]/)[0]!;
-          if (set.has(key) || (key === 'minScale' && set.has('maxScale')) || (key === 'metric' && set.has('minScale'))) problems.add(file, f, m);
-        }
-      }
+      // Only the app's own kind may be overridden, by that kind's rules (generators/delivery-kinds/<kind>).
+      for (const [f, m] of checkDeliveryOverrides(app, settings, field)) problems.add(file, f, m);
     }
     if (env.promotesFrom !== undefined) {
       if (env.promotesFrom === env.name) problems.add(file, 'promotesFrom', `'${env.name}' cannot promote from itself`);

@@ -21,16 +21,7 @@ export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-.]+
 export const IMAGE_REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 /** Tags that move: refused where an environment pins tags. */
 export const FLOATING_TAGS = new Set(['latest', '']);
-/**
- * Ceiling on replica counts and autoscaling and Knative scale bounds, in env files and app
- * definitions. Kubernetes itself only bounds them by int32; its documented large-cluster limits
- * (kubernetes.io/docs/setup/best-practices/cluster-large: at most 110 pods per node and 150,000
- * pods per cluster) leave room for more, but a thousand pods of one app is beyond what this kit
- * targets, and a larger number is a typo (`replicas: 1e10` was accepted and generated).
- */
-export const MAX_REPLICAS = 1000;
-/** Why counts stop at `MAX_REPLICAS`: env files and app definitions say the same. */
-export const REPLICAS_CEILING = 'the most pods slipway lets one app ask for (a guard against typos such as 1e10)';
+export { MAX_REPLICAS, REPLICAS_CEILING } from '../../generators/limits.js';
 /**
  * App names slipway keeps for itself: an env repo's `apps/platform-<component>.yaml` holds a
  * platform component's Application, so an app `platform-x` would lose its `apps/platform-x.yaml`

@@ -3,13 +3,14 @@
  * values slipway computes for them: the definition's settings, an env's overrides on top.
  */
 import type { AppDefinition } from '../../app-definition.js';
+import { ENV_DEFAULTS } from '../../env-defaults.js';
 import type { ValueDoc } from '../../chart-values.js';
 import type { EnvAppSettings } from '../../environment.js';
 import { analysisRateWindow } from './objects.js';
 import { canarySteps, type CanaryAnalysis, type CanaryStep } from './props.js';
 
 /** Prometheus address canary analysis queries when the environment names none. */
-export const DEFAULT_PROMETHEUS = 'http://prometheus-server.monitoring';
+export const DEFAULT_PROMETHEUS: string = ENV_DEFAULTS.prometheus;
 
 /** `canary:` in the chart's values. */
 export interface CanaryValues {

@@ -4,6 +4,7 @@
  * autoscaler itself. props.ts holds the props and rules, objects.ts the objects, values.ts the
  * chart's knobs, env-schema.ts what env files may override.
  */
+import { MAX_REPLICAS, REPLICAS_CEILING } from '../../limits.js';
 import { defineDeliveryKind } from '../delivery-kind.js';
 import { KNATIVE_ENV_OVERRIDE } from './env-schema.js';
 import { knativeDocuments } from './objects.js';
@@ -49,7 +50,12 @@ Knative scales it from {{ .Values.knative.minScale }} to {{ .Values.knative.maxS
   // Knative Serving (through slipway's KnativeServing), networked by Istio's gateways.
   requires: ['knative-serving', 'istio'],
   envOverride: KNATIVE_ENV_OVERRIDE,
-  checkDefinition: (app) => checkKnative(app.delivery.knative!, 'delivery'),
+  checkDefinition: (app) => {
+    const knative = app.delivery.knative!;
+    const ceiling = (field: string, n: unknown): Array<[string, string]> =>
+      Number.isInteger(n) && (n as number) > MAX_REPLICAS ? [[field, `${n as number} is above ${MAX_REPLICAS}, ${REPLICAS_CEILING}`]] : [];
+    return [...checkKnative(knative, 'delivery'), ...ceiling('delivery.minScale', knative.minScale), ...ceiling('delivery.maxScale', knative.maxScale)];
+  },
   checkOverride: (app, settings, field) => {
     // Checked merged with the app's settings (min-scale against max-scale, metric against
     // min-scale), but only fields the environment sets are blamed on its file.

@@ -1,12 +1,50 @@
 /**
- * Sets apps' tags in an env file's text with the `yaml` Document API: comments, key order,
- * quoting and layout stay as they were; tags are written as double-quoted strings, so `1.10`
- * stays `1.10`. Line endings stay as they were too: a CRLF file (Windows checkouts with
- * core.autocrlf) is edited as LF text and written back with CRLF on every line, never a mix.
+ * Sets apps' tags in an env file's text. Only the tag values change, byte for byte: each is
+ * replaced where it stands (found with the `yaml` parser's source ranges), so comments, key
+ * order, quoting elsewhere, layout and line endings (CRLF checkouts) stay exactly as written; a
+ * Document round-trip would move a comment after `web:` to its own line. Tags are written
+ * double-quoted, so `1.10` stays `1.10`. An app without a tag line gets one, as its first key.
  */
-import { isMap, parseDocument, Scalar } from 'yaml';
+import { isMap, isScalar, parseDocument, Scalar, type YAMLMap } from 'yaml';
 
 export function setTags(text: string, tags: ReadonlyMap<string, string>, file: string): string {
+  const doc = parseDocument(text);
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  for (const [app, tag] of tags) {
+    const entry = doc.getIn(['apps', app], true);
+    if (!isMap(entry)) throw new Error(`${file}: apps.${app}: not found`);
+    const edit = tagEdit(text, entry, tag);
+    if (edit === undefined) return setTagsByDocument(text, tags, file);
+    edits.push(edit);
+  }
+  let out = text;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+function quoted(tag: string): string {
+  return JSON.stringify(tag);
+}
+
+/** The one edit that sets `entry`'s tag; undefined where the text cannot be edited in place (flow style). */
+function tagEdit(text: string, entry: YAMLMap, tag: string): { start: number; end: number; text: string } | undefined {
+  if (entry.flow) return undefined;
+  const existing = entry.get('tag', true);
+  if (existing !== undefined) {
+    if (!isScalar(existing) || !existing.range) return undefined;
+    return { start: existing.range[0], end: existing.range[1], text: quoted(tag) };
+  }
+  const first = entry.items[0]?.key;
+  if (!isScalar(first) || !first.range) return undefined;
+  const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, first.range[0]);
+  if (!/^ *$/.test(indent)) return undefined;
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  return { start: lineStart, end: lineStart, text: `${indent}tag: ${quoted(tag)}${newline}` };
+}
+
+/** Flow-style entries (`web: {tag: "1"}`): through the Document API, which keeps their comments. */
+function setTagsByDocument(text: string, tags: ReadonlyMap<string, string>, file: string): string {
   const crlf = usesCrlf(text);
   const doc = parseDocument(crlf ? text.replace(/\r\n/g, '\n') : text);
   for (const [app, tag] of tags) {

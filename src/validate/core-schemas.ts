@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 
-import { dedupeIssues, formatPath, isRecord, issuesFromAjvErrors } from './schema-issue.js';
-import type { AjvLikeError, PathSegment, SchemaIssue } from './schema-issue.js';
+import { formatPath, isRecord, type AjvLikeError, type PathSegment } from '../core/ajv-errors.js';
+import { dedupeIssues, issuesFromAjvErrors } from './schema-issue.js';
+import type { SchemaIssue } from './schema-issue.js';
 
 /*
  * Two sources, because neither does the whole job alone:

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { isRecord } from './schema-issue.js';
+import { isRecord } from '../core/ajv-errors.js';
 
 const require = createRequire(import.meta.url);
 

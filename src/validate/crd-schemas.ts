@@ -4,8 +4,9 @@ import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 
 import { crdVersions, listFiles, loadFile, parsedSchema, type CrdVersion } from './crd-files.js';
 import { FORMATS, rootSchema, shareRepeatedSubschemas } from './crd-to-json-schema.js';
-import { isRecord, issuesFromAjvErrors } from './schema-issue.js';
-import type { AjvLikeError, SchemaIssue } from './schema-issue.js';
+import { isRecord, type AjvLikeError } from '../core/ajv-errors.js';
+import { issuesFromAjvErrors } from './schema-issue.js';
+import type { SchemaIssue } from './schema-issue.js';
 
 /*
  * Custom resources are validated against the openAPIV3Schema of their CRD, strictly, the

@@ -3,7 +3,7 @@
  * validates the way the API server does with strict field validation: fields it would prune
  * are unknown, `metadata` is checked as ObjectMeta, `x-kubernetes-*` markers are honoured.
  */
-import { isRecord } from './schema-issue.js';
+import { isRecord } from '../core/ajv-errors.js';
 
 type Json = Record<string, unknown>;
 

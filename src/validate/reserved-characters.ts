@@ -7,7 +7,7 @@
  */
 import type { K8sObject } from '../../generators/app-objects.js';
 import { RESERVED_CHARACTERS } from '../../generators/value-source.js';
-import { formatPath, type PathSegment } from './schema-issue.js';
+import { formatPath, type PathSegment } from '../core/ajv-errors.js';
 
 /** The first field (key or value) holding a reserved character, as one problem; none: []. */
 export function reservedCharacterProblems(obj: K8sObject): string[] {

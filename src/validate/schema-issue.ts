@@ -1,77 +1,9 @@
+import { foldAjvErrors, formatPath, isRecord, pointerToSegments, valueAt, type AjvLikeError } from '../core/ajv-errors.js';
+
 /** One problem found in a generated object. `path` is a JSON-pointer-like dotted path, e.g. `spec.template.spec.containers[0].imagePullPolcy`. */
 export interface SchemaIssue {
   readonly path: string;
   readonly message: string;
-}
-
-/** A path segment: array index or object key. */
-export type PathSegment = string | number;
-
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/**
- * `['spec', 'containers', 0, 'name']` -> `spec.containers[0].name`.
- * Keys that are not identifier-like (label keys such as `app.kubernetes.io/name`)
- * are quoted, so the path stays unambiguous: `metadata.labels["app.kubernetes.io/name"]`.
- */
-export function formatPath(segments: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of segments) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-
-/**
- * The subset of an ajv `ErrorObject` we read. Both our own ajv instance (CRDs) and the
- * validators precompiled into kubernetes-models (which carry their own ajv) produce this
- * shape, so one converter serves both.
- */
-export interface AjvLikeError {
-  readonly instancePath: string;
-  readonly schemaPath: string;
-  readonly keyword: string;
-  readonly params: Record<string, unknown>;
-  readonly message?: string;
-  /** The keyword's schema value, present when ajv runs with `verbose: true`. */
-  readonly schema?: unknown;
-}
-
-/**
- * Splits a JSON pointer (`/spec/ports/0/port`) into segments, using the data to tell an
- * array index from a map key that happens to be numeric (ajv's pointer does not say).
- */
-export function pointerToSegments(pointer: string, data: unknown): PathSegment[] {
-  if (pointer === '') return [];
-  const segments: PathSegment[] = [];
-  let current: unknown = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(current) && /^\d+$/.test(key)) {
-      const index = Number(key);
-      segments.push(index);
-      current = current[index];
-    } else {
-      segments.push(key);
-      current = isRecord(current) ? current[key] : undefined;
-    }
-  }
-  return segments;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function valueAt(data: unknown, segments: readonly PathSegment[]): unknown {
-  let current = data;
-  for (const seg of segments) {
-    if (typeof seg === 'number') current = Array.isArray(current) ? current[seg] : undefined;
-    else current = isRecord(current) ? current[seg] : undefined;
-  }
-  return current;
 }
 
 /** `"two"` -> `string "two"`, for messages: the value is usually what the user needs to see. */
@@ -87,8 +19,6 @@ export function describeValue(value: unknown): string {
 function truncate(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
-
-const COMBINATORS = new Set(['oneOf', 'anyOf']);
 
 /** ajv gives `type` as `"integer"` or `["integer", "string"]`. */
 function typeList(type: unknown): string {
@@ -140,56 +70,31 @@ function describeError(error: AjvLikeError, value: unknown): { extra?: string; m
 }
 
 /**
- * Turns ajv errors into issues. Errors raised inside the branches of a failed oneOf/anyOf
- * are folded into one issue for the combinator ("expected integer or string"): listing
- * "must be string", "must be integer" and "must match exactly one schema" separately
- * only confuses.
+ * Turns ajv errors into issues, in kubectl-like words. A failed oneOf/anyOf is one issue
+ * ("expected integer or string"), see foldAjvErrors.
  */
 export function issuesFromAjvErrors(errors: readonly AjvLikeError[], data: unknown): SchemaIssue[] {
-  const consumed = new Set<AjvLikeError>();
   const issues: SchemaIssue[] = [];
-
-  // Outermost combinators first, so a nested one is folded into its parent.
-  const combinators = errors
-    .filter((e) => COMBINATORS.has(e.keyword))
-    .sort((a, b) => a.schemaPath.length - b.schemaPath.length || a.instancePath.length - b.instancePath.length);
-  for (const combinator of combinators) {
-    if (consumed.has(combinator)) continue;
-    consumed.add(combinator);
-    // ajv reports full schema paths (branch errors share the combinator's prefix); the
-    // kubernetes-models validators are split into one function per definition, so their
-    // schema paths are relative (`#/oneOf`) and a branch is recognised by its instance path.
-    const relative = combinator.schemaPath === `#/${combinator.keyword}`;
-    const branch = errors.filter(
-      (e) =>
-        e !== combinator &&
-        !consumed.has(e) &&
-        (e.schemaPath.startsWith(`${combinator.schemaPath}/`) || (relative && e.instancePath === combinator.instancePath)),
-    );
-    for (const e of branch) consumed.add(e);
-
-    const segments = pointerToSegments(combinator.instancePath, data);
-    const value = valueAt(data, segments);
-    let message: string;
-    const passing = combinator.params['passingSchemas'];
-    if (Array.isArray(passing)) {
-      message = tooManyAlternatives(passing, combinator.schema);
-    } else {
-      const alternatives = [
-        ...new Set(branch.filter((e) => e.instancePath === combinator.instancePath).map(describeAlternative)),
-      ];
-      message =
-        alternatives.length > 0
-          ? `invalid value ${describeValue(value)}: expected ${alternatives.join(' or ')}`
-          : `invalid value ${describeValue(value)}: matches none of the allowed alternatives (${combinator.keyword})`;
-    }
-    issues.push({ path: formatPath(segments), message });
-  }
-
-  for (const error of errors) {
-    if (consumed.has(error)) continue;
+  for (const folded of foldAjvErrors(errors)) {
+    const { error } = folded;
     const segments = pointerToSegments(error.instancePath, data);
-    const { extra, message } = describeError(error, valueAt(data, segments));
+    const value = valueAt(data, segments);
+    if (folded.kind === 'combinator') {
+      let message: string;
+      const passing = error.params['passingSchemas'];
+      if (Array.isArray(passing)) {
+        message = tooManyAlternatives(passing, error.schema);
+      } else {
+        const alternatives = [...new Set(folded.alternatives.map(describeAlternative))];
+        message =
+          alternatives.length > 0
+            ? `invalid value ${describeValue(value)}: expected ${alternatives.join(' or ')}`
+            : `invalid value ${describeValue(value)}: matches none of the allowed alternatives (${error.keyword})`;
+      }
+      issues.push({ path: formatPath(segments), message });
+      continue;
+    }
+    const { extra, message } = describeError(error, value);
     if (extra !== undefined) segments.push(extra);
     issues.push({ path: formatPath(segments), message: extra !== undefined ? `${message} "${extra}"` : message });
   }

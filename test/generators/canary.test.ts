@@ -11,7 +11,7 @@ import { AUTOMATED_STEPS, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_I
 import { analysisRateWindow } from '../../generators/delivery-kinds/canary/objects.js';
 import type { GeneratedPlatform } from '../../generators/platform.js';
 import { concreteSource } from '../../generators/value-source.js';
-import { generateSample } from '../support/generated.js';
+import { generateSample, SAMPLE_TAGS } from '../support/generated.js';
 
 let output: GeneratedPlatform;
 beforeAll(async () => {
@@ -46,7 +46,7 @@ describe('canary in production (automated, with analysis)', () => {
     });
     expect(rollout.spec.replicas).toBeUndefined(); // the HPA owns it
     expect(rollout.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('true');
-    expect(rollout.spec.template.spec.containers[0].image).toBe('vfarcic/devops-toolkit-series:2.9.9');
+    expect(rollout.spec.template.spec.containers[0].image).toBe(`vfarcic/devops-toolkit-series:${SAMPLE_TAGS.production!['devops-toolkit']}`);
   });
 
   it('two Services, same selector and port', () => {

@@ -10,16 +10,15 @@ import { Security } from '../../generators/index.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
 import { knativeFeaturesNeeded } from '../../generators/rules/knative-field-gates.js';
 import { missingNginxCapabilities, STOCK_NGINX_CAPABILITIES } from '../../generators/rules/nginx.js';
-import { loadProject } from '../../src/load/load-project.js';
 import { handOver } from '../../src/publish/bootstrap.js';
 import { ownedBySlipway } from '../../src/plan/plan.js';
-import { generateSample, REPO_ROOT } from '../support/generated.js';
+import { generateSample, sampleModel } from '../support/generated.js';
 
 let sample: GeneratedPlatform;
 let model: PlatformModel;
 beforeAll(async () => {
   sample = (await generateSample()).output;
-  model = (await loadProject(REPO_ROOT)).model;
+  model = await sampleModel();
 });
 
 const objectsOf = (output: GeneratedPlatform, env: string, app: string) => output.envs.find((e) => e.env.name === env)!.apps.find((a) => a.app === app)!.objects;

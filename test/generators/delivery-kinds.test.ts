@@ -21,8 +21,7 @@ import { generatePlatform, type PlatformModel } from '../../generators/platform.
 import { NEEDED_BY, PLATFORM_COMPONENTS } from '../../generators/platform-components.js';
 import { platformClusterKinds, platformComponentNames, PLATFORM_COMPONENT_REGISTRY } from '../../generators/platform-components/index.js';
 import { missingComponents } from '../../generators/prerequisites.js';
-import { loadProject } from '../../src/load/load-project.js';
-import { REPO_ROOT } from '../support/generated.js';
+import { sampleModel } from '../support/generated.js';
 import { jobDelivery, jobKind } from './fixtures/job-kind.js';
 
 const ENV_SCHEMA = JSON.parse(readFileSync(new URL('../../envs/env.schema.json', import.meta.url), 'utf8')) as Record<string, any>;
@@ -51,7 +50,7 @@ function appsFor(registry: DeliveryKindRegistry): AppDefinition[] {
 
 let sampleEnv: EnvDefinition;
 beforeAll(async () => {
-  sampleEnv = (await loadProject(REPO_ROOT)).model.envs.find((e) => e.name === 'staging')!;
+  sampleEnv = (await sampleModel()).envs.find((e) => e.name === 'staging')!;
 });
 
 /** The sample's staging env running exactly `apps`, with no platform components. */

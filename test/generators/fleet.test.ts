@@ -7,11 +7,10 @@ import { childApplication } from '../../generators/argocd.js';
 import { envOnCluster, type EnvDefinition, type FleetCluster } from '../../generators/environment.js';
 import { renderAppForEnv } from '../../generators/env-repo.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
-import { loadProject } from '../../src/load/load-project.js';
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
 import { validateGenerated } from '../../src/validate/validate-output.js';
 import { helmBinaries, runHelm } from '../support/helm.js';
-import { byKindAndName, parseDocs, removeTemp, REPO_ROOT, SHARED_CRDS, writeTemp } from '../support/generated.js';
+import { byKindAndName, parseDocs, removeTemp, sampleModel, SHARED_CRDS, writeTemp } from '../support/generated.js';
 
 let model: PlatformModel;
 let output: GeneratedPlatform;
@@ -25,7 +24,7 @@ const FLEET: FleetCluster[] = [
 ];
 
 beforeAll(async () => {
-  model = (await loadProject(REPO_ROOT)).model;
+  model = await sampleModel();
   model = { apps: model.apps, envs: model.envs.map((e): EnvDefinition => (e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e)) };
   fleetEnv = model.envs.find((e) => e.name === 'production')!;
   output = generatePlatform(model);

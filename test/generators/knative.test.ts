@@ -3,14 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { checkKnative, Delivery } from '../../generators/delivery.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
-import { loadProject } from '../../src/load/load-project.js';
 import { knativeAnnotationProblems } from '../../src/validate/knative-annotations.js';
-import { REPO_ROOT } from '../support/generated.js';
+import { SAMPLE_TAGS, sampleModel } from '../support/generated.js';
 
 let model: PlatformModel;
 let output: GeneratedPlatform;
 beforeAll(async () => {
-  model = (await loadProject(REPO_ROOT)).model;
+  model = await sampleModel();
   output = generatePlatform(model);
 });
 
@@ -45,7 +44,7 @@ describe('Knative delivery', () => {
     expect(template.spec.containerConcurrency).toBe(100);
     expect(template.spec.timeoutSeconds).toBe(300);
     const container = template.spec.containers[0];
-    expect(container.image).toBe('vfarcic/devops-paradox:1.71');
+    expect(container.image).toBe(`vfarcic/devops-paradox:${SAMPLE_TAGS.staging!['devops-paradox']}`);
     expect(container.ports).toEqual([{ name: 'http1', containerPort: 80, protocol: 'TCP' }]);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/' });
     expect(container.resources.limits).toEqual({ cpu: '100m', memory: '128Mi' });
@@ -53,10 +52,11 @@ describe('Knative delivery', () => {
     expect(template.spec.securityContext).toBeUndefined(); // behind a Knative feature flag
   });
 
-  it('takes production overrides (one warm pod, up to 5)', () => {
+  it('takes production overrides (in the sample: one warm pod, up to 5)', () => {
+    const overrides = model.envs.find((e) => e.name === 'production')!.apps['devops-paradox']!.delivery!.knative!;
     expect(ksvc(objectsOf(output, 'production')).spec.template.metadata.annotations).toEqual({
-      'autoscaling.knative.dev/min-scale': '1',
-      'autoscaling.knative.dev/max-scale': '5',
+      'autoscaling.knative.dev/min-scale': String(overrides.minScale),
+      'autoscaling.knative.dev/max-scale': String(overrides.maxScale),
     });
   });
 
@@ -69,11 +69,11 @@ describe('Knative delivery', () => {
   });
 
   it('a tag bump changes the revision template only in the image and version label', () => {
-    const bumped = generatePlatform(withParadox('production', (s) => ({ ...s, tag: '1.72' })));
+    const bumped = generatePlatform(withParadox('production', (s) => ({ ...s, tag: '9.9.9-bumped' })));
     const [a, b] = [ksvc(objectsOf(output, 'production')), ksvc(objectsOf(bumped, 'production'))];
-    const strip = (o: any) => JSON.parse(JSON.stringify(o).replaceAll('1.72', '1.71'));
+    const strip = (o: any) => JSON.parse(JSON.stringify(o).replaceAll('9.9.9-bumped', SAMPLE_TAGS.production!['devops-paradox']!));
     expect(strip(b)).toEqual(a);
-    expect(b.spec.template.spec.containers[0].image).toBe('vfarcic/devops-paradox:1.72');
+    expect(b.spec.template.spec.containers[0].image).toBe('vfarcic/devops-paradox:9.9.9-bumped');
   });
 
   it('a cpu metric brings the HPA class; a traffic split reaches spec.traffic', () => {

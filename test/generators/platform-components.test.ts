@@ -3,14 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
 import { APPLICATION_HEALTH_LUA } from '../../generators/platform-components.js';
-import { loadProject } from '../../src/load/load-project.js';
-import { generateSample, REPO_ROOT } from '../support/generated.js';
+import { generateSample, sampleModel } from '../support/generated.js';
 
 let output: GeneratedPlatform;
 let model: PlatformModel;
 beforeAll(async () => {
   output = (await generateSample()).output; // validated strictly against ../shared/crds, KnativeServing included
-  model = (await loadProject(REPO_ROOT)).model;
+  model = await sampleModel();
 });
 
 const production = () => output.envs.find((e) => e.env.name === 'production')!;

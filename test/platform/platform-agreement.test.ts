@@ -12,8 +12,7 @@ import type { EnvDefinition } from '../../generators/environment.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
 import { NET_ISTIO_LOCAL_GATEWAY } from '../../generators/rules/istio-gateway.js';
 import { durationSeconds } from '../../generators/rules/prometheus.js';
-import { loadProject } from '../../src/load/load-project.js';
-import { generateSample, parseDocs, REPO_ROOT } from '../support/generated.js';
+import { generateSample, parseDocs, sampleModel } from '../support/generated.js';
 import { helmBinaries } from '../support/helm.js';
 import {
   chartInstalls, ignoredPaths, indexEntryFor, pathCovered, readChartIndex, renderedIstioGateway, renderInstall, renderOk, renderFailure,
@@ -24,7 +23,7 @@ let sample: GeneratedPlatform;
 let model: PlatformModel;
 beforeAll(async () => {
   sample = (await generateSample()).output;
-  model = (await loadProject(REPO_ROOT)).model;
+  model = await sampleModel();
 });
 
 const argocdOf = (output: GeneratedPlatform, env = 'production') => output.envs.find((e) => e.env.name === env)!.argocd;

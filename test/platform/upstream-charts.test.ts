@@ -16,10 +16,9 @@ import type { K8sObject } from '../../generators/app-objects.js';
 import type { EnvDefinition, FleetCluster } from '../../generators/environment.js';
 import { generatePlatform, type GeneratedPlatform } from '../../generators/platform.js';
 import { CHARTS } from '../../generators/platform-components.js';
-import { loadProject } from '../../src/load/load-project.js';
 import { isCoreKind, validateCoreObject } from '../../src/validate/core-schemas.js';
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
-import { generateSample, REPO_ROOT, SHARED_CRDS } from '../support/generated.js';
+import { generateSample, sampleModel, SHARED_CRDS } from '../support/generated.js';
 import { helmBinaries, type HelmBinary } from '../support/helm.js';
 import {
   BUILTIN_GROUPS,
@@ -72,7 +71,7 @@ const index: ChartIndexEntry[] = HAVE_SHARED ? readChartIndex() : [];
 
 beforeAll(async () => {
   sample = (await generateSample()).output;
-  const { model } = await loadProject(REPO_ROOT);
+  const model = await sampleModel();
   fleet = generatePlatform({
     apps: model.apps,
     envs: model.envs.map((e): EnvDefinition => (e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e)),

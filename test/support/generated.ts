@@ -2,11 +2,14 @@
  * The sample catalog generated once per test file, and written to a temp folder so real tools
  * (helm, git) can read it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { PlatformModel } from '../../generators/platform.js';
+import { loadProject } from '../../src/load/load-project.js';
+import { setTags } from '../../src/promotion/env-file-edit.js';
 import { generate } from '../../src/synth.js';
 import { assertConfinedPaths } from '../../src/write/confine-path.js';
 import { HAVE_SHARED, SHARED_CRDS } from './shared.js';
@@ -14,9 +17,33 @@ import { HAVE_SHARED, SHARED_CRDS } from './shared.js';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export { SHARED_CRDS } from './shared.js';
 
-/** The sample, generated and validated (against the upstream CRDs too, when ../shared/ is there). */
+/**
+ * The tags generator tests see, per env and app, whatever the sample's env files say today: a
+ * promotion in the sample (the README's quick start makes one) must not break a generator test.
+ */
+export const SAMPLE_TAGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  staging: { 'devops-toolkit': '2.9.17', 'devops-paradox': '1.71', 'go-demo-9': '0.0.1' },
+  production: { 'devops-toolkit': '2.9.9', 'devops-paradox': '1.71', 'go-demo-9': '0.0.1' },
+};
+
+/** The sample's env files with SAMPLE_TAGS in place of their tags (text, for envOverrides). */
+export function pinnedSampleEnvs(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [env, tags] of Object.entries(SAMPLE_TAGS)) {
+    const file = `envs/${env}.yaml`;
+    files.set(file, setTags(readFileSync(join(REPO_ROOT, file), 'utf8'), new Map(Object.entries(tags)), file));
+  }
+  return files;
+}
+
+/** The sample's model, tags pinned (SAMPLE_TAGS). */
+export async function sampleModel(): Promise<PlatformModel> {
+  return (await loadProject(REPO_ROOT, pinnedSampleEnvs())).model;
+}
+
+/** The sample, tags pinned, generated and validated (against the upstream CRDs too, when ../shared/ is there). */
 export async function generateSample() {
-  return generate({ root: REPO_ROOT, ...(HAVE_SHARED ? { crdsDir: SHARED_CRDS } : {}) });
+  return generate({ root: REPO_ROOT, envOverrides: pinnedSampleEnvs(), ...(HAVE_SHARED ? { crdsDir: SHARED_CRDS } : {}) });
 }
 
 /** Writes a file tree under a new temp folder; returns the folder. */

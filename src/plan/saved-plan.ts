@@ -159,7 +159,9 @@ const ENV_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Checks the parsed file field by field; every problem is reported at once. */
 export function checkSavedPlan(data: unknown, label: string): SavedPlan {
   const problems: string[] = [];
-  const bad = (field: string, message: string) => problems.push(`${label}: ${field}: ${message}`);
+  const bad = (field: string, message: string): void => {
+    problems.push(`${label}: ${field}: ${message}`);
+  };
   if (!isObject(data)) throw new ConfigError(`${label}: not a slipway plan (a JSON object is expected); make one with slipway plan --out ${label}`);
   if (data.format !== SAVED_PLAN_FORMAT) {
     throw new ConfigError(`${label}: format: not a slipway plan (expected "${SAVED_PLAN_FORMAT}"); make one with slipway plan --out ${label}`);

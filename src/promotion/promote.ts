@@ -26,7 +26,7 @@ import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../load/config-error.js';
 import { FLOATING_TAGS } from '../load/names.js';
 import { planEnv, renderPlan, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
+import { BranchMovedError, RemoteUnavailableError, type RemoteTree } from '../publish/env-remote.js';
 import { capability } from '../publish/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { sourceCommit } from '../publish/source-commit.js';

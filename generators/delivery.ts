@@ -67,7 +67,7 @@ export class Delivery {
    */
   declare readonly module: DeliveryKindModule;
 
-  private constructor(module: DeliveryKindModule<any>, settings: unknown) {
+  private constructor(module: DeliveryKindModule, settings: unknown) {
     this.kind = module.name;
     Object.defineProperty(this, 'module', { value: module, enumerable: false });
     // Under the kind's name, as env files write their overrides (`delivery.canary`); each module

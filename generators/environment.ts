@@ -12,7 +12,7 @@ import type { GatewayServiceType } from './rules/istio-gateway.js';
  * kind that takes overrides adds its key in its module (declaration merging), beside the schema
  * fragment that validates it.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by the delivery kinds
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the delivery kinds (declaration merging)
 export interface DeliveryOverrides {}
 
 /** The Argo CD destination cluster. */

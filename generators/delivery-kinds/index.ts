@@ -19,7 +19,7 @@ export type { DeliveryKindModule, EnvOverrideSchema, Problem } from './delivery-
 export { defineDeliveryKind } from './delivery-kind.js';
 
 /** A list of delivery kinds, in the order messages and the env schema list them. */
-export type DeliveryKindRegistry = readonly DeliveryKindModule<any>[];
+export type DeliveryKindRegistry = readonly DeliveryKindModule[];
 
 export const DELIVERY_KIND_REGISTRY: DeliveryKindRegistry = [
   deploymentKind,

@@ -321,7 +321,7 @@ export function applySecurePodDefaults(
   const sc: Record<string, unknown> = { ...current };
   if (sc.allowPrivilegeEscalation === undefined || sc.allowPrivilegeEscalation === null) sc.allowPrivilegeEscalation = false;
   const podSeccomp = isRecord(psc.seccompProfile) ? psc.seccompProfile : undefined;
-  if (!podSeccomp || !podSeccomp.type) {
+  if (!podSeccomp?.type) {
     const seccomp = isRecord(sc.seccompProfile) ? { ...sc.seccompProfile } : {};
     if (!seccomp.type) seccomp.type = 'RuntimeDefault';
     sc.seccompProfile = seccomp;
@@ -371,7 +371,7 @@ function resolve(root: unknown, pattern: string): Found[] {
       if (!list) {
         next.push({ path, value, parent: c.value });
       } else if (Array.isArray(value)) {
-        value.forEach((item, i) => next.push({ path: `${path}[${i}]`, value: item, parent: c.value as Record<string, unknown> }));
+        value.forEach((item, i) => { next.push({ path: `${path}[${i}]`, value: item, parent: c.value as Record<string, unknown> }); });
       }
     }
     current = next;

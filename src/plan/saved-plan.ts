@@ -178,7 +178,10 @@ export function checkSavedPlan(data: unknown, label: string): SavedPlan {
   const seen = new Set<string>();
   data.envs.forEach((env: unknown, i: number) => {
     const at = `envs[${i}]`;
-    if (!isObject(env)) return bad(at, 'must be an object');
+    if (!isObject(env)) {
+      bad(at, 'must be an object');
+      return;
+    }
     if (typeof env.env !== 'string' || !ENV_NAME.test(env.env)) bad(`${at}.env`, 'must be an environment name');
     else if (seen.has(env.env)) bad(`${at}.env`, `'${env.env}' is planned twice`);
     else seen.add(env.env);
@@ -189,11 +192,17 @@ export function checkSavedPlan(data: unknown, label: string): SavedPlan {
     if (!isObject(summary) || !['add', 'change', 'destroy'].every((k) => Number.isInteger(summary[k]))) {
       bad(`${at}.summary`, 'must hold the counts add, change and destroy');
     }
-    if (!Array.isArray(env.changes)) return bad(`${at}.changes`, 'must be a list');
+    if (!Array.isArray(env.changes)) {
+      bad(`${at}.changes`, 'must be a list');
+      return;
+    }
     const paths = new Set<string>();
     env.changes.forEach((change: unknown, j: number) => {
       const c = `${at}.changes[${j}]`;
-      if (!isObject(change)) return bad(c, 'must be an object');
+      if (!isObject(change)) {
+        bad(c, 'must be an object');
+        return;
+      }
       if (typeof change.path !== 'string' || !safeRepoPath(change.path)) bad(`${c}.path`, `${JSON.stringify(change.path)} is not a relative path inside the env repo`);
       else if (paths.has(change.path)) bad(`${c}.path`, `${change.path} changes twice`);
       else paths.add(change.path);

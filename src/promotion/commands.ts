@@ -13,7 +13,7 @@ import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refr
 import { PlatformRepo, tagsIn } from './platform-repo.js';
 import { pendingBranches } from './promotion-branch.js';
 import { promote, type PromoteOptions, type PromoteResult } from './promote.js';
-import { type TagDrift } from './reconcile-tags.js';
+import type { TagDrift } from './reconcile-tags.js';
 import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
 
 export interface CommandContext extends RemoteContext {

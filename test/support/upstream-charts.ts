@@ -675,7 +675,7 @@ export function jqPaths(expr: string, value: unknown): Path[] {
               const idx = step.index < 0 ? v.length + step.index : step.index;
               next.push({ path: [...path, idx], v: v[idx] });
             } else throw new JqError(`cannot index ${typeof v} with number`);
-          } else if (Array.isArray(v)) v.forEach((item, idx) => next.push({ path: [...path, idx], v: item }));
+          } else if (Array.isArray(v)) v.forEach((item, idx) => { next.push({ path: [...path, idx], v: item }); });
           else if (isRecord(v)) for (const [k, item] of Object.entries(v)) next.push({ path: [...path, k], v: item });
           else throw new JqError(`cannot iterate over ${v === null || v === undefined ? 'null' : typeof v}`);
         } catch (error) {

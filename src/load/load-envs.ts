@@ -269,7 +269,7 @@ interface FieldMessage {
 }
 
 /** Turns ajv's errors into one line per problem, most specific first. */
-export function describeErrors(errors: readonly ErrorObject[], doc: Document, text: string): FieldMessage[] {
+function describeErrors(errors: readonly ErrorObject[], doc: Document, text: string): FieldMessage[] {
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const kept = errors.filter((e) => {
     if (e.keyword === 'propertyNames') return false; // its nested pattern error says it better

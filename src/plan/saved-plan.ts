@@ -29,12 +29,12 @@ import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../load/config-error.js';
 import type { ChangeAction, FileChange, Plan } from './plan.js';
 
-export const SAVED_PLAN_FORMAT = 'slipway-plan';
-export const SAVED_PLAN_VERSION = 1;
+const SAVED_PLAN_FORMAT = 'slipway-plan';
+const SAVED_PLAN_VERSION = 1;
 /** Larger files are refused before parsing (a plan of a large fleet is a few MiB). */
 const MAX_PLAN_BYTES = 256 * 1024 * 1024;
 
-export interface SavedFileChange {
+interface SavedFileChange {
   readonly path: string;
   readonly action: ChangeAction;
   /** The file's whole new content; absent for `delete`. */

@@ -43,7 +43,7 @@ import { restartReason } from './promotion-branch.js';
 import { trailerLines } from './trailers.js';
 
 /** What Docker accepts as a tag, optionally with a digest. */
-export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
 
 export interface PromoteOptions {
   readonly root: string;

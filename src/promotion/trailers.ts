@@ -43,11 +43,6 @@ export function previousTagOf(t: Readonly<Record<string, string>>): string | und
   return value === undefined || value === 'none' ? undefined : value;
 }
 
-/** The env a `--from` promotion took its tag from; old commits' `Slipway-Promoted-From` too. */
-export function promotedFromEnvOf(t: Readonly<Record<string, string>>): string | undefined {
-  return t['Slipway-Promoted-From-Env'] ?? t['Slipway-Promoted-From'];
-}
-
 /** `Key: value` lines of a commit message's last paragraph. */
 export function parseTrailers(message: string): Record<string, string> {
   const paragraphs = message.trim().split(/\n\s*\n/);

@@ -14,9 +14,9 @@ import { githubCapabilities } from './github-capabilities.js';
 import { networkUnreachable } from './remote-failure.js';
 import type { RemoteCapabilities } from './remote-capabilities.js';
 
-export const DEFAULT_GITHUB_API = 'https://api.github.com';
+const DEFAULT_GITHUB_API = 'https://api.github.com';
 /** Topics that mark a repo as a slipway env repo (and let people find them). */
-export const ENV_REPO_TOPICS = ['slipway', 'gitops', 'argocd'];
+const ENV_REPO_TOPICS = ['slipway', 'gitops', 'argocd'];
 
 export interface GitHubRemoteOptions {
   readonly owner: string;
@@ -47,7 +47,7 @@ const SlipwayOctokit = Octokit.plugin(throttling, retry);
 type Client = InstanceType<typeof SlipwayOctokit>;
 
 /** The Octokit client slipway uses: bounded waits on rate limits, bounded retries on 5xx, timeouts. */
-export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUrl' | 'log' | 'timeoutMs' | 'retries' | 'retryBaseMs'>): Client {
+function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUrl' | 'log' | 'timeoutMs' | 'retries' | 'retryBaseMs'>): Client {
   const retries = options.retries ?? 3;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const wait = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
@@ -68,7 +68,7 @@ export function githubClient(options: Pick<GitHubRemoteOptions, 'token' | 'apiUr
 }
 
 /** A request that ran out of time (see `fetchWithDeadline`). */
-export class RequestTimeoutError extends Error {
+class RequestTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no complete answer in ${formatSeconds(timeoutMs)}`);
     // Octokit passes an AbortError through as it is (a cancelled request): not wrapped into a
@@ -85,7 +85,7 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
  * The body is read here, under the deadline, because Octokit reads it without one and turns a
  * failed read into empty data.
  */
-export function fetchWithDeadline(timeoutMs: number): (url: string, init: RequestInit) => Promise<Response> {
+function fetchWithDeadline(timeoutMs: number): (url: string, init: RequestInit) => Promise<Response> {
   return async (url, init) => {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);

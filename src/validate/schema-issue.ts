@@ -43,7 +43,7 @@ export interface AjvLikeError {
  * Splits a JSON pointer (`/spec/ports/0/port`) into segments, using the data to tell an
  * array index from a map key that happens to be numeric (ajv's pointer does not say).
  */
-export function pointerToSegments(pointer: string, data: unknown): PathSegment[] {
+function pointerToSegments(pointer: string, data: unknown): PathSegment[] {
   if (pointer === '') return [];
   const segments: PathSegment[] = [];
   let current: unknown = data;
@@ -75,7 +75,7 @@ function valueAt(data: unknown, segments: readonly PathSegment[]): unknown {
 }
 
 /** `"two"` -> `string "two"`, for messages: the value is usually what the user needs to see. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return 'object';

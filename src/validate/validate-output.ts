@@ -124,7 +124,7 @@ function hasEntries(v: unknown): boolean {
 }
 
 /** The tag of an image reference ('' when none; digests count as pinned). */
-export function imageTag(image: string): string {
+function imageTag(image: string): string {
   if (image.includes('@')) return 'digest';
   const lastSlash = image.lastIndexOf('/');
   const colon = image.indexOf(':', lastSlash + 1);

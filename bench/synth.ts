@@ -8,8 +8,7 @@
  * Prints figures; asserts nothing (speed belongs here, not in tests).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticPlatform } from './synthetic-apps.js';

@@ -171,7 +171,7 @@ export interface AppDefinition {
   readonly kind: 'slipway.app';
 }
 
-export const DEFAULT_RESOURCES: Resources = {
+const DEFAULT_RESOURCES: Resources = {
   requests: { cpu: '50m', memory: '64Mi' },
   limits: { cpu: '250m', memory: '256Mi' },
 };

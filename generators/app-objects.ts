@@ -111,7 +111,7 @@ class ConditionalObject extends ApiObject {
     this.condition = condition;
   }
 
-  override toJson(): any {
+  override toJson(): unknown {
     return marker({ op: 'when', condition: this.condition, value: super.toJson() });
   }
 }

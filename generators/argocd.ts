@@ -28,7 +28,7 @@ export interface IgnoreDifference {
   readonly jqPathExpressions?: readonly string[];
 }
 
-export interface ApplicationProps {
+interface ApplicationProps {
   readonly name: string;
   readonly namespace: string;
   readonly project: string;
@@ -48,7 +48,7 @@ export interface GroupKind {
   readonly kind: string;
 }
 
-export interface AppProjectProps {
+interface AppProjectProps {
   readonly name: string;
   readonly namespace: string;
   readonly description: string;
@@ -59,9 +59,9 @@ export interface AppProjectProps {
 }
 
 /** Deletes an app's resources when its Application is deleted (and not before). */
-export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
-export function application(props: ApplicationProps): K8sObject {
+function application(props: ApplicationProps): K8sObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -96,7 +96,7 @@ export function application(props: ApplicationProps): K8sObject {
  * `processRequestedAppOperation`: `RetryCount < Retry.Limit || Retry.Limit < 0`; documented in
  * docs/user-guide/auto_sync.md). The backoff caps at 3 minutes.
  */
-export const SYNC_RETRY = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
+const SYNC_RETRY = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
 
 /**
  * Argo CD's rule, as slipway relies on it: an automated sync that failed is attempted again for
@@ -109,7 +109,7 @@ export function retriesFailedSync(syncPolicy: { retry?: { limit?: number } } | u
   return limit !== undefined && limit !== 0;
 }
 
-export function appProject(props: AppProjectProps): K8sObject {
+function appProject(props: AppProjectProps): K8sObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -125,7 +125,7 @@ export function appProject(props: AppProjectProps): K8sObject {
 }
 
 /** The env's AppProject is named after the env. */
-export function projectName(env: EnvDefinition): string {
+function projectName(env: EnvDefinition): string {
   return env.name;
 }
 
@@ -181,7 +181,7 @@ export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: D
 }
 
 /** The env's AppProject for platform components. */
-export function platformProjectName(env: EnvDefinition): string {
+function platformProjectName(env: EnvDefinition): string {
   return `${env.name}-platform`;
 }
 
@@ -237,7 +237,7 @@ export function platformApplications(env: EnvDefinition, context: PlatformContex
  * An ApplicationSet whose list generator names each cluster (`{{.cluster}}`, `{{.url}}`), with a
  * full Application as its template: Argo CD fans it out, one Application per cluster.
  */
-export function applicationSet(props: {
+function applicationSet(props: {
   name: string;
   namespace: string;
   labels: Readonly<Record<string, string>>;
@@ -287,7 +287,7 @@ export function platformProject(env: EnvDefinition, context: PlatformContext): K
 }
 
 /** The root's AppProject: `<env>-root`. */
-export function rootProjectName(env: EnvDefinition): string {
+function rootProjectName(env: EnvDefinition): string {
   return `${env.name}-root`;
 }
 

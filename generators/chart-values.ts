@@ -6,10 +6,6 @@
 import type { AppDefinition, ResourceProps, Resources } from './app-definition.js';
 import { appHost, type EnvDefinition } from './environment.js';
 
-// Where code outside generators/ has always found them; they live with their delivery kinds.
-export { DEFAULT_PROMETHEUS, effectiveCanary } from './delivery-kinds/canary/values.js';
-export { effectiveKnative } from './delivery-kinds/knative/values.js';
-
 /**
  * An environment's chart values. A delivery kind with knobs of its own adds its key (`canary`,
  * `knative`) by declaration merging, in its module.

@@ -8,23 +8,20 @@ import { canaryKind } from './delivery-kinds/canary/index.js';
 import { resolveCanary, type CanaryProps } from './delivery-kinds/canary/props.js';
 import type { DeliveryKindModule } from './delivery-kinds/delivery-kind.js';
 import { deploymentKind } from './delivery-kinds/deployment/index.js';
-import { DELIVERY_KIND_REGISTRY } from './delivery-kinds/index.js';
 import { knativeKind } from './delivery-kinds/knative/index.js';
 import { resolveKnative, type KnativeProps } from './delivery-kinds/knative/props.js';
 
 // The kinds' props, defaults and rules, where code outside generators/ has always imported them.
 export {
-  AUTOMATED_STEPS, canarySteps, checkCanaryAnalysis, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_INTERVAL, isRolloutDuration, MANUAL_STEPS,
-  type CanaryAnalysis, type CanaryAnalysisProps, type CanaryProps, type CanarySettings, type CanaryStep,
+  AUTOMATED_STEPS, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_INTERVAL, MANUAL_STEPS,
+  type CanaryProps, type CanarySettings,
 } from './delivery-kinds/canary/props.js';
 export {
-  checkKnative, DEFAULT_KNATIVE, HPA_METRICS, KNATIVE_METRICS,
-  type KnativeMetric, type KnativeProps, type KnativeSettings, type KnativeTrafficTarget,
+  checkKnative, HPA_METRICS, KNATIVE_METRICS,
+  type KnativeProps, type KnativeSettings,
 } from './delivery-kinds/knative/props.js';
 
-/** The names of the registered delivery kinds; environment files and error messages use these. */
-export const DELIVERY_KINDS: readonly string[] = DELIVERY_KIND_REGISTRY.map((k) => k.name);
-/** A delivery kind's name (one of DELIVERY_KINDS, for a definition the loader accepted). */
+/** A delivery kind's name (a registered kind's, delivery-kinds/index.ts, for a definition the loader accepted). */
 export type DeliveryKind = string;
 
 export class Delivery {
@@ -67,7 +64,7 @@ export class Delivery {
    */
   declare readonly module: DeliveryKindModule;
 
-  private constructor(module: DeliveryKindModule<any>, settings: unknown) {
+  private constructor(module: DeliveryKindModule, settings: unknown) {
     this.kind = module.name;
     Object.defineProperty(this, 'module', { value: module, enumerable: false });
     // Under the kind's name, as env files write their overrides (`delivery.canary`); each module

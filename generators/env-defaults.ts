@@ -22,5 +22,3 @@ export const ENV_DEFAULTS = {
   render: 'helm',
   'apps.*.enabled': true,
 } as const;
-
-export type EnvDefaultPath = keyof typeof ENV_DEFAULTS;

@@ -161,7 +161,7 @@ function clusterValues(env: EnvDefinition, cluster: FleetCluster, app: string): 
  * object name never reaches outside `manifests/<app>/`); two objects that still land on one file
  * (one kind and name in two API groups) are a conflict synth refuses.
  */
-export function manifestFileName(obj: K8sObject): string {
+function manifestFileName(obj: K8sObject): string {
   return `${fileNamePart(String(obj.kind).toLowerCase())}-${fileNamePart(String(obj.metadata.name))}.yaml`;
 }
 

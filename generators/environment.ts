@@ -11,8 +11,9 @@ import type { GatewayServiceType } from './rules/istio-gateway.js';
  * An environment's changes to an app's delivery settings, under the delivery kind's name. Each
  * kind that takes overrides adds its key in its module (declaration merging), beside the schema
  * fragment that validates it.
+ * @public exported for the kinds' `declare module` augmentation, not imported by name
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface -- filled by the delivery kinds
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the delivery kinds (declaration merging)
 export interface DeliveryOverrides {}
 
 /** The Argo CD destination cluster. */

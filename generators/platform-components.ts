@@ -10,12 +10,10 @@ import { componentsNeededByKind } from './delivery-kinds/index.js';
 import { chartPins, platformComponentNames, type ChartSource, type PlatformComponent } from './platform-components/index.js';
 
 export {
-  ARGOCD_CLUSTER, componentApplications, platformClusterKinds, PLATFORM_COMPONENT_REGISTRY, WAVES,
-  type ChartSource, type PlatformApplication, type PlatformComponent, type PlatformComponentRegistry, type PlatformContext, type SecretNeed,
+  ARGOCD_CLUSTER, componentApplications, platformClusterKinds,
+  type ChartSource, type PlatformApplication, type PlatformComponent, type PlatformContext, type SecretNeed,
 } from './platform-components/index.js';
-export { APPLICATION_HEALTH_LUA, ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE, argoCdValues } from './platform-components/argo-cd.js';
-export { GRAFANA_ADMIN_SECRET } from './platform-components/grafana.js';
-export { knativeServingResource as knativeServing } from './platform-components/knative-serving.js';
+export { APPLICATION_HEALTH_LUA, ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE } from './platform-components/argo-cd.js';
 
 /** The registered components' names; env files and messages use these. */
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = platformComponentNames() as PlatformComponent[];

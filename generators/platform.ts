@@ -24,14 +24,14 @@ export interface PlatformModel {
   readonly peers?: readonly EnvDefinition[];
 }
 
-export interface GeneratedEnv {
+interface GeneratedEnv {
   readonly env: EnvDefinition;
   readonly apps: readonly RenderedApp[];
   readonly argocd: readonly K8sObject[];
 }
 
 /** Something that would not come up on the cluster, found before anything is written. */
-export interface ClusterRefusal {
+interface ClusterRefusal {
   readonly env: string;
   readonly app: string;
   readonly message: string;

@@ -94,7 +94,7 @@ function secretRefs(objects: readonly K8sObject[], namespace: string): SecretNee
     keys.set(name, set);
   };
   const walk = (node: unknown, key: string) => {
-    if (Array.isArray(node)) node.forEach((n) => walk(n, key));
+    if (Array.isArray(node)) node.forEach((n) => { walk(n, key); });
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if ((key === 'secretKeyRef' || key === 'secretRef') && typeof record.name === 'string') add(record.name, record.key);

@@ -28,7 +28,7 @@ const BRAND = Object.freeze(function slipwayMarker() { return undefined; });
 export const RESERVED_CHARACTERS = /[\u0000\u0001\u0002]/;
 
 /** A value path a string marker may hold: `@fullname`, `@namespace`, or `a.b.c` of identifiers. */
-export const MARKER_PATH = /^(@fullname|@namespace|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
+const MARKER_PATH = /^(@fullname|@namespace|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
 
 /**
  * A Helm condition: `.Values.<path>` truthy (or falsy when negated), `any` of several paths; or a
@@ -116,7 +116,7 @@ export interface ValueSource {
 }
 
 /** Reads a dotted path from a values tree. */
-export function lookup(values: unknown, path: string): unknown {
+function lookup(values: unknown, path: string): unknown {
   let node = values;
   for (const key of path.split('.')) {
     if (typeof node !== 'object' || node === null) return undefined;
@@ -126,7 +126,7 @@ export function lookup(values: unknown, path: string): unknown {
 }
 
 /** Go template truthiness: false, 0, nil and empty strings, maps and lists are false. */
-export function truthy(value: unknown): boolean {
+function truthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;
@@ -134,7 +134,7 @@ export function truthy(value: unknown): boolean {
 }
 
 /** Label value Kubernetes accepts, derived from an image tag (digests carry '@' and ':'). */
-export function tagLabel(tag: string): string {
+function tagLabel(tag: string): string {
   const cut = tag.replace(/[^-A-Za-z0-9_.]/g, '_').slice(0, 63);
   return cut.replace(/^[-_.]+|[-_.]+$/g, '');
 }
@@ -148,7 +148,7 @@ export interface ChartIdentity {
 }
 
 /** The standard labels, as `_helpers.tpl` computes them for release name = chart name. */
-export function standardLabels(chart: ChartIdentity, tag: string): Record<string, string> {
+function standardLabels(chart: ChartIdentity, tag: string): Record<string, string> {
   return {
     'helm.sh/chart': `${chart.name}-${chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-$/, ''),
     ...selectorLabelsOf(chart.name),

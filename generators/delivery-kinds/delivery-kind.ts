@@ -32,8 +32,11 @@ export interface EnvOverrideSchema {
   readonly messages?: ReadonlyArray<readonly [RegExp, string]>;
 }
 
-/** One delivery kind. `S` is its resolved settings (what `Delivery.<kind>(props)` stores). */
-export interface DeliveryKindModule<S = unknown> {
+/**
+ * One delivery kind. `_S` is its resolved settings (what `Delivery.<kind>(props)` stores): a
+ * phantom no member reads, there so `Delivery.of(kind, settings)` infers the settings' type.
+ */
+export interface DeliveryKindModule<_S = unknown> {
   /** The name env files, error messages and `Delivery.kind` use: DNS-1035 label style. */
   readonly name: string;
   /**

@@ -15,11 +15,11 @@ import type { DeliveryKindModule, Problem } from './delivery-kind.js';
 import { deploymentKind } from './deployment/index.js';
 import { knativeKind } from './knative/index.js';
 
-export type { DeliveryKindModule, EnvOverrideSchema, Problem } from './delivery-kind.js';
+export type { DeliveryKindModule, Problem } from './delivery-kind.js';
 export { defineDeliveryKind } from './delivery-kind.js';
 
 /** A list of delivery kinds, in the order messages and the env schema list them. */
-export type DeliveryKindRegistry = readonly DeliveryKindModule<any>[];
+export type DeliveryKindRegistry = readonly DeliveryKindModule[];
 
 export const DELIVERY_KIND_REGISTRY: DeliveryKindRegistry = [
   deploymentKind,

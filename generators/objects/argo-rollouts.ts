@@ -5,13 +5,13 @@
 import type { CanaryStep } from '../delivery-kinds/canary/props.js';
 import type { K8sObject } from './k8s-object.js';
 
-export interface RolloutAnalysis {
+interface RolloutAnalysis {
   readonly templates: ReadonlyArray<{ readonly templateName: string }>;
   readonly startingStep: number;
   readonly args: ReadonlyArray<{ readonly name: string; readonly value: string }>;
 }
 
-export interface RolloutCanaryStrategy {
+interface RolloutCanaryStrategy {
   readonly canaryService: string;
   readonly stableService: string;
   readonly trafficRouting: { readonly istio: { readonly virtualService: { readonly name: string; readonly routes: readonly string[] } } };

@@ -4,7 +4,7 @@
  */
 import type { K8sObject } from './k8s-object.js';
 
-export interface HttpRouteDestination {
+interface HttpRouteDestination {
   readonly host: string;
   readonly port: number;
   readonly weight: number;

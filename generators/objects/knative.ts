@@ -1,5 +1,5 @@
 /**
  * Moved to delivery-kinds/knative/objects.ts with the rest of the Knative kind; re-exported here
- * for src/validate, which reads the annotation keys and the HPA class from this path.
+ * for src/validate, which reads the HPA class from this path.
  */
-export { HPA_CLASS, KNATIVE_ANNOTATIONS } from '../delivery-kinds/knative/objects.js';
+export { HPA_CLASS } from '../delivery-kinds/knative/objects.js';

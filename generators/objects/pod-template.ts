@@ -64,7 +64,7 @@ export function podBasics(app: AppDefinition): Record<string, unknown> {
 }
 
 /** The pod: restricted Pod Security by default, relaxations only where the app asks. */
-export function podSpec(app: AppDefinition, src: ValueSource): Record<string, unknown> {
+function podSpec(app: AppDefinition, src: ValueSource): Record<string, unknown> {
   return {
     ...podBasics(app),
     securityContext: {

@@ -30,7 +30,7 @@ return hs
  * Values of the argo-cd chart: the same for the first `helm install` (the hand-over) and for the
  * Application that then manages Argo CD, so the health check is there from the very first sync.
  */
-export function argoCdValues(): Record<string, unknown> {
+function argoCdValues(): Record<string, unknown> {
   return {
     configs: {
       cm: {

@@ -6,7 +6,7 @@ import { definePlatformComponent, WAVES } from './platform-component.js';
  * hand-over says how). The chart would otherwise generate a random password on every render,
  * which Argo CD would report as drift forever.
  */
-export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', namespace: 'logging', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
+const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', namespace: 'logging', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
 
 export const grafana = definePlatformComponent({
   name: 'grafana',

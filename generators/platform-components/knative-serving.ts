@@ -11,7 +11,7 @@ import { definePlatformComponent, WAVES } from './platform-component.js';
  * installs, DomainMappings allowed (Knative creates the ClusterDomainClaims they need), and the
  * features the cluster's Knative apps need.
  */
-export function knativeServingResource(features: readonly string[]): K8sObject {
+function knativeServingResource(features: readonly string[]): K8sObject {
   const gatewayHost = `${ISTIO_GATEWAY.service}.${ISTIO_GATEWAY.namespace}.svc.cluster.local`;
   const localHost = `${NET_ISTIO_LOCAL_GATEWAY.service}.${NET_ISTIO_LOCAL_GATEWAY.namespace}.svc.cluster.local`;
   return {

@@ -73,7 +73,7 @@ export interface PlatformApplication {
 }
 
 /** A file a component adds to the env repo: an object (validated with the rest), or text. */
-export type EnvRepoFile =
+type EnvRepoFile =
   | { readonly path: string; readonly what: string; readonly object: K8sObject }
   | { readonly path: string; readonly what: string; readonly text: string };
 

@@ -36,5 +36,5 @@ export const NET_ISTIO_LOCAL_GATEWAY = {
 } as const;
 
 /** Kinds of Service the gateway can have; LoadBalancer needs a load-balancer provider in the cluster. */
-export const GATEWAY_SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const;
+const GATEWAY_SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP'] as const;
 export type GatewayServiceType = (typeof GATEWAY_SERVICE_TYPES)[number];

@@ -39,15 +39,6 @@
 
 export const KNATIVE_VERSION = '1.23';
 
-/** Where the rules were read. */
-export const KNATIVE_SOURCES = {
-  serving: { repo: 'knative/serving', tag: 'knative-v1.23.0', commit: '7ed4aa2ab601e3a33c6552285f6e0d910747351d' },
-  operator: { repo: 'knative/operator', tag: 'knative-v1.23.0', commit: '8f004985af79024f25b9e6014da1a4c22bf48182' },
-} as const;
-
-/** Where a KnativeServing (operator.knative.dev/v1beta1) turns a flag on: `spec.config.features.<flag>: "enabled"`. */
-export const KNATIVE_SERVING_FEATURES_PATH = ['spec', 'config', 'features'] as const;
-
 /** A `config-features` value (pkg/apis/config/features.go, type Flag). */
 export type KnativeFlagState = 'Enabled' | 'Disabled' | 'Allowed';
 
@@ -324,7 +315,7 @@ export function applySecurePodDefaults(
   const sc: Record<string, unknown> = { ...current };
   if (sc.allowPrivilegeEscalation === undefined || sc.allowPrivilegeEscalation === null) sc.allowPrivilegeEscalation = false;
   const podSeccomp = isRecord(psc.seccompProfile) ? psc.seccompProfile : undefined;
-  if (!podSeccomp || !podSeccomp.type) {
+  if (!podSeccomp?.type) {
     const seccomp = isRecord(sc.seccompProfile) ? { ...sc.seccompProfile } : {};
     if (!seccomp.type) seccomp.type = 'RuntimeDefault';
     sc.seccompProfile = seccomp;
@@ -374,7 +365,7 @@ function resolve(root: unknown, pattern: string): Found[] {
       if (!list) {
         next.push({ path, value, parent: c.value });
       } else if (Array.isArray(value)) {
-        value.forEach((item, i) => next.push({ path: `${path}[${i}]`, value: item, parent: c.value as Record<string, unknown> }));
+        value.forEach((item, i) => { next.push({ path: `${path}[${i}]`, value: item, parent: c.value as Record<string, unknown> }); });
       }
     }
     current = next;

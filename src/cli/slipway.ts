@@ -68,7 +68,7 @@ function rootOf(command: Command): string {
   return resolve((command.optsWithGlobals() as GlobalOptions).root ?? process.cwd());
 }
 
-export function buildProgram(run: (code: number) => void): Command {
+function buildProgram(run: (code: number) => void): Command {
   const program = new Command('slipway')
     .description('GitOps platform kit: generate Helm charts and Argo CD environment repos, publish and promote them')
     .option('--root <dir>', 'the platform repo (charts-src/, envs/); default: the current directory')

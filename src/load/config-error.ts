@@ -58,6 +58,6 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** `a\nb` → `a\\nb`, U+0001 → `\\u0001`: what a message quotes stays on one line, and visible. */
-export function escapeControl(text: string): string {
+function escapeControl(text: string): string {
   return text.replace(CONTROL, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

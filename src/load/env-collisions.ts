@@ -42,7 +42,7 @@ export function checkEnvRepos(envFiles: readonly EnvFile[], root: string, proble
  * default port, trailing slash or `.git`, lower case on GitHub (whose owner and repo names are
  * case-insensitive).
  */
-export function repoIdentity(repo: EnvRepo, root: string, githubHosts: ReadonlySet<string>): string {
+function repoIdentity(repo: EnvRepo, root: string, githubHosts: ReadonlySet<string>): string {
   const hostPath = (host: string, path: string) => {
     const h = host.toLowerCase();
     const p = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/{2,}/g, '/');

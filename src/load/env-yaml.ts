@@ -10,7 +10,7 @@ import { fieldPosition } from './field-position.js';
 import { codePoint, findControlInText, findControlStrings } from './input-guards.js';
 
 /** Most aliases an env file may expand (yaml's own default): a "billion laughs" file stops here. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 export interface ParsedEnvYaml {
   readonly doc: Document;

@@ -145,7 +145,7 @@ export function findControlStrings(
     if (v === null || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
     if (Array.isArray(v)) {
-      v.forEach((item, i) => visit(item, join(at, i)));
+      v.forEach((item, i) => { visit(item, join(at, i)); });
       return;
     }
     for (const [key, item] of Object.entries(v)) {

@@ -115,7 +115,7 @@ function propName(field: string): string | undefined {
 }
 
 /** Run-time checks of one definition; adds to `problems`. */
-export function checkApp(app: AppDefinition, file: string, baseName: string, problems: Problems): void {
+function checkApp(app: AppDefinition, file: string, baseName: string, problems: Problems): void {
   const add = (field: string, message: string) => problems.add(file, field, message);
   // Control characters first, and alone: U+0001/U+0002 are the chart emitter's own markers.
   const controls = findControlStrings(app, '', propName);

@@ -43,7 +43,7 @@ export async function loadProject(root: string, envOverrides?: ReadonlyMap<strin
  * Checks that need apps and envs together. With `root` (the platform repo, to resolve local
  * repo paths against) also that no two envs share an env repo and branch.
  */
-export function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly EnvFile[], options: { readonly root?: string } = {}): void {
+function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly EnvFile[], options: { readonly root?: string } = {}): void {
   const problems = new Problems(locateIn(envFiles));
   const apps = new Map(appFiles.map((a) => [a.definition.name, a.definition]));
   const envs = new Map(envFiles.map((e) => [e.definition.name, e]));

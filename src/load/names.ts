@@ -2,8 +2,6 @@
 
 /** RFC 1035 label: Service names and so app names (a Service is named after its app). */
 export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** RFC 1123 label: namespaces, environment names. */
-export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain: most object names, e.g. Secrets. */
 export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Environment variable names Kubernetes accepts without complaint (C identifiers). */

@@ -11,7 +11,7 @@ import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
 import { gitBlobSha, type RemoteTree } from '../publish/env-remote.js';
 
-export const OWNED_FILES = ['README.md'];
+const OWNED_FILES = ['README.md'];
 // platform/ holds what platform components read from the env repo (the KnativeServing, Argo CD's install values).
 export const OWNED_DIRS = ['bootstrap/', 'apps/', 'charts/', 'values/', 'manifests/', 'platform/'];
 
@@ -105,10 +105,6 @@ function objectsIn(text: string, path: string): string[] {
   } catch {
     return [];
   }
-}
-
-export function hasChanges(plan: Plan): boolean {
-  return plan.changes.length > 0;
 }
 
 export interface RenderOptions {

@@ -29,12 +29,12 @@ import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../load/config-error.js';
 import type { ChangeAction, FileChange, Plan } from './plan.js';
 
-export const SAVED_PLAN_FORMAT = 'slipway-plan';
-export const SAVED_PLAN_VERSION = 1;
+const SAVED_PLAN_FORMAT = 'slipway-plan';
+const SAVED_PLAN_VERSION = 1;
 /** Larger files are refused before parsing (a plan of a large fleet is a few MiB). */
 const MAX_PLAN_BYTES = 256 * 1024 * 1024;
 
-export interface SavedFileChange {
+interface SavedFileChange {
   readonly path: string;
   readonly action: ChangeAction;
   /** The file's whole new content; absent for `delete`. */
@@ -159,7 +159,9 @@ const ENV_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Checks the parsed file field by field; every problem is reported at once. */
 export function checkSavedPlan(data: unknown, label: string): SavedPlan {
   const problems: string[] = [];
-  const bad = (field: string, message: string) => problems.push(`${label}: ${field}: ${message}`);
+  const bad = (field: string, message: string): void => {
+    problems.push(`${label}: ${field}: ${message}`);
+  };
   if (!isObject(data)) throw new ConfigError(`${label}: not a slipway plan (a JSON object is expected); make one with slipway plan --out ${label}`);
   if (data.format !== SAVED_PLAN_FORMAT) {
     throw new ConfigError(`${label}: format: not a slipway plan (expected "${SAVED_PLAN_FORMAT}"); make one with slipway plan --out ${label}`);
@@ -176,7 +178,10 @@ export function checkSavedPlan(data: unknown, label: string): SavedPlan {
   const seen = new Set<string>();
   data.envs.forEach((env: unknown, i: number) => {
     const at = `envs[${i}]`;
-    if (!isObject(env)) return bad(at, 'must be an object');
+    if (!isObject(env)) {
+      bad(at, 'must be an object');
+      return;
+    }
     if (typeof env.env !== 'string' || !ENV_NAME.test(env.env)) bad(`${at}.env`, 'must be an environment name');
     else if (seen.has(env.env)) bad(`${at}.env`, `'${env.env}' is planned twice`);
     else seen.add(env.env);
@@ -187,11 +192,17 @@ export function checkSavedPlan(data: unknown, label: string): SavedPlan {
     if (!isObject(summary) || !['add', 'change', 'destroy'].every((k) => Number.isInteger(summary[k]))) {
       bad(`${at}.summary`, 'must hold the counts add, change and destroy');
     }
-    if (!Array.isArray(env.changes)) return bad(`${at}.changes`, 'must be a list');
+    if (!Array.isArray(env.changes)) {
+      bad(`${at}.changes`, 'must be a list');
+      return;
+    }
     const paths = new Set<string>();
     env.changes.forEach((change: unknown, j: number) => {
       const c = `${at}.changes[${j}]`;
-      if (!isObject(change)) return bad(c, 'must be an object');
+      if (!isObject(change)) {
+        bad(c, 'must be an object');
+        return;
+      }
       if (typeof change.path !== 'string' || !safeRepoPath(change.path)) bad(`${c}.path`, `${JSON.stringify(change.path)} is not a relative path inside the env repo`);
       else if (paths.has(change.path)) bad(`${c}.path`, `${change.path} changes twice`);
       else paths.add(change.path);

@@ -13,7 +13,7 @@ import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refr
 import { PlatformRepo, tagsIn } from './platform-repo.js';
 import { pendingBranches } from './promotion-branch.js';
 import { promote, type PromoteOptions, type PromoteResult } from './promote.js';
-import { type TagDrift } from './reconcile-tags.js';
+import type { TagDrift } from './reconcile-tags.js';
 import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
 
 export interface CommandContext extends RemoteContext {
@@ -118,7 +118,7 @@ export async function rollback(options: Omit<PromoteOptions, 'tag' | 'from' | 'r
   return promote({ ...options, tag: target, rollback: true });
 }
 
-export interface StatusRow {
+interface StatusRow {
   readonly app: string;
   readonly env: string;
   /** Tag in envs/<env>.yaml. */
@@ -144,11 +144,6 @@ export interface StatusReport {
   readonly disagreements: Disagreement[];
   /** The envs whose repo could not be read, with why. */
   readonly failures: readonly EnvFailure[];
-}
-
-/** `slipway status`: app × env → declared tag, committed tag, pending promotion; `statusReport` for the rest. */
-export async function status(ctx: CommandContext): Promise<StatusRow[]> {
-  return (await statusReport(ctx)).rows;
 }
 
 /**

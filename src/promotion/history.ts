@@ -27,7 +27,7 @@ export interface HistoryEntry {
   readonly merged?: MergeInfo;
 }
 
-export interface MergeInfo {
+interface MergeInfo {
   /** The merge commit. */
   readonly sha: string;
   /** Who merged it (Slipway-Approved-By, else the merge commit's author). */

@@ -13,7 +13,7 @@ import { OUT_MARKER } from '../write/out-dir-safety.js';
 import { readTree, replaceOutDir } from '../write/out-dir.js';
 
 /** Where synth writes by default, relative to the platform repo. */
-export const OUT_DIR = 'out';
+const OUT_DIR = 'out';
 
 /** The env's render (env-repo paths → content), with `text` as envs/<env>.yaml. */
 export async function renderEnvFiles(root: string, env: string, text: string, options: { readonly crdsDir?: string; readonly validate?: boolean } = {}): Promise<Map<string, string>> {

@@ -26,7 +26,7 @@ import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../load/config-error.js';
 import { FLOATING_TAGS } from '../load/names.js';
 import { planEnv, renderPlan, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
+import { BranchMovedError, RemoteUnavailableError, type RemoteTree } from '../publish/env-remote.js';
 import { capability } from '../publish/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { sourceCommit } from '../publish/source-commit.js';
@@ -43,7 +43,7 @@ import { restartReason } from './promotion-branch.js';
 import { trailerLines } from './trailers.js';
 
 /** What Docker accepts as a tag, optionally with a digest. */
-export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
 
 export interface PromoteOptions {
   readonly root: string;

@@ -4,14 +4,11 @@
  * machine) or the file was edited by hand: either way a publish must not silently write the
  * file's tag over the repo's. `slipway pull` adopts the repo's tags.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../load/config-error.js';
 import type { RemoteTree } from '../publish/env-remote.js';
 import { committedTags } from './committed-tags.js';
-import { setTags } from './env-file-edit.js';
 
 export interface TagDrift {
   readonly app: string;
@@ -36,10 +33,4 @@ export function driftError(env: EnvDefinition, drift: readonly TagDrift[]): Conf
   return new ConfigError(
     `envs/${env.name}.yaml and its env repo disagree on tags (${list}): run slipway pull to adopt the env repo's ` +
     `(promoted elsewhere or merged), or slipway promote to change a tag; --force writes this file's tags over them`);
-}
-
-/** Writes the env repo's tags into envs/<env>.yaml (comments and layout kept). */
-export function adoptTags(root: string, env: EnvDefinition, drift: readonly TagDrift[]): void {
-  const path = join(root, 'envs', `${env.name}.yaml`);
-  writeFileSync(path, setTags(readFileSync(path, 'utf8'), new Map(drift.map((d) => [d.app, d.repo])), `envs/${env.name}.yaml`));
 }

@@ -3,7 +3,7 @@
  *
  * The tag a promotion replaced is `Slipway-Previous-Tag` and the env a `--from` promotion took
  * its tag from is `Slipway-Promoted-From-Env` (before: `Slipway-From` and `Slipway-Promoted-From`,
- * too easily confused; commits with the old names are still read).
+ * too easily confused; an old commit's `Slipway-From` is still read as its previous tag).
  */
 
 export interface PromotionTrailers {
@@ -41,11 +41,6 @@ export function trailerLines(t: PromotionTrailers): Record<string, string> {
 export function previousTagOf(t: Readonly<Record<string, string>>): string | undefined {
   const value = t['Slipway-Previous-Tag'] ?? t['Slipway-From'];
   return value === undefined || value === 'none' ? undefined : value;
-}
-
-/** The env a `--from` promotion took its tag from; old commits' `Slipway-Promoted-From` too. */
-export function promotedFromEnvOf(t: Readonly<Record<string, string>>): string | undefined {
-  return t['Slipway-Promoted-From-Env'] ?? t['Slipway-Promoted-From'];
 }
 
 /** `Key: value` lines of a commit message's last paragraph. */

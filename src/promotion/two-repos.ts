@@ -110,18 +110,3 @@ export function platformDisagreements(sync: PlatformSync): Disagreement[] {
 export function disagreementLines(list: readonly Disagreement[]): string[] {
   return list.map((d) => `${d.message}: run ${d.reconcile}`);
 }
-
-/**
- * For `slipway plan` (and anyone who read the env repos already): every disagreement between the
- * platform repo and the env repos, from each env's tag drift (`tagDrift`) plus the platform
- * checkout against its remote (`fetch`: ls-remote + fetch first; else the last fetched state).
- * Print them with `disagreementLines`.
- */
-export async function twoRepoDisagreements(
-  root: string,
-  drifts: ReadonlyArray<{ readonly env: string; readonly drift: readonly TagDrift[] }>,
-  options: { readonly fetch?: boolean; readonly environment?: Environment } = {},
-): Promise<Disagreement[]> {
-  const sync = await platformSync(root, drifts.map((d) => `envs/${d.env}.yaml`), options);
-  return [...drifts.flatMap((d) => tagDisagreements(d.env, d.drift)), ...platformDisagreements(sync)];
-}

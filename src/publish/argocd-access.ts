@@ -62,11 +62,11 @@ function enclosingWorkTree(dir: string): string | undefined {
   }
 }
 
-export function repositorySecretPath(home: string, env: string): string {
+function repositorySecretPath(home: string, env: string): string {
   return join(home, 'argocd', `${env}-repository.yaml`);
 }
 
-export const DEPLOY_KEY_TITLE = (env: string) => `slipway: Argo CD read access (${env})`;
+const DEPLOY_KEY_TITLE = (env: string) => `slipway: Argo CD read access (${env})`;
 
 export interface AccessResult {
   readonly secretFile: string;
@@ -112,7 +112,7 @@ function sshString(...parts: Buffer[]): Buffer {
 }
 
 /** An Argo CD repository Secret (declarative setup), matched to Applications by URL. */
-export function repositorySecret(env: EnvDefinition, sshPrivateKey: string): Record<string, unknown> {
+function repositorySecret(env: EnvDefinition, sshPrivateKey: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 
 type OutputHandler = (command: string, stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream, args: string[]) => void;
 
-export const GIT_RUN_VARIABLE = 'SLIPWAY_GIT_RUN';
+const GIT_RUN_VARIABLE = 'SLIPWAY_GIT_RUN';
 
 let runs = 0;
 

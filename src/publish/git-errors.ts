@@ -11,7 +11,7 @@ import { RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableErr
 import { gitUnreachable } from './remote-failure.js';
 
 /** The git commands that talk to the remote. */
-export const REMOTE_COMMANDS = /^(ls-remote|fetch|push)$/;
+const REMOTE_COMMANDS = /^(ls-remote|fetch|push)$/;
 
 /** What git, curl or simple-git's deadline say when the remote did not answer in time. */
 export const TIMED_OUT =

@@ -61,7 +61,7 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
  * The body is read here, under the deadline, because Octokit reads it without one and turns a
  * failed read into empty data.
  */
-export function fetchWithDeadline(timeoutMs: number): (url: string, init: RequestInit) => Promise<Response> {
+function fetchWithDeadline(timeoutMs: number): (url: string, init: RequestInit) => Promise<Response> {
   return async (url, init) => {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);

@@ -15,7 +15,7 @@ import { networkUnreachable } from './remote-failure.js';
 import type { RemoteCapabilities } from './remote-capabilities.js';
 
 /** Topics that mark a repo as a slipway env repo (and let people find them). */
-export const ENV_REPO_TOPICS = ['slipway', 'gitops', 'argocd'];
+const ENV_REPO_TOPICS = ['slipway', 'gitops', 'argocd'];
 
 export interface GitHubRemoteOptions extends GitHubClientOptions {
   readonly owner: string;
@@ -182,17 +182,20 @@ export class GitHubRemote implements EnvRemote {
     const limit = options.limit ?? 100;
     let seen = 0;
     try {
-      const list = await this.call('reading history', () => (seen = 0, this.client.paginate(this.client.rest.repos.listCommits, {
-        ...this.repoParams,
-        sha: options.branch ?? this.options.branch,
-        ...(options.path ? { path: options.path } : {}),
-        per_page: Math.min(100, limit),
-      }, (response, done) => {
-        // Stop once `limit` commits came, over all pages (not only when one page holds them all).
-        seen += response.data.length;
-        if (seen >= limit) done();
-        return response.data;
-      })));
+      const list = await this.call('reading history', () => {
+        seen = 0;
+        return this.client.paginate(this.client.rest.repos.listCommits, {
+          ...this.repoParams,
+          sha: options.branch ?? this.options.branch,
+          ...(options.path ? { path: options.path } : {}),
+          per_page: Math.min(100, limit),
+        }, (response, done) => {
+          // Stop once `limit` commits came, over all pages (not only when one page holds them all).
+          seen += response.data.length;
+          if (seen >= limit) done();
+          return response.data;
+        });
+      });
       return list.slice(0, limit).map((c) => ({
         sha: c.sha,
         message: c.commit.message,

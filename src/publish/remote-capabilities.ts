@@ -69,7 +69,10 @@ export interface PullRequests {
   merge(review: Extract<ReviewToMerge, { state: 'open' }>, options: MergeOptions): Promise<{ readonly sha: string }>;
 }
 
-/** A key the host accepts for reading the repo (a deploy key). */
+/**
+ * A key the host accepts for reading the repo (a deploy key).
+ * @public the capability contract a host module implements (README: adding a git host)
+ */
 export interface ReadKey {
   readonly id: number;
   readonly title: string;
@@ -87,7 +90,10 @@ export interface ReadAccess {
   removeKey(id: number): Promise<void>;
 }
 
-/** Protection of the remote's branch against force pushes and deletion. */
+/**
+ * Protection of the remote's branch against force pushes and deletion.
+ * @public the capability contract a host module implements (README: adding a git host)
+ */
 export interface BranchProtection {
   isProtected(): Promise<boolean>;
   /**
@@ -98,7 +104,10 @@ export interface BranchProtection {
   protect(): Promise<{ readonly done: true } | { readonly done: false; readonly reason: string }>;
 }
 
-/** Telling, without creating it, whether the repo exists (`plan` against a repo bootstrap creates). */
+/**
+ * Telling, without creating it, whether the repo exists (`plan` against a repo bootstrap creates).
+ * @public the capability contract a host module implements (README: adding a git host)
+ */
 export interface RepoExistence {
   exists(): Promise<boolean>;
 }

@@ -16,9 +16,9 @@ import { ConfigError } from '../load/config-error.js';
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** @default 60 s: git's transfers, and any git process that talks to a remote. */
-export const DEFAULT_GIT_TIMEOUT_SECONDS = 60;
+const DEFAULT_GIT_TIMEOUT_SECONDS = 60;
 /** @default 30 s: each GitHub API request, its answer read whole. */
-export const DEFAULT_HTTP_TIMEOUT_SECONDS = 30;
+const DEFAULT_HTTP_TIMEOUT_SECONDS = 30;
 const MAX_TIMEOUT_SECONDS = 3600;
 
 export interface RemoteTimeouts {

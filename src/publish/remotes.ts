@@ -23,7 +23,7 @@ export interface RemoteContext {
 }
 
 /** Author of slipway's commits in env repos. */
-export const SLIPWAY_AUTHOR = { name: 'slipway', email: 'slipway@users.noreply.github.com' };
+const SLIPWAY_AUTHOR = { name: 'slipway', email: 'slipway@users.noreply.github.com' };
 
 export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
   const { repo } = env;

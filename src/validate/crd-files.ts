@@ -13,7 +13,7 @@ import { isRecord } from '../core/ajv-errors.js';
 const require = createRequire(import.meta.url);
 
 /** A schema as found in a CRD file, parsed or not yet. */
-export type SchemaSource = { readonly parsed: unknown } | { readonly text: string };
+type SchemaSource = { readonly parsed: unknown } | { readonly text: string };
 
 export interface CrdVersion {
   readonly file: string;

@@ -23,7 +23,7 @@ interface NameRule {
  * `<group>/<Kind>` (core group empty) → the name rule, where it is not the default DNS-1123
  * subdomain. Paths are in k8s.io/kubernetes unless said otherwise.
  */
-export const NAME_RULES: Readonly<Record<string, NameRule>> = {
+const NAME_RULES: Readonly<Record<string, NameRule>> = {
   '/Service': {
     format: 'dns1035-label',
     source: 'pkg/apis/core/validation/validation.go: ValidateServiceName = NameIsDNS1035Label (1.34+ may relax it to a DNS-1123 label behind RelaxedServiceNameValidation; the stricter rule holds on every version)',
@@ -84,7 +84,7 @@ const FORMATS: Readonly<Record<NameFormat, { test: (name: string) => boolean; ru
   },
 };
 
-export function nameRuleOf(apiVersion: string, kind: string): NameRule {
+function nameRuleOf(apiVersion: string, kind: string): NameRule {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   return NAME_RULES[`${group}/${kind}`] ?? DEFAULT_RULE;
 }

@@ -7,7 +7,7 @@
  */
 import type { K8sObject } from '../../generators/app-objects.js';
 
-export const MAX_DATA_BYTES = 1024 * 1024;
+const MAX_DATA_BYTES = 1024 * 1024;
 
 export function sizeProblems(obj: K8sObject): string[] {
   if (obj.apiVersion !== 'v1') return [];

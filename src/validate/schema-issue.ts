@@ -7,7 +7,7 @@ export interface SchemaIssue {
 }
 
 /** `"two"` -> `string "two"`, for messages: the value is usually what the user needs to see. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return 'object';

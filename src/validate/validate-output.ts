@@ -124,7 +124,7 @@ function hasEntries(v: unknown): boolean {
 }
 
 /** The tag of an image reference ('' when none; digests count as pinned). */
-export function imageTag(image: string): string {
+function imageTag(image: string): string {
   if (image.includes('@')) return 'digest';
   const lastSlash = image.lastIndexOf('/');
   const colon = image.indexOf(':', lastSlash + 1);
@@ -139,7 +139,7 @@ function containerImages(obj: unknown): string[] {
       if (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers') {
         for (const c of node) if (c && typeof (c as { image?: unknown }).image === 'string') images.push((c as { image: string }).image);
       }
-      node.forEach((n) => walk(n, ''));
+      node.forEach((n) => { walk(n, ''); });
     } else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) walk(v, k);
     }

@@ -9,7 +9,7 @@ import { ConfigError } from '../load/config-error.js';
 import { OUT_MARKER } from './out-dir-safety.js';
 
 /** Why `path` (relative to the output directory) may not be written, or undefined when it may. */
-export function unsafePathReason(path: string): string | undefined {
+function unsafePathReason(path: string): string | undefined {
   if (path.includes('\0')) return 'it contains a NUL byte';
   if (path.includes('\\')) return 'it contains a backslash';
   if (path.startsWith('/')) return 'it is absolute';

@@ -19,8 +19,6 @@ import { withLockFile } from '../core/lock-file.js';
 import { assertConfinedPaths } from './confine-path.js';
 import { assertOwnedOutDir, OUT_MARKER, OUT_MARKER_TEXT, refuseForbiddenOutDir, resolveOutDir } from './out-dir-safety.js';
 
-export { OUT_MARKER } from './out-dir-safety.js';
-
 export type FileTree = ReadonlyMap<string, string>;
 
 function siblings(outDir: string): { next: string; old: string; lock: string } {

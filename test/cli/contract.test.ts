@@ -17,7 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { run } from '../support/run.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

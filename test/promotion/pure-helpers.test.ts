@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { setTags } from '../../src/promotion/env-file-edit.js';
-import { parseTrailers, previousTagOf, promotedFromEnvOf, trailerLines, type PromotionTrailers } from '../../src/promotion/trailers.js';
+import { parseTrailers, previousTagOf, trailerLines, type PromotionTrailers } from '../../src/promotion/trailers.js';
 
 describe('setTags: an env file\'s tags edited, nothing else', () => {
   const cases: ReadonlyArray<{ name: string; text: string; tags: Record<string, string>; expected: string }> = [
@@ -96,15 +96,13 @@ describe('trailers: written and read back', () => {
     const message = `promote web 1.1 to staging\n\nSome body text: with a colon.\n\n${Object.entries(lines).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`;
     expect(parseTrailers(message)).toEqual(expected);
     expect(previousTagOf(parseTrailers(message))).toBe(trailers.from);
-    expect(promotedFromEnvOf(parseTrailers(message))).toBe(trailers.promotedFrom);
   });
 
   it.each([
-    ['old names are still read', 'x\n\nSlipway-From: 0.9\nSlipway-Promoted-From: qa', '0.9', 'qa'],
-    ['a commit without trailers', 'just a message', undefined, undefined],
-    ['only the last paragraph counts', 'x\n\nSlipway-Previous-Tag: 1\n\nnot: a trailer here', undefined, undefined],
-  ] as const)('%s', (_name, message, previous, from) => {
+    ['the old name is still read', 'x\n\nSlipway-From: 0.9', '0.9'],
+    ['a commit without trailers', 'just a message', undefined],
+    ['only the last paragraph counts', 'x\n\nSlipway-Previous-Tag: 1\n\nnot: a trailer here', undefined],
+  ] as const)('%s', (_name, message, previous) => {
     expect(previousTagOf(parseTrailers(message))).toBe(previous);
-    expect(promotedFromEnvOf(parseTrailers(message))).toBe(from);
   });
 });

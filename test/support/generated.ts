@@ -27,7 +27,7 @@ export const SAMPLE_TAGS: Readonly<Record<string, Readonly<Record<string, string
 };
 
 /** The sample's env files with SAMPLE_TAGS in place of their tags (text, for envOverrides). */
-export function pinnedSampleEnvs(): Map<string, string> {
+function pinnedSampleEnvs(): Map<string, string> {
   const files = new Map<string, string>();
   for (const [env, tags] of Object.entries(SAMPLE_TAGS)) {
     const file = `envs/${env}.yaml`;

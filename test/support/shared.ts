@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
-export const SHARED_DIR = fileURLToPath(new URL('../../../shared/', import.meta.url));
+const SHARED_DIR = fileURLToPath(new URL('../../../shared/', import.meta.url));
 /** Upstream CRDs (Argo Rollouts, Argo CD, Knative, Istio). */
 export const SHARED_CRDS = fileURLToPath(new URL('../../../shared/crds/', import.meta.url));
 /** The pinned platform charts as `helm package` files, with index.json. */

@@ -27,13 +27,11 @@ type Obj = Record<string, unknown>;
 
 import { SHARED_CHARTS } from './shared.js';
 
-export { SHARED_CHARTS };
-
 /** `--kube-version` for every render: a recent 1.3x, so charts take their current code paths. */
-export const KUBE_VERSION = '1.34.0';
+const KUBE_VERSION = '1.34.0';
 
 /** Concurrent `helm template` processes: this machine has 2 cores. */
-export const RENDER_CONCURRENCY = 2;
+const RENDER_CONCURRENCY = 2;
 
 const isRecord = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -123,7 +121,7 @@ export interface ChartInstall {
   readonly ignoreDifferences: readonly IgnoreDifference[];
 }
 
-export const PLATFORM_LABEL = 'slipway.dev/platform';
+const PLATFORM_LABEL = 'slipway.dev/platform';
 
 const TEMPLATE_PARAM = /\{\{\s*\.?([A-Za-z0-9_.-]+)\s*\}\}/g;
 
@@ -206,7 +204,7 @@ function isEmpty(v: unknown): boolean {
 // ---------------------------------------------------------------------------------------
 // Rendering.
 
-export interface RenderRequest {
+interface RenderRequest {
   /** Absolute path of the chart package. */
   readonly file: string;
   readonly releaseName: string;
@@ -236,7 +234,7 @@ export function renderFailure(r: RenderResult): string {
 }
 
 /** A promise-returning function run with at most `n` calls in flight. */
-export function limit(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+function limit(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
   const queue: Array<() => void> = [];
   const next = () => {
@@ -263,7 +261,7 @@ const renderSlot = limit(RENDER_CONCURRENCY);
 const renderCache = new Map<string, Promise<RenderResult>>();
 
 /** JSON with object keys sorted: equal values, equal keys. */
-export function stableJson(v: unknown): string {
+function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
   return JSON.stringify(v) ?? 'null';
@@ -275,7 +273,7 @@ export function stableJson(v: unknown): string {
  * attempt): `attempt` 2 is a second, independent render of the same input (for the
  * render-twice check). At most {@link RENDER_CONCURRENCY} helm processes run at once.
  */
-export function renderChart(helm: HelmBinary, req: RenderRequest, attempt = 1): Promise<RenderResult> {
+function renderChart(helm: HelmBinary, req: RenderRequest, attempt = 1): Promise<RenderResult> {
   const key = stableJson([helm.path, req.file, req.releaseName, req.namespace, req.values, attempt]);
   let cached = renderCache.get(key);
   if (cached === undefined) {
@@ -675,7 +673,7 @@ export function jqPaths(expr: string, value: unknown): Path[] {
               const idx = step.index < 0 ? v.length + step.index : step.index;
               next.push({ path: [...path, idx], v: v[idx] });
             } else throw new JqError(`cannot index ${typeof v} with number`);
-          } else if (Array.isArray(v)) v.forEach((item, idx) => next.push({ path: [...path, idx], v: item }));
+          } else if (Array.isArray(v)) v.forEach((item, idx) => { next.push({ path: [...path, idx], v: item }); });
           else if (isRecord(v)) for (const [k, item] of Object.entries(v)) next.push({ path: [...path, k], v: item });
           else throw new JqError(`cannot iterate over ${v === null || v === undefined ? 'null' : typeof v}`);
         } catch (error) {
@@ -692,7 +690,7 @@ export function jqPaths(expr: string, value: unknown): Path[] {
 }
 
 /** Does an ignoreDifferences entry apply to this object (group/kind, and name/namespace if set)? */
-export function ignoreEntryApplies(entry: IgnoreDifference, obj: Obj, defaultNamespace?: string): boolean {
+function ignoreEntryApplies(entry: IgnoreDifference, obj: Obj, defaultNamespace?: string): boolean {
   const group = groupOf(String(obj['apiVersion'] ?? ''));
   const { name, namespace } = meta(obj);
   return (
@@ -720,7 +718,7 @@ const isPrefix = (prefix: Path, path: Path): boolean => prefix.length <= path.le
 export const pathCovered = (ignored: readonly Path[], path: Path): boolean => ignored.some((p) => isPrefix(p, path));
 
 /** `apps/v1 Deployment ns/name`: identity of an object across renders. */
-export const objectKey = (o: Obj, defaultNamespace: string): string =>
+const objectKey = (o: Obj, defaultNamespace: string): string =>
   `${String(o['apiVersion'])} ${String(o['kind'])} ${meta(o).namespace ?? defaultNamespace}/${meta(o).name}`;
 
 /**

@@ -7,7 +7,6 @@
  * `synth()`, expect exactly the listed one-line problems and nothing written. The rest checks
  * the generators and validators directly (inputs the loader would refuse first, and real Helm).
  */
-import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ConfigMap, Secret } from 'cdk8s-plus-33';
@@ -20,7 +19,6 @@ import { concreteSource, marker, symbolicSource } from '../../generators/value-s
 import { toYaml } from '../../generators/yaml-emitter.js';
 import { defaultValues } from '../../generators/chart-values.js';
 import { loadProject } from '../../src/load/load-project.js';
-import { synth } from '../../src/synth.js';
 import { appObjectProblems, validateGenerated } from '../../src/validate/validate-output.js';
 import { nameProblems } from '../../src/validate/object-names.js';
 import { MAX_OBJECTS_PER_APP } from '../../src/validate/app-boundaries.js';
@@ -37,7 +35,6 @@ interface BadObjectCase {
 }
 
 const PROD = 'envs/production.yaml';
-const STAGING = 'envs/staging.yaml';
 const GO_DEMO = 'charts-src/go-demo-9.ts';
 const IN_PROD = `${GO_DEMO} (in production)`;
 const IN_STAGING = `${GO_DEMO} (in staging)`;

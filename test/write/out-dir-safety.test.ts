@@ -319,7 +319,7 @@ describe.concurrent('synth --out: replaces a directory that is missing, empty or
 
       expect(result.stderr).not.toMatch(STACK_LINE);
       expect(result.stderr).not.toMatch(/^(error|internal error):/m);
-      expect(result.stdout).toMatch(new RegExp(`^synth: 3 apps × 2 envs → ${expected.size} files in ${escape(c.label(s))} \\(`));
+      expect(result.stdout).toMatch(new RegExp(`^synth: 3 apps × 2 envs → ${expected.size} files in ${escapeRegExp(c.label(s))} \\(`));
       expect(result.code).toBe(0);
       const out = path.join(s.dir, at);
       expect(readTree(out)).toEqual(expected);
@@ -475,6 +475,6 @@ function catchError(fn: () => unknown): unknown {
   return undefined;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

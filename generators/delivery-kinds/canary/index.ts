@@ -36,7 +36,7 @@ declare module '../../chart-values.js' {
  * the Argo Rollouts docs give (docs/features/traffic-management/istio.md, "Integrating with
  * GitOps", v1.9).
  */
-export const CANARY_IGNORE_DIFFERENCES: readonly IgnoreDifference[] = [
+const CANARY_IGNORE_DIFFERENCES: readonly IgnoreDifference[] = [
   { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] },
 ];
 

@@ -51,11 +51,11 @@ const SERVICE_ARG = '{{args.service-name}}';
  * docs/features/analysis.md ("Handling Metric Results": "NaN and Infinity", "Empty array") shows
  * `isNaN(result) || ...` and `len(result) == 0 || result[0] >= 0.95` as the upstream idioms.
  */
-export const NO_TRAFFIC = 'len(result) == 0 || isNaN(result[0])';
+const NO_TRAFFIC = 'len(result) == 0 || isNaN(result[0])';
 /** The negation of NO_TRAFFIC: a measured value is present. */
-export const MEASURED = 'len(result) > 0 && !isNaN(result[0])';
+const MEASURED = 'len(result) > 0 && !isNaN(result[0])';
 
-export interface Conditions {
+interface Conditions {
   readonly successCondition: string;
   readonly failureCondition: string;
 }
@@ -65,7 +65,7 @@ export interface Conditions {
  * (latency). `threshold` is text: a number, or a chart value marker from `src.str`. No traffic
  * succeeds; otherwise exactly one of the two holds (never Inconclusive, see the rules above).
  */
-export function thresholdConditions(bound: 'atLeast' | 'atMost', threshold: string): Conditions {
+function thresholdConditions(bound: 'atLeast' | 'atMost', threshold: string): Conditions {
   const [pass, fail] = bound === 'atLeast' ? ['>=', '<'] : ['<=', '>'];
   return {
     successCondition: `${NO_TRAFFIC} || result[0] ${pass} ${threshold}`,
@@ -88,8 +88,8 @@ const SUCCESS_CODES = 'response_code!~"5.*"';
  * DEFAULT_ANALYSIS_INTERVAL in props.ts) has 6 or more samples in it: `rate` needs two and
  * Prometheus advises a range of at least four scrape intervals.
  */
-export const RATE_WINDOW_INTERVALS = 6;
-export const MIN_RATE_WINDOW_SECONDS = 60;
+const RATE_WINDOW_INTERVALS = 6;
+const MIN_RATE_WINDOW_SECONDS = 60;
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
@@ -110,7 +110,7 @@ export function analysisRateWindow(interval: string): string {
  * made but none of them succeeded, the non-5xx selector may match no series at all: `or
  * vector(0)` turns that into 0 (a failure) instead of an empty vector (which counts as no traffic).
  */
-export function successRateQuery(window: string): string {
+function successRateQuery(window: string): string {
   return `(
   sum(rate(
     istio_requests_total{
@@ -132,7 +132,7 @@ sum(rate(
 }
 
 /** Istio's average request duration to the canary Service, in milliseconds, over `window`. */
-export function latencyQuery(window: string): string {
+function latencyQuery(window: string): string {
   return `sum(rate(
   istio_request_duration_milliseconds_sum{
     reporter="source",

@@ -97,7 +97,7 @@ export function canarySteps(steps: readonly CanaryStep[] | undefined, analysisEn
 }
 
 /** A pause duration Argo Rollouts accepts: whole seconds, or a whole number with s, m or h. */
-export function isRolloutDuration(value: unknown): boolean {
+function isRolloutDuration(value: unknown): boolean {
   return (typeof value === 'number' && Number.isInteger(value) && value >= 0)
     || (typeof value === 'string' && /^[0-9]+(s|m|h)?$/.test(value));
 }

@@ -11,7 +11,7 @@ import { container, podBasics } from '../../objects/pod-template.js';
 import type { Document } from '../../objects/workload.js';
 
 /** Revision-template annotation keys (the current, kebab-case ones). */
-export const KNATIVE_ANNOTATIONS = {
+const KNATIVE_ANNOTATIONS = {
   minScale: 'autoscaling.knative.dev/min-scale',
   maxScale: 'autoscaling.knative.dev/max-scale',
   target: 'autoscaling.knative.dev/target',

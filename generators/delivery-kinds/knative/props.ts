@@ -5,7 +5,7 @@
 import type { Problem } from '../delivery-kind.js';
 
 /** A Knative traffic target: the latest revision or a named one, a share, an optional tag URL. */
-export interface KnativeTrafficTarget {
+interface KnativeTrafficTarget {
   readonly latestRevision?: boolean;
   readonly revisionName?: string;
   readonly percent: number;
@@ -14,7 +14,7 @@ export interface KnativeTrafficTarget {
 
 /** The metrics Knative scales on; cpu and memory need the HPA autoscaler class. */
 export const KNATIVE_METRICS = ['concurrency', 'rps', 'cpu', 'memory'] as const;
-export type KnativeMetric = (typeof KNATIVE_METRICS)[number];
+type KnativeMetric = (typeof KNATIVE_METRICS)[number];
 /** Metrics only the HPA class implements (and which therefore cannot scale to zero). */
 export const HPA_METRICS: readonly string[] = ['cpu', 'memory'];
 
@@ -41,7 +41,7 @@ export type KnativeSettings = Required<Omit<KnativeProps, 'target' | 'metric'>> 
   readonly metric: KnativeMetric | undefined;
 };
 
-export const DEFAULT_KNATIVE: KnativeSettings = {
+const DEFAULT_KNATIVE: KnativeSettings = {
   minScale: 0,
   maxScale: 3,
   containerConcurrency: 100,

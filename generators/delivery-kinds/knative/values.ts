@@ -10,7 +10,7 @@ import type { KnativeSettings } from './props.js';
 /** `knative:` in the chart's values: unset target and metric are written as 0 and ''. */
 export type KnativeValues = Omit<KnativeSettings, 'target' | 'metric'> & { readonly target: number; readonly metric: string };
 
-export const KNATIVE_DOC: ValueDoc = {
+const KNATIVE_DOC: ValueDoc = {
   doc: "Knative Service: revision autoscaling (Knative's own autoscaler; cpu and memory use its HPA class).",
   children: {
     minScale: { doc: 'Fewest pods; 0 scales to zero when idle.', schema: { type: 'integer', minimum: 0 } },

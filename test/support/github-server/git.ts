@@ -62,7 +62,7 @@ export async function git(gitDir: string, args: readonly string[], options: GitR
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const SHA = /^[0-9a-f]{40}$/;
 
-export function isSha(value: unknown): value is string {
+function isSha(value: unknown): value is string {
   return typeof value === 'string' && SHA.test(value);
 }
 

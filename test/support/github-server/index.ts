@@ -47,20 +47,20 @@ export interface GitHubServerOptions {
   treeLimit?: number;
 }
 
-export type FaultSpec =
+type FaultSpec =
   | { status: 500 | 502 | 503 }
   /** `primary`: 403 (or `status` 429) with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`; `secondary`: 403 with `retry-after`. */
   | { rateLimit: 'primary' | 'secondary'; resetInSeconds?: number; status?: 403 | 429 }
   /** Never answer (until `stop`). */
   | { hang: true };
 
-export interface FaultMatch {
+interface FaultMatch {
   method?: string;
   /** Tested against the path (no query). Without it, faults only hit REST requests, not git. */
   path?: RegExp;
 }
 
-export interface RequestRecord {
+interface RequestRecord {
   method: string;
   /** Path as requested, without the query string. */
   path: string;
@@ -70,7 +70,7 @@ export interface RequestRecord {
   body?: unknown;
 }
 
-export interface SchemaViolation {
+interface SchemaViolation {
   method: string;
   path: string;
   /** `GET /repos/{owner}/{repo}`, or undefined when no route matched. */

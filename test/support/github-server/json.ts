@@ -7,7 +7,7 @@ import type { CommitObject, FileChange, RefInfo, Signature } from './git.js';
 import type { PullRequest } from './pulls.js';
 import { nodeId, type Account, type DeployKey, type Protection, type Repo, type ServerState } from './state.js';
 
-export function simpleUser(state: ServerState, account: Account): Record<string, unknown> {
+function simpleUser(state: ServerState, account: Account): Record<string, unknown> {
   const api = `${state.url}/users/${account.login}`;
   return {
     login: account.login,
@@ -62,7 +62,7 @@ export function privateUser(state: ServerState, account: Account, repoCount: { p
   };
 }
 
-export function repoUrls(state: ServerState, repo: Repo): Record<string, string> {
+function repoUrls(state: ServerState, repo: Repo): Record<string, string> {
   const fullName = `${repo.owner.login}/${repo.name}`;
   const api = `${state.url}/repos/${fullName}`;
   const host = new URL(state.url).host;
@@ -280,7 +280,7 @@ export function protectedBranch(state: ServerState, repo: Repo, branch: string, 
 }
 
 /** The "Repository" representation (a pull request's `head.repo` and `base.repo`). */
-export function repository(state: ServerState, repo: Repo, sizeKb: number): Record<string, unknown> {
+function repository(state: ServerState, repo: Repo, sizeKb: number): Record<string, unknown> {
   const { network_count: _n, subscribers_count: _s, organization: _o, security_and_analysis: _a, ...rest } = fullRepository(state, repo, sizeKb);
   return rest;
 }

@@ -59,7 +59,7 @@ const alreadyExists = (docs: string, repo: Repo, head: string) =>
   new ApiError(422, 'Validation Failed', docs, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner.login}:${head}.` }]);
 
 /** Brings an open pull up to date with its branches (what GitHub does on push and branch deletion). */
-export async function refresh(repo: Repo, pr: PullRequest): Promise<void> {
+async function refresh(repo: Repo, pr: PullRequest): Promise<void> {
   if (pr.state !== 'open') return;
   const head = await resolveRef(repo.gitDir, heads(pr.head));
   const base = await resolveRef(repo.gitDir, heads(pr.base));

@@ -23,7 +23,7 @@ export interface RouteContext {
   readonly docs: string;
 }
 
-export interface Reply {
+interface Reply {
   readonly status: number;
   /** JSON body; undefined for 204. */
   readonly body?: unknown;

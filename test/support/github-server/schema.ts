@@ -43,7 +43,7 @@ function rewriteRefs(value: unknown): unknown {
   return value;
 }
 
-export function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
+function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
 }
 

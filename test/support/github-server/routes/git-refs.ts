@@ -53,7 +53,7 @@ export const routes = [
     const force = ctx.body.force === true;
     if (!await objectType(repo.gitDir, sha)) throw unprocessable(ctx, 'Object does not exist');
     const protection = protectionOf(repo, fullRef);
-    if (protection && protection.enforceAdmins && (protection.requiredPullRequestReviews || protection.requiredStatusChecks)) {
+    if (protection?.enforceAdmins && (protection.requiredPullRequestReviews || protection.requiredStatusChecks)) {
       throw new ApiError(422, `Protected branch update failed for ${fullRef}.`, ctx.docs);
     }
     // Compare-and-swap: if the ref moves between the read and the write, check again.

@@ -28,7 +28,7 @@ export const routes = [
     const wanted = ctx.params.tree_sha!;
     // A tree SHA, or anything that names one (commit SHA, branch, tag), as on GitHub.
     const resolved = wanted.startsWith('-') ? undefined : await runGit(repo.gitDir, ['rev-parse', '--verify', '--quiet', `${wanted}^{tree}`]);
-    if (!resolved || resolved.code !== 0) throw notFound(ctx.docs);
+    if (resolved?.code !== 0) throw notFound(ctx.docs);
     const sha = resolved.stdout.toString('utf8').trim();
     // "Setting this parameter to any value returns the objects or subtrees referenced by the tree."
     const recursive = ctx.query.has('recursive');

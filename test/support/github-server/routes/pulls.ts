@@ -35,7 +35,7 @@ export const routes = [
     const head = ctx.query.get('head');
     const base = ctx.query.get('base');
     let pulls = (await refreshAll(repo)).filter((p) => state === 'all' || p.state === state);
-    if (head && head.includes(':')) {
+    if (head?.includes(':')) {
       const branch = headBranch(repo, head);
       pulls = pulls.filter((p) => p.head === branch);
     }

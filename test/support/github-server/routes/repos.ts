@@ -26,7 +26,7 @@ export const routes = [
   route('POST', '/user/repos', (ctx) => create(ctx, ctx.user)),
   route('POST', '/orgs/{org}/repos', (ctx) => {
     const org = ctx.state.account(ctx.params.org!);
-    if (!org || org.type !== 'Organization') throw notFound(ctx.docs);
+    if (org?.type !== 'Organization') throw notFound(ctx.docs);
     if (ctx.body?.visibility === 'internal') throw new ApiError(422, 'Visibility internal is only available to enterprise organizations', ctx.docs);
     return create(ctx, org);
   }),

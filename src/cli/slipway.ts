@@ -1,29 +1,16 @@
 /**
  * The `slipway` command line (commander). Every command loads and validates first; writing
  * commands show their plan before they write.
- *
- * Length (over the ~400 lines files keep to): every command's options and help text in one place
- * is the CLI's contract, read as a whole; what a command does lives in the modules it calls.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
-import { generate } from '../synth.js';
-import { planEnvs, bootstrapEnvs, type EnvPublishResult } from '../publish/bootstrap.js';
-import { planJson, renderPlan } from '../plan/plan.js';
-import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
-import { printJson } from './json.js';
-import { runSynth } from './synth-command.js';
-import { packageVersion } from './version.js';
-import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
-import { sourceCommit } from '../publish/source-commit.js';
-import { loadEnvFiles } from '../load/load-envs.js';
-import { readSavedPlan, toSavedPlan, writeSavedPlan } from '../plan/saved-plan.js';
-import { applySavedPlan, type EnvApplyResult } from '../plan/apply-plan.js';
+// Only what every command needs is imported here: each command imports its own modules when it
+// runs, so `slipway --help` or `slipway history` never loads cdk8s, ajv or Octokit.
+import type { EnvPublishResult } from '../publish/bootstrap.js';
 import { ConfigError } from '../load/config-error.js';
-import { disagreementLines, platformDisagreements, platformSync } from '../promotion/two-repos.js';
-import { promote, type PromoteResult } from '../promotion/promote.js';
-import { history, pull, rollback, statusReport } from '../promotion/commands.js';
-import { approve } from '../promotion/approve.js';
+import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
+import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
+import { packageVersion } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -98,12 +85,16 @@ function buildProgram(run: (code: number) => void): Command {
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .option('--out <dir>', "output folder, replaced whole: missing, empty or synth's own (default: <root>/out)")
     .option('--strict-platform', "fail when an env's apps need platform components nobody installs on its cluster")
-    .action(action((command, io) => runSynth({ ...command.opts(), root: rootOf(command) }, io)));
+    .action(action(async (command, io) => {
+      const { runSynth } = await import('./synth-command.js');
+      return runSynth({ ...command.opts(), root: rootOf(command) }, io);
+    }));
 
   program.command('validate')
     .description('load and validate charts-src/ and envs/ and every generated object; write nothing')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
+      const { generate } = await import('../synth.js');
       const { output, validation } = await generate({ root: rootOf(command), crdsDir: command.opts().crds ? resolve(command.opts().crds) : undefined });
       if (io.json) io.emitJson({ valid: true, objectsChecked: validation.objectsChecked, unchecked: validation.unchecked, envs: output.envs.map((e) => e.env.name) });
       else {
@@ -122,6 +113,9 @@ function buildProgram(run: (code: number) => void): Command {
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .option('--out <file>', 'also save the plan (each env repo\'s head and every file\'s new content) for slipway apply; not written when an env could not be planned')
     .action(action(async (command, io) => {
+      const [{ planEnvs }, { platformSync, platformDisagreements, disagreementLines }, { report }] = await Promise.all([
+        import('../publish/bootstrap.js'), import('../promotion/two-repos.js'), import('./reports.js'),
+      ]);
       // Every env that can be planned is shown; one line for each that cannot (EnvFailuresError).
       let results: readonly EnvPublishResult[];
       let failures: readonly EnvFailure[] = [];
@@ -138,6 +132,9 @@ function buildProgram(run: (code: number) => void): Command {
       const out = (command.opts() as { out?: string }).out;
       let saved: string | undefined;
       if (out !== undefined && failures.length === 0) {
+        const [{ loadEnvFiles }, { toSavedPlan, writeSavedPlan }, { sourceCommit }] = await Promise.all([
+          import('../load/load-envs.js'), import('../plan/saved-plan.js'), import('../publish/source-commit.js'),
+        ]);
         const root = rootOf(command);
         const branches = new Map(loadEnvFiles(resolve(root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition.repo.branch]));
         const file = resolve(out);
@@ -153,6 +150,9 @@ function buildProgram(run: (code: number) => void): Command {
     .description('commit a plan saved by slipway plan --out, exactly: refused (exit 1, nothing written) when an env repo moved since the plan was made')
     .argument('<plan-file>', 'the file slipway plan --out wrote')
     .action(action(async (command, io) => {
+      const [{ readSavedPlan }, { applySavedPlan }, { reportApply }] = await Promise.all([
+        import('../plan/saved-plan.js'), import('../plan/apply-plan.js'), import('./reports.js'),
+      ]);
       const [file] = command.args as [string];
       const loaded = readSavedPlan(resolve(file), file);
       const { results, failures } = await applySavedPlan(loaded, remoteContext(command, io), file);
@@ -177,6 +177,7 @@ function buildProgram(run: (code: number) => void): Command {
     .action(action(async (command, io) => {
       const [app, tag] = command.args as [string, string | undefined];
       const o = command.opts() as { env: string; from?: string; pr?: boolean; direct?: boolean; dryRun?: boolean; force?: boolean; reason?: string; crds?: string; push: boolean; verify: boolean; actor?: string };
+      const [{ promote }, { reportPromotion }] = await Promise.all([import('../promotion/promote.js'), import('./reports.js')]);
       const result = await promote({ ...promotionOptions(command, io), app, tag, env: o.env, from: o.from, pr: o.pr, direct: o.direct, dryRun: o.dryRun, force: o.force, reason: o.reason, push: o.push, verify: o.verify, actor: o.actor });
       return reportPromotion(result, io);
     }));
@@ -201,6 +202,7 @@ function buildProgram(run: (code: number) => void): Command {
       const o = command.opts() as { env: string; to?: string; pr?: boolean; direct?: boolean; dryRun?: boolean; force?: boolean; reason?: string; push: boolean; verify: boolean; actor?: string };
       if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
       if (o.direct && !o.reason?.trim()) throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
+      const [{ rollback }, { reportPromotion }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
       const result = await rollback({ ...promotionOptions(command, io), app, env: o.env, to: o.to, pr: o.pr, direct: o.direct, dryRun: o.dryRun, force: o.force, reason: o.reason, push: o.push, verify: o.verify, actor: o.actor });
       return reportPromotion(result, io);
     }));
@@ -217,6 +219,7 @@ function buildProgram(run: (code: number) => void): Command {
     .action(action(async (command, io) => {
       const [env, app] = command.args as [string, string | undefined];
       const o = command.opts() as { bootstrap?: boolean; dryRun?: boolean; actor?: string };
+      const [{ approve }, { planJson, renderPlan }] = await Promise.all([import('../promotion/approve.js'), import('../plan/plan.js')]);
       const result = await approve({ ...remoteContext(command, io), env, app, bootstrap: o.bootstrap, dryRun: o.dryRun, actor: o.actor });
       if (io.json) io.emitJson({ ...result, plan: result.plan ? planJson(result.plan) : null });
       else {
@@ -234,6 +237,7 @@ function buildProgram(run: (code: number) => void): Command {
     .option('--no-verify', 'skip the platform repo\'s git hooks for its commit')
     .action(action(async (command, io) => {
       const po = command.opts() as { env?: string[]; push: boolean; verify: boolean };
+      const { pull } = await import('../promotion/commands.js');
       const adopted = await pull({ ...remoteContext(command, io), envs: po.env, push: po.push, verify: po.verify });
       if (io.json) io.emitJson({ adopted });
       else io.out(adopted.length ? adopted.map((a) => `${a.env}: ${a.app} ${a.local} → ${a.repo} (adopted from the env repo)`).join('\n') : 'envs/ already holds every tag the env repos have');
@@ -249,6 +253,7 @@ function buildProgram(run: (code: number) => void): Command {
       const [app] = command.args as [string];
       const o = command.opts() as { env: string; limit: string };
       if (!/^[1-9]\d{0,5}$/.test(o.limit)) throw new ConfigError(`--limit '${o.limit}': expected a whole number of entries from 1 to 999999`);
+      const [{ history }, { table }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
       const entries = await history(remoteContext(command, io), app, o.env, Number(o.limit));
       if (io.json) io.emitJson({ app, env: o.env, entries });
       else {
@@ -267,6 +272,9 @@ function buildProgram(run: (code: number) => void): Command {
       'and where the platform repo and the env repos disagree, each with the one command that reconciles it')
     .addOption(envOption())
     .action(action(async (command, io) => {
+      const [{ statusReport }, { disagreementLines }, { table }] = await Promise.all([
+        import('../promotion/commands.js'), import('../promotion/two-repos.js'), import('./reports.js'),
+      ]);
       const report = await statusReport({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
       const code = worstExitCode([EXIT.ok, ...report.failures.map((f) => exitCodeFor(f.error))]);
       if (io.json) {
@@ -297,6 +305,7 @@ function buildProgram(run: (code: number) => void): Command {
     .option('--handover', 'print the hand-over to Argo CD even when no env repo was created (it is printed when one is)')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .action(action(async (command, io) => {
+      const [{ bootstrapEnvs }, { report }] = await Promise.all([import('../publish/bootstrap.js'), import('./reports.js')]);
       const mode = command.opts().dryRun ? 'plan' : 'bootstrap';
       const handover = Boolean(command.opts().handover);
       try {
@@ -329,104 +338,6 @@ function publishOptions(command: Command, io: Io) {
 function promotionOptions(command: Command, io: Io) {
   const opts = command.opts() as { crds?: string };
   return { ...remoteContext(command, io), crdsDir: opts.crds ? resolve(opts.crds) : undefined };
-}
-
-/** Prints a promotion's plan and outcome; exit 0 (also when there was nothing to do). */
-function reportPromotion(result: PromoteResult, io: Io): number {
-  if (io.json) {
-    io.emitJson({ ...result, plan: planJson(result.plan) });
-    return EXIT.ok;
-  }
-  io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
-  for (const a of result.adopted) io.warn(`adopted ${a.app} ${a.tag} from the env repo (promoted elsewhere) into envs/${result.env}.yaml`);
-  for (const w of result.warnings ?? []) io.warn(w);
-  io.out(result.message);
-  if (result.platformRepo) io.out(result.platformRepo);
-  return EXIT.ok;
-}
-
-/** A plain text table, columns padded. */
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-}
-
-/** Prints plans (and for bootstrap, what happened and the hand-over); returns the exit code. */
-function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap', failures: readonly EnvFailure[] = [], savedPlan?: string, showHandOver = false): number {
-  const pending = results.some((r) => r.plan.changes.length > 0);
-  const code = worstExitCode([mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok, ...failures.map((f) => exitCodeFor(f.error))]);
-  if (io.json) {
-    const failed = failures.length ? new EnvFailuresError([], failures) : undefined;
-    printJson(io, io.command, {
-      ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
-      ...(io.command === 'bootstrap' ? { dryRun: mode === 'plan' } : {}),
-      changesPending: mode === 'plan' ? pending : undefined,
-      ...(savedPlan !== undefined ? { savedPlan } : {}),
-      envs: results.map((r) => ({
-        ...planJson(r.plan),
-        created: r.created,
-        commit: r.commit ?? null,
-        argocdSecretFile: r.access?.secretFile ?? null,
-        branchProtection: r.protection ?? null,
-        handOver: r.handOver,
-        warnings: r.warnings,
-        route: r.route ?? null,
-        branch: r.branch ?? null,
-        pullRequest: r.pullRequest ?? null,
-      })),
-    });
-  } else {
-    for (const r of results) {
-      // A new file's whole content is noise in a terminal: shown with --verbose (and always in --json).
-      io.out(renderPlan(r.plan, { color: io.color, diffs: io.verbose ? 'all' : 'changes', summaryOnly: io.quiet }));
-      for (const w of r.warnings) io.warn(w);
-      if (mode === 'plan' && r.route) io.out(r.route);
-      if (mode === 'bootstrap') {
-        io.out(r.route ?? (r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`));
-        // Once, with the first commit of a new or empty repo (or when asked for): it is the one
-        // manual step, not news on every run.
-        const first = r.created || (r.plan.head === undefined && r.commit !== undefined);
-        if (!io.quiet && (first || showHandOver)) io.out(r.handOver.join('\n') + '\n');
-      }
-    }
-    reportEnvFailures(failures, io);
-    if (savedPlan !== undefined) io.out(`Saved the plan to ${savedPlan}: slipway apply ${savedPlan} commits exactly this, if no env repo moved meanwhile.`);
-  }
-  return code;
-}
-
-/** Prints what `slipway apply` committed (and the envs it could not); returns the exit code. */
-function reportApply(
-  results: readonly EnvApplyResult[],
-  failures: readonly EnvFailure[],
-  io: Io,
-  plan: { file: string; digest: string; createdAt: string; sourceCommit: string },
-): number {
-  const code = worstExitCode(failures.map((f) => exitCodeFor(f.error)));
-  if (io.json) {
-    const failed = failures.length ? new EnvFailuresError([], failures) : undefined;
-    printJson(io, io.command, {
-      ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
-      plan,
-      envs: results.map((r) => ({
-        env: r.env,
-        remote: r.remote,
-        head: r.head,
-        commit: r.commit ?? null,
-        created: r.created,
-        summary: r.plan.summary,
-        changes: r.plan.changes.map((c) => ({ path: c.path, action: c.action })),
-      })),
-    });
-    return code;
-  }
-  for (const r of results) {
-    io.out(renderPlan(r.plan, { color: io.color, diffs: 'none', summaryOnly: io.quiet }));
-    io.out(r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: nothing to apply`);
-  }
-  reportEnvFailures(failures, io);
-  return code;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -9,13 +9,14 @@
  * yet, and gets its first tree committed directly.
  *
  * Like `syncEnv`: planned against the head read, committed on top of it without force; when the
- * branch moved meanwhile, re-read, re-render and retry with capped backoff.
+ * branch moved meanwhile, re-read, re-render and retry with capped backoff (core/retry.ts).
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { OWNED_DIRS, planEnv, renderPlan, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { Moved, retryWhenMoved } from '../core/retry.js';
+import { BranchMovedError, type EnvRemote, type RemoteTree } from './env-remote.js';
 import { GitHubRemote } from './github-remote.js';
-import { commitMessage, type SyncOptions, type SyncResult } from './sync-env.js';
+import { commitMessage, envRepoRetry, type SyncOptions, type SyncResult } from './sync-env.js';
 
 export function bootstrapBranch(env: string): string {
   return `slipway/bootstrap-${env}`;
@@ -56,9 +57,7 @@ export interface ReviewSyncResult extends SyncResult {
 export async function syncForReview(options: SyncOptions & { readonly branch: string }): Promise<ReviewSyncResult> {
   const { remote } = options;
   const review = bootstrapBranch(options.env);
-  const attempts = options.attempts ?? 5;
-  const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
-  for (let attempt = 1; ; attempt++) {
+  return retryWhenMoved(async (attempt): Promise<ReviewSyncResult | Moved> => {
     const main = await remote.read();
     await options.check?.(main);
     const desired = await options.render();
@@ -107,15 +106,10 @@ export async function syncForReview(options: SyncOptions & { readonly branch: st
           : `${options.env}: ${review} on ${remote.description} already holds this; merge it with: slipway approve ${options.env} --bootstrap`,
       };
     } catch (e) {
-      if (!(e instanceof BranchMovedError)) throw e;
-      if (attempt >= attempts) {
-        throw new RemoteUnavailableError(`${remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
-      }
-      const wait = backoff(attempt);
-      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);
-      await new Promise((r) => setTimeout(r, wait));
+      if (e instanceof BranchMovedError) return new Moved(e);
+      throw e;
     }
-  }
+  }, envRepoRetry(options));
 }
 
 function pullRequestBody(plan: Plan, branch: string): string {

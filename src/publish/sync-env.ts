@@ -4,6 +4,7 @@
  * push), re-read, re-render, retry with capped backoff; never force, never rebase generated text.
  */
 import { planEnv, type Plan } from '../plan/plan.js';
+import { cappedBackoff, Moved, retryWhenMoved, type RetryPolicy } from '../core/retry.js';
 import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
 
 export interface SyncOptions {
@@ -33,9 +34,7 @@ export interface SyncResult {
 }
 
 export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
-  const attempts = options.attempts ?? 5;
-  const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
-  for (let attempt = 1; ; attempt++) {
+  return retryWhenMoved(async (attempt) => {
     const tree = await options.remote.read();
     await options.check?.(tree);
     const plan = await planEnv(options.env, options.remote.description, tree, await options.render());
@@ -49,15 +48,21 @@ export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
       });
       return { plan, commit: sha, attempts: attempt };
     } catch (e) {
-      if (!(e instanceof BranchMovedError)) throw e;
-      if (attempt >= attempts) {
-        throw new RemoteUnavailableError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
-      }
-      const wait = backoff(attempt);
-      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);
-      await new Promise((r) => setTimeout(r, wait));
+      if (e instanceof BranchMovedError) return new Moved(e);
+      throw e;
     }
-  }
+  }, envRepoRetry(options));
+}
+
+/** How an env-repo sync (bootstrap's, direct or for review) retries, and what it says doing so. */
+export function envRepoRetry(options: Pick<SyncOptions, 'env' | 'remote' | 'attempts' | 'log' | 'backoffMs'>): RetryPolicy {
+  return {
+    attempts: options.attempts,
+    backoffMs: options.backoffMs ?? cappedBackoff(100),
+    onRetry: (wait, next, attempts) => options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${next}/${attempts})`),
+    gaveUp: (cause, attempts) =>
+      new RemoteUnavailableError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause, reason: 'contention' }),
+  };
 }
 
 /** `title`, a blank line, the changed files, a blank line, the trailers. */

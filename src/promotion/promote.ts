@@ -20,7 +20,7 @@
  * the env repo's branch) starts again from that branch's head.
  *
  * The work is done by steps (steps/index.ts lists them, one file each), run under the
- * promotion lock by one runner (steps/runner.ts) that also owns the retry when a branch moved.
+ * promotion lock by one runner (core/step-runner.ts) that also owns the retry when a branch moved.
  */
 import { ConfigError } from '../load/config-error.js';
 import type { Plan } from '../plan/plan.js';
@@ -28,7 +28,7 @@ import type { RemoteContext } from '../publish/remotes.js';
 import { withLock } from './lock.js';
 import type { PromotionContext } from './steps/context.js';
 import { promotionPipeline } from './steps/index.js';
-import { runSteps } from './steps/runner.js';
+import { runSteps } from '../core/step-runner.js';
 
 /** What Docker accepts as a tag, optionally with a digest. */
 export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/;

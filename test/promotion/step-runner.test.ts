@@ -3,7 +3,7 @@
  * what order and on which attempt, what was thrown, what was announced. Pure: no git, no files.
  */
 import { describe, expect, it } from 'vitest';
-import { errored, failed, runSteps, skipped, succeeded, type Pipeline, type Step, type StepResult } from '../../src/promotion/steps/runner.js';
+import { errored, failed, runSteps, skipped, succeeded, type Pipeline, type Step, type StepResult } from '../../src/core/step-runner.js';
 
 const ok = succeeded();
 const skip = skipped('nothing to do');

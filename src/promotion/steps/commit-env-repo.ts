@@ -18,7 +18,7 @@ import type { PromoteOptions } from '../promote.js';
 import { restartReason } from '../promotion-branch.js';
 import { trailerLines } from '../trailers.js';
 import { need, type EnvCommit, type PromotionContext } from './context.js';
-import { errored, skipped, succeeded, type Step, type StepResult } from './runner.js';
+import { errored, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 /** The branch a promotion for review commits to. */
 export function promotionBranch(env: string, app: string): string {

@@ -10,7 +10,7 @@ import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from '../out-ref
 import { tagEdit, type RecordRequest } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';
 import { need, type Edited, type PromotionContext } from './context.js';
-import { skipped, succeeded, type Step, type StepResult } from './runner.js';
+import { skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function commitPlatformRepo(c: PromotionContext): Promise<StepResult> {
   const { o } = c;

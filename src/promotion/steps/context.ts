@@ -1,7 +1,7 @@
 /**
  * What the promotion steps share: the options, and each step's output under its own name, so a
- * step reads only what earlier steps produced (and `need` says which step did not run when one
- * is missing: a pipeline in the wrong order, a bug, never the user's problem).
+ * step reads only what earlier steps produced (`need` says which step did not run when one is
+ * missing: a pipeline in the wrong order, a bug, never the user's problem).
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import type { Plan } from '../../plan/plan.js';
@@ -89,8 +89,4 @@ export interface PromotionContext {
   result?: PromoteResult;
 }
 
-/** A step's input that an earlier step produces. */
-export function need<T>(value: T | undefined, step: string): T {
-  if (value === undefined) throw new Error(`promotion steps out of order: ${step} has not run`);
-  return value;
-}
+export { need } from '../../core/step-runner.js';

@@ -9,7 +9,7 @@ import { ConfigError } from '../../load/config-error.js';
 import { committedTags } from '../committed-tags.js';
 import { setTags } from '../env-file-edit.js';
 import { need, type PromotionContext } from './context.js';
-import { failed, succeeded, type Step, type StepResult } from './runner.js';
+import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function editEnvs(c: PromotionContext): Promise<StepResult> {
   const { o } = c;

@@ -10,7 +10,7 @@ import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
 import { committedTag } from '../committed-tags.js';
 import type { PromoteOptions } from '../promote.js';
 import { need, type PromotionContext } from './context.js';
-import { failed, skipped, succeeded, type Step, type StepResult } from './runner.js';
+import { failed, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function gate(c: PromotionContext): Promise<StepResult> {
   const { o } = c;

@@ -19,7 +19,7 @@ import { renderStep } from './render.js';
 import { reportStep } from './report.js';
 import { resolveStep } from './resolve.js';
 import { routeStep } from './route.js';
-import type { Pipeline, Step } from './runner.js';
+import type { Pipeline, Step } from '../../core/step-runner.js';
 
 export const promotionSteps = {
   'resolve': resolveStep,

@@ -9,7 +9,7 @@ import { planEnv } from '../../plan/plan.js';
 import { generate } from '../../synth.js';
 import type { PromoteOptions } from '../promote.js';
 import { need, type PromotionContext } from './context.js';
-import { failed, succeeded, type Step, type StepResult } from './runner.js';
+import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 /** The files of the env repo of `o.env`, given its env file's text. */
 async function renderEnv(o: PromoteOptions, text: string, validate: boolean): Promise<Map<string, string>> {

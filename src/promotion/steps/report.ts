@@ -4,7 +4,7 @@
  */
 import type { PromoteResult } from '../promote.js';
 import { need, type PromotionContext } from './context.js';
-import { succeeded, type Step, type StepResult } from './runner.js';
+import { succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function report(c: PromotionContext): Promise<StepResult> {
   const { o } = c;

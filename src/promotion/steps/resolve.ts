@@ -12,7 +12,7 @@ import { outPathsOf } from '../out-refresh.js';
 import { PlatformRepo } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';
 import type { PromotionContext } from './context.js';
-import { failed, succeeded, type Step, type StepResult } from './runner.js';
+import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefinition>; env: EnvDefinition }> {
   const envFile = `envs/${o.env}.yaml`;

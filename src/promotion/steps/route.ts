@@ -10,7 +10,7 @@ import { remoteFor } from '../../publish/remotes.js';
 import { sourceCommit } from '../../publish/source-commit.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from '../identity.js';
 import { need, type PromotionContext } from './context.js';
-import { succeeded, type Step, type StepResult } from './runner.js';
+import { succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function route(c: PromotionContext): Promise<StepResult> {
   const { o } = c;

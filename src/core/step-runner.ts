@@ -1,7 +1,9 @@
 /**
- * Runs promotion steps (Kargo-style): each step is one small function that returns a
- * `StepResult`, and this runner alone decides what happens next. It owns the two things no step
- * should do for itself: holding the lock while the steps run, and retrying.
+ * Runs steps (Kargo-style): each step is one small function that returns a `StepResult`, and
+ * this runner alone decides what happens next. It owns the two things no step should do for
+ * itself: holding the lock while the steps run, and retrying. Promotions (promotion/steps/) and
+ * env-repo syncs (bootstrap, plan: publish/steps/) run on it; it lives in core/ so neither
+ * folder imports the other for it.
  *
  * - `succeeded` and `skipped` go on to the next step (skipped: nothing to do, safe to re-run);
  * - `failed` stops: the user must act, and its error (with the fix) is thrown as it is, so the
@@ -13,7 +15,7 @@
  * A step that throws is an `errored` step that is not retried (the error is thrown as it is).
  * The report lists every step run, in order, with its attempt: re-runs included.
  */
-import { Moved, retryWhenMoved, type RetryPolicy } from '../../core/retry.js';
+import { Moved, retryWhenMoved, type RetryPolicy } from './retry.js';
 
 export interface StepResult {
   readonly status: 'succeeded' | 'skipped' | 'failed' | 'errored';
@@ -80,6 +82,12 @@ export class StepError extends Error {
     super(`${kind}: ${result.message ?? result.status}`);
     this.name = 'StepError';
   }
+}
+
+/** A step's input that an earlier step produces; missing means the pipeline is out of order (a bug). */
+export function need<T>(value: T | undefined, step: string): T {
+  if (value === undefined) throw new Error(`steps out of order: ${step} has not run`);
+  return value;
 }
 
 function isGroup<C>(entry: Step<C> | RetryGroup<C>): entry is RetryGroup<C> {

@@ -27,7 +27,7 @@ export interface RetryPolicy {
   readonly gaveUp: (cause: unknown, attempts: number) => Error;
 }
 
-export const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_ATTEMPTS = 5;
 
 /** 200 ms × 2^n, capped at 5 s, plus up to `jitterMs` (so racing writers spread out). */
 export function cappedBackoff(jitterMs: number): (attempt: number) => number {

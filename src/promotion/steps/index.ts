@@ -32,10 +32,8 @@ export const promotionSteps = {
   'report': reportStep,
 } as const satisfies Record<string, Step<PromotionContext>>;
 
-export type PromotionStepKind = keyof typeof promotionSteps;
-
 /** How the env-repo group retries, and what it says doing so. */
-export function envRepoRetry(c: PromotionContext): RetryPolicy {
+function envRepoRetry(c: PromotionContext): RetryPolicy {
   return {
     backoffMs: cappedBackoff(200),
     onRetry: (wait, next, attempts) => c.o.log(`${c.o.env}: someone committed first; re-reading and re-applying the promotion in ${wait} ms (attempt ${next}/${attempts})`),

@@ -5,7 +5,7 @@
 import type { Plan } from '../../plan/plan.js';
 import type { RemoteTree } from '../env-remote.js';
 import type { ReviewSyncResult } from '../bootstrap-review.js';
-import type { SyncOptions } from '../sync-env.js';
+import type { SyncOptions, SyncResult } from '../sync-env.js';
 
 export interface SyncContext {
   readonly options: SyncOptions;
@@ -15,5 +15,5 @@ export interface SyncContext {
   desired?: ReadonlyMap<string, string>;
   plan?: Plan;
   /** The commit step's answer (the review fields only for a reviewed env). */
-  result?: ReviewSyncResult | (Omit<ReviewSyncResult, 'route'> & { readonly route?: string });
+  result?: SyncResult & Partial<ReviewSyncResult>;
 }

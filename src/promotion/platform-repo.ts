@@ -22,6 +22,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../load/config-error.js';
+import { cappedBackoff, Moved, retryWhenMoved } from '../core/retry.js';
 import { RemoteUnavailableError } from '../publish/env-remote.js';
 import { setTags } from './env-file-edit.js';
 import { gitIn, type Environment, type Git } from './git-run.js';
@@ -146,7 +147,7 @@ export class PlatformRepo {
     return this.o.push === false ? `committing on ${this.branch}, not pushing (--no-push)` : `committing on ${this.branch} (no remote to push to)`;
   }
 
-  /** Step 3: edit, commit, push; on a moved branch re-fetch, re-apply, retry (5 attempts). */
+  /** Step 3: edit, commit, push; on a moved branch re-fetch, re-apply, retry (5 attempts, core/retry.ts). */
   async record(r: RecordRequest): Promise<RecordResult> {
     const abs = join(this.o.root, r.file);
     if (!this.isGit) {
@@ -158,9 +159,10 @@ export class PlatformRepo {
     }
     const git = gitIn(this.o.root, this.o.environment);
     const verify = this.o.verify === false ? ['--no-verify'] : [];
-    const backoff = this.o.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 200));
     const outPaths = r.out ? await trackedPaths(git, r.out.paths) : [];
-    for (let attempt = 1; ; attempt++) {
+    return retryWhenMoved(async (attempt): Promise<RecordResult | Moved> => {
+      // A retry: the push was rejected and the commit taken back; start again from the fetched head.
+      if (attempt > 1) await this.catchUp(git, r);
       const before = readFileSync(abs, 'utf8');
       const next = r.edit(before);
       if (next === before && !(await dirty(git, [r.file]))) {
@@ -201,21 +203,28 @@ export class PlatformRepo {
       if (pushed !== 'rejected') {
         throw new RemoteUnavailableError(`${r.done}, but pushing ${r.file} to ${remote} ${branch} failed (${pushed.reason}): run ${r.recover} once that is fixed`, { reason: 'network', detail: pushed.detail });
       }
-      if (attempt >= 5) {
-        throw new RemoteUnavailableError(`${r.done}, but ${remote} ${branch} kept moving (5 attempts to push ${r.file}): run ${r.recover}`, { reason: 'contention' });
-      }
-      const wait = backoff(attempt);
-      this.o.log(`${r.file}: ${remote} ${branch} moved (someone pushed first); re-applying the edit on its new head in ${wait} ms (attempt ${attempt + 1}/5)`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      let fetched: string | undefined;
-      try {
-        fetched = await fetchHead(git, this.target);
-      } catch (e) {
-        throw new RemoteUnavailableError(`${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`, { reason: 'network' });
-      }
-      if (fetched !== undefined) {
-        await moveTo(git, fetched, () => `${r.done}, but the platform checkout cannot move to the new head of ${remote}/${branch}`, r.recover);
-      }
+      return new Moved();
+    }, {
+      backoffMs: this.o.backoffMs ?? cappedBackoff(200),
+      // Only a rejected push gets here, so there is a target.
+      onRetry: (wait, next, attempts) =>
+        this.o.log(`${r.file}: ${this.target!.remote} ${this.target!.branch} moved (someone pushed first); re-applying the edit on its new head in ${wait} ms (attempt ${next}/${attempts})`),
+      gaveUp: (_cause, attempts) =>
+        new RemoteUnavailableError(`${r.done}, but ${this.target!.remote} ${this.target!.branch} kept moving (${attempts} attempts to push ${r.file}): run ${r.recover}`, { reason: 'contention' }),
+    });
+  }
+
+  /** After a rejected push: fetch the target branch again and move the checkout to its new head. */
+  private async catchUp(git: Git, r: RecordRequest): Promise<void> {
+    const { remote, branch } = this.target!;
+    let fetched: string | undefined;
+    try {
+      fetched = await fetchHead(git, this.target!);
+    } catch (e) {
+      throw new RemoteUnavailableError(`${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`, { reason: 'network' });
+    }
+    if (fetched !== undefined) {
+      await moveTo(git, fetched, () => `${r.done}, but the platform checkout cannot move to the new head of ${remote}/${branch}`, r.recover);
     }
   }
 }

@@ -10,13 +10,17 @@
  * yet, and gets its first tree committed directly.
  *
  * Like `syncEnv`: planned against the head read, committed on top of it without force; when the
- * branch moved meanwhile, re-read, re-render and retry with capped backoff.
+ * branch moved meanwhile, re-read, re-render and retry with capped backoff (core/step-runner.ts).
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { OWNED_DIRS, planEnv, renderPlan, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { errored, need, runSteps, skipped, succeeded, type Step, type StepResult } from '../core/step-runner.js';
+import { BranchMovedError, type EnvRemote, type RemoteTree } from './env-remote.js';
 import { capability } from './remote-capabilities.js';
-import { commitMessage, type SyncOptions, type SyncResult } from './sync-env.js';
+import type { SyncContext } from './steps/context.js';
+import { planEnvRepoStep } from './steps/plan-env-repo.js';
+import { readEnvRepoStep } from './steps/read-env-repo.js';
+import { commitMessage, envRepoRetry, type SyncOptions, type SyncResult } from './sync-env.js';
 
 export function bootstrapBranch(env: string): string {
   return `slipway/bootstrap-${env}`;
@@ -52,72 +56,86 @@ export interface ReviewSyncResult extends SyncResult {
 
 /**
  * `syncEnv` for a reviewed env: the plan is against the env repo's branch (what merging brings),
- * the commit goes on the review branch (continuing it when it exists; no force).
+ * the commit goes on the review branch (continuing it when it exists; no force). The same steps
+ * and retry group as `syncEnv`, with the commit step below in place of the direct one.
  */
 export async function syncForReview(options: SyncOptions & { readonly branch: string }): Promise<ReviewSyncResult> {
-  const { remote } = options;
-  const review = bootstrapBranch(options.env);
-  const attempts = options.attempts ?? 5;
-  const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
-  for (let attempt = 1; ; attempt++) {
-    const main = await remote.read();
-    await options.check?.(main);
-    const desired = await options.render();
-    const plan = await planEnv(options.env, remote.description, main, desired);
-    if (plan.changes.length === 0) {
-      return { plan, commit: undefined, attempts: attempt, route: `${options.env}: ${remote.description} already up to date; no commit` };
-    }
-    try {
-      if (isFirstBootstrap(main)) {
-        const { sha } = await remote.commit({
-          parent: main.head, write: plan.write, delete: plan.delete, message: commitMessage(plan, options.title(plan), options.trailers),
-        });
+  const ctx: SyncContext = { options };
+  await runSteps([{ retry: envRepoRetry(options), steps: [readEnvRepoStep, planEnvRepoStep, commitForReviewStep(options.branch)] }], ctx);
+  return ctx.result as ReviewSyncResult;
+}
+
+/**
+ * Sync step `commit-for-review`: the first bootstrap directly, later ones on the review branch
+ * with a pull request where the remote has the API. Kept here, next to the rest of the review
+ * route. The branch moved meanwhile: `errored` (moved), and the runner starts again from the read.
+ */
+function commitForReviewStep(target: string): Step<SyncContext> {
+  return {
+    kind: 'commit-for-review',
+    run: async (c, attempt): Promise<StepResult> => {
+      const { options } = c;
+      const { remote } = options;
+      const review = bootstrapBranch(options.env);
+      const main = need(c.tree, 'read-env-repo');
+      const desired = need(c.desired, 'plan-env-repo');
+      const plan = need(c.plan, 'plan-env-repo');
+      try {
+        const result = await commitForReview();
+        c.result = result;
+        return result.commit ? succeeded(result.route, { commit: result.commit, branch: result.branch }) : skipped(result.route);
+      } catch (e) {
+        if (e instanceof BranchMovedError) return errored(e, { moved: true });
+        throw e;
+      }
+
+      async function commitForReview(): Promise<ReviewSyncResult> {
+        if (plan.changes.length === 0) {
+          return { plan, commit: undefined, attempts: attempt, route: `${options.env}: ${remote.description} already up to date; no commit` };
+        }
+        if (isFirstBootstrap(main)) {
+          const { sha } = await remote.commit({
+            parent: main.head, write: plan.write, delete: plan.delete, message: commitMessage(plan, options.title(plan), options.trailers),
+          });
+          return {
+            plan, commit: sha, attempts: attempt,
+            route: `${options.env}: committed ${sha} to ${remote.description} directly (first bootstrap: nothing to review against yet)`,
+          };
+        }
+        const reviews = capability(remote, 'pullRequests');
+        // Continue the review branch when it exists: its own head is the parent, never forced. One
+        // merged already (approved) starts again from the env repo's branch, which contains it.
+        const onBranch = await remote.read(review);
+        const restart = onBranch.head !== undefined && (await remote.contains?.(onBranch.head)) === true;
+        const continued = onBranch.head !== undefined && !restart;
+        const branchPlan = continued ? await planEnv(options.env, remote.description, onBranch, desired) : plan;
+        let commit: string | undefined;
+        if (branchPlan.changes.length > 0) {
+          commit = (await remote.commit({
+            parent: continued ? onBranch.head : main.head,
+            ...(restart ? { replaces: onBranch.head } : {}),
+            branch: review,
+            write: branchPlan.write,
+            delete: branchPlan.delete,
+            message: commitMessage(branchPlan, options.title(plan), options.trailers),
+          })).sha;
+        }
+        const pr = await reviews.propose(review, options.title(plan), pullRequestBody(plan, target));
+        if (pr) {
+          return {
+            plan, commit, attempts: attempt, branch: review, pullRequest: pr,
+            route: `${options.env}: ${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${review}; merge it (or slipway approve ${options.env} --bootstrap)`,
+          };
+        }
         return {
-          plan, commit: sha, attempts: attempt,
-          route: `${options.env}: committed ${sha} to ${remote.description} directly (first bootstrap: nothing to review against yet)`,
+          plan, commit, attempts: attempt, branch: review,
+          route: commit
+            ? `${options.env}: pushed ${review} (${commit.slice(0, 12)}) to ${remote.description} for review; merge it with: slipway approve ${options.env} --bootstrap`
+            : `${options.env}: ${review} on ${remote.description} already holds this; merge it with: slipway approve ${options.env} --bootstrap`,
         };
       }
-      const reviews = capability(remote, 'pullRequests');
-      // Continue the review branch when it exists: its own head is the parent, never forced. One
-      // merged already (approved) starts again from the env repo's branch, which contains it.
-      const onBranch = await remote.read(review);
-      const restart = onBranch.head !== undefined && (await remote.contains?.(onBranch.head)) === true;
-      const continued = onBranch.head !== undefined && !restart;
-      const branchPlan = continued ? await planEnv(options.env, remote.description, onBranch, desired) : plan;
-      let commit: string | undefined;
-      if (branchPlan.changes.length > 0) {
-        commit = (await remote.commit({
-          parent: continued ? onBranch.head : main.head,
-          ...(restart ? { replaces: onBranch.head } : {}),
-          branch: review,
-          write: branchPlan.write,
-          delete: branchPlan.delete,
-          message: commitMessage(branchPlan, options.title(plan), options.trailers),
-        })).sha;
-      }
-      const pr = await reviews.propose(review, options.title(plan), pullRequestBody(plan, options.branch));
-      if (pr) {
-        return {
-          plan, commit, attempts: attempt, branch: review, pullRequest: pr,
-          route: `${options.env}: ${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${review}; merge it (or slipway approve ${options.env} --bootstrap)`,
-        };
-      }
-      return {
-        plan, commit, attempts: attempt, branch: review,
-        route: commit
-          ? `${options.env}: pushed ${review} (${commit.slice(0, 12)}) to ${remote.description} for review; merge it with: slipway approve ${options.env} --bootstrap`
-          : `${options.env}: ${review} on ${remote.description} already holds this; merge it with: slipway approve ${options.env} --bootstrap`,
-      };
-    } catch (e) {
-      if (!(e instanceof BranchMovedError)) throw e;
-      if (attempt >= attempts) {
-        throw new RemoteUnavailableError(`${remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
-      }
-      const wait = backoff(attempt);
-      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+    },
+  };
 }
 
 function pullRequestBody(plan: Plan, branch: string): string {

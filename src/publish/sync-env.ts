@@ -2,9 +2,17 @@
  * Makes an env repo hold exactly what synth generates, in one commit or none: read the head,
  * plan, commit on top of that head. When the branch moved meanwhile (a refused ref update or
  * push), re-read, re-render, retry with capped backoff; never force, never rebase generated text.
+ * The steps (read-env-repo → plan-env-repo → commit-env-repo, in steps/) are one retry group of
+ * the step runner (core/step-runner.ts), as a promotion's env-repo steps are.
  */
-import { planEnv, type Plan } from '../plan/plan.js';
-import { BranchMovedError, RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import type { Plan } from '../plan/plan.js';
+import { cappedBackoff, type RetryPolicy } from '../core/retry.js';
+import { runSteps } from '../core/step-runner.js';
+import { RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { commitEnvRepoStep } from './steps/commit-env-repo.js';
+import type { SyncContext } from './steps/context.js';
+import { planEnvRepoStep } from './steps/plan-env-repo.js';
+import { readEnvRepoStep } from './steps/read-env-repo.js';
 
 export interface SyncOptions {
   readonly env: string;
@@ -33,37 +41,22 @@ export interface SyncResult {
 }
 
 export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
-  const attempts = options.attempts ?? 5;
-  const backoff = options.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 100));
-  for (let attempt = 1; ; attempt++) {
-    const tree = await options.remote.read();
-    await options.check?.(tree);
-    const plan = await planEnv(options.env, options.remote.description, tree, await options.render());
-    if (plan.changes.length === 0 || options.dryRun) return { plan, commit: undefined, attempts: attempt };
-    try {
-      const { sha } = await options.remote.commit({
-        parent: tree.head,
-        write: plan.write,
-        delete: plan.delete,
-        message: commitMessage(plan, options.title(plan), options.trailers),
-      });
-      return { plan, commit: sha, attempts: attempt };
-    } catch (e) {
-      if (!(e instanceof BranchMovedError)) throw e;
-      if (attempt >= attempts) {
-        throw new RemoteUnavailableError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause: e, reason: 'contention' });
-      }
-      const wait = backoff(attempt);
-      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${attempt + 1}/${attempts})`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+  const ctx: SyncContext = { options };
+  await runSteps([{ retry: envRepoRetry(options), steps: [readEnvRepoStep, planEnvRepoStep, commitEnvRepoStep] }], ctx);
+  const { plan, commit, attempts } = ctx.result!;
+  return { plan, commit, attempts };
 }
 
-/** `title`, a blank line, the changed files, a blank line, the trailers. */
-export function commitMessage(plan: Plan, title: string, trailers: Readonly<Record<string, string>>): string {
-  const files = plan.changes.map((c) => `${c.action === 'create' ? '+' : c.action === 'update' ? '~' : '-'} ${c.path}`);
-  const shown = files.length > 40 ? [...files.slice(0, 40), `… and ${files.length - 40} more`] : files;
-  const trailerLines = Object.entries(trailers).map(([k, v]) => `${k}: ${v}`);
-  return [title, '', ...shown, '', ...trailerLines, ''].join('\n');
+/** How an env-repo sync (bootstrap's, direct or for review) retries, and what it says doing so. */
+export function envRepoRetry(options: Pick<SyncOptions, 'env' | 'remote' | 'attempts' | 'log' | 'backoffMs'>): RetryPolicy {
+  return {
+    attempts: options.attempts,
+    backoffMs: options.backoffMs ?? cappedBackoff(100),
+    onRetry: (wait, next, attempts) => options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${next}/${attempts})`),
+    gaveUp: (cause, attempts) =>
+      new RemoteUnavailableError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause, reason: 'contention' }),
+  };
 }
+
+// The commit step builds the message; bootstrap-review and promotion take it from here.
+export { commitMessage } from './steps/commit-env-repo.js';

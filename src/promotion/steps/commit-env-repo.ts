@@ -1,0 +1,122 @@
+/**
+ * Step `commit-env-repo` (last of the env-repo group): the commit Argo CD deploys. Directly on
+ * the env repo's branch, or on the promotion branch for review (continuing its own head, or
+ * started again from the branch when its pull request was merged or closed), with a pull
+ * request where the remote has the API. Committed on top of the head read by `edit-envs`, never
+ * forced: when the branch moved meanwhile it reports `errored` (moved), and the runner re-runs
+ * the group. Nothing to change, or a dry run: `skipped`.
+ */
+import type { EnvDefinition } from '../../../generators/environment.js';
+import { ConfigError } from '../../load/config-error.js';
+import { planEnv, renderPlan, type Plan } from '../../plan/plan.js';
+import { BranchMovedError, type RemoteTree } from '../../publish/env-remote.js';
+import { capability } from '../../publish/remote-capabilities.js';
+import { commitMessage } from '../../publish/sync-env.js';
+import { committedTags } from '../committed-tags.js';
+import type { PlatformRepo } from '../platform-repo.js';
+import type { PromoteOptions } from '../promote.js';
+import { restartReason } from '../promotion-branch.js';
+import { trailerLines } from '../trailers.js';
+import { need, type EnvCommit, type PromotionContext } from './context.js';
+import { errored, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
+
+/** The branch a promotion for review commits to. */
+export function promotionBranch(env: string, app: string): string {
+  return `slipway/promote-${env}-${app}`;
+}
+
+async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
+  const { o } = c;
+  const { env, envFile, platform, tag } = need(c.resolved, 'resolve');
+  const { remote, usePr, bypass, title, source, actor, author } = need(c.routed, 'route');
+  const state = need(c.edited, 'edit-envs');
+  const { desired } = need(c.rendered, 'render');
+  const { main } = state;
+  await checkUncommitted(platform, envFile, main, env);
+  const trailers = trailerLines({
+    app: o.app, env: o.env, from: state.current, to: tag, sourceCommit: source, actor,
+    forced: o.force ? o.reason : undefined, direct: bypass ? o.reason : undefined, rollback: o.rollback, promotedFrom: o.from,
+  });
+  // A PR branch continues from its own head; a direct promotion from the branch's.
+  const branch = usePr ? promotionBranch(o.env, o.app) : undefined;
+  const base = branch ? await remote.read(branch) : main;
+  // …unless its pull request was merged or closed (elsewhere: it is merged): then it starts again from main.
+  const restart = branch && base.head ? await restartReason(remote, branch, base.head, env.repo.branch) : undefined;
+  if (restart) o.log(`${o.env}: ${branch} ${restart}; starting it again from ${env.repo.branch}`);
+  const onto = base.head && !restart ? base : main;
+  const plan = await planEnv(o.env, remote.description, onto, desired);
+  const result = (status: EnvCommit['status'], extra: Partial<EnvCommit> = {}): EnvCommit => ({ status, plan, ...extra });
+  if (plan.changes.length === 0) {
+    c.envCommit = result('unchanged', branch && base.head && !restart ? { onBranch: branch } : {});
+    return skipped(`${o.app} is already ${tag} in ${remote.description}`);
+  }
+  if (o.dryRun) {
+    c.envCommit = result('dry-run');
+    return skipped('dry run: nothing written');
+  }
+  try {
+    c.envCommit = await commit();
+    return succeeded(c.envCommit.message ?? `committed ${c.envCommit.commit!.slice(0, 12)}`, { commit: c.envCommit.commit, branch: c.envCommit.branch });
+  } catch (e) {
+    if (e instanceof BranchMovedError) return errored(e, { moved: true });
+    throw e;
+  }
+
+  async function commit(): Promise<EnvCommit> {
+    const { sha } = await remote.commit({
+      parent: onto.head,
+      branch,
+      write: plan.write,
+      delete: plan.delete,
+      message: commitMessage(plan, title(state.current), trailers),
+      ...(author ? { author } : {}),
+      ...(restart ? { replaces: base.head } : {}),
+    });
+    // Direct: the platform repo records it next (commit-platform-repo).
+    if (!branch) return result('committed', { commit: sha });
+    const pr = await capability(remote, 'pullRequests').propose(branch, title(state.current), pullRequestBody(plan, o, tag, state.current));
+    if (pr) {
+      return result('pull-request', {
+        commit: sha, branch, pullRequest: pr,
+        message: `${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${branch}; merge it, then slipway pull`,
+      });
+    }
+    return result('branch-pushed', {
+      commit: sha, branch,
+      message: `pushed ${branch} to ${remote.description} for review (no pull-request API here): merge it with slipway approve ${o.env} ${o.app} (or a merge request), then slipway pull`,
+    });
+  }
+}
+
+/**
+ * envs/<env>.yaml may carry uncommitted tag edits only when they are what the env repo holds (a
+ * promotion that stopped before its platform-repo commit): anything else is someone's edit.
+ */
+async function checkUncommitted(platform: PlatformRepo | undefined, file: string, tree: RemoteTree, env: EnvDefinition): Promise<void> {
+  const pending = platform?.uncommitted.get(file);
+  if (!pending) return;
+  const repoTags = await committedTags(tree, env, [...pending.tags.keys()]);
+  for (const [app, tag] of pending.tags) {
+    if (repoTags.get(app) === tag) continue;
+    throw new ConfigError(
+      `${file} has an uncommitted change: apps.${app}.tag ${tag} (committed: ${pending.committed.get(app) ?? 'none'}; the env repo has ${repoTags.get(app) ?? 'none'}): ` +
+      `commit or discard it first (git checkout -- ${file}); nothing was written`);
+  }
+}
+
+function pullRequestBody(plan: Plan, o: PromoteOptions, tag: string, from: string | undefined): string {
+  return [
+    `Promotes **${o.app}** in **${o.env}**: \`${from ?? 'none'}\` → \`${tag}\`${o.from ? ` (the tag ${o.from} runs)` : ''}.`,
+    ...(o.force ? ['', `Gate bypassed with --force: ${o.reason}`] : []),
+    '',
+    'Plan:',
+    '',
+    '```diff',
+    renderPlan(plan, { color: false, diffs: 'all' }).trimEnd(),
+    '```',
+    '',
+    'Merging changes the desired state; Argo CD converges the cluster. Then run `slipway pull` in the platform repo.',
+  ].join('\n');
+}
+
+export const commitEnvRepoStep: Step<PromotionContext> = { kind: 'commit-env-repo', run: commitEnvRepo };

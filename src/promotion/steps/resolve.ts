@@ -1,0 +1,55 @@
+/**
+ * Step `resolve`: which env and tag. Loads the envs, opens the platform repo when the promotion
+ * records there (a direct one: every check on that side comes before any write), and takes the
+ * tag as given or as the `--from` env's repo holds it now.
+ */
+import type { EnvDefinition } from '../../../generators/environment.js';
+import { ConfigError } from '../../load/config-error.js';
+import { loadProject } from '../../load/load-project.js';
+import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
+import { committedTag } from '../committed-tags.js';
+import { outPathsOf } from '../out-refresh.js';
+import { PlatformRepo } from '../platform-repo.js';
+import type { PromoteOptions } from '../promote.js';
+import type { PromotionContext } from './context.js';
+import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
+
+async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefinition>; env: EnvDefinition }> {
+  const envFile = `envs/${o.env}.yaml`;
+  const envs = new Map((await loadProject(o.root)).envFiles.map((f) => [f.definition.name, f.definition]));
+  const env = envs.get(o.env);
+  if (!env) throw new ConfigError(`--env ${o.env}: no ${envFile} (known: ${[...envs.keys()].join(', ')})`);
+  if (!env.apps[o.app]) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is not in ${o.env} (its apps: ${Object.keys(env.apps).join(', ')})`);
+  if (!env.apps[o.app]!.enabled) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is disabled in ${o.env} (enabled: false)`);
+  return { envs, env };
+}
+
+async function resolve(c: PromotionContext): Promise<StepResult> {
+  const { o } = c;
+  const envFile = `envs/${o.env}.yaml`;
+  let { envs, env } = await loadEnvs(o);
+  const ctx: RemoteContext = { root: o.root, environment: o.environment, log: o.log, debug: o.debug };
+  // A direct promotion records in the platform repo: every check there comes before any write
+  // (identity, branch, remote reachable, nothing unpushed, envs/<env>.yaml clean).
+  const recordsInPlatform = !o.dryRun && (o.direct === true || !(o.pr ?? env.promotion === 'pr'));
+  const platform = recordsInPlatform
+    ? await PlatformRepo.open({ root: o.root, files: [envFile, ...outPathsOf(o.env)], push: o.push, verify: o.verify, log: o.log, environment: o.environment })
+    : undefined;
+  // Fast-forwarded: envs/ may say something else now; read it again.
+  if (platform?.fastForwarded) ({ envs, env } = await loadEnvs(o));
+
+  // The tag: given, or what the source env's repo holds now.
+  let tag = o.tag;
+  if (o.from !== undefined) {
+    const source = envs.get(o.from);
+    if (!source) return failed(new ConfigError(`--from ${o.from}: no envs/${o.from}.yaml`));
+    const sourceRemote = remoteFor(source, ctx);
+    o.log(`${o.from}: reading ${o.app}'s tag from ${sourceRemote.description}`);
+    tag = await committedTag(await sourceRemote.read(), source, o.app);
+    if (tag === undefined) return failed(new ConfigError(`--from ${o.from}: ${sourceRemote.description} deploys no ${o.app} yet; promote it to ${o.from} first`));
+  }
+  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, tag: tag! };
+  return succeeded(`${o.app} ${tag} to ${o.env}`);
+}
+
+export const resolveStep: Step<PromotionContext> = { kind: 'resolve', run: resolve };

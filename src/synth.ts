@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../generators/platform.js';
 import { envClusters } from '../generators/prerequisites.js';
-import { ConfigError, formatProblem } from './load/config-error.js';
+import { ConfigError, formatProblem } from './core/config-error.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
 import type { EnvFile } from './load/load-envs.js';
 import { CrdSchemas } from './validate/crd-schemas.js';

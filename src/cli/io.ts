@@ -9,14 +9,14 @@
  * The exit code comes from the error's class (see `exitCodeFor`), never from its message.
  */
 import { CommanderError } from 'commander';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import {
   BranchMovedError,
   RemoteAuthError,
   RemoteError,
   RemoteNotFoundError,
   RemoteUnavailableError,
-} from '../publish/env-remote.js';
+} from '../core/env-remote.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { redact } from '../publish/git-credentials.js';
 import { PlanStaleError } from '../plan/saved-plan.js';

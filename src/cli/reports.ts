@@ -2,7 +2,7 @@
  * What the commands print: plans, promotions, applies, tables; text or one JSON document.
  */
 import { planJson, renderPlan } from '../plan/plan.js';
-import type { EnvApplyResult } from '../plan/apply-plan.js';
+import type { EnvApplyResult } from '../publish/apply-plan.js';
 import type { EnvPublishResult } from '../publish/bootstrap.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import type { PromoteResult } from '../promotion/promote.js';

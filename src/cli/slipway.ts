@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 // Only what every command needs is imported here: each command imports its own modules when it
 // runs, so `slipway --help` or `slipway history` never loads cdk8s, ajv or Octokit.
 import type { EnvPublishResult } from '../publish/bootstrap.js';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
 import { packageVersion } from './version.js';
@@ -151,7 +151,7 @@ function buildProgram(run: (code: number) => void): Command {
     .argument('<plan-file>', 'the file slipway plan --out wrote')
     .action(action(async (command, io) => {
       const [{ readSavedPlan }, { applySavedPlan }, { reportApply }] = await Promise.all([
-        import('../plan/saved-plan.js'), import('../plan/apply-plan.js'), import('./reports.js'),
+        import('../plan/saved-plan.js'), import('../publish/apply-plan.js'), import('./reports.js'),
       ]);
       const [file] = command.args as [string];
       const loaded = readSavedPlan(resolve(file), file);

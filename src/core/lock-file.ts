@@ -5,7 +5,7 @@
  */
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from './config-error.js';
 
 export interface LockFileOptions {
   /** How long to wait for another holder. @default 120_000 */

@@ -10,7 +10,7 @@ import type { AppDefinition } from '../../generators/app-definition.js';
 import { enabledApps, type EnvDefinition, type EnvRepo } from '../../generators/environment.js';
 import { componentApplications } from '../../generators/platform-components.js';
 import { envClusters } from '../../generators/prerequisites.js';
-import { formatProblem, type Problems } from './config-error.js';
+import { formatProblem, type Problems } from '../core/config-error.js';
 import type { EnvFile } from './load-envs.js';
 import { githubHost } from './load-envs.js';
 

@@ -5,7 +5,7 @@
  * two while converting; nothing here lets it.
  */
 import { LineCounter, parseDocument, visit, isScalar, type Alias, type Document } from 'yaml';
-import type { Position, Problems } from './config-error.js';
+import type { Position, Problems } from '../core/config-error.js';
 import { fieldPosition } from './field-position.js';
 import { codePoint, findControlInText, findControlStrings } from './input-guards.js';
 

@@ -5,7 +5,7 @@
  * the key belongs in; a path with no part there has no position.
  */
 import { isMap, isSeq, isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import type { Position } from './config-error.js';
+import type { Position } from '../core/config-error.js';
 
 export function fieldPosition(doc: Document, lineCounter: LineCounter, field: string): Position | undefined {
   let node: unknown = doc.contents;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import type { AppDefinition } from '../../generators/app-definition.js';
 import { checkDeliveryDefinition, deliveryKindNames } from '../../generators/delivery-kinds/index.js';
-import { ConfigError, Problems, type Position } from './config-error.js';
+import { ConfigError, Problems, type Position } from '../core/config-error.js';
 import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
   DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, MAX_REPLICAS, QUANTITY, REPLICAS_CEILING, RESERVED_APP_PREFIX, SECRET_KEY, SEMVER,

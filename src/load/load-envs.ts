@@ -11,7 +11,7 @@ import type { PlatformChoice } from '../../generators/platform-components.js';
 import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
-import { Problems, type Locate, type Position } from './config-error.js';
+import { Problems, type Locate, type Position } from '../core/config-error.js';
 import { parseEnvYaml } from './env-yaml.js';
 import { readInputFile } from './input-guards.js';
 import { describeErrors } from './env-schema-wording.js';

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { PlatformModel } from '../../generators/platform.js';
-import { ConfigError, Problems } from './config-error.js';
+import { ConfigError, Problems } from '../core/config-error.js';
 import { loadAppFiles, type AppFile } from './load-apps.js';
 import { checkArgoCdNames, checkEnvRepos, checkNamespaceObjects, namespaceWarnings } from './env-collisions.js';
 import { loadEnvFiles, locateIn, type EnvFile } from './load-envs.js';

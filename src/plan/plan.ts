@@ -9,7 +9,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
-import { gitBlobSha, type RemoteTree } from '../publish/env-remote.js';
+import { gitBlobSha, type RemoteTree } from '../core/env-remote.js';
 
 const OWNED_FILES = ['README.md'];
 // platform/ holds what platform components read from the env repo (the KnativeServing, Argo CD's install values).

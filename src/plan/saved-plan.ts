@@ -1,7 +1,7 @@
 /**
  * Saved plans, as Terraform's `plan -out`: `slipway plan --out plan.json` writes, per env, where
  * its repo is, the head the plan was made against and every file's new content or deletion;
- * `slipway apply plan.json` (apply-plan.ts) commits exactly that, on exactly that head, or
+ * `slipway apply plan.json` (publish/apply-plan.ts) commits exactly that, on exactly that head, or
  * refuses. So what a reviewer approved in CI is what lands.
  *
  * The file (JSON, UTF-8, stable key order):
@@ -26,7 +26,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import type { ChangeAction, FileChange, Plan } from './plan.js';
 
 const SAVED_PLAN_FORMAT = 'slipway-plan';

@@ -17,12 +17,12 @@
  * Afterwards `slipway pull` adopts the merged tags into envs/, as after a merged pull request.
  */
 import type { EnvDefinition } from '../../generators/environment.js';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { loadProject } from '../load/load-project.js';
 import { planEnv, type Plan } from '../plan/plan.js';
 import { bootstrapBranch } from '../publish/bootstrap-review.js';
-import { BranchMovedError, MergeConflictError, RemoteUnavailableError, type CommitInfo, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
-import { capability } from '../publish/remote-capabilities.js';
+import { BranchMovedError, MergeConflictError, RemoteUnavailableError, type CommitInfo, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
+import { capability } from '../core/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from './identity.js';
 import { withLock } from './lock.js';

@@ -1,11 +1,11 @@
 /** pull, history, rollback and status: the promotion commands around `promote`. */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { loadProject } from '../load/load-project.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
-import { committedTag, committedTags } from './committed-tags.js';
+import { committedTag, committedTags } from '../plan/committed-tags.js';
 import { appHistory, previousTag, type HistoryEntry } from './history.js';
 import { withLock } from './lock.js';
 import { setTags } from './env-file-edit.js';
@@ -13,7 +13,7 @@ import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refr
 import { PlatformRepo, tagsIn } from './platform-repo.js';
 import { pendingBranches } from './promotion-branch.js';
 import { promote, type PromoteOptions, type PromoteResult } from './promote.js';
-import type { TagDrift } from './reconcile-tags.js';
+import type { TagDrift } from '../plan/reconcile-tags.js';
 import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
 
 export interface CommandContext extends RemoteContext {

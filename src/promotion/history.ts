@@ -8,8 +8,8 @@
  * branch and who promoted on it. `rollback --to` accepts only tags from this list.
  */
 import type { EnvDefinition } from '../../generators/environment.js';
-import type { CommitInfo, EnvRemote } from '../publish/env-remote.js';
-import { tagPath } from './committed-tags.js';
+import type { CommitInfo, EnvRemote } from '../core/env-remote.js';
+import { tagPath } from '../plan/committed-tags.js';
 import { parseTrailers, previousTagOf } from './trailers.js';
 
 export interface HistoryEntry {

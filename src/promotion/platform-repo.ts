@@ -21,9 +21,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { cappedBackoff, Moved, retryWhenMoved } from '../core/retry.js';
-import { RemoteUnavailableError } from '../publish/env-remote.js';
+import { RemoteUnavailableError } from '../core/env-remote.js';
 import { setTags } from './env-file-edit.js';
 import { gitIn, type Environment, type Git } from './git-run.js';
 import { gitIdentities } from './identity.js';

@@ -22,7 +22,7 @@
  * The work is done by steps (steps/index.ts lists them, one file each), run under the
  * promotion lock by one runner (core/step-runner.ts) that also owns the retry when a branch moved.
  */
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import type { Plan } from '../plan/plan.js';
 import type { RemoteContext } from '../publish/remotes.js';
 import { withLock } from './lock.js';

@@ -5,8 +5,8 @@
  * instead of stacking on the old one; `status` lists only the branches still pending. Both ask
  * the remote's `pullRequests` capability, whatever the host.
  */
-import type { EnvRemote } from '../publish/env-remote.js';
-import { capability, type PullRequestRef } from '../publish/remote-capabilities.js';
+import type { EnvRemote } from '../core/env-remote.js';
+import { capability, type PullRequestRef } from '../core/remote-capabilities.js';
 
 /**
  * Why the promotion branch at `head` is done (so restarted from the env repo's branch), or

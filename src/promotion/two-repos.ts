@@ -10,7 +10,7 @@
  * - it is behind its remote (others recorded promotions): `slipway pull`, which fast-forwards first.
  */
 import type { Environment } from './git-run.js';
-import type { TagDrift } from './reconcile-tags.js';
+import type { TagDrift } from '../plan/reconcile-tags.js';
 import { count, defaultBranch, fetchHead, gitIn, pushRemote, uncommittedChanges } from './platform-repo.js';
 
 export interface Disagreement {

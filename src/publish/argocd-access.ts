@@ -10,8 +10,8 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { toYaml } from '../../generators/yaml-emitter.js';
-import { ConfigError } from '../load/config-error.js';
-import type { ReadAccess } from './remote-capabilities.js';
+import { ConfigError } from '../core/config-error.js';
+import type { ReadAccess } from '../core/remote-capabilities.js';
 
 /** Where slipway keeps secrets it generates: $SLIPWAY_HOME, else ~/.config/slipway. */
 export function slipwayHome(environment: Readonly<Record<string, string | undefined>>): string {

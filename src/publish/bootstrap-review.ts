@@ -15,8 +15,8 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import { OWNED_DIRS, planEnv, renderPlan, type Plan } from '../plan/plan.js';
 import { errored, need, runSteps, skipped, succeeded, type Step, type StepResult } from '../core/step-runner.js';
-import { BranchMovedError, type EnvRemote, type RemoteTree } from './env-remote.js';
-import { capability } from './remote-capabilities.js';
+import { BranchMovedError, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
+import { capability } from '../core/remote-capabilities.js';
 import type { SyncContext } from './steps/context.js';
 import { planEnvRepoStep } from './steps/plan-env-repo.js';
 import { readEnvRepoStep } from './steps/read-env-repo.js';

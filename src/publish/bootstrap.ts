@@ -7,20 +7,20 @@ import { applicationName, enabledApps } from '../../generators/environment.js';
 import { ARGOCD_INSTALL_VALUES } from '../../generators/env-repo.js';
 import { ARGOCD_RELEASE, CHARTS, componentApplications } from '../../generators/platform-components.js';
 import type { Plan } from '../plan/plan.js';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { generate } from '../synth.js';
 import { checkSlipwayHome, ensureArgoCdAccess, needsArgoCdAccess, slipwayHome, type AccessResult } from './argocd-access.js';
-import type { EnvRemote } from './env-remote.js';
-import { capability } from './remote-capabilities.js';
+import type { EnvRemote } from '../core/env-remote.js';
+import { capability } from '../core/remote-capabilities.js';
 import { remoteFor } from './remotes.js';
 import { sourceCommit } from './source-commit.js';
 import { syncEnv, type SyncResult } from './sync-env.js';
 import { forEachEnv, resultsOrThrow } from './for-each-env.js';
-import { driftError, tagDrift } from '../promotion/reconcile-tags.js';
-import type { RemoteTree } from './env-remote.js';
+import { driftError, tagDrift } from '../plan/reconcile-tags.js';
+import type { RemoteTree } from '../core/env-remote.js';
 import { bootstrapRoute, reviewsBootstrap, syncForReview, type ReviewSyncResult } from './bootstrap-review.js';
 
-/** Refuses to move tags backwards: see promotion/reconcile-tags.ts. */
+/** Refuses to move tags backwards: see plan/reconcile-tags.ts. */
 function tagCheck(env: EnvDefinition, options: PublishOptions, warnings: string[]) {
   return async (tree: RemoteTree) => {
     const drift = await tagDrift(tree, env);

@@ -7,7 +7,7 @@
  */
 import { Buffer } from 'node:buffer';
 import * as fs from 'node:fs';
-import { RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError } from './env-remote.js';
+import { RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError } from '../core/env-remote.js';
 import { gitUnreachable } from './remote-failure.js';
 
 /** The git commands that talk to the remote. */

@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import * as path from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { BranchMovedError, MergeConflictError, RemoteError } from './env-remote.js';
+import { BranchMovedError, MergeConflictError, RemoteError } from '../core/env-remote.js';
 import type { GitClone } from './git-clone.js';
 
 /** A commit's author (and committer). */

@@ -45,13 +45,13 @@ import {
   type EnsureResult,
   type EnvRemote,
   type RemoteTree,
-} from './env-remote.js';
+} from '../core/env-remote.js';
 import { GitClone, isEmptyDir } from './git-clone.js';
 import { errorText, TIMED_OUT } from './git-errors.js';
 import { checkFilePath, cleanupMessage, fastImport, identPart, mergeCommit } from './git-fast-import.js';
 import { lsRemoteBranches, lsRemoteHead, probeRemote } from './git-remote-queries.js';
 import { gitCapabilities } from './git-review.js';
-import type { RemoteCapabilities } from './remote-capabilities.js';
+import type { RemoteCapabilities } from '../core/remote-capabilities.js';
 
 export interface GitRemoteOptions {
   /** https://..., ssh://..., git@host:path, file://..., or a local path to a bare repo. */

@@ -9,8 +9,8 @@
  * A GitLab or Gitea merge request made from the same branch and merged there reads the same.
  */
 import { existsSync } from 'node:fs';
-import type { CommitInfo, EnvRemote } from './env-remote.js';
-import type { MergeOptions, PullRequests, RemoteCapabilities, ReviewState, ReviewToMerge } from './remote-capabilities.js';
+import type { CommitInfo, EnvRemote } from '../core/env-remote.js';
+import type { MergeOptions, PullRequests, RemoteCapabilities, ReviewState, ReviewToMerge } from '../core/remote-capabilities.js';
 
 /** How many commits of history are compared to tell what is merged already. */
 const HISTORY_LIMIT = 1000;

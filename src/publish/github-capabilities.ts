@@ -3,9 +3,9 @@
  * keys for Argo CD, branch protection, and whether the repo exists; each through the remote's
  * REST calls (github-remote.ts).
  */
-import { RemoteError } from './env-remote.js';
+import { RemoteError } from '../core/env-remote.js';
 import type { GitHubRemote } from './github-remote.js';
-import type { MergeOptions, PullRequests, RemoteCapabilities, ReviewState, ReviewToMerge } from './remote-capabilities.js';
+import type { MergeOptions, PullRequests, RemoteCapabilities, ReviewState, ReviewToMerge } from '../core/remote-capabilities.js';
 
 /** What GitHub can do besides reading and committing. */
 export function githubCapabilities(remote: GitHubRemote): RemoteCapabilities {

@@ -8,11 +8,11 @@
  * github-client.ts; pull requests, deploy keys and branch protection reach commands as
  * capabilities (github-capabilities.ts).
  */
-import { BranchMovedError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { BranchMovedError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
 import { githubCapabilities } from './github-capabilities.js';
 import { DEFAULT_GITHUB_API, formatSeconds, githubClient, RequestTimeoutError, type GitHubClient, type GitHubClientOptions } from './github-client.js';
 import { networkUnreachable } from './remote-failure.js';
-import type { RemoteCapabilities } from './remote-capabilities.js';
+import type { RemoteCapabilities } from '../core/remote-capabilities.js';
 
 /** Topics that mark a repo as a slipway env repo (and let people find them). */
 const ENV_REPO_TOPICS = ['slipway', 'gitops', 'argocd'];

@@ -4,7 +4,7 @@
  * `RemoteUnavailableError` (exit 4, run again); "not found" and credentials stay exit 1. The CLI
  * then picks the exit code by error class only, never by message text.
  */
-import type { UnavailableReason } from './env-remote.js';
+import type { UnavailableReason } from '../core/env-remote.js';
 
 export interface Unreachable {
   readonly reason: Exclude<UnavailableReason, 'contention'>;

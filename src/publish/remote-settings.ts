@@ -11,7 +11,7 @@
  *   a remote that sends nothing, `SLIPWAY_HTTP_TIMEOUT` (default 30) each GitHub API request.
  *   (`SLIPWAY_HTTP_TIMEOUT_MS`, its older form in milliseconds, is read when it is unset.)
  */
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

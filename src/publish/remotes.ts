@@ -6,8 +6,8 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
-import { ConfigError } from '../load/config-error.js';
-import type { EnvRemote } from './env-remote.js';
+import { ConfigError } from '../core/config-error.js';
+import type { EnvRemote } from '../core/env-remote.js';
 import { GitRemote } from './git-remote.js';
 import { GitHubRemote, parseGitHubRepo } from './github-remote.js';
 import { credential, githubToken, remoteTimeouts } from './remote-settings.js';

@@ -8,7 +8,7 @@
 import type { Plan } from '../plan/plan.js';
 import { cappedBackoff, type RetryPolicy } from '../core/retry.js';
 import { runSteps } from '../core/step-runner.js';
-import { RemoteUnavailableError, type EnvRemote, type RemoteTree } from './env-remote.js';
+import { RemoteUnavailableError, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
 import { commitEnvRepoStep } from './steps/commit-env-repo.js';
 import type { SyncContext } from './steps/context.js';
 import { planEnvRepoStep } from './steps/plan-env-repo.js';

@@ -5,7 +5,7 @@
  */
 import type { K8sObject } from '../../generators/app-objects.js';
 import type { GeneratedPlatform } from '../../generators/platform.js';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { FLOATING_TAGS } from '../load/names.js';
 import { isCoreKind, validateCoreObject } from './core-schemas.js';
 import type { CrdSchemas } from './crd-schemas.js';

@@ -5,7 +5,7 @@
  * trust that, and refuses the whole tree before anything is written.
  */
 import { resolve, sep } from 'node:path';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { OUT_MARKER } from './out-dir-safety.js';
 
 /** Why `path` (relative to the output directory) may not be written, or undefined when it may. */

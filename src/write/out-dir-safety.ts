@@ -11,7 +11,7 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 
 /** The file synth writes at the top of its output directory to recognise it on the next run. */
 export const OUT_MARKER = '.slipway-out';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planEnv, renderPlan } from '../../src/plan/plan.js';
-import { gitBlobSha } from '../../src/publish/env-remote.js';
+import { gitBlobSha } from '../../src/core/env-remote.js';
 
 /** A remote tree holding `files`, as `GitRemote.read` gives it. */
 async function tree(files: Record<string, string>, head = 'a'.repeat(40)) {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/load/config-error.js';
+import { ConfigError } from '../../src/core/config-error.js';
 import { checkSavedPlan, readSavedPlan, type SavedPlan } from '../../src/plan/saved-plan.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BranchMovedError, RemoteError, gitBlobSha } from '../../src/publish/env-remote.js';
+import { BranchMovedError, RemoteError, gitBlobSha } from '../../src/core/env-remote.js';
 import { basicAuthorization } from '../../src/publish/git-credentials.js';
 import { GitRemote, type GitRemoteOptions } from '../../src/publish/git-remote.js';
 import { writeGitShim } from '../support/git-shim.js';

@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor, errorCode } from '../../src/cli/io.js';
-import { RemoteError, type EnvRemote } from '../../src/publish/env-remote.js';
+import { RemoteError, type EnvRemote } from '../../src/core/env-remote.js';
 import { GitRemote } from '../../src/publish/git-remote.js';
 import { GitHubRemote } from '../../src/publish/github-remote.js';
-import { capability, CapabilityError, type CapabilityName } from '../../src/publish/remote-capabilities.js';
+import { capability, CapabilityError, type CapabilityName } from '../../src/core/remote-capabilities.js';
 
 const AUTHOR = { name: 'Slipway Bot', email: 'bot@slipway.test' };
 let tmp: string;

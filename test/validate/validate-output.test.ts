@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { itWithShared } from '../support/shared.js';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { generatePlatform } from '../../generators/platform.js';
-import { ConfigError } from '../../src/load/config-error.js';
+import { ConfigError } from '../../src/core/config-error.js';
 import { loadProject } from '../../src/load/load-project.js';
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
 import { policyProblems, validateGenerated } from '../../src/validate/validate-output.js';

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/load/config-error.js';
+import { ConfigError } from '../../src/core/config-error.js';
 import { generate, synth } from '../../src/synth.js';
 import { OUT_MARKER, OUT_MARKER_TEXT, refuseForbiddenOutDir } from '../../src/write/out-dir-safety.js';
 import { readTree, replaceOutDir, writeOutDir } from '../../src/write/out-dir.js';

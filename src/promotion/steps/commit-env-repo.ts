@@ -7,12 +7,12 @@
  * the group. Nothing to change, or a dry run: `skipped`.
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
-import { ConfigError } from '../../load/config-error.js';
+import { ConfigError } from '../../core/config-error.js';
 import { planEnv, renderPlan, type Plan } from '../../plan/plan.js';
-import { BranchMovedError, type RemoteTree } from '../../publish/env-remote.js';
-import { capability } from '../../publish/remote-capabilities.js';
+import { BranchMovedError, type RemoteTree } from '../../core/env-remote.js';
+import { capability } from '../../core/remote-capabilities.js';
 import { commitMessage } from '../../publish/sync-env.js';
-import { committedTags } from '../committed-tags.js';
+import { committedTags } from '../../plan/committed-tags.js';
 import type { PlatformRepo } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';
 import { restartReason } from '../promotion-branch.js';

@@ -5,7 +5,7 @@
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import type { Plan } from '../../plan/plan.js';
-import type { EnvRemote, RemoteTree } from '../../publish/env-remote.js';
+import type { EnvRemote, RemoteTree } from '../../core/env-remote.js';
 import type { RemoteContext } from '../../publish/remotes.js';
 import type { GitIdentity } from '../identity.js';
 import type { PlatformRepo } from '../platform-repo.js';

@@ -5,8 +5,8 @@
  * the new one. Refuses when this app was changed elsewhere: nothing moves backwards silently.
  */
 import { enabledApps } from '../../../generators/environment.js';
-import { ConfigError } from '../../load/config-error.js';
-import { committedTags } from '../committed-tags.js';
+import { ConfigError } from '../../core/config-error.js';
+import { committedTags } from '../../plan/committed-tags.js';
 import { setTags } from '../env-file-edit.js';
 import { need, type PromotionContext } from './context.js';
 import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';

@@ -4,10 +4,10 @@
  * forced (logged, and the reason goes into the commit) or a rollback (the tag ran here before).
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
-import { ConfigError } from '../../load/config-error.js';
+import { ConfigError } from '../../core/config-error.js';
 import { FLOATING_TAGS } from '../../load/names.js';
 import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
-import { committedTag } from '../committed-tags.js';
+import { committedTag } from '../../plan/committed-tags.js';
 import type { PromoteOptions } from '../promote.js';
 import { need, type PromotionContext } from './context.js';
 import { failed, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';

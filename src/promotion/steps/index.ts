@@ -8,7 +8,7 @@
  * never forced. The platform repo's push retries on its own (platform-repo.ts), because its
  * branch is another one and the env repo's commit must not be made twice.
  */
-import { RemoteUnavailableError } from '../../publish/env-remote.js';
+import { RemoteUnavailableError } from '../../core/env-remote.js';
 import { cappedBackoff, type RetryPolicy } from '../../core/retry.js';
 import { commitEnvRepoStep } from './commit-env-repo.js';
 import { commitPlatformRepoStep } from './commit-platform-repo.js';

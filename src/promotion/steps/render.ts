@@ -4,7 +4,7 @@
  * commit changes the tag line(s) and nothing else; otherwise bootstrap comes first. The result
  * that gets committed is validated; the baseline need not be.
  */
-import { ConfigError } from '../../load/config-error.js';
+import { ConfigError } from '../../core/config-error.js';
 import { planEnv } from '../../plan/plan.js';
 import { generate } from '../../synth.js';
 import type { PromoteOptions } from '../promote.js';

@@ -4,10 +4,10 @@
  * tag as given or as the `--from` env's repo holds it now.
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
-import { ConfigError } from '../../load/config-error.js';
+import { ConfigError } from '../../core/config-error.js';
 import { loadProject } from '../../load/load-project.js';
 import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
-import { committedTag } from '../committed-tags.js';
+import { committedTag } from '../../plan/committed-tags.js';
 import { outPathsOf } from '../out-refresh.js';
 import { PlatformRepo } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { capability } from '../../publish/remote-capabilities.js';
+import { capability } from '../../core/remote-capabilities.js';
 import { remoteFor } from '../../publish/remotes.js';
 import { sourceCommit } from '../../publish/source-commit.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from '../identity.js';

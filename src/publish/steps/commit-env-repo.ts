@@ -4,7 +4,7 @@
  * and the runner starts the group again from the read.
  */
 import { errored, need, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
-import { BranchMovedError } from '../env-remote.js';
+import { BranchMovedError } from '../../core/env-remote.js';
 import type { Plan } from '../../plan/plan.js';
 import type { SyncContext } from './context.js';
 

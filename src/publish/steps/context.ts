@@ -3,7 +3,7 @@
  * and the result the last step leaves for `syncEnv` / `syncForReview` to return.
  */
 import type { Plan } from '../../plan/plan.js';
-import type { RemoteTree } from '../env-remote.js';
+import type { RemoteTree } from '../../core/env-remote.js';
 import type { ReviewSyncResult } from '../bootstrap-review.js';
 import type { SyncOptions, SyncResult } from '../sync-env.js';
 

@@ -15,15 +15,15 @@
  */
 import { join } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
-import { ConfigError } from '../load/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { loadEnvFiles } from '../load/load-envs.js';
-import { bootstrapBranch, isFirstBootstrap, reviewsBootstrap } from '../publish/bootstrap-review.js';
-import { BranchMovedError, RemoteNotFoundError, type EnvRemote, type RemoteTree } from '../publish/env-remote.js';
-import { forEachEnv, resultsOrThrow, type EachEnvOutcome } from '../publish/for-each-env.js';
-import { remoteFor, type RemoteContext } from '../publish/remotes.js';
-import { commitMessage } from '../publish/sync-env.js';
-import type { Plan } from './plan.js';
-import { PlanStaleError, savedToPlan, type LoadedSavedPlan, type SavedEnvPlan } from './saved-plan.js';
+import { bootstrapBranch, isFirstBootstrap, reviewsBootstrap } from './bootstrap-review.js';
+import { BranchMovedError, RemoteNotFoundError, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
+import { forEachEnv, resultsOrThrow, type EachEnvOutcome } from './for-each-env.js';
+import { remoteFor, type RemoteContext } from './remotes.js';
+import { commitMessage } from './sync-env.js';
+import type { Plan } from '../plan/plan.js';
+import { PlanStaleError, savedToPlan, type LoadedSavedPlan, type SavedEnvPlan } from '../plan/saved-plan.js';
 
 export interface EnvApplyResult {
   readonly env: string;

@@ -6,8 +6,8 @@
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
-import { ConfigError } from '../load/config-error.js';
-import type { RemoteTree } from '../publish/env-remote.js';
+import { ConfigError } from '../core/config-error.js';
+import type { RemoteTree } from '../core/env-remote.js';
 import { committedTags } from './committed-tags.js';
 
 export interface TagDrift {

@@ -4,7 +4,7 @@
  */
 import { parse, parseAllDocuments } from 'yaml';
 import type { EnvDefinition } from '../../generators/environment.js';
-import type { RemoteTree } from '../publish/env-remote.js';
+import type { RemoteTree } from '../core/env-remote.js';
 
 /** The file (helm) or folder (manifests) whose history is an app's promotion history. */
 export function tagPath(env: EnvDefinition, app: string): string {

@@ -174,14 +174,14 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
       if (access.created) options.log(`${env.name}: added a read-only deploy key; Argo CD's repository Secret is in ${access.secretFile}`);
     }
     if (env.repo.github?.branchProtection) {
-      const branch = capability(remote, 'branchProtection');
-      if (await branch.isProtected()) protection = 'already';
+      const guard = capability(remote, 'branchProtection');
+      if (await guard.isProtected()) protection = 'already';
       else {
-        const done = await branch.protect();
-        if (done.done) protection = 'protected';
+        const protect = await guard.protect();
+        if (protect.done) protection = 'protected';
         else {
           protection = 'unavailable';
-          warnings.push(`${remote.description}: ${done.reason}; ${env.repo.branch} is unprotected`);
+          warnings.push(`${remote.description}: ${protect.reason}; ${env.repo.branch} is unprotected`);
         }
       }
     }

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `slipway` executable: TypeScript runs through slipway's esbuild module hooks (see ts-hooks.mjs).
-import { register } from 'node:module';
+// The `slipway` executable: dist/slipway.js when it is fresh, else the TypeScript sources (launch.mjs).
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
@@ -8,12 +7,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  register('./ts-hooks.mjs', import.meta.url);
   // `slipway plan | head`: a closed pipe ends the output, not with a stack trace.
   process.stdout.on('error', (e) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  const { main } = await import('./slipway.ts');
+  const { load } = await import('./launch.mjs');
+  const { main } = await load('slipway', 'src/cli/slipway.ts');
   process.exitCode = await main(args);
 }

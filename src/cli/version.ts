@@ -1,9 +1,10 @@
 /** slipway's version: package.json's, read once (on first use) and kept. */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../core/package-root.js';
 
 let version: string | undefined;
 
 export function packageVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
   return version;
 }

@@ -45,6 +45,9 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
     }
     let mod: { default?: unknown };
     try {
+      // Run from dist/, the CLI registers the TypeScript hooks only now (launch.mjs); under vitest
+      // (and from the sources) they are there already.
+      (globalThis as { slipwayLoadTypeScript?: () => void }).slipwayLoadTypeScript?.();
       mod = await import(pathToFileURL(path).href) as { default?: unknown };
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;

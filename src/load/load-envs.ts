@@ -12,6 +12,7 @@ import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
 import { Problems, type Locate, type Position } from '../core/config-error.js';
+import { packageFile } from '../core/package-root.js';
 import { parseEnvYaml } from './env-yaml.js';
 import { readInputFile } from './input-guards.js';
 import { describeErrors } from './env-schema-wording.js';
@@ -30,7 +31,7 @@ export function locateIn(envFiles: readonly EnvFile[]): Locate {
   return (file, field) => byFile.get(file)?.locate(field);
 }
 
-const SCHEMA_PATH = new URL('../../envs/env.schema.json', import.meta.url);
+const SCHEMA_PATH = packageFile('envs/env.schema.json');
 let validator: ValidateFunction | undefined;
 
 function envValidator(): ValidateFunction {

@@ -1,0 +1,52 @@
+// Starts one of slipway's entry points (`slipway`, `synth`): the compiled dist/<entry>.js when it
+// is fresh, else the TypeScript sources through esbuild's module hooks (ts-hooks.mjs). Fresh: built
+// from exactly the sources on disk now (dist/sources.json, their sizes and times), so a checkout
+// whose src/ was edited since the last build never runs stale code; it runs the sources, slower.
+// Either way the user's charts-src/*.ts are loaded through the hooks, registered only when needed.
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = new URL('../../', import.meta.url);
+
+function distIsFresh() {
+  let sources;
+  try {
+    sources = JSON.parse(readFileSync(new URL('dist/sources.json', root), 'utf8'));
+  } catch {
+    return false;
+  }
+  for (const [file, [size, mtimeMs]] of Object.entries(sources)) {
+    try {
+      const s = statSync(new URL(file, root));
+      if (s.size !== size || s.mtimeMs !== mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+let hooks = false;
+/** Registers the TypeScript hooks once; from dist, imports of slipway's generators map to dist's. */
+function registerTypeScript(generators) {
+  if (hooks) return;
+  hooks = true;
+  register('./ts-hooks.mjs', import.meta.url, { data: { generators } });
+}
+
+/** Imports the entry's module (`slipway` → main of src/cli/slipway.ts or dist/slipway.js). */
+export async function load(entry, source) {
+  if (process.env.SLIPWAY_FROM_SOURCE !== '1' && distIsFresh()) {
+    // charts-src/*.ts import ../generators/index.js: those imports get dist's generators, the very
+    // modules the compiled CLI uses, not a second copy from the sources.
+    globalThis.slipwayLoadTypeScript = () => registerTypeScript({
+      source: realpathSync(fileURLToPath(new URL('generators/index.ts', root))),
+      compiled: new URL('dist/generators.js', root).href,
+    });
+    return import(new URL(`dist/${entry}.js`, root).href);
+  }
+  registerTypeScript(undefined);
+  globalThis.slipwayLoadTypeScript = () => {};
+  return import(new URL(source, root).href);
+}

@@ -21,6 +21,7 @@ import { ConfigError } from '../core/config-error.js';
 import { loadProject } from '../load/load-project.js';
 import { planEnv, type Plan } from '../plan/plan.js';
 import { bootstrapBranch } from '../publish/bootstrap-review.js';
+import { Moved, retryWhenMoved } from '../core/retry.js';
 import { BranchMovedError, MergeConflictError, RemoteUnavailableError, type CommitInfo, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
 import { capability } from '../core/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
@@ -84,11 +85,10 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
   const identity = (await gitIdentities(o.root, o.environment)).author;
   const approvedBy = resolveActor({ flag: o.actor, environment: o.environment, identity });
   const author = envRepoAuthor(o.environment, identity);
-  const backoff = o.backoffMs ?? ((n: number) => Math.min(5000, 200 * 2 ** n) + Math.floor(Math.random() * 200));
   const result = (status: ApproveResult['status'], extra: Omit<ApproveResult, 'env' | 'branch' | 'status' | 'approvedBy' | 'commits'> & { commits?: ApproveResult['commits'] }): ApproveResult =>
     ({ env: env.name, branch, status, approvedBy, commits: [], ...extra });
 
-  for (let attempt = 1; ; attempt++) {
+  return retryWhenMoved(async (): Promise<ApproveResult | Moved> => {
     o.log(`${env.name}: reading ${main} and ${branch} of ${remote.description}`);
     const before = await remote.read();
     const head = await remote.read(branch);
@@ -131,12 +131,14 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
           `delete the branch (git push <env repo> --delete ${branch}) and ${o.bootstrap ? `bootstrap --env ${env.name}` : `promote ${o.app} --env ${env.name}`} again`);
       }
       if (!(e instanceof BranchMovedError)) throw e;
-      if (attempt >= 5) throw new RemoteUnavailableError(`${remote.description}: ${main} (or ${branch}) kept moving; gave up after 5 attempts (nothing was merged; run again)`, { cause: e, reason: 'contention' });
-      const wait = backoff(attempt);
-      o.log(`${env.name}: ${main} or ${branch} moved while merging; re-reading and merging again in ${wait} ms (attempt ${attempt + 1}/5)`);
-      await new Promise((r) => setTimeout(r, wait));
+      return new Moved(e);
     }
-  }
+  }, {
+    ...(o.backoffMs ? { backoffMs: o.backoffMs } : {}),
+    onRetry: (wait, next, attempts) => o.log(`${env.name}: ${main} or ${branch} moved while merging; re-reading and merging again in ${wait} ms (attempt ${next}/${attempts})`),
+    gaveUp: (cause, attempts) => new RemoteUnavailableError(
+      `${remote.description}: ${main} (or ${branch}) kept moving; gave up after ${attempts} attempts (nothing was merged; run again)`, { cause, reason: 'contention' }),
+  });
 }
 
 function afterwards(o: ApproveOptions): string {

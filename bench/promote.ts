@@ -27,11 +27,21 @@ const N = 100;
 const APP = 'app-0042';
 const ENV = 'staging';
 const TOKEN = 'bench-token-0123456789abcdef';
-const GIT_ID = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const GIT_ID = {
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
 const PROMOTE_TAGS = ['2.0.0', '2.0.1', '2.0.2'];
 const MANUAL_TAGS = ['3.0.0', '3.0.1', '3.0.2'];
 
-interface Run { code: number; stdout: string; stderr: string; ms: number }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -39,8 +49,12 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started }));
   });
@@ -63,14 +77,17 @@ const ms = (x: number): string => `${Math.round(x)} ms`;
 /** A platform repo with N synthetic apps, all in envs/staging.yaml, whose env repo is `repoUrl`. */
 function makePlatform(repoUrl: string): string {
   const { root, appsYaml: apps } = syntheticPlatform(N, 'slipway-bench-promote-');
-  writeFileSync(join(root, 'envs', `${ENV}.yaml`), `name: ${ENV}
+  writeFileSync(
+    join(root, 'envs', `${ENV}.yaml`),
+    `name: ${ENV}
 namespace: ${ENV}
 domain: example.com
 repo: ${repoUrl}
 repoURL: ${repoUrl}
 promotion: direct
 apps:
-${apps}`);
+${apps}`,
+  );
   writeFileSync(join(root, '.gitignore'), 'out/\n.slipway/\n.home/\n');
   return root;
 }
@@ -90,7 +107,8 @@ try {
   const cliEnv = { ...process.env, ...GIT_ID, USER: 'bench', SLIPWAY_GIT_TOKEN: TOKEN, SLIPWAY_HOME: join(root, '.home') };
   // SLIPWAY_BENCH_PROFILE=<dir>: CPU profiles of the CLI runs, for finding where the time goes.
   const profile = process.env.SLIPWAY_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SLIPWAY_BENCH_PROFILE}`] : [];
-  const cli = (...args: string[]) => run(process.execPath, [...profile, join(REPO, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], { env: cliEnv });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [...profile, join(REPO, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], { env: cliEnv });
 
   const boot = await cli('bootstrap', '-q');
   if (boot.code !== 0) throw new Error(`bootstrap failed: ${boot.stderr}`);
@@ -120,7 +138,8 @@ try {
     await must('git', ['commit', '-qam', `${APP} ${tag}`], { cwd: work, env: manualEnv });
     await must('git', ['push', '--quiet'], { cwd: work, env: manualEnv });
     const elapsed = performance.now() - started;
-    if (!readFileSync(join(work, 'values', `${APP}.yaml`), 'utf8').includes(`tag: "${tag}"`)) throw new Error(`sed did not change the tag in values/${APP}.yaml`);
+    if (!readFileSync(join(work, 'values', `${APP}.yaml`), 'utf8').includes(`tag: "${tag}"`))
+      throw new Error(`sed did not change the tag in values/${APP}.yaml`);
     manualTimes.push(elapsed);
     console.log(`manual clone+sed+commit+push ${tag}: ${ms(elapsed)}`);
     rmSync(dir, { recursive: true, force: true });

@@ -20,22 +20,29 @@ const ENVS = ['dev', 'staging', 'production'];
 function makePlatform(n: number): string {
   const { root, appsYaml: apps } = syntheticPlatform(n, `slipway-bench-${n}-`);
   for (const env of ENVS) {
-    writeFileSync(join(root, 'envs', `${env}.yaml`), `name: ${env}
+    writeFileSync(
+      join(root, 'envs', `${env}.yaml`),
+      `name: ${env}
 namespace: ${env}
 domain: example.com
 repo: example-org/${env}
 ${env === 'production' ? 'promotesFrom: staging\npinnedTags: true\n' : ''}apps:
-${apps}`);
+${apps}`,
+    );
   }
   return root;
 }
 
 function runSynth(root: string): { wallMs: number; ms: number; maxRssMiB: number; files: number } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', join(REPO, 'src/cli/register-ts.mjs'), join(REPO, 'bench/synth-child.ts'), root, join(root, 'out')], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', join(REPO, 'src/cli/register-ts.mjs'), join(REPO, 'bench/synth-child.ts'), root, join(root, 'out')],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const wallMs = Math.round(performance.now() - started);
   if (child.status !== 0) throw new Error(`synth failed: ${child.stderr}`);
   return { wallMs, ...JSON.parse(child.stdout.trim().split('\n').pop()!) };
@@ -48,7 +55,15 @@ function helmTime(root: string, n: number): number {
     for (let i = 0; i < n; i++) {
       const name = `app-${String(i).padStart(4, '0')}`;
       const envDir = join(root, 'out', 'envs', env);
-      const r = runHelmSync(helm, ['template', name, join(envDir, 'charts', name), '--namespace', env, '--values', join(envDir, 'values', `${name}.yaml`)]);
+      const r = runHelmSync(helm, [
+        'template',
+        name,
+        join(envDir, 'charts', name),
+        '--namespace',
+        env,
+        '--values',
+        join(envDir, 'values', `${name}.yaml`),
+      ]);
       if (r.code !== 0) throw new Error(`helm template ${name}: ${r.stderr}`);
     }
   }
@@ -61,7 +76,10 @@ function ensureHelmBinariesSync() {
   return binaries;
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((x) => x > 0);
 const ns = sizes.length ? sizes : [100, 1000];
 binaries = await ensureHelmBinaries();
 
@@ -71,7 +89,9 @@ for (const n of ns) {
   try {
     const r = runSynth(root);
     rows.push({ n, ...r });
-    console.log(`synth N=${n} × ${ENVS.length} envs: ${r.wallMs} ms wall (${r.ms} ms in synth), peak RSS ${r.maxRssMiB} MiB, ${r.files} files`);
+    console.log(
+      `synth N=${n} × ${ENVS.length} envs: ${r.wallMs} ms wall (${r.ms} ms in synth), peak RSS ${r.maxRssMiB} MiB, ${r.files} files`,
+    );
     if (n === Math.min(...ns)) {
       const helm = helmTime(root, n);
       console.log(`helm template, ${n * ENVS.length} charts one process each: ${helm} ms; slipway/helm = ${(r.wallMs / helm).toFixed(3)}`);

@@ -18,17 +18,20 @@ export function syntheticPlatform(n: number, prefix: string): { root: string; ap
   const generators = join(REPO, 'generators', 'index.js');
   for (let i = 0; i < n; i++) {
     const name = appName(i);
-    writeFileSync(join(root, 'charts-src', `${name}.ts`), `import { defineApp } from ${JSON.stringify(generators)};
+    writeFileSync(
+      join(root, 'charts-src', `${name}.ts`),
+      `import { defineApp } from ${JSON.stringify(generators)};
 export default defineApp({
   name: ${JSON.stringify(name)},
   image: 'registry.example.com/team/${name}',
   port: ${8000 + (i % 100)},
   probePath: '/healthz',
-  ${i % 3 === 0 ? "autoscaling: { minReplicas: 2, maxReplicas: 5 }," : ''}
+  ${i % 3 === 0 ? 'autoscaling: { minReplicas: 2, maxReplicas: 5 },' : ''}
   ${i % 4 === 0 ? "ingress: { tls: { clusterIssuer: 'letsencrypt' } }," : ''}
   env: { LOG_LEVEL: 'info', DB_PASS: { secret: '${name}-db', key: 'password' } },
 });
-`);
+`,
+    );
   }
   const appsYaml = Array.from({ length: n }, (_, i) => `  ${appName(i)}:\n    tag: "1.${i % 10}.${i % 7}"\n`).join('');
   return { root, appsYaml };

@@ -179,18 +179,19 @@ const DEFAULT_RESOURCES: Resources = {
 /** Defines one application of the catalog. */
 export function defineApp(props: AppProps): AppDefinition {
   const autoscaling = props.autoscaling || undefined;
-  const ingress = props.ingress === false ? { enabled: false } : props.ingress ?? {};
+  const ingress = props.ingress === false ? { enabled: false } : (props.ingress ?? {});
   const env: Record<string, string> = {};
   const secretEnv: Record<string, SecretKeyRef> = {};
   for (const [key, value] of Object.entries(props.env ?? {})) {
     if (typeof value === 'string') env[key] = value;
     else secretEnv[key] = value;
   }
-  const tls = ingress.tls === undefined
-    ? undefined
-    : 'secretName' in ingress.tls
-      ? { secretName: ingress.tls.secretName, clusterIssuer: '' }
-      : { secretName: `${props.name}-tls`, clusterIssuer: ingress.tls.clusterIssuer };
+  const tls =
+    ingress.tls === undefined
+      ? undefined
+      : 'secretName' in ingress.tls
+        ? { secretName: ingress.tls.secretName, clusterIssuer: '' }
+        : { secretName: `${props.name}-tls`, clusterIssuer: ingress.tls.clusterIssuer };
   return {
     kind: 'slipway.app',
     name: props.name,

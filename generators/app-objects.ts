@@ -21,7 +21,7 @@ export function buildAppObjects(app: AppDefinition, src: ValueSource): K8sObject
   const chart = new Chart(new App({ outdir: '/dev/null' }), app.name);
   const kind = app.delivery.module;
   for (const { id, object } of kind.documents(app, src)) {
-    const inner = (object !== undefined && isMarker(object) ? (object[MARKER] as { value: K8sObject }).value : object);
+    const inner = object !== undefined && isMarker(object) ? (object[MARKER] as { value: K8sObject }).value : object;
     // The kind's projectKinds are what the env's AppProject is held to (test/generators): an
     // object of another kind is a bug in the kind's module, not something to permit quietly.
     if (inner && !kind.projectKinds.some((gk) => gk.kind === inner.kind && gk.group === groupOf(inner.apiVersion))) {

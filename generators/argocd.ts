@@ -6,7 +6,14 @@ import { applicationName, enabledApps, type EnvDefinition } from './environment.
 import type { K8sObject } from './app-objects.js';
 import type { DeliveryKind } from './delivery.js';
 import { deliveryKind, DELIVERY_KIND_REGISTRY, type DeliveryKindRegistry } from './delivery-kinds/index.js';
-import { ARGOCD_CLUSTER, CHARTS, componentApplications, platformClusterKinds, type PlatformApplication, type PlatformContext } from './platform-components.js';
+import {
+  ARGOCD_CLUSTER,
+  CHARTS,
+  componentApplications,
+  platformClusterKinds,
+  type PlatformApplication,
+  type PlatformContext,
+} from './platform-components.js';
 
 /** The fields of `Application.spec.source` slipway sets. */
 export interface ApplicationSource {
@@ -15,7 +22,11 @@ export interface ApplicationSource {
   /** A folder of the repo (env repo sources); upstream chart sources name `chart` instead. */
   readonly path?: string;
   readonly chart?: string;
-  readonly helm?: { readonly releaseName: string; readonly valueFiles?: readonly string[]; readonly valuesObject?: Record<string, unknown> };
+  readonly helm?: {
+    readonly releaseName: string;
+    readonly valueFiles?: readonly string[];
+    readonly valuesObject?: Record<string, unknown>;
+  };
   readonly directory?: { readonly recurse: boolean };
 }
 
@@ -80,7 +91,11 @@ function application(props: ApplicationProps): K8sObject {
         // Git is the only way in: drift is undone (selfHeal) and removed objects are deleted (prune).
         automated: { selfHeal: true, prune: true },
         // RespectIgnoreDifferences: a sync leaves ignored fields as the cluster has them, too.
-        syncOptions: ['CreateNamespace=true', ...(props.syncOptions ?? []), ...(props.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
+        syncOptions: [
+          'CreateNamespace=true',
+          ...(props.syncOptions ?? []),
+          ...(props.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : []),
+        ],
         retry: structuredClone(SYNC_RETRY),
       },
       ...(props.ignoreDifferences ? { ignoreDifferences: props.ignoreDifferences.map((d) => structuredClone(d)) } : {}),
@@ -136,17 +151,23 @@ export const APPS_DIR = 'apps';
  * Child Application of one app: Helm chart + this env's values, or a directory of manifests. The
  * delivery kind (looked up in `registry`) says what Argo CD must not count as drift.
  */
-export function childApplication(env: EnvDefinition, app: string, delivery: DeliveryKind, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): K8sObject {
+export function childApplication(
+  env: EnvDefinition,
+  app: string,
+  delivery: DeliveryKind,
+  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
+): K8sObject {
   const ignoreDifferences = deliveryKind(delivery, registry)?.ignoreDifferences;
-  const source: ApplicationSource = env.render === 'helm'
-    ? {
-        repoURL: env.repo.url,
-        targetRevision: env.repo.branch,
-        path: `charts/${app}`,
-        // Release name = app name, so object names stay the app's name whatever the Application is called.
-        helm: { releaseName: app, valueFiles: [`../../values/${app}.yaml`] },
-      }
-    : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: `manifests/${app}`, directory: { recurse: false } };
+  const source: ApplicationSource =
+    env.render === 'helm'
+      ? {
+          repoURL: env.repo.url,
+          targetRevision: env.repo.branch,
+          path: `charts/${app}`,
+          // Release name = app name, so object names stay the app's name whatever the Application is called.
+          helm: { releaseName: app, valueFiles: [`../../values/${app}.yaml`] },
+        }
+      : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: `manifests/${app}`, directory: { recurse: false } };
   return application({
     name: applicationName(env, app),
     namespace: env.argocdNamespace,
@@ -165,8 +186,18 @@ export function childApplication(env: EnvDefinition, app: string, delivery: Deli
  * engine that already runs across clusters) fans it out. Its template is the single-cluster
  * Application with the cluster's name and URL as parameters and the cluster's values file on top.
  */
-export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: DeliveryKind, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): K8sObject {
-  const template = childApplication({ ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } }, app, delivery, registry) as K8sObject & {
+export function fleetApplicationSet(
+  env: EnvDefinition,
+  app: string,
+  delivery: DeliveryKind,
+  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
+): K8sObject {
+  const template = childApplication(
+    { ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } },
+    app,
+    delivery,
+    registry,
+  ) as K8sObject & {
     spec: { source: ApplicationSource & { helm: { valueFiles: string[] } } };
   };
   template.spec.source.helm.valueFiles = [...template.spec.source.helm.valueFiles, `../../values/${app}.{{.cluster}}.yaml`];
@@ -197,40 +228,43 @@ function platformServers(env: EnvDefinition, pa: PlatformApplication): string[] 
  * so each cluster gets its controllers (Argo CD itself stays on the cluster it runs in).
  */
 export function platformApplications(env: EnvDefinition, context: PlatformContext): K8sObject[] {
-  return env.platform.flatMap((choice) => componentApplications(env, choice.component, context).map((pa) => {
-    const source: ApplicationSource = 'chart' in pa.source
-      ? {
-          repoURL: CHARTS[pa.source.chart]!.repoURL,
-          chart: CHARTS[pa.source.chart]!.chart,
-          // An env may pin another version of a component's main chart.
-          targetRevision: choice.version && pa.name === choice.component ? choice.version : CHARTS[pa.source.chart]!.version,
-          helm: { releaseName: pa.releaseName ?? pa.name, valuesObject: pa.source.values },
-        }
-      : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: pa.source.path, directory: { recurse: false } };
-    const labels = { 'slipway.dev/env': env.name, 'slipway.dev/platform': pa.component };
-    const props = (name: string, server: string): ApplicationProps => ({
-      name,
-      namespace: env.argocdNamespace,
-      project: platformProjectName(env),
-      labels,
-      source,
-      destination: { server, namespace: pa.namespace },
-      syncWave: pa.wave,
-      // Large CRDs exceed client-side apply's annotation limit; CRs of CRDs installed in the same sync skip the dry run.
-      syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
-      ...(pa.ignoreDifferences ? { ignoreDifferences: pa.ignoreDifferences } : {}),
-    });
-    const name = `${env.name}-${pa.name}`;
-    if (!env.fleet || pa.clusters === 'argocd') return application(props(name, platformServers(env, pa)[0]!));
-    return applicationSet({
-      name,
-      namespace: env.argocdNamespace,
-      labels,
-      syncWave: pa.wave,
-      clusters: env.fleet.map((c) => ({ cluster: c.name, url: c.server })),
-      template: application(props(`${name}-{{.cluster}}`, '{{.url}}')),
-    });
-  }));
+  return env.platform.flatMap((choice) =>
+    componentApplications(env, choice.component, context).map((pa) => {
+      const source: ApplicationSource =
+        'chart' in pa.source
+          ? {
+              repoURL: CHARTS[pa.source.chart]!.repoURL,
+              chart: CHARTS[pa.source.chart]!.chart,
+              // An env may pin another version of a component's main chart.
+              targetRevision: choice.version && pa.name === choice.component ? choice.version : CHARTS[pa.source.chart]!.version,
+              helm: { releaseName: pa.releaseName ?? pa.name, valuesObject: pa.source.values },
+            }
+          : { repoURL: env.repo.url, targetRevision: env.repo.branch, path: pa.source.path, directory: { recurse: false } };
+      const labels = { 'slipway.dev/env': env.name, 'slipway.dev/platform': pa.component };
+      const props = (name: string, server: string): ApplicationProps => ({
+        name,
+        namespace: env.argocdNamespace,
+        project: platformProjectName(env),
+        labels,
+        source,
+        destination: { server, namespace: pa.namespace },
+        syncWave: pa.wave,
+        // Large CRDs exceed client-side apply's annotation limit; CRs of CRDs installed in the same sync skip the dry run.
+        syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+        ...(pa.ignoreDifferences ? { ignoreDifferences: pa.ignoreDifferences } : {}),
+      });
+      const name = `${env.name}-${pa.name}`;
+      if (!env.fleet || pa.clusters === 'argocd') return application(props(name, platformServers(env, pa)[0]!));
+      return applicationSet({
+        name,
+        namespace: env.argocdNamespace,
+        labels,
+        syncWave: pa.wave,
+        clusters: env.fleet.map((c) => ({ cluster: c.name, url: c.server })),
+        template: application(props(`${name}-{{.cluster}}`, '{{.url}}')),
+      });
+    }),
+  );
 }
 
 /**
@@ -274,7 +308,8 @@ export function platformProject(env: EnvDefinition, context: PlatformContext): K
   const apps = env.platform.flatMap((choice) => componentApplications(env, choice.component, context));
   const repos = [...new Set(apps.map((pa) => ('chart' in pa.source ? CHARTS[pa.source.chart]!.repoURL : env.repo.url)))].sort();
   const destinations = new Map<string, { server: string; namespace: string }>();
-  for (const pa of apps) for (const server of platformServers(env, pa)) destinations.set(`${server} ${pa.namespace}`, { server, namespace: pa.namespace });
+  for (const pa of apps)
+    for (const server of platformServers(env, pa)) destinations.set(`${server} ${pa.namespace}`, { server, namespace: pa.namespace });
   return appProject({
     name: platformProjectName(env),
     namespace: env.argocdNamespace,
@@ -349,7 +384,12 @@ export function envProject(env: EnvDefinition, renderedKinds: readonly GroupKind
 }
 
 /** The Application spec of an Application, or of an ApplicationSet's template. */
-export function applicationSpec(obj: K8sObject): { project: string; source: ApplicationSource; destination: { server: string; namespace: string }; ignoreDifferences?: IgnoreDifference[] } {
+export function applicationSpec(obj: K8sObject): {
+  project: string;
+  source: ApplicationSource;
+  destination: { server: string; namespace: string };
+  ignoreDifferences?: IgnoreDifference[];
+} {
   const spec = obj.spec as Record<string, unknown>;
   return (obj.kind === 'ApplicationSet' ? (spec.template as { spec: unknown }).spec : spec) as ReturnType<typeof applicationSpec>;
 }

@@ -72,7 +72,10 @@ const BASE_DOC: Readonly<Record<string, ValueDoc>> = {
       enabled: { doc: 'Create the HorizontalPodAutoscaler.', schema: { type: 'boolean' } },
       minReplicas: { doc: 'Fewest pods.', schema: { type: 'integer', minimum: 1 } },
       maxReplicas: { doc: 'Most pods.', schema: { type: 'integer', minimum: 1 } },
-      targetCPUUtilizationPercentage: { doc: 'Average CPU use (percent of requests) to aim for.', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      targetCPUUtilizationPercentage: {
+        doc: 'Average CPU use (percent of requests) to aim for.',
+        schema: { type: 'integer', minimum: 1, maximum: 100 },
+      },
     },
   },
   resources: {
@@ -90,7 +93,10 @@ const BASE_DOC: Readonly<Record<string, ValueDoc>> = {
         doc: 'HTTPS termination at the Ingress.',
         children: {
           enabled: { doc: 'Add a TLS section for the host.', schema: { type: 'boolean' } },
-          secretName: { doc: 'Secret holding the certificate (cert-manager fills it when an issuer is annotated).', schema: { type: 'string' } },
+          secretName: {
+            doc: 'Secret holding the certificate (cert-manager fills it when an issuer is annotated).',
+            schema: { type: 'string' },
+          },
         },
       },
     },
@@ -162,16 +168,17 @@ export function environmentValues(app: AppDefinition, env: EnvDefinition): Chart
     ...base,
     image: { ...base.image, tag: settings.tag },
     replicaCount: settings.replicas ?? base.replicaCount,
-    autoscaling: autoscaling === false
-      ? { ...base.autoscaling, enabled: false }
-      : autoscaling === undefined
-        ? base.autoscaling
-        : {
-            enabled: true,
-            minReplicas: autoscaling.minReplicas ?? base.autoscaling.minReplicas,
-            maxReplicas: autoscaling.maxReplicas ?? base.autoscaling.maxReplicas,
-            targetCPUUtilizationPercentage: autoscaling.cpuUtilization ?? base.autoscaling.targetCPUUtilizationPercentage,
-          },
+    autoscaling:
+      autoscaling === false
+        ? { ...base.autoscaling, enabled: false }
+        : autoscaling === undefined
+          ? base.autoscaling
+          : {
+              enabled: true,
+              minReplicas: autoscaling.minReplicas ?? base.autoscaling.minReplicas,
+              maxReplicas: autoscaling.maxReplicas ?? base.autoscaling.maxReplicas,
+              targetCPUUtilizationPercentage: autoscaling.cpuUtilization ?? base.autoscaling.targetCPUUtilizationPercentage,
+            },
     resources: mergeResources(base.resources, settings.resources),
     ingress: { ...base.ingress, host: appHost(env, app.name) },
     env: { ...base.env, ...settings.env },
@@ -181,15 +188,16 @@ export function environmentValues(app: AppDefinition, env: EnvDefinition): Chart
 
 /** JSON Schema of the values, from VALUES_DOC; unknown keys are errors (a typo never passes silently). */
 export function valuesSchema(app: AppDefinition): Record<string, unknown> {
-  const toSchema = (node: ValueDoc): Record<string, unknown> => node.children
-    ? {
-        type: 'object',
-        description: node.doc,
-        additionalProperties: false,
-        required: Object.keys(node.children),
-        properties: Object.fromEntries(Object.entries(node.children).map(([k, child]) => [k, toSchema(child)])),
-      }
-    : { description: node.doc, ...node.schema };
+  const toSchema = (node: ValueDoc): Record<string, unknown> =>
+    node.children
+      ? {
+          type: 'object',
+          description: node.doc,
+          additionalProperties: false,
+          required: Object.keys(node.children),
+          properties: Object.fromEntries(Object.entries(node.children).map(([k, child]) => [k, toSchema(child)])),
+        }
+      : { description: node.doc, ...node.schema };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${app.name} chart`,

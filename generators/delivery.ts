@@ -13,12 +13,20 @@ import { resolveKnative, type KnativeProps } from './delivery-kinds/knative/prop
 
 // The kinds' props, defaults and rules, where code outside generators/ has always imported them.
 export {
-  AUTOMATED_STEPS, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_INTERVAL, MANUAL_STEPS,
-  type CanaryProps, type CanarySettings,
+  AUTOMATED_STEPS,
+  checkCanarySteps,
+  DEFAULT_ANALYSIS,
+  DEFAULT_ANALYSIS_INTERVAL,
+  MANUAL_STEPS,
+  type CanaryProps,
+  type CanarySettings,
 } from './delivery-kinds/canary/props.js';
 export {
-  checkKnative, HPA_METRICS, KNATIVE_METRICS,
-  type KnativeProps, type KnativeSettings,
+  checkKnative,
+  HPA_METRICS,
+  KNATIVE_METRICS,
+  type KnativeProps,
+  type KnativeSettings,
 } from './delivery-kinds/knative/props.js';
 
 /** A delivery kind's name (a registered kind's, delivery-kinds/index.ts, for a definition the loader accepted). */

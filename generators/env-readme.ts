@@ -180,7 +180,9 @@ function handOverSecrets(prerequisites: readonly Prerequisite[]) {
 export function envReadme(input: EnvReadmeInput): string {
   // One line per distinct need and cluster: fleets repeat the same need on every cluster otherwise.
   const seen = new Set<string>();
-  const prerequisites = input.prerequisites.filter((p) => !seen.has(`${p.cluster} ${p.for} ${p.need}`) && seen.add(`${p.cluster} ${p.for} ${p.need}`));
+  const prerequisites = input.prerequisites.filter(
+    (p) => !seen.has(`${p.cluster} ${p.for} ${p.need}`) && seen.add(`${p.cluster} ${p.for} ${p.need}`),
+  );
   return render({
     ...input,
     prerequisites,

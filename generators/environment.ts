@@ -117,10 +117,7 @@ export function envOnCluster(env: EnvDefinition, cluster: FleetCluster): EnvDefi
 
 /** Host an app is served on in an environment. */
 export function appHost(env: EnvDefinition, app: string): string {
-  return env.apps[app]?.host ?? env.hostPattern
-    .replaceAll('{app}', app)
-    .replaceAll('{env}', env.name)
-    .replaceAll('{domain}', env.domain);
+  return env.apps[app]?.host ?? env.hostPattern.replaceAll('{app}', app).replaceAll('{env}', env.name).replaceAll('{domain}', env.domain);
 }
 
 /** Name of the Argo CD Application of `app` in `env`: unique when envs share one Argo CD. */
@@ -130,5 +127,7 @@ export function applicationName(env: EnvDefinition, app: string): string {
 
 /** Names of the apps an environment deploys, sorted (stable output). */
 export function enabledApps(env: EnvDefinition): string[] {
-  return Object.keys(env.apps).filter((name) => env.apps[name]!.enabled).sort();
+  return Object.keys(env.apps)
+    .filter((name) => env.apps[name]!.enabled)
+    .sort();
 }

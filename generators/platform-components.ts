@@ -10,8 +10,14 @@ import { componentsNeededByKind } from './delivery-kinds/index.js';
 import { chartPins, platformComponentNames, type ChartSource, type PlatformComponent } from './platform-components/index.js';
 
 export {
-  ARGOCD_CLUSTER, componentApplications, platformClusterKinds,
-  type ChartSource, type PlatformApplication, type PlatformComponent, type PlatformContext, type SecretNeed,
+  ARGOCD_CLUSTER,
+  componentApplications,
+  platformClusterKinds,
+  type ChartSource,
+  type PlatformApplication,
+  type PlatformComponent,
+  type PlatformContext,
+  type SecretNeed,
 } from './platform-components/index.js';
 export { APPLICATION_HEALTH_LUA, ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE } from './platform-components/argo-cd.js';
 

@@ -60,7 +60,8 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
   for (const app of [...model.apps].sort((a, b) => a.name.localeCompare(b.name))) {
     const chart = renderChart(app);
     charts.set(app.name, chart);
-    for (const [path, content] of chart) tree.set(`charts/${app.name}/${path}`, content, { app: app.name, what: `app ${app.name}'s chart` });
+    for (const [path, content] of chart)
+      tree.set(`charts/${app.name}/${path}`, content, { app: app.name, what: `app ${app.name}'s chart` });
   }
   const envs = [...model.envs].sort((a, b) => a.name.localeCompare(b.name));
   const everyEnv = [...envs, ...(model.peers ?? [])];
@@ -99,9 +100,7 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
 /** Two sources of one file, as a refusal naming both and what to rename. */
 function conflictRefusal(env: string, { path, first, second }: FileConflict): ClusterRefusal {
   const app = second.app ?? first.app ?? '';
-  const fix = first.app && first.app === second.app
-    ? 'give one of the two objects another name'
-    : `rename app ${app}`;
+  const fix = first.app && first.app === second.app ? 'give one of the two objects another name' : `rename app ${app}`;
   return { env, app, message: `${path} would be generated twice, by ${first.what} and by ${second.what}; ${fix}` };
 }
 
@@ -124,14 +123,20 @@ function objectsOnClustersOf(env: EnvDefinition, envs: readonly EnvDefinition[],
  * as often as the shortest canary analysis interval; Knative enables the features its apps' pod
  * specs use.
  */
-function platformContext(env: EnvDefinition, envs: readonly EnvDefinition[], rendered: ReadonlyMap<string, readonly RenderedApp[]>): PlatformContext {
+function platformContext(
+  env: EnvDefinition,
+  envs: readonly EnvDefinition[],
+  rendered: ReadonlyMap<string, readonly RenderedApp[]>,
+): PlatformContext {
   const objects = objectsOnClustersOf(env, envs, rendered);
   const intervals = objects
     .filter((o) => o.object.kind === 'AnalysisTemplate')
     .flatMap((o) => ((o.object.spec as { metrics?: Array<{ interval?: string }> }).metrics ?? []).map((m) => m.interval))
     .filter((i): i is string => typeof i === 'string');
   const shortest = intervals.length ? formatDuration(Math.min(...intervals.map(durationSeconds))) : undefined;
-  const features = new Set(objects.filter((o) => isKnativeService(o.object)).flatMap((o) => knativeFeaturesNeeded(o.object).map((f) => f.flag)));
+  const features = new Set(
+    objects.filter((o) => isKnativeService(o.object)).flatMap((o) => knativeFeaturesNeeded(o.object).map((f) => f.flag)),
+  );
   return { ...(shortest ? { scrapeInterval: shortest } : {}), knativeFeatures: [...features].sort() };
 }
 
@@ -144,7 +149,11 @@ function isKnativeService(obj: K8sObject): boolean {
  * slipway turns features on in the KnativeServing it manages; on a cluster without one, it
  * cannot, so synth refuses rather than write a Service that will never run.
  */
-function knativeRefusals(envs: readonly EnvDefinition[], everyEnv: readonly EnvDefinition[], rendered: ReadonlyMap<string, readonly RenderedApp[]>): ClusterRefusal[] {
+function knativeRefusals(
+  envs: readonly EnvDefinition[],
+  everyEnv: readonly EnvDefinition[],
+  rendered: ReadonlyMap<string, readonly RenderedApp[]>,
+): ClusterRefusal[] {
   const out = new Map<string, ClusterRefusal>();
   for (const env of envs) {
     const managed = envClusters(env).every((c) => componentsOn(everyEnv, c.server).has('knative-serving'));

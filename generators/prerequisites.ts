@@ -43,7 +43,11 @@ export function componentsOn(envs: readonly EnvDefinition[], server: string): Se
  * app Knative Serving (on Istio). Components count when any env on the same cluster declares
  * them (one cluster's controllers are installed once).
  */
-export function missingComponents(apps: readonly AppDefinition[], envs: readonly EnvDefinition[], everyEnv: readonly EnvDefinition[] = envs): MissingComponents[] {
+export function missingComponents(
+  apps: readonly AppDefinition[],
+  envs: readonly EnvDefinition[],
+  everyEnv: readonly EnvDefinition[] = envs,
+): MissingComponents[] {
   const byName = new Map(apps.map((a) => [a.name, a]));
   const out: MissingComponents[] = [];
   for (const env of envs) {
@@ -62,15 +66,24 @@ export function missingComponents(apps: readonly AppDefinition[], envs: readonly
 
 /** A Secret as a prerequisite. */
 function secretNeed(secret: SecretNeed): { need: string; secret: SecretNeed } {
-  return { need: `Secret '${secret.name}' in namespace '${secret.namespace}' (keys ${secret.keys.join(', ')}), created outside Git`, secret };
+  return {
+    need: `Secret '${secret.name}' in namespace '${secret.namespace}' (keys ${secret.keys.join(', ')}), created outside Git`,
+    secret,
+  };
 }
 
 /** Prerequisites the objects of one app show. */
-function appPrerequisites(objects: readonly K8sObject[], namespace: string, components: ReadonlySet<PlatformComponent>): Array<{ need: string; secret?: SecretNeed }> {
+function appPrerequisites(
+  objects: readonly K8sObject[],
+  namespace: string,
+  components: ReadonlySet<PlatformComponent>,
+): Array<{ need: string; secret?: SecretNeed }> {
   const needs: string[] = [];
   for (const obj of objects) {
     if (obj.kind === 'HorizontalPodAutoscaler' && !components.has('metrics-server')) {
-      needs.push('the resource metrics API for its HorizontalPodAutoscaler (metrics-server: add it to platform:, unless the cluster has it)');
+      needs.push(
+        'the resource metrics API for its HorizontalPodAutoscaler (metrics-server: add it to platform:, unless the cluster has it)',
+      );
     }
     if (obj.kind === 'Ingress') {
       const spec = obj.spec as { ingressClassName?: string };
@@ -94,7 +107,10 @@ function secretRefs(objects: readonly K8sObject[], namespace: string): SecretNee
     keys.set(name, set);
   };
   const walk = (node: unknown, key: string) => {
-    if (Array.isArray(node)) node.forEach((n) => { walk(n, key); });
+    if (Array.isArray(node))
+      node.forEach((n) => {
+        walk(n, key);
+      });
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if ((key === 'secretKeyRef' || key === 'secretRef') && typeof record.name === 'string') add(record.name, record.key);
@@ -121,7 +137,8 @@ export function prerequisites(
     for (const cluster of envClusters(env)) {
       const components = componentsOn(everyEnv, cluster.server);
       for (const { app, objects } of rendered.get(env.name) ?? []) {
-        for (const need of appPrerequisites(objects, env.namespace, components)) out.push({ env: env.name, cluster: cluster.name, for: app, ...need });
+        for (const need of appPrerequisites(objects, env.namespace, components))
+          out.push({ env: env.name, cluster: cluster.name, for: app, ...need });
       }
       for (const choice of env.platform) {
         for (const pa of componentApplications(env, choice.component, contextOf(env))) {

@@ -22,7 +22,9 @@ export const MARKER = '\u0000slipway';
 /** The key of an object marker's brand. */
 const BRAND_KEY = '\u0000slipway-brand';
 /** The brand itself: compared by identity, never serialized (a marker never reaches plain YAML). */
-const BRAND = Object.freeze(function slipwayMarker() { return undefined; });
+const BRAND = Object.freeze(function slipwayMarker() {
+  return undefined;
+});
 
 /** The characters slipway reserves for its markers; no generated object may hold them. */
 export const RESERVED_CHARACTERS = /[\u0000\u0001\u0002]/;
@@ -46,12 +48,12 @@ export type MarkerData =
   | { readonly op: 'when'; readonly condition: Condition; readonly value: unknown }
   /** `include "<chart>.<name>" .`: labels / selectorLabels (a map), plus own labels. */
   | {
-    readonly op: 'include';
-    readonly name: 'labels' | 'selectorLabels';
-    readonly extra?: Record<string, string>;
-    /** Labels present only when a condition holds. */
-    readonly conditional?: { readonly condition: Condition; readonly labels: Record<string, string> };
-  }
+      readonly op: 'include';
+      readonly name: 'labels' | 'selectorLabels';
+      readonly extra?: Record<string, string>;
+      /** Labels present only when a condition holds. */
+      readonly conditional?: { readonly condition: Condition; readonly labels: Record<string, string> };
+    }
   /** Raw template lines producing a YAML list (range loops); indented by the emitter. */
   | { readonly op: 'lines'; readonly lines: readonly string[] };
 
@@ -64,8 +66,7 @@ export function marker(data: MarkerData): Marker {
 
 /** True for markers made by `marker()`; data that merely has a `MARKER` key is plain data. */
 export function isMarker(value: unknown): value is Marker {
-  return typeof value === 'object' && value !== null && MARKER in value
-    && (value as Record<string, unknown>)[BRAND_KEY] === BRAND;
+  return typeof value === 'object' && value !== null && MARKER in value && (value as Record<string, unknown>)[BRAND_KEY] === BRAND;
 }
 
 /** String marker for a value path interpolated inside a string. */
@@ -165,9 +166,7 @@ export function selectorLabelsOf(name: string): Record<string, string> {
 export function concreteSource(chart: ChartIdentity, values: Record<string, unknown>): ValueSource {
   const get = (path: string): unknown =>
     path === '@fullname' ? chart.name : path === '@namespace' ? chart.namespace : lookup(values, path);
-  const holds = (c: Condition): boolean => ('test' in c
-    ? c.test(get)
-    : c.paths.some((p) => truthy(get(p))) !== (c.negate ?? false));
+  const holds = (c: Condition): boolean => ('test' in c ? c.test(get) : c.paths.some((p) => truthy(get(p))) !== (c.negate ?? false));
   return {
     scalar: <T>(path: string) => get(path) as T,
     block: <T>(path: string) => structuredClone(get(path)) as T,
@@ -182,8 +181,9 @@ export function concreteSource(chart: ChartIdentity, values: Record<string, unkn
     selectorLabels: () => selectorLabelsOf(chart.name),
     envList: () => {
       const env = Object.entries((get('env') ?? {}) as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1));
-      const secretEnv = Object.entries((get('secretEnv') ?? {}) as Record<string, { secret: string; key: string }>)
-        .sort(([a], [b]) => (a < b ? -1 : 1));
+      const secretEnv = Object.entries((get('secretEnv') ?? {}) as Record<string, { secret: string; key: string }>).sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      );
       const list = [
         ...env.map(([name, value]) => ({ name, value })),
         ...secretEnv.map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } })),
@@ -202,33 +202,35 @@ export function symbolicSource(): ValueSource {
     str: (strings, ...paths) => strings.reduce((acc, s, i) => acc + s + (i < paths.length ? `\u0001${paths[i]}\u0002` : ''), ''),
     when: (condition, value) => mark({ op: 'when', condition, value: value() }) as never,
     fullname: (suffix = '') => `\u0001@fullname\u0002${suffix}`,
-    labels: (extra, conditional) => mark({
-      op: 'include',
-      name: 'labels',
-      ...(extra && Object.keys(extra).length ? { extra } : {}),
-      ...(conditional ? { conditional } : {}),
-    }) as Record<string, string>,
+    labels: (extra, conditional) =>
+      mark({
+        op: 'include',
+        name: 'labels',
+        ...(extra && Object.keys(extra).length ? { extra } : {}),
+        ...(conditional ? { conditional } : {}),
+      }) as Record<string, string>,
     selectorLabels: () => mark({ op: 'include', name: 'selectorLabels' }) as Record<string, string>,
-    envList: () => mark({
-      op: 'when',
-      condition: { paths: ['env', 'secretEnv'] },
-      value: mark({
-        op: 'lines',
-        // `range` over a map visits keys in sorted order, as the concrete source sorts them.
-        lines: [
-          '{{- range $name, $value := .Values.env }}',
-          '- name: {{ $name | toJson }}',
-          '  value: {{ $value | toString | toJson }}',
-          '{{- end }}',
-          '{{- range $name, $ref := .Values.secretEnv }}',
-          '- name: {{ $name | toJson }}',
-          '  valueFrom:',
-          '    secretKeyRef:',
-          '      name: {{ $ref.secret | toJson }}',
-          '      key: {{ $ref.key | toJson }}',
-          '{{- end }}',
-        ],
-      }),
-    }) as unknown[],
+    envList: () =>
+      mark({
+        op: 'when',
+        condition: { paths: ['env', 'secretEnv'] },
+        value: mark({
+          op: 'lines',
+          // `range` over a map visits keys in sorted order, as the concrete source sorts them.
+          lines: [
+            '{{- range $name, $value := .Values.env }}',
+            '- name: {{ $name | toJson }}',
+            '  value: {{ $value | toString | toJson }}',
+            '{{- end }}',
+            '{{- range $name, $ref := .Values.secretEnv }}',
+            '- name: {{ $name | toJson }}',
+            '  valueFrom:',
+            '    secretKeyRef:',
+            '      name: {{ $ref.secret | toJson }}',
+            '      key: {{ $ref.key | toJson }}',
+            '{{- end }}',
+          ],
+        }),
+      }) as unknown[],
   };
 }

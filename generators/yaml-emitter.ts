@@ -36,8 +36,7 @@ export function scalarYaml(value: unknown): string {
 
 /** Multi-line text that a literal block keeps exactly (no leading blank, no CR, no tabs, no markers). */
 function isBlockLiteral(value: string): boolean {
-  return value.includes('\n') && !/^[\s]/.test(value) && !/[\r\t\u0000-\u0008\u000b-\u001f\u007f]/.test(value)
-    && !/ $/m.test(value);
+  return value.includes('\n') && !/^[\s]/.test(value) && !/[\r\t\u0000-\u0008\u000b-\u001f\u007f]/.test(value) && !/ $/m.test(value);
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -83,7 +82,9 @@ class Emitter {
     const pad = ' '.repeat(indent);
     const trailing = value.length - value.replace(/\n+$/, '').length;
     const chomp = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
-    const body = value.replace(/\n+$/, '').split('\n')
+    const body = value
+      .replace(/\n+$/, '')
+      .split('\n')
       .map((line) => (this.chart !== undefined ? line.replaceAll('{{', '{{ "{{" }}') : line))
       .map((line) => (line === '' ? '' : `${pad}  ${line}`));
     return [`${pad}${key}: ${chomp}`, ...body, ...Array.from({ length: Math.max(0, trailing - 1) }, () => '')];
@@ -98,11 +99,7 @@ class Emitter {
           ? [`${pad}${key}:`, `${pad}  {{- toYaml .Values.${data.path} | nindent ${indent + 2} }}`]
           : [`${pad}${key}: {{ .Values.${data.path} | toJson }}`];
       case 'when':
-        return [
-          `${pad}{{- if ${this.condition(data.condition)} }}`,
-          ...this.entry(key, data.value, indent),
-          `${pad}{{- end }}`,
-        ];
+        return [`${pad}{{- if ${this.condition(data.condition)} }}`, ...this.entry(key, data.value, indent), `${pad}{{- end }}`];
       case 'include':
         return [
           `${pad}${key}:`,
@@ -110,11 +107,13 @@ class Emitter {
           ...Object.entries(data.extra ?? {})
             .filter(([k]) => !STANDARD_LABEL_KEYS.has(k))
             .map(([k, v]) => `${pad}  ${this.key(k)}: ${this.scalar(v)}`),
-          ...(data.conditional ? [
-            `${pad}  {{- if ${this.condition(data.conditional.condition)} }}`,
-            ...Object.entries(data.conditional.labels).map(([k, v]) => `${pad}  ${this.key(k)}: ${this.scalar(v)}`),
-            `${pad}  {{- end }}`,
-          ] : []),
+          ...(data.conditional
+            ? [
+                `${pad}  {{- if ${this.condition(data.conditional.condition)} }}`,
+                ...Object.entries(data.conditional.labels).map(([k, v]) => `${pad}  ${this.key(k)}: ${this.scalar(v)}`),
+                `${pad}  {{- end }}`,
+              ]
+            : []),
         ];
       case 'lines':
         return [`${pad}${key}:`, ...data.lines.map((line) => `${pad}  ${line}`)];
@@ -163,7 +162,10 @@ class Emitter {
       // The object name alone: the conventional form, a DNS label that needs no quoting.
       if (only === '@fullname') return `{{ ${this.include('fullname')} }}`;
       const format = parts.map((p) => ('literal' in p ? p.literal.replaceAll('%', '%%') : '%v')).join('');
-      const args = parts.filter((p): p is { path: string } => 'path' in p).map((p) => ` ${this.valueRef(p.path)}`).join('');
+      const args = parts
+        .filter((p): p is { path: string } => 'path' in p)
+        .map((p) => ` ${this.valueRef(p.path)}`)
+        .join('');
       return `{{ printf ${JSON.stringify(format)}${args} | toJson }}`;
     }
     if (value.includes('{{') || value.includes('}}')) {

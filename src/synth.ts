@@ -56,18 +56,25 @@ export async function generate(options: SynthOptions): Promise<Omit<SynthResult,
   const output = generatePlatform(options.onlyEnvs ? onlyEnvs(project.model, options.onlyEnvs) : project.model);
   if (output.refusals.length) {
     const envFileOf = new Map(project.envFiles.map((e) => [e.definition.name, e]));
-    throw new ConfigError(output.refusals.map((r) => {
-      const envFile = envFileOf.get(r.env);
-      const field = `apps.${r.app}`;
-      return formatProblem(envFile?.file ?? r.env, envFile?.locate(field), field, r.message);
-    }));
+    throw new ConfigError(
+      output.refusals.map((r) => {
+        const envFile = envFileOf.get(r.env);
+        const field = `apps.${r.app}`;
+        return formatProblem(envFile?.file ?? r.env, envFile?.locate(field), field, r.message);
+      }),
+    );
   }
   if (options.validate === false) return { project, output, validation: { unchecked: [], objectsChecked: 0 } };
   const crdsDir = options.crdsDir ?? configuredCrds(options.root);
   const crds = crdsDir ? loadCrds(crdsDir) : undefined;
   const appFile = new Map(project.appFiles.map((a) => [a.definition.name, a.file]));
   const envFile = new Map(project.envFiles.map((e) => [e.definition.name, e.file]));
-  const validation = validateGenerated(output, crds, (a) => appFile.get(a) ?? a, (e) => envFile.get(e) ?? e);
+  const validation = validateGenerated(
+    output,
+    crds,
+    (a) => appFile.get(a) ?? a,
+    (e) => envFile.get(e) ?? e,
+  );
   return { project, output, validation };
 }
 
@@ -110,7 +117,8 @@ function configuredCrds(root: string): string | undefined {
 }
 
 function loadCrds(dir: string): CrdSchemas {
-  if (!existsSync(dir)) throw new ConfigError(`${dir}: no such folder (the CRDs to validate custom resources against; --crds or package.json slipway.crds)`);
+  if (!existsSync(dir))
+    throw new ConfigError(`${dir}: no such folder (the CRDs to validate custom resources against; --crds or package.json slipway.crds)`);
   try {
     return CrdSchemas.fromDirectory(dir);
   } catch (cause) {
@@ -124,8 +132,12 @@ export function missingPlatformLines(output: GeneratedPlatform, envFiles: readon
   return output.missingPlatform.map((m) => {
     const envFile = byEnv.get(m.env);
     const field = `apps.${m.app}`;
-    return formatProblem(envFile?.file ?? `envs/${m.env}.yaml`, envFile?.locate(field), field,
-      `needs ${m.missing.join(', ')} on cluster ${m.cluster}; add them to platform: (here, or in another env on the same cluster)`);
+    return formatProblem(
+      envFile?.file ?? `envs/${m.env}.yaml`,
+      envFile?.locate(field),
+      field,
+      `needs ${m.missing.join(', ')} on cluster ${m.cluster}; add them to platform: (here, or in another env on the same cluster)`,
+    );
   });
 }
 

@@ -21,11 +21,7 @@ export { defineDeliveryKind } from './delivery-kind.js';
 /** A list of delivery kinds, in the order messages and the env schema list them. */
 export type DeliveryKindRegistry = readonly DeliveryKindModule[];
 
-export const DELIVERY_KIND_REGISTRY: DeliveryKindRegistry = [
-  deploymentKind,
-  canaryKind,
-  knativeKind,
-];
+export const DELIVERY_KIND_REGISTRY: DeliveryKindRegistry = [deploymentKind, canaryKind, knativeKind];
 
 /** The kinds' names, in registry order. */
 export function deliveryKindNames(registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): string[] {
@@ -38,7 +34,9 @@ export function deliveryKind(name: string, registry: DeliveryKindRegistry = DELI
 }
 
 /** Inference table: the platform components each kind needs, for kinds that need any. */
-export function componentsNeededByKind(registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): Record<string, readonly PlatformComponent[]> {
+export function componentsNeededByKind(
+  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
+): Record<string, readonly PlatformComponent[]> {
   return Object.fromEntries(registry.filter((k) => k.requires.length > 0).map((k) => [k.name, k.requires]));
 }
 
@@ -47,14 +45,18 @@ export function componentsNeededByKind(registry: DeliveryKindRegistry = DELIVERY
  * prometheus for canary; knative-serving, istio for knative`), so no text lists components by hand.
  */
 export function componentsNeededText(registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): string {
-  return Object.entries(componentsNeededByKind(registry)).map(([kind, components]) => `${components.join(', ')} for ${kind}`).join('; ');
+  return Object.entries(componentsNeededByKind(registry))
+    .map(([kind, components]) => `${components.join(', ')} for ${kind}`)
+    .join('; ');
 }
 
 /**
  * The `envs/env.schema.json` definitions the kinds own: `delivery` (one optional key per kind that
  * takes overrides, at most one given) and each kind's own definitions.
  */
-export function deliveryEnvSchemaDefinitions(registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): Record<string, Record<string, unknown>> {
+export function deliveryEnvSchemaDefinitions(
+  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
+): Record<string, Record<string, unknown>> {
   const withOverrides = registry.filter((k) => k.envOverride);
   const definitions: Record<string, Record<string, unknown>> = {
     delivery: {
@@ -81,7 +83,10 @@ export function deliveryEnvSchemaDefinitions(registry: DeliveryKindRegistry = DE
  * replace the ones of the same name (or are added), in place, so the rest of the file keeps its
  * order. What `envs/env.schema.json` must equal (test/generators/delivery-kinds.test.ts).
  */
-export function withDeliveryKinds(schema: Record<string, unknown>, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): Record<string, unknown> {
+export function withDeliveryKinds(
+  schema: Record<string, unknown>,
+  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
+): Record<string, unknown> {
   const own = deliveryEnvSchemaDefinitions(registry);
   const definitions = { ...(schema.definitions as Record<string, unknown>) };
   for (const [key, value] of Object.entries(own)) definitions[key] = value;
@@ -107,11 +112,17 @@ export function checkDeliveryDefinition(app: AppDefinition, registry: DeliveryKi
  * Checks of an env's delivery overrides of one app: only the app's own kind may be overridden,
  * and by that kind's rules. `field` names the app in the env file (`apps.<app>`).
  */
-export function checkDeliveryOverrides(app: AppDefinition, settings: EnvAppSettings, field: string, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): Problem[] {
+export function checkDeliveryOverrides(
+  app: AppDefinition,
+  settings: EnvAppSettings,
+  field: string,
+  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
+): Problem[] {
   const problems: Problem[] = [];
   const overrides = (settings.delivery ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(overrides)) {
-    if (key !== app.delivery.kind) problems.push([`${field}.delivery.${key}`, `'${app.name}' is delivered as ${app.delivery.kind}, not ${key}`]);
+    if (key !== app.delivery.kind)
+      problems.push([`${field}.delivery.${key}`, `'${app.name}' is delivered as ${app.delivery.kind}, not ${key}`]);
   }
   const kind = deliveryKind(app.delivery.kind, registry);
   if (kind?.checkOverride && overrides[kind.name]) problems.push(...kind.checkOverride(app, settings, `${field}.delivery.${kind.name}`));

@@ -47,7 +47,11 @@ export interface PrometheusMetric {
   readonly query: string;
 }
 
-export function analysisTemplate(metadata: K8sObject['metadata'], args: readonly string[], metrics: readonly PrometheusMetric[]): K8sObject {
+export function analysisTemplate(
+  metadata: K8sObject['metadata'],
+  args: readonly string[],
+  metrics: readonly PrometheusMetric[],
+): K8sObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',

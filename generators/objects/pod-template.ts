@@ -44,10 +44,12 @@ export function container(app: AppDefinition, src: ValueSource, options: Contain
       capabilities: { drop: ['ALL'], ...(app.security.addCapabilities.length ? { add: [...app.security.addCapabilities] } : {}) },
       readOnlyRootFilesystem: app.security.readOnlyRootFilesystem,
       runAsNonRoot: app.security.runAsNonRoot,
-      ...(options.containerLevelSecurity ? {
-        ...(app.security.runAsUser !== undefined ? { runAsUser: app.security.runAsUser } : {}),
-        seccompProfile: { type: 'RuntimeDefault' },
-      } : {}),
+      ...(options.containerLevelSecurity
+        ? {
+            ...(app.security.runAsUser !== undefined ? { runAsUser: app.security.runAsUser } : {}),
+            seccompProfile: { type: 'RuntimeDefault' },
+          }
+        : {}),
     },
     volumeMounts: mounts.length ? mounts : undefined,
   };

@@ -46,10 +46,15 @@ export function horizontalPodAutoscaler(src: ValueSource, target: ScaleTarget): 
       scaleTargetRef: { ...target, name: src.fullname() },
       minReplicas: src.scalar<number>('autoscaling.minReplicas'),
       maxReplicas: src.scalar<number>('autoscaling.maxReplicas'),
-      metrics: [{
-        type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: src.scalar<number>('autoscaling.targetCPUUtilizationPercentage') } },
-      }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: src.scalar<number>('autoscaling.targetCPUUtilizationPercentage') },
+          },
+        },
+      ],
     },
   }));
 }

@@ -56,10 +56,17 @@ export const argoCd = definePlatformComponent({
     // argo-cd 10.1.1 ships Argo CD v3.4.4, the newest chart the tests can render.
     'argo-cd': { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1', rendered: true },
   },
-  applications: (env) => [{
-    name: 'argo-cd', component: 'argo-cd', namespace: env.argocdNamespace, wave: WAVES.controllers, releaseName: ARGOCD_RELEASE, clusters: 'argocd',
-    source: { chart: 'argo-cd', values: argoCdValues() },
-  }],
+  applications: (env) => [
+    {
+      name: 'argo-cd',
+      component: 'argo-cd',
+      namespace: env.argocdNamespace,
+      wave: WAVES.controllers,
+      releaseName: ARGOCD_RELEASE,
+      clusters: 'argocd',
+      source: { chart: 'argo-cd', values: argoCdValues() },
+    },
+  ],
   clusterKinds: [
     { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
@@ -72,9 +79,11 @@ export const argoCd = definePlatformComponent({
   ],
   // The first install's values: the same as the Application's, so waves wait from the first sync.
   // Not under bootstrap/: the hand-over applies that folder with kubectl.
-  envRepoFiles: () => [{
-    path: ARGOCD_INSTALL_VALUES,
-    what: 'platform component argo-cd\'s install values',
-    text: `# Values of the first \`helm install ${ARGOCD_RELEASE}\` (see README.md); the same as apps/platform-argo-cd.yaml's.\n${toYaml(argoCdValues())}`,
-  }],
+  envRepoFiles: () => [
+    {
+      path: ARGOCD_INSTALL_VALUES,
+      what: "platform component argo-cd's install values",
+      text: `# Values of the first \`helm install ${ARGOCD_RELEASE}\` (see README.md); the same as apps/platform-argo-cd.yaml's.\n${toYaml(argoCdValues())}`,
+    },
+  ],
 });

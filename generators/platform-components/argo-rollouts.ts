@@ -9,7 +9,13 @@ export const argoRollouts = definePlatformComponent({
   },
   // The chart installs its CRDs by default (installCRDs: true).
   applications: () => [
-    { name: 'argo-rollouts', component: 'argo-rollouts', namespace: 'argo-rollouts', wave: WAVES.controllers, source: { chart: 'argo-rollouts', values: {} } },
+    {
+      name: 'argo-rollouts',
+      component: 'argo-rollouts',
+      namespace: 'argo-rollouts',
+      wave: WAVES.controllers,
+      source: { chart: 'argo-rollouts', values: {} },
+    },
   ],
   clusterKinds: [
     { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },

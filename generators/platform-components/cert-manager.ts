@@ -6,20 +6,25 @@ export const certManager = definePlatformComponent({
   charts: {
     'cert-manager': { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', rendered: false },
   },
-  applications: () => [{
-    name: 'cert-manager', component: 'cert-manager', namespace: 'cert-manager', wave: WAVES.crds,
-    source: {
-      chart: 'cert-manager',
-      values: {
-        // Its CRDs are templates, off by default (installCRDs is the deprecated spelling).
-        crds: { enabled: true },
-        // Leader-election Roles go to kube-system by default: keep them in the release namespace.
-        global: { leaderElection: { namespace: 'cert-manager' } },
-        // A Helm post-install check Argo CD's health assessment already makes.
-        startupapicheck: { enabled: false },
+  applications: () => [
+    {
+      name: 'cert-manager',
+      component: 'cert-manager',
+      namespace: 'cert-manager',
+      wave: WAVES.crds,
+      source: {
+        chart: 'cert-manager',
+        values: {
+          // Its CRDs are templates, off by default (installCRDs is the deprecated spelling).
+          crds: { enabled: true },
+          // Leader-election Roles go to kube-system by default: keep them in the release namespace.
+          global: { leaderElection: { namespace: 'cert-manager' } },
+          // A Helm post-install check Argo CD's health assessment already makes.
+          startupapicheck: { enabled: false },
+        },
       },
     },
-  }],
+  ],
   clusterKinds: [
     { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },

@@ -14,25 +14,40 @@ export const grafana = definePlatformComponent({
     // Grafana's chart moved to grafana-community; grafana.github.io stops at 10.5.15.
     grafana: { repoURL: 'https://grafana-community.github.io/helm-charts', chart: 'grafana', version: '12.11.1', rendered: true },
   },
-  applications: (env) => [{
-    name: 'grafana', component: 'grafana', namespace: GRAFANA_ADMIN_SECRET.namespace, wave: WAVES.config,
-    secrets: [{ name: GRAFANA_ADMIN_SECRET.name, namespace: GRAFANA_ADMIN_SECRET.namespace, keys: [GRAFANA_ADMIN_SECRET.userKey, GRAFANA_ADMIN_SECRET.passwordKey] }],
-    source: {
-      chart: 'grafana',
-      values: {
-        admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
-        datasources: {
-          'datasources.yaml': {
-            apiVersion: 1,
-            datasources: [
-              { name: 'Prometheus', type: 'prometheus', url: env.prometheus, isDefault: true },
-              { name: 'Loki', type: 'loki', url: 'http://loki.logging:3100' },
-            ],
+  applications: (env) => [
+    {
+      name: 'grafana',
+      component: 'grafana',
+      namespace: GRAFANA_ADMIN_SECRET.namespace,
+      wave: WAVES.config,
+      secrets: [
+        {
+          name: GRAFANA_ADMIN_SECRET.name,
+          namespace: GRAFANA_ADMIN_SECRET.namespace,
+          keys: [GRAFANA_ADMIN_SECRET.userKey, GRAFANA_ADMIN_SECRET.passwordKey],
+        },
+      ],
+      source: {
+        chart: 'grafana',
+        values: {
+          admin: {
+            existingSecret: GRAFANA_ADMIN_SECRET.name,
+            userKey: GRAFANA_ADMIN_SECRET.userKey,
+            passwordKey: GRAFANA_ADMIN_SECRET.passwordKey,
+          },
+          datasources: {
+            'datasources.yaml': {
+              apiVersion: 1,
+              datasources: [
+                { name: 'Prometheus', type: 'prometheus', url: env.prometheus, isDefault: true },
+                { name: 'Loki', type: 'loki', url: 'http://loki.logging:3100' },
+              ],
+            },
           },
         },
       },
     },
-  }],
+  ],
   clusterKinds: [
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },

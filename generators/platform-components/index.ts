@@ -45,7 +45,10 @@ export function platformComponentNames(registry: PlatformComponentRegistry = PLA
 }
 
 /** A component's module, by name. */
-export function platformComponent(name: string, registry: PlatformComponentRegistry = PLATFORM_COMPONENT_REGISTRY): PlatformComponentModule {
+export function platformComponent(
+  name: string,
+  registry: PlatformComponentRegistry = PLATFORM_COMPONENT_REGISTRY,
+): PlatformComponentModule {
   const found = registry.find((c) => c.name === name);
   if (!found) throw new Error(`unknown platform component '${name}' (known: ${platformComponentNames(registry).join(', ')})`);
   return found;

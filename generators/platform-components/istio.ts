@@ -19,34 +19,61 @@ export const istio = definePlatformComponent({
   charts: {
     'istio-base': { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'base', version: '1.30.3', rendered: true },
     istiod: { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'istiod', version: '1.30.3', rendered: true },
-    'istio-ingressgateway': { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'gateway', version: '1.30.3', rendered: true },
+    'istio-ingressgateway': {
+      repoURL: 'https://istio-release.storage.googleapis.com/charts',
+      chart: 'gateway',
+      version: '1.30.3',
+      rendered: true,
+    },
   },
   applications: (env) => [
     {
-      name: 'istio-base', component: 'istio', namespace: ISTIO_GATEWAY.namespace, wave: WAVES.crds,
+      name: 'istio-base',
+      component: 'istio',
+      namespace: ISTIO_GATEWAY.namespace,
+      wave: WAVES.crds,
       source: { chart: 'istio-base', values: {} },
       // The default revision's validator (istiod-default-validator) is patched by istiod too.
-      ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ISTIOD_PATCHED_WEBHOOK_FIELDS }],
+      ignoreDifferences: [
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ISTIOD_PATCHED_WEBHOOK_FIELDS },
+      ],
     },
     {
-      name: 'istiod', component: 'istio', namespace: ISTIO_GATEWAY.namespace, wave: WAVES.controllers,
+      name: 'istiod',
+      component: 'istio',
+      namespace: ISTIO_GATEWAY.namespace,
+      wave: WAVES.controllers,
       // The chart asks for 2Gi by default, sized for large meshes; a few apps need far less.
       source: { chart: 'istiod', values: { pilot: { resources: { requests: { cpu: '250m', memory: '512Mi' } } } } },
       ignoreDifferences: [
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ISTIOD_PATCHED_WEBHOOK_FIELDS },
-        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+        {
+          group: 'admissionregistration.k8s.io',
+          kind: 'MutatingWebhookConfiguration',
+          jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+        },
       ],
     },
     {
       // Release istio-ingressgateway in istio-system: the chart labels its pods
       // istio=ingressgateway, which the apps' Gateways and Knative's local gateway Service
       // (created by net-istio in istio-system) select.
-      name: ISTIO_GATEWAY.release, component: 'istio', namespace: ISTIO_GATEWAY.namespace, wave: WAVES.config,
+      name: ISTIO_GATEWAY.release,
+      component: 'istio',
+      namespace: ISTIO_GATEWAY.namespace,
+      wave: WAVES.config,
       // A LoadBalancer Service stays Progressing (and holds every later wave) where nothing provides one.
       ...(env.gatewayServiceType === 'LoadBalancer'
-        ? { prerequisites: ['a load-balancer provider for the LoadBalancer Service istio-ingressgateway (or set gateway.serviceType: NodePort)'] }
+        ? {
+            prerequisites: [
+              'a load-balancer provider for the LoadBalancer Service istio-ingressgateway (or set gateway.serviceType: NodePort)',
+            ],
+          }
         : {}),
-      source: { chart: 'istio-ingressgateway', values: env.gatewayServiceType === 'LoadBalancer' ? {} : { service: { type: env.gatewayServiceType } } },
+      source: {
+        chart: 'istio-ingressgateway',
+        values: env.gatewayServiceType === 'LoadBalancer' ? {} : { service: { type: env.gatewayServiceType } },
+      },
     },
   ],
   clusterKinds: [

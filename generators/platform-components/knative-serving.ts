@@ -45,8 +45,20 @@ export const knativeServing = definePlatformComponent({
     'knative-operator': { repoURL: 'https://knative.github.io/operator', chart: 'knative-operator', version: 'v1.23.0', rendered: true },
   },
   applications: () => [
-    { name: 'knative-operator', component: 'knative-serving', namespace: 'knative-operator', wave: WAVES.controllers, source: { chart: 'knative-operator', values: {} } },
-    { name: 'knative-serving', component: 'knative-serving', namespace: 'knative-serving', wave: WAVES.config, source: { path: 'platform/knative-serving' } },
+    {
+      name: 'knative-operator',
+      component: 'knative-serving',
+      namespace: 'knative-operator',
+      wave: WAVES.controllers,
+      source: { chart: 'knative-operator', values: {} },
+    },
+    {
+      name: 'knative-serving',
+      component: 'knative-serving',
+      namespace: 'knative-serving',
+      wave: WAVES.config,
+      source: { path: 'platform/knative-serving' },
+    },
   ],
   clusterKinds: [
     { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
@@ -58,9 +70,11 @@ export const knativeServing = definePlatformComponent({
     { group: 'serving.knative.dev', kind: 'DomainMapping' },
     { group: 'operator.knative.dev', kind: 'KnativeServing' },
   ],
-  envRepoFiles: (_env, context) => [{
-    path: 'platform/knative-serving/knative-serving.yaml',
-    what: 'platform component knative-serving\'s KnativeServing',
-    object: knativeServingResource(context.knativeFeatures),
-  }],
+  envRepoFiles: (_env, context) => [
+    {
+      path: 'platform/knative-serving/knative-serving.yaml',
+      what: "platform component knative-serving's KnativeServing",
+      object: knativeServingResource(context.knativeFeatures),
+    },
+  ],
 });

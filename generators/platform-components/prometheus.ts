@@ -13,28 +13,33 @@ export const prometheus = definePlatformComponent({
   },
   applications: (env, context) => {
     const server = prometheusService(env.prometheus);
-    return [{
-      name: 'prometheus', component: 'prometheus', namespace: server.namespace, wave: WAVES.controllers,
-      prerequisites: ['a default StorageClass, for the Prometheus server\'s 8Gi PersistentVolumeClaim'],
-      source: {
-        chart: 'prometheus',
-        values: {
-          server: {
-            // Release "prometheus" serves prometheus-server.<namespace>:80 by default.
-            ...(server.name !== 'prometheus-server' ? { fullnameOverride: server.name } : {}),
-            ...(server.port !== 80 ? { service: { servicePort: server.port } } : {}),
-            // Canary analysis measures every interval: scrape as often, or it reads stale rates.
-            ...(context.scrapeInterval
-              ? { global: { scrape_interval: context.scrapeInterval, scrape_timeout: scrapeTimeout(context.scrapeInterval) } }
-              : {}),
+    return [
+      {
+        name: 'prometheus',
+        component: 'prometheus',
+        namespace: server.namespace,
+        wave: WAVES.controllers,
+        prerequisites: ["a default StorageClass, for the Prometheus server's 8Gi PersistentVolumeClaim"],
+        source: {
+          chart: 'prometheus',
+          values: {
+            server: {
+              // Release "prometheus" serves prometheus-server.<namespace>:80 by default.
+              ...(server.name !== 'prometheus-server' ? { fullnameOverride: server.name } : {}),
+              ...(server.port !== 80 ? { service: { servicePort: server.port } } : {}),
+              // Canary analysis measures every interval: scrape as often, or it reads stale rates.
+              ...(context.scrapeInterval
+                ? { global: { scrape_interval: context.scrapeInterval, scrape_timeout: scrapeTimeout(context.scrapeInterval) } }
+                : {}),
+            },
+            alertmanager: { enabled: false },
+            // Istio's sidecars expose merged metrics with prometheus.io annotations, which the
+            // chart's kubernetes-pods job scrapes: istio_requests_total for the analysis.
+            'prometheus-pushgateway': { enabled: false },
           },
-          alertmanager: { enabled: false },
-          // Istio's sidecars expose merged metrics with prometheus.io annotations, which the
-          // chart's kubernetes-pods job scrapes: istio_requests_total for the analysis.
-          'prometheus-pushgateway': { enabled: false },
         },
       },
-    }];
+    ];
   },
   clusterKinds: [
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },

@@ -77,8 +77,7 @@ const ENABLED_ONLY: readonly KnativeFlagState[] = ['Enabled'];
 
 /** A non-pointer Go field (bool, string): go-cmp sees `false` / `""` as unset. */
 const nonZero = (value: unknown) => value !== undefined && value !== null && value !== false && value !== '';
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const POD = 'spec.template.spec';
 /** Container fields apply to init containers as well (k8s_validation.go `validate`). */
@@ -98,7 +97,8 @@ export const KNATIVE_FIELD_GATES: readonly KnativeFieldGate[] = [
     // With the flag off, secure-pod-defaults Enabled/AllowRootBounded lets exactly [NET_BIND_SERVICE] through.
     alsoAcceptedWhen: (value, features) =>
       securePodDefaultsOn(features) && Array.isArray(value) && value.length === 1 && value[0] === 'NET_BIND_SERVICE',
-    source: 'fieldmask.go CapabilitiesMask (Add kept only if ContainerSpecAddCapabilities == Enabled, else [NET_BIND_SERVICE] under SecurePodDefaults)',
+    source:
+      'fieldmask.go CapabilitiesMask (Add kept only if ContainerSpecAddCapabilities == Enabled, else [NET_BIND_SERVICE] under SecurePodDefaults)',
   },
   {
     flag: 'kubernetes.podspec-securitycontext',
@@ -199,11 +199,20 @@ export const KNATIVE_FIELD_GATES: readonly KnativeFieldGate[] = [
     accepts: ENABLED_ONLY,
     // Probes on a sidecar: a container without ports when there are several containers.
     isSet: (value, { parent, podSpec }) =>
-      value !== undefined && value !== null && Array.isArray(podSpec.containers) && podSpec.containers.length > 1 &&
+      value !== undefined &&
+      value !== null &&
+      Array.isArray(podSpec.containers) &&
+      podSpec.containers.length > 1 &&
       !(Array.isArray(parent.ports) && parent.ports.length > 0),
     source: 'k8s_validation.go validateContainers, validateSidecarContainer',
   },
-  { flag: 'kubernetes.podspec-affinity', fields: [`${POD}.affinity`], default: 'Disabled', accepts: MASK_ONLY, source: 'fieldmask.go PodSpecMask' },
+  {
+    flag: 'kubernetes.podspec-affinity',
+    fields: [`${POD}.affinity`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    source: 'fieldmask.go PodSpecMask',
+  },
   {
     flag: 'kubernetes.podspec-topologyspreadconstraints',
     fields: [`${POD}.topologySpreadConstraints`],
@@ -211,10 +220,34 @@ export const KNATIVE_FIELD_GATES: readonly KnativeFieldGate[] = [
     accepts: MASK_ONLY,
     source: 'fieldmask.go PodSpecMask',
   },
-  { flag: 'kubernetes.podspec-nodeselector', fields: [`${POD}.nodeSelector`], default: 'Disabled', accepts: MASK_ONLY, source: 'fieldmask.go PodSpecMask' },
-  { flag: 'kubernetes.podspec-tolerations', fields: [`${POD}.tolerations`], default: 'Disabled', accepts: MASK_ONLY, source: 'fieldmask.go PodSpecMask' },
-  { flag: 'kubernetes.podspec-runtimeclassname', fields: [`${POD}.runtimeClassName`], default: 'Disabled', accepts: MASK_ONLY, source: 'fieldmask.go PodSpecMask' },
-  { flag: 'kubernetes.podspec-hostaliases', fields: [`${POD}.hostAliases`], default: 'Disabled', accepts: MASK_ONLY, source: 'fieldmask.go PodSpecMask' },
+  {
+    flag: 'kubernetes.podspec-nodeselector',
+    fields: [`${POD}.nodeSelector`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    source: 'fieldmask.go PodSpecMask',
+  },
+  {
+    flag: 'kubernetes.podspec-tolerations',
+    fields: [`${POD}.tolerations`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    source: 'fieldmask.go PodSpecMask',
+  },
+  {
+    flag: 'kubernetes.podspec-runtimeclassname',
+    fields: [`${POD}.runtimeClassName`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    source: 'fieldmask.go PodSpecMask',
+  },
+  {
+    flag: 'kubernetes.podspec-hostaliases',
+    fields: [`${POD}.hostAliases`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    source: 'fieldmask.go PodSpecMask',
+  },
   {
     flag: 'kubernetes.podspec-priorityclassname',
     fields: [`${POD}.priorityClassName`],
@@ -231,8 +264,21 @@ export const KNATIVE_FIELD_GATES: readonly KnativeFieldGate[] = [
     isSet: nonZero,
     source: 'fieldmask.go PodSpecMask',
   },
-  { flag: 'kubernetes.podspec-dnspolicy', fields: [`${POD}.dnsPolicy`], default: 'Disabled', accepts: MASK_ONLY, isSet: nonZero, source: 'fieldmask.go PodSpecMask' },
-  { flag: 'kubernetes.podspec-dnsconfig', fields: [`${POD}.dnsConfig`], default: 'Disabled', accepts: MASK_ONLY, source: 'fieldmask.go PodSpecMask' },
+  {
+    flag: 'kubernetes.podspec-dnspolicy',
+    fields: [`${POD}.dnsPolicy`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    isSet: nonZero,
+    source: 'fieldmask.go PodSpecMask',
+  },
+  {
+    flag: 'kubernetes.podspec-dnsconfig',
+    fields: [`${POD}.dnsConfig`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    source: 'fieldmask.go PodSpecMask',
+  },
   {
     flag: 'kubernetes.podspec-shareprocessnamespace',
     fields: [`${POD}.shareProcessNamespace`],
@@ -240,9 +286,30 @@ export const KNATIVE_FIELD_GATES: readonly KnativeFieldGate[] = [
     accepts: MASK_ONLY,
     source: 'fieldmask.go PodSpecMask',
   },
-  { flag: 'kubernetes.podspec-hostnetwork', fields: [`${POD}.hostNetwork`], default: 'Disabled', accepts: MASK_ONLY, isSet: nonZero, source: 'fieldmask.go PodSpecMask' },
-  { flag: 'kubernetes.podspec-hostipc', fields: [`${POD}.hostIPC`], default: 'Disabled', accepts: MASK_ONLY, isSet: nonZero, source: 'fieldmask.go PodSpecMask' },
-  { flag: 'kubernetes.podspec-hostpid', fields: [`${POD}.hostPID`], default: 'Disabled', accepts: MASK_ONLY, isSet: nonZero, source: 'fieldmask.go PodSpecMask' },
+  {
+    flag: 'kubernetes.podspec-hostnetwork',
+    fields: [`${POD}.hostNetwork`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    isSet: nonZero,
+    source: 'fieldmask.go PodSpecMask',
+  },
+  {
+    flag: 'kubernetes.podspec-hostipc',
+    fields: [`${POD}.hostIPC`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    isSet: nonZero,
+    source: 'fieldmask.go PodSpecMask',
+  },
+  {
+    flag: 'kubernetes.podspec-hostpid',
+    fields: [`${POD}.hostPID`],
+    default: 'Disabled',
+    accepts: MASK_ONLY,
+    isSet: nonZero,
+    source: 'fieldmask.go PodSpecMask',
+  },
 ];
 
 /** secure-pod-defaults' values (features.go asSecurePodDefaultsFlag: `Allowed` is not one of them). */
@@ -275,7 +342,8 @@ export const SECURE_POD_DEFAULTS = {
   allowedAddCapabilities: ['NET_BIND_SERVICE'] as readonly string[],
   /** The pod-level seccomp types it lets through without kubernetes.podspec-securitycontext. */
   allowedPodSeccompTypes: ['RuntimeDefault', 'Unconfined'] as readonly string[],
-  source: 'features.go asSecurePodDefaultsFlag; revision_defaults.go RevisionSpec.defaultSecurityContext; ' +
+  source:
+    'features.go asSecurePodDefaultsFlag; revision_defaults.go RevisionSpec.defaultSecurityContext; ' +
     'fieldmask.go CapabilitiesMask, PodSpecMask, PodSecurityContextMask; k8s_validation.go warnDefaultContainerSecurityContext',
 } as const;
 
@@ -295,8 +363,11 @@ function onlyPodSeccompType(value: unknown): boolean {
   return Object.entries(value).every(([key, v]) => {
     if (v === undefined || v === null) return true;
     if (key !== 'seccompProfile' || !isRecord(v)) return false;
-    return Object.entries(v).every(([k, t]) => t === undefined || t === null || (k === 'type' && SECURE_POD_DEFAULTS.allowedPodSeccompTypes.includes(String(t))))
-      && SECURE_POD_DEFAULTS.allowedPodSeccompTypes.includes(String(v.type));
+    return (
+      Object.entries(v).every(
+        ([k, t]) => t === undefined || t === null || (k === 'type' && SECURE_POD_DEFAULTS.allowedPodSeccompTypes.includes(String(t))),
+      ) && SECURE_POD_DEFAULTS.allowedPodSeccompTypes.includes(String(v.type))
+    );
   });
 }
 
@@ -325,8 +396,11 @@ export function applySecurePodDefaults(
     const lowPort = ports.some((p) => isRecord(p) && typeof p.containerPort === 'number' && p.containerPort < 1024);
     sc.capabilities = { drop: ['ALL'], ...(lowPort ? { add: ['NET_BIND_SERVICE'] } : {}) };
   }
-  if (state === 'Enabled' && (psc.runAsNonRoot === undefined || psc.runAsNonRoot === null)
-    && (sc.runAsNonRoot === undefined || sc.runAsNonRoot === null)) {
+  if (
+    state === 'Enabled' &&
+    (psc.runAsNonRoot === undefined || psc.runAsNonRoot === null) &&
+    (sc.runAsNonRoot === undefined || sc.runAsNonRoot === null)
+  ) {
     sc.runAsNonRoot = true;
   }
   return sc;
@@ -365,7 +439,9 @@ function resolve(root: unknown, pattern: string): Found[] {
       if (!list) {
         next.push({ path, value, parent: c.value });
       } else if (Array.isArray(value)) {
-        value.forEach((item, i) => { next.push({ path: `${path}[${i}]`, value: item, parent: c.value as Record<string, unknown> }); });
+        value.forEach((item, i) => {
+          next.push({ path: `${path}[${i}]`, value: item, parent: c.value as Record<string, unknown> });
+        });
       }
     }
     current = next;
@@ -420,24 +496,65 @@ export function knativeFeaturesNeeded(
 const ALLOWED = {
   podSpec: [
     // PodSpecMask, always
-    'serviceAccountName', 'containers', 'volumes', 'imagePullSecrets', 'enableServiceLinks', 'automountServiceAccountToken',
+    'serviceAccountName',
+    'containers',
+    'volumes',
+    'imagePullSecrets',
+    'enableServiceLinks',
+    'automountServiceAccountToken',
     // PodSpecMask, gated
-    'affinity', 'topologySpreadConstraints', 'hostAliases', 'nodeSelector', 'runtimeClassName', 'tolerations',
-    'securityContext', 'shareProcessNamespace', 'priorityClassName', 'schedulerName', 'initContainers', 'dnsPolicy',
-    'dnsConfig', 'hostIPC', 'hostPID', 'hostNetwork',
+    'affinity',
+    'topologySpreadConstraints',
+    'hostAliases',
+    'nodeSelector',
+    'runtimeClassName',
+    'tolerations',
+    'securityContext',
+    'shareProcessNamespace',
+    'priorityClassName',
+    'schedulerName',
+    'initContainers',
+    'dnsPolicy',
+    'dnsConfig',
+    'hostIPC',
+    'hostPID',
+    'hostNetwork',
     // RevisionSpec
-    'containerConcurrency', 'timeoutSeconds', 'responseStartTimeoutSeconds', 'idleTimeoutSeconds',
+    'containerConcurrency',
+    'timeoutSeconds',
+    'responseStartTimeoutSeconds',
+    'idleTimeoutSeconds',
   ],
   // ContainerMask
   container: [
-    'name', 'args', 'command', 'env', 'workingDir', 'envFrom', 'image', 'imagePullPolicy', 'livenessProbe', 'ports',
-    'readinessProbe', 'resources', 'securityContext', 'startupProbe', 'terminationMessagePath',
-    'terminationMessagePolicy', 'volumeMounts',
+    'name',
+    'args',
+    'command',
+    'env',
+    'workingDir',
+    'envFrom',
+    'image',
+    'imagePullPolicy',
+    'livenessProbe',
+    'ports',
+    'readinessProbe',
+    'resources',
+    'securityContext',
+    'startupProbe',
+    'terminationMessagePath',
+    'terminationMessagePolicy',
+    'volumeMounts',
   ],
   // SecurityContextMask (privileged: false only)
   securityContext: [
-    'capabilities', 'readOnlyRootFilesystem', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'allowPrivilegeEscalation',
-    'seccompProfile', 'privileged',
+    'capabilities',
+    'readOnlyRootFilesystem',
+    'runAsUser',
+    'runAsGroup',
+    'runAsNonRoot',
+    'allowPrivilegeEscalation',
+    'seccompProfile',
+    'privileged',
   ],
   // CapabilitiesMask (add gated)
   capabilities: ['drop', 'add'],
@@ -457,8 +574,16 @@ const ALLOWED = {
   resources: ['limits', 'requests'],
   // ProbeMask + HandlerMask, HTTPGetActionMask, TCPSocketActionMask, GRPCActionMask, ExecActionMask
   probe: [
-    'exec', 'httpGet', 'tcpSocket', 'grpc', 'initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold',
-    'failureThreshold', 'terminationGracePeriodSeconds',
+    'exec',
+    'httpGet',
+    'tcpSocket',
+    'grpc',
+    'initialDelaySeconds',
+    'timeoutSeconds',
+    'periodSeconds',
+    'successThreshold',
+    'failureThreshold',
+    'terminationGracePeriodSeconds',
   ],
   httpGet: ['host', 'path', 'scheme', 'httpHeaders', 'port'],
   tcpSocket: ['host', 'port'],
@@ -483,13 +608,16 @@ const MASKED: ReadonlyArray<readonly [pattern: string, allowed: readonly string[
       [at('.env[].valueFrom'), ALLOWED.envValueFrom],
       [at('.envFrom[]'), ALLOWED.envFrom],
       [at('.resources'), ALLOWED.resources],
-      ...['livenessProbe', 'readinessProbe', 'startupProbe'].flatMap((p) => [
-        [at(`.${p}`), ALLOWED.probe],
-        [at(`.${p}.httpGet`), ALLOWED.httpGet],
-        [at(`.${p}.tcpSocket`), ALLOWED.tcpSocket],
-        [at(`.${p}.grpc`), ALLOWED.grpc],
-        [at(`.${p}.exec`), ALLOWED.exec],
-      ] as const),
+      ...['livenessProbe', 'readinessProbe', 'startupProbe'].flatMap(
+        (p) =>
+          [
+            [at(`.${p}`), ALLOWED.probe],
+            [at(`.${p}.httpGet`), ALLOWED.httpGet],
+            [at(`.${p}.tcpSocket`), ALLOWED.tcpSocket],
+            [at(`.${p}.grpc`), ALLOWED.grpc],
+            [at(`.${p}.exec`), ALLOWED.exec],
+          ] as const,
+      ),
     ] as const;
   }),
 ];
@@ -497,7 +625,10 @@ const MASKED: ReadonlyArray<readonly [pattern: string, allowed: readonly string[
 /** Fields refused for their value, not their presence. */
 const ONLY_FALSE: ReadonlyArray<{ pattern: string; reason: string }> = [
   { pattern: `${POD}.automountServiceAccountToken`, reason: 'only false is accepted (fieldmask.go PodSpecMask)' },
-  ...inContainers('securityContext.privileged').map((pattern) => ({ pattern, reason: 'only false is accepted (fieldmask.go SecurityContextMask)' })),
+  ...inContainers('securityContext.privileged').map((pattern) => ({
+    pattern,
+    reason: 'only false is accepted (fieldmask.go SecurityContextMask)',
+  })),
 ];
 
 /** Probes and lifecycle on an init container (k8s_validation.go validateInitContainer). */
@@ -510,29 +641,64 @@ const INIT_CONTAINER_REFUSED = ['livenessProbe', 'readinessProbe', 'startupProbe
  */
 export const KNATIVE_FORBIDDEN_FIELDS: ReadonlyArray<{ field: string; reason: string }> = [
   { field: `${POD}.automountServiceAccountToken`, reason: 'true is refused; only false (fieldmask.go PodSpecMask)' },
-  ...['terminationGracePeriodSeconds', 'restartPolicy', 'activeDeadlineSeconds', 'nodeName', 'hostname', 'subdomain',
-    'priority', 'readinessGates', 'preemptionPolicy', 'os', 'hostUsers', 'setHostnameAsFQDN', 'ephemeralContainers',
-    'resourceClaims', 'schedulingGates', 'resources', 'overhead', 'serviceAccount'].map((f) => ({
-    field: `${POD}.${f}`, reason: 'not in fieldmask.go PodSpecMask',
+  ...[
+    'terminationGracePeriodSeconds',
+    'restartPolicy',
+    'activeDeadlineSeconds',
+    'nodeName',
+    'hostname',
+    'subdomain',
+    'priority',
+    'readinessGates',
+    'preemptionPolicy',
+    'os',
+    'hostUsers',
+    'setHostnameAsFQDN',
+    'ephemeralContainers',
+    'resourceClaims',
+    'schedulingGates',
+    'resources',
+    'overhead',
+    'serviceAccount',
+  ].map((f) => ({
+    field: `${POD}.${f}`,
+    reason: 'not in fieldmask.go PodSpecMask',
   })),
-  ...['seLinuxOptions', 'windowsOptions', 'sysctls', 'fsGroupChangePolicy', 'appArmorProfile', 'seLinuxChangePolicy',
-    'supplementalGroupsPolicy'].map((f) => ({
-    field: `${POD}.securityContext.${f}`, reason: 'not in fieldmask.go PodSecurityContextMask, even with kubernetes.podspec-securitycontext',
+  ...[
+    'seLinuxOptions',
+    'windowsOptions',
+    'sysctls',
+    'fsGroupChangePolicy',
+    'appArmorProfile',
+    'seLinuxChangePolicy',
+    'supplementalGroupsPolicy',
+  ].map((f) => ({
+    field: `${POD}.securityContext.${f}`,
+    reason: 'not in fieldmask.go PodSecurityContextMask, even with kubernetes.podspec-securitycontext',
   })),
   ...['lifecycle', 'stdin', 'stdinOnce', 'tty', 'volumeDevices', 'resizePolicy', 'restartPolicy'].map((f) => ({
-    field: `${POD}.containers[].${f}`, reason: 'not in fieldmask.go ContainerMask',
+    field: `${POD}.containers[].${f}`,
+    reason: 'not in fieldmask.go ContainerMask',
   })),
   { field: `${POD}.containers[].securityContext.privileged`, reason: 'true is refused; only false (fieldmask.go SecurityContextMask)' },
   ...['seLinuxOptions', 'procMount', 'windowsOptions', 'appArmorProfile'].map((f) => ({
-    field: `${POD}.containers[].securityContext.${f}`, reason: 'not in fieldmask.go SecurityContextMask',
+    field: `${POD}.containers[].securityContext.${f}`,
+    reason: 'not in fieldmask.go SecurityContextMask',
   })),
   ...['hostPort', 'hostIP'].map((f) => ({ field: `${POD}.containers[].ports[].${f}`, reason: 'not in fieldmask.go ContainerPortMask' })),
-  ...['recursiveReadOnly', 'subPathExpr'].map((f) => ({ field: `${POD}.containers[].volumeMounts[].${f}`, reason: 'not in fieldmask.go VolumeMountMask' })),
+  ...['recursiveReadOnly', 'subPathExpr'].map((f) => ({
+    field: `${POD}.containers[].volumeMounts[].${f}`,
+    reason: 'not in fieldmask.go VolumeMountMask',
+  })),
   { field: `${POD}.containers[].resources.claims`, reason: 'not in fieldmask.go ResourceRequirementsMask' },
   ...['downwardAPI', 'nfs', 'gitRepo'].map((f) => ({
-    field: `${POD}.volumes[].${f}`, reason: 'not in fieldmask.go VolumeSourceMask (a downwardAPI volume must be projected.sources[].downwardAPI)',
+    field: `${POD}.volumes[].${f}`,
+    reason: 'not in fieldmask.go VolumeSourceMask (a downwardAPI volume must be projected.sources[].downwardAPI)',
   })),
-  ...INIT_CONTAINER_REFUSED.map((f) => ({ field: `${POD}.initContainers[].${f}`, reason: 'refused on an init container (k8s_validation.go validateInitContainer)' })),
+  ...INIT_CONTAINER_REFUSED.map((f) => ({
+    field: `${POD}.initContainers[].${f}`,
+    reason: 'refused on an init container (k8s_validation.go validateInitContainer)',
+  })),
 ];
 
 /**

@@ -20,7 +20,9 @@
 export const STOCK_NGINX_CAPABILITIES = ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] as const;
 
 /** The capabilities a container running stock nginx lacks (none: it can start). */
-export function missingNginxCapabilities(container: { securityContext?: { capabilities?: { drop?: readonly string[]; add?: readonly string[] } } }): string[] {
+export function missingNginxCapabilities(container: {
+  securityContext?: { capabilities?: { drop?: readonly string[]; add?: readonly string[] } };
+}): string[] {
   const caps = container.securityContext?.capabilities;
   if (!caps?.drop?.includes('ALL')) return []; // the runtime's default set includes all four
   return STOCK_NGINX_CAPABILITIES.filter((c) => !(caps.add ?? []).includes(c));

@@ -10,13 +10,7 @@
  */
 import { CommanderError } from 'commander';
 import { ConfigError } from '../core/config-error.js';
-import {
-  BranchMovedError,
-  RemoteAuthError,
-  RemoteError,
-  RemoteNotFoundError,
-  RemoteUnavailableError,
-} from '../core/env-remote.js';
+import { BranchMovedError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError } from '../core/env-remote.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { redact } from '../publish/git-credentials.js';
 import { PlanStaleError } from '../plan/saved-plan.js';
@@ -74,9 +68,15 @@ export function createIo(options: IoOptions = {}): Io {
     quiet: options.quiet ?? false,
     verbose: options.verbose ?? false,
     command: options.command ?? 'slipway',
-    out: (text) => { if (!options.json) write(process.stdout, text.endsWith('\n') ? text : text + '\n'); },
-    progress: (line) => { if (!options.quiet) write(process.stderr, `${paint('2', '→')} ${line}\n`); },
-    debug: (line) => { if (options.verbose) write(process.stderr, `${paint('2', line)}\n`); },
+    out: (text) => {
+      if (!options.json) write(process.stdout, text.endsWith('\n') ? text : text + '\n');
+    },
+    progress: (line) => {
+      if (!options.quiet) write(process.stderr, `${paint('2', '→')} ${line}\n`);
+    },
+    debug: (line) => {
+      if (options.verbose) write(process.stderr, `${paint('2', line)}\n`);
+    },
     warn: (line) => write(process.stderr, `${paint('33', 'warning:')} ${line}\n`),
     error: (line) => write(process.stderr, `${paint('31', 'error:')} ${line}\n`),
     emitJson: (body) => io.writeJson(jsonEnvelope(io.command, body as Record<string, unknown>)),
@@ -85,7 +85,9 @@ export function createIo(options: IoOptions = {}): Io {
       jsonWritten = true;
       write(process.stdout, JSON.stringify(document, null, 2) + '\n');
     },
-    get jsonWritten() { return jsonWritten; },
+    get jsonWritten() {
+      return jsonWritten;
+    },
   };
   return io;
 }
@@ -168,14 +170,19 @@ function describe(error: unknown, env?: string): Array<{ line: string; json: Jso
   const message = oneLine((error as Error)?.message ?? String(error));
   if (exitCode === EXIT.internal) {
     const stack = (error as Error)?.stack ?? String(error);
-    return [{
-      line: prefixed(`internal error: ${message} (a bug in slipway: please report it; --verbose shows where)`),
-      json: { code, message, exitCode, ...at },
-      stack,
-    }];
+    return [
+      {
+        line: prefixed(`internal error: ${message} (a bug in slipway: please report it; --verbose shows where)`),
+        json: { code, message, exitCode, ...at },
+        stack,
+      },
+    ];
   }
   // What git or the server said, and any further lines of the message: with --verbose.
-  const rest = ((error as Error)?.message ?? '').split('\n').slice(1).filter((l) => l.trim() !== '');
+  const rest = ((error as Error)?.message ?? '')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '');
   const detail = [error instanceof RemoteError ? error.detail : undefined, ...rest].filter(Boolean).join('\n') || undefined;
   return [{ line: prefixed(message), json: { code, message, exitCode, ...at }, detail }];
 }
@@ -199,7 +206,9 @@ export function reportError(error: unknown, io: Io, body: Record<string, unknown
   }
   const code = exitCodeFor(error);
   if (io.json && !io.jsonWritten) {
-    io.writeJson(jsonEnvelope(io.command, { ...body, ok: false, exitCode: code, error: entries[0]!.json, errors: entries.map((e) => e.json) }));
+    io.writeJson(
+      jsonEnvelope(io.command, { ...body, ok: false, exitCode: code, error: entries[0]!.json, errors: entries.map((e) => e.json) }),
+    );
   }
   return code;
 }

@@ -40,10 +40,11 @@ export async function load(entry, source) {
   if (process.env.SLIPWAY_FROM_SOURCE !== '1' && distIsFresh()) {
     // charts-src/*.ts import ../generators/index.js: those imports get dist's generators, the very
     // modules the compiled CLI uses, not a second copy from the sources.
-    globalThis.slipwayLoadTypeScript = () => registerTypeScript({
-      source: realpathSync(fileURLToPath(new URL('generators/index.ts', root))),
-      compiled: new URL('dist/generators.js', root).href,
-    });
+    globalThis.slipwayLoadTypeScript = () =>
+      registerTypeScript({
+        source: realpathSync(fileURLToPath(new URL('generators/index.ts', root))),
+        compiled: new URL('dist/generators.js', root).href,
+      });
     return import(new URL(`dist/${entry}.js`, root).href);
   }
   registerTypeScript(undefined);

@@ -26,12 +26,23 @@ export function reportPromotion(result: PromoteResult, io: Io): number {
 /** A plain text table, columns padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
 /** Prints plans (and for bootstrap, what happened and the hand-over); returns the exit code. */
-export function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan' | 'bootstrap', failures: readonly EnvFailure[] = [], savedPlan?: string, showHandOver = false): number {
+export function report(
+  results: readonly EnvPublishResult[],
+  io: Io,
+  mode: 'plan' | 'bootstrap',
+  failures: readonly EnvFailure[] = [],
+  savedPlan?: string,
+  showHandOver = false,
+): number {
   const pending = results.some((r) => r.plan.changes.length > 0);
   const code = worstExitCode([mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok, ...failures.map((f) => exitCodeFor(f.error))]);
   if (io.json) {
@@ -61,7 +72,9 @@ export function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan
       for (const w of r.warnings) io.warn(w);
       if (mode === 'plan' && r.route) io.out(r.route);
       if (mode === 'bootstrap') {
-        io.out(r.route ?? (r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`));
+        io.out(
+          r.route ?? (r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: ${r.remote} already up to date; no commit`),
+        );
         // Once, with the first commit of a new or empty repo (or when asked for): it is the one
         // manual step, not news on every run.
         const first = r.created || (r.plan.head === undefined && r.commit !== undefined);
@@ -69,7 +82,8 @@ export function report(results: readonly EnvPublishResult[], io: Io, mode: 'plan
       }
     }
     reportEnvFailures(failures, io);
-    if (savedPlan !== undefined) io.out(`Saved the plan to ${savedPlan}: slipway apply ${savedPlan} commits exactly this, if no env repo moved meanwhile.`);
+    if (savedPlan !== undefined)
+      io.out(`Saved the plan to ${savedPlan}: slipway apply ${savedPlan} commits exactly this, if no env repo moved meanwhile.`);
   }
   return code;
 }

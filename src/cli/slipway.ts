@@ -69,234 +69,410 @@ function buildProgram(run: (code: number) => void): Command {
     .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (--help shows the usage)\n`) })
     .exitOverride();
 
-  const action = (fn: (command: Command, io: Io) => Promise<number>) => async (...args: unknown[]) => {
-    const command = args[args.length - 1] as Command;
-    const io = ioFor(command);
-    try {
-      run(await fn(command, io));
-    } catch (e) {
-      run(reportError(e, io));
-    }
-  };
+  const action =
+    (fn: (command: Command, io: Io) => Promise<number>) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const io = ioFor(command);
+      try {
+        run(await fn(command, io));
+      } catch (e) {
+        run(reportError(e, io));
+      }
+    };
 
-  program.command('synth')
+  program
+    .command('synth')
     .description('generate out/ (Helm charts and env-repo trees) from charts-src/ and envs/')
     .option('--check', 'compare out/ with the sources instead of writing it; exit 1 when they differ')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
     .option('--out <dir>', "output folder, replaced whole: missing, empty or synth's own (default: <root>/out)")
     .option('--strict-platform', "fail when an env's apps need platform components nobody installs on its cluster")
-    .action(action(async (command, io) => {
-      const { runSynth } = await import('./synth-command.js');
-      return runSynth({ ...command.opts(), root: rootOf(command) }, io);
-    }));
+    .action(
+      action(async (command, io) => {
+        const { runSynth } = await import('./synth-command.js');
+        return runSynth({ ...command.opts(), root: rootOf(command) }, io);
+      }),
+    );
 
-  program.command('validate')
+  program
+    .command('validate')
     .description('load and validate charts-src/ and envs/ and every generated object; write nothing')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
-    .action(action(async (command, io) => {
-      const { generate } = await import('../synth.js');
-      const { output, validation } = await generate({ root: rootOf(command), crdsDir: command.opts().crds ? resolve(command.opts().crds) : undefined });
-      if (io.json) io.emitJson({ valid: true, objectsChecked: validation.objectsChecked, unchecked: validation.unchecked, envs: output.envs.map((e) => e.env.name) });
-      else {
-        io.out(`valid: ${output.envs.length} environments, ${validation.objectsChecked} objects checked`);
-        if (validation.unchecked.length) io.out(`not schema-checked (no CRDs given): ${validation.unchecked.join(', ')}`);
-      }
-      return EXIT.ok;
-    }));
+    .action(
+      action(async (command, io) => {
+        const { generate } = await import('../synth.js');
+        const { output, validation } = await generate({
+          root: rootOf(command),
+          crdsDir: command.opts().crds ? resolve(command.opts().crds) : undefined,
+        });
+        if (io.json)
+          io.emitJson({
+            valid: true,
+            objectsChecked: validation.objectsChecked,
+            unchecked: validation.unchecked,
+            envs: output.envs.map((e) => e.env.name),
+          });
+        else {
+          io.out(`valid: ${output.envs.length} environments, ${validation.objectsChecked} objects checked`);
+          if (validation.unchecked.length) io.out(`not schema-checked (no CRDs given): ${validation.unchecked.join(', ')}`);
+        }
+        return EXIT.ok;
+      }),
+    );
 
   const envOption = () => new Option('-e, --env <name...>', 'only these environments (repeatable)');
 
-  program.command('plan')
+  program
+    .command('plan')
     .description('show what bootstrap would change in each env repo, as Terraform shows a plan; exit 2 when something would change')
     .addOption(envOption())
     .option('--force', 'plan writing envs/ tags over different ones in the env repo')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
-    .option('--out <file>', 'also save the plan (each env repo\'s head and every file\'s new content) for slipway apply; not written when an env could not be planned')
-    .action(action(async (command, io) => {
-      const [{ planEnvs }, { platformSync, platformDisagreements, disagreementLines }, { report }] = await Promise.all([
-        import('../publish/bootstrap.js'), import('../promotion/two-repos.js'), import('./reports.js'),
-      ]);
-      // Every env that can be planned is shown; one line for each that cannot (EnvFailuresError).
-      let results: readonly EnvPublishResult[];
-      let failures: readonly EnvFailure[] = [];
-      try {
-        results = await planEnvs(publishOptions(command, io));
-      } catch (e) {
-        if (!(e instanceof EnvFailuresError)) throw e;
-        results = e.results as EnvPublishResult[];
-        failures = e.failures;
-      }
-      // The platform repo's side of the two-repo state (unpushed, behind, uncommitted env files).
-      const platform = await platformSync(rootOf(command), results.map((r) => `envs/${r.env}.yaml`));
-      for (const line of disagreementLines(platformDisagreements(platform))) io.warn(line);
-      const out = (command.opts() as { out?: string }).out;
-      let saved: string | undefined;
-      if (out !== undefined && failures.length === 0) {
-        const [{ loadEnvFiles }, { toSavedPlan, writeSavedPlan }, { sourceCommit }] = await Promise.all([
-          import('../load/load-envs.js'), import('../plan/saved-plan.js'), import('../publish/source-commit.js'),
+    .option(
+      '--out <file>',
+      "also save the plan (each env repo's head and every file's new content) for slipway apply; not written when an env could not be planned",
+    )
+    .action(
+      action(async (command, io) => {
+        const [{ planEnvs }, { platformSync, platformDisagreements, disagreementLines }, { report }] = await Promise.all([
+          import('../publish/bootstrap.js'),
+          import('../promotion/two-repos.js'),
+          import('./reports.js'),
         ]);
-        const root = rootOf(command);
-        const branches = new Map(loadEnvFiles(resolve(root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition.repo.branch]));
-        const file = resolve(out);
-        writeSavedPlan(file, toSavedPlan(results.map((r) => ({ plan: r.plan, branch: branches.get(r.env)! })), await sourceCommit(root)));
-        saved = out;
-      } else if (out !== undefined) {
-        io.warn(`--out ${out}: not written: ${failures.length === 1 ? 'an env' : `${failures.length} envs`} could not be planned`);
-      }
-      return report(results, io, 'plan', failures, saved);
-    }));
+        // Every env that can be planned is shown; one line for each that cannot (EnvFailuresError).
+        let results: readonly EnvPublishResult[];
+        let failures: readonly EnvFailure[] = [];
+        try {
+          results = await planEnvs(publishOptions(command, io));
+        } catch (e) {
+          if (!(e instanceof EnvFailuresError)) throw e;
+          results = e.results as EnvPublishResult[];
+          failures = e.failures;
+        }
+        // The platform repo's side of the two-repo state (unpushed, behind, uncommitted env files).
+        const platform = await platformSync(
+          rootOf(command),
+          results.map((r) => `envs/${r.env}.yaml`),
+        );
+        for (const line of disagreementLines(platformDisagreements(platform))) io.warn(line);
+        const out = (command.opts() as { out?: string }).out;
+        let saved: string | undefined;
+        if (out !== undefined && failures.length === 0) {
+          const [{ loadEnvFiles }, { toSavedPlan, writeSavedPlan }, { sourceCommit }] = await Promise.all([
+            import('../load/load-envs.js'),
+            import('../plan/saved-plan.js'),
+            import('../publish/source-commit.js'),
+          ]);
+          const root = rootOf(command);
+          const branches = new Map(loadEnvFiles(resolve(root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition.repo.branch]));
+          const file = resolve(out);
+          writeSavedPlan(
+            file,
+            toSavedPlan(
+              results.map((r) => ({ plan: r.plan, branch: branches.get(r.env)! })),
+              await sourceCommit(root),
+            ),
+          );
+          saved = out;
+        } else if (out !== undefined) {
+          io.warn(`--out ${out}: not written: ${failures.length === 1 ? 'an env' : `${failures.length} envs`} could not be planned`);
+        }
+        return report(results, io, 'plan', failures, saved);
+      }),
+    );
 
-  program.command('apply')
-    .description('commit a plan saved by slipway plan --out, exactly: refused (exit 1, nothing written) when an env repo moved since the plan was made')
+  program
+    .command('apply')
+    .description(
+      'commit a plan saved by slipway plan --out, exactly: refused (exit 1, nothing written) when an env repo moved since the plan was made',
+    )
     .argument('<plan-file>', 'the file slipway plan --out wrote')
-    .action(action(async (command, io) => {
-      const [{ readSavedPlan }, { applySavedPlan }, { reportApply }] = await Promise.all([
-        import('../plan/saved-plan.js'), import('../publish/apply-plan.js'), import('./reports.js'),
-      ]);
-      const [file] = command.args as [string];
-      const loaded = readSavedPlan(resolve(file), file);
-      const { results, failures } = await applySavedPlan(loaded, remoteContext(command, io), file);
-      return reportApply(results, failures, io, { file, digest: loaded.digest, createdAt: loaded.plan.createdAt, sourceCommit: loaded.plan.sourceCommit });
-    }));
+    .action(
+      action(async (command, io) => {
+        const [{ readSavedPlan }, { applySavedPlan }, { reportApply }] = await Promise.all([
+          import('../plan/saved-plan.js'),
+          import('../publish/apply-plan.js'),
+          import('./reports.js'),
+        ]);
+        const [file] = command.args as [string];
+        const loaded = readSavedPlan(resolve(file), file);
+        const { results, failures } = await applySavedPlan(loaded, remoteContext(command, io), file);
+        return reportApply(results, failures, io, {
+          file,
+          digest: loaded.digest,
+          createdAt: loaded.plan.createdAt,
+          sourceCommit: loaded.plan.sourceCommit,
+        });
+      }),
+    );
 
-  program.command('promote')
-    .description('set <app>\'s tag in an environment: edit envs/<env>.yaml, show the plan, commit the tag bump to the env repo (or open a pull request)')
+  program
+    .command('promote')
+    .description(
+      "set <app>'s tag in an environment: edit envs/<env>.yaml, show the plan, commit the tag bump to the env repo (or open a pull request)",
+    )
     .argument('<app>', 'the app (charts-src/<app>.ts)')
     .argument('[tag]', 'the image tag, optionally with @sha256:<digest>')
     .requiredOption('-e, --env <name>', 'the environment to promote in')
     .option('--from <env>', 'take the tag the env repo of <env> holds now')
-    .option('--pr', 'commit to a branch and open (or update) a pull request instead of committing directly (default from the env file: promotion: pr)')
+    .option(
+      '--pr',
+      'commit to a branch and open (or update) a pull request instead of committing directly (default from the env file: promotion: pr)',
+    )
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'bypass gating (and the tag-drift check); needs --reason')
-    .option('--direct', 'emergency: commit straight to the env repo\'s branch even where promotion: pr asks for review; needs --reason, printed as a warning and kept in the commit (Slipway-Direct)')
+    .option(
+      '--direct',
+      "emergency: commit straight to the env repo's branch even where promotion: pr asks for review; needs --reason, printed as a warning and kept in the commit (Slipway-Direct)",
+    )
     .option('--reason <text>', 'why --force or --direct is needed; it goes into the commit')
-    .option('--no-push', 'commit envs/<env>.yaml in the platform repo on the checked-out branch, and push nothing there (the env repo commit is made as always)')
-    .option('--no-verify', 'skip the platform repo\'s git hooks (pre-commit, commit-msg, pre-push) for its commit')
-    .option('--actor <name>', 'who promotes, for the Slipway-Actor trailer (default: SLIPWAY_ACTOR, the CI\'s user variable, git\'s user.name, the OS user)')
+    .option(
+      '--no-push',
+      'commit envs/<env>.yaml in the platform repo on the checked-out branch, and push nothing there (the env repo commit is made as always)',
+    )
+    .option('--no-verify', "skip the platform repo's git hooks (pre-commit, commit-msg, pre-push) for its commit")
+    .option(
+      '--actor <name>',
+      "who promotes, for the Slipway-Actor trailer (default: SLIPWAY_ACTOR, the CI's user variable, git's user.name, the OS user)",
+    )
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
-    .action(action(async (command, io) => {
-      const [app, tag] = command.args as [string, string | undefined];
-      const o = command.opts() as { env: string; from?: string; pr?: boolean; direct?: boolean; dryRun?: boolean; force?: boolean; reason?: string; crds?: string; push: boolean; verify: boolean; actor?: string };
-      const [{ promote }, { reportPromotion }] = await Promise.all([import('../promotion/promote.js'), import('./reports.js')]);
-      const result = await promote({ ...promotionOptions(command, io), app, tag, env: o.env, from: o.from, pr: o.pr, direct: o.direct, dryRun: o.dryRun, force: o.force, reason: o.reason, push: o.push, verify: o.verify, actor: o.actor });
-      return reportPromotion(result, io);
-    }));
+    .action(
+      action(async (command, io) => {
+        const [app, tag] = command.args as [string, string | undefined];
+        const o = command.opts() as {
+          env: string;
+          from?: string;
+          pr?: boolean;
+          direct?: boolean;
+          dryRun?: boolean;
+          force?: boolean;
+          reason?: string;
+          crds?: string;
+          push: boolean;
+          verify: boolean;
+          actor?: string;
+        };
+        const [{ promote }, { reportPromotion }] = await Promise.all([import('../promotion/promote.js'), import('./reports.js')]);
+        const result = await promote({
+          ...promotionOptions(command, io),
+          app,
+          tag,
+          env: o.env,
+          from: o.from,
+          pr: o.pr,
+          direct: o.direct,
+          dryRun: o.dryRun,
+          force: o.force,
+          reason: o.reason,
+          push: o.push,
+          verify: o.verify,
+          actor: o.actor,
+        });
+        return reportPromotion(result, io);
+      }),
+    );
 
-  program.command('rollback')
-    .description('promote the previous (or named) tag back, as a new commit marked as a rollback: change Git, never the cluster. ' +
-      'It follows the env\'s promotion mode: in a promotion: pr env it goes to the branch slipway/promote-<env>-<app> (a pull request on GitHub) ' +
-      'for review (slipway approve <env> <app>), unless --direct --reason "<why>"')
+  program
+    .command('rollback')
+    .description(
+      'promote the previous (or named) tag back, as a new commit marked as a rollback: change Git, never the cluster. ' +
+        "It follows the env's promotion mode: in a promotion: pr env it goes to the branch slipway/promote-<env>-<app> (a pull request on GitHub) " +
+        'for review (slipway approve <env> <app>), unless --direct --reason "<why>"',
+    )
     .argument('<app>', 'the app')
     .requiredOption('-e, --env <name>', 'the environment')
     .option('--to <tag>', 'the tag to go back to (default: the one the current tag replaced)')
     .option('--pr', 'through a pull request (a review branch), also in a promotion: direct env')
-    .option('--direct', 'emergency: straight to the env repo\'s branch in a promotion: pr env; needs --reason (kept in the commit, printed as a warning)')
+    .option(
+      '--direct',
+      "emergency: straight to the env repo's branch in a promotion: pr env; needs --reason (kept in the commit, printed as a warning)",
+    )
     .option('--dry-run', 'print the plan and write nothing')
     .option('--force', 'roll back to a tag the env never ran; needs --reason')
     .option('--reason <text>', 'why --force or --direct is needed; it goes into the commit')
     .option('--no-push', 'commit envs/<env>.yaml in the platform repo on the checked-out branch, and push nothing there')
-    .option('--no-verify', 'skip the platform repo\'s git hooks for its commit')
+    .option('--no-verify', "skip the platform repo's git hooks for its commit")
     .option('--actor <name>', 'who rolls back, for the Slipway-Actor trailer')
-    .action(action(async (command, io) => {
-      const [app] = command.args as [string];
-      const o = command.opts() as { env: string; to?: string; pr?: boolean; direct?: boolean; dryRun?: boolean; force?: boolean; reason?: string; push: boolean; verify: boolean; actor?: string };
-      if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
-      if (o.direct && !o.reason?.trim()) throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
-      const [{ rollback }, { reportPromotion }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
-      const result = await rollback({ ...promotionOptions(command, io), app, env: o.env, to: o.to, pr: o.pr, direct: o.direct, dryRun: o.dryRun, force: o.force, reason: o.reason, push: o.push, verify: o.verify, actor: o.actor });
-      return reportPromotion(result, io);
-    }));
+    .action(
+      action(async (command, io) => {
+        const [app] = command.args as [string];
+        const o = command.opts() as {
+          env: string;
+          to?: string;
+          pr?: boolean;
+          direct?: boolean;
+          dryRun?: boolean;
+          force?: boolean;
+          reason?: string;
+          push: boolean;
+          verify: boolean;
+          actor?: string;
+        };
+        if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
+        if (o.direct && !o.reason?.trim())
+          throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
+        const [{ rollback }, { reportPromotion }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
+        const result = await rollback({
+          ...promotionOptions(command, io),
+          app,
+          env: o.env,
+          to: o.to,
+          pr: o.pr,
+          direct: o.direct,
+          dryRun: o.dryRun,
+          force: o.force,
+          reason: o.reason,
+          push: o.push,
+          verify: o.verify,
+          actor: o.actor,
+        });
+        return reportPromotion(result, io);
+      }),
+    );
 
-  program.command('approve')
-    .description('merge a branch waiting for review into the env repo\'s branch: a promotion (slipway/promote-<env>-<app>) or, with --bootstrap, ' +
-      'a bootstrap (slipway/bootstrap-<env>); a merge commit naming the approver (Slipway-Approved-By), for remotes without pull requests. ' +
-      'On GitHub it merges the open pull request from that branch. Then slipway pull adopts the tag into envs/')
+  program
+    .command('approve')
+    .description(
+      "merge a branch waiting for review into the env repo's branch: a promotion (slipway/promote-<env>-<app>) or, with --bootstrap, " +
+        'a bootstrap (slipway/bootstrap-<env>); a merge commit naming the approver (Slipway-Approved-By), for remotes without pull requests. ' +
+        'On GitHub it merges the open pull request from that branch. Then slipway pull adopts the tag into envs/',
+    )
     .argument('<env>', 'the environment')
     .argument('[app]', 'the app whose promotion to approve')
     .option('--bootstrap', 'approve the bootstrap branch slipway/bootstrap-<env> instead of a promotion')
     .option('--dry-run', 'list the commits that would be merged; write nothing')
-    .option('--actor <name>', 'who approves, for the Slipway-Approved-By trailer (default: as promote\'s Slipway-Actor)')
-    .action(action(async (command, io) => {
-      const [env, app] = command.args as [string, string | undefined];
-      const o = command.opts() as { bootstrap?: boolean; dryRun?: boolean; actor?: string };
-      const [{ approve }, { planJson, renderPlan }] = await Promise.all([import('../promotion/approve.js'), import('../plan/plan.js')]);
-      const result = await approve({ ...remoteContext(command, io), env, app, bootstrap: o.bootstrap, dryRun: o.dryRun, actor: o.actor });
-      if (io.json) io.emitJson({ ...result, plan: result.plan ? planJson(result.plan) : null });
-      else {
-        if (result.commits.length) io.out([`${result.branch}:`, ...result.commits.map((c) => `  ${c.sha.slice(0, 12)} ${c.title}`)].join('\n'));
-        if (result.plan) io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
-        io.out(result.message);
-      }
-      return EXIT.ok;
-    }));
+    .option('--actor <name>', "who approves, for the Slipway-Approved-By trailer (default: as promote's Slipway-Actor)")
+    .action(
+      action(async (command, io) => {
+        const [env, app] = command.args as [string, string | undefined];
+        const o = command.opts() as { bootstrap?: boolean; dryRun?: boolean; actor?: string };
+        const [{ approve }, { planJson, renderPlan }] = await Promise.all([import('../promotion/approve.js'), import('../plan/plan.js')]);
+        const result = await approve({ ...remoteContext(command, io), env, app, bootstrap: o.bootstrap, dryRun: o.dryRun, actor: o.actor });
+        if (io.json) io.emitJson({ ...result, plan: result.plan ? planJson(result.plan) : null });
+        else {
+          if (result.commits.length)
+            io.out([`${result.branch}:`, ...result.commits.map((c) => `  ${c.sha.slice(0, 12)} ${c.title}`)].join('\n'));
+          if (result.plan) io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
+          io.out(result.message);
+        }
+        return EXIT.ok;
+      }),
+    );
 
-  program.command('pull')
-    .description('adopt into envs/ the tags that landed in env repos (merged promotion PRs, other machines, a promotion whose platform-repo commit failed), committed and pushed to the platform repo\'s default branch')
+  program
+    .command('pull')
+    .description(
+      "adopt into envs/ the tags that landed in env repos (merged promotion PRs, other machines, a promotion whose platform-repo commit failed), committed and pushed to the platform repo's default branch",
+    )
     .addOption(envOption())
     .option('--no-push', 'commit in the platform repo on the checked-out branch, and push nothing')
-    .option('--no-verify', 'skip the platform repo\'s git hooks for its commit')
-    .action(action(async (command, io) => {
-      const po = command.opts() as { env?: string[]; push: boolean; verify: boolean };
-      const { pull } = await import('../promotion/commands.js');
-      const adopted = await pull({ ...remoteContext(command, io), envs: po.env, push: po.push, verify: po.verify });
-      if (io.json) io.emitJson({ adopted });
-      else io.out(adopted.length ? adopted.map((a) => `${a.env}: ${a.app} ${a.local} → ${a.repo} (adopted from the env repo)`).join('\n') : 'envs/ already holds every tag the env repos have');
-      return EXIT.ok;
-    }));
+    .option('--no-verify', "skip the platform repo's git hooks for its commit")
+    .action(
+      action(async (command, io) => {
+        const po = command.opts() as { env?: string[]; push: boolean; verify: boolean };
+        const { pull } = await import('../promotion/commands.js');
+        const adopted = await pull({ ...remoteContext(command, io), envs: po.env, push: po.push, verify: po.verify });
+        if (io.json) io.emitJson({ adopted });
+        else
+          io.out(
+            adopted.length
+              ? adopted.map((a) => `${a.env}: ${a.app} ${a.local} → ${a.repo} (adopted from the env repo)`).join('\n')
+              : 'envs/ already holds every tag the env repos have',
+          );
+        return EXIT.ok;
+      }),
+    );
 
-  program.command('history')
-    .description('the promotions of <app> in an environment, from its env repo\'s log')
+  program
+    .command('history')
+    .description("the promotions of <app> in an environment, from its env repo's log")
     .argument('<app>', 'the app')
     .requiredOption('-e, --env <name>', 'the environment')
     .option('-n, --limit <n>', 'at most this many entries', '50')
-    .action(action(async (command, io) => {
-      const [app] = command.args as [string];
-      const o = command.opts() as { env: string; limit: string };
-      if (!/^[1-9]\d{0,5}$/.test(o.limit)) throw new ConfigError(`--limit '${o.limit}': expected a whole number of entries from 1 to 999999`);
-      const [{ history }, { table }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
-      const entries = await history(remoteContext(command, io), app, o.env, Number(o.limit));
-      if (io.json) io.emitJson({ app, env: o.env, entries });
-      else {
-        io.out(table(['when', 'what', 'from', 'to', 'who', 'commit', 'note'], entries.map((e) => [
-          e.date.replace('T', ' ').replace(/\.\d+Z?$|Z$/, ''), e.kind, e.from ?? '', e.to ?? '', e.who, e.sha.slice(0, 12),
-          e.forced ? `forced: ${e.forced}`
-            : e.merged ? `merged ${e.merged.pullRequest !== undefined ? `#${e.merged.pullRequest} ` : ''}${e.merged.branch ? `from ${e.merged.branch} ` : ''}by ${e.merged.by}${e.merged.promotedBy ? ` (promoted by ${e.merged.promotedBy})` : ''}`
-            : e.kind === 'other' ? e.title : '',
-        ])));
-      }
-      return EXIT.ok;
-    }));
+    .action(
+      action(async (command, io) => {
+        const [app] = command.args as [string];
+        const o = command.opts() as { env: string; limit: string };
+        if (!/^[1-9]\d{0,5}$/.test(o.limit))
+          throw new ConfigError(`--limit '${o.limit}': expected a whole number of entries from 1 to 999999`);
+        const [{ history }, { table }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
+        const entries = await history(remoteContext(command, io), app, o.env, Number(o.limit));
+        if (io.json) io.emitJson({ app, env: o.env, entries });
+        else {
+          io.out(
+            table(
+              ['when', 'what', 'from', 'to', 'who', 'commit', 'note'],
+              entries.map((e) => [
+                e.date.replace('T', ' ').replace(/\.\d+Z?$|Z$/, ''),
+                e.kind,
+                e.from ?? '',
+                e.to ?? '',
+                e.who,
+                e.sha.slice(0, 12),
+                e.forced
+                  ? `forced: ${e.forced}`
+                  : e.merged
+                    ? `merged ${e.merged.pullRequest !== undefined ? `#${e.merged.pullRequest} ` : ''}${e.merged.branch ? `from ${e.merged.branch} ` : ''}by ${e.merged.by}${e.merged.promotedBy ? ` (promoted by ${e.merged.promotedBy})` : ''}`
+                    : e.kind === 'other'
+                      ? e.title
+                      : '',
+              ]),
+            ),
+          );
+        }
+        return EXIT.ok;
+      }),
+    );
 
-  program.command('status')
-    .description('app × environment: the tag in envs/, the tag in the env repo, a promotion pending review (pull request or branch), ' +
-      'and where the platform repo and the env repos disagree, each with the one command that reconciles it')
+  program
+    .command('status')
+    .description(
+      'app × environment: the tag in envs/, the tag in the env repo, a promotion pending review (pull request or branch), ' +
+        'and where the platform repo and the env repos disagree, each with the one command that reconciles it',
+    )
     .addOption(envOption())
-    .action(action(async (command, io) => {
-      const [{ statusReport }, { disagreementLines }, { table }] = await Promise.all([
-        import('../promotion/commands.js'), import('../promotion/two-repos.js'), import('./reports.js'),
-      ]);
-      const report = await statusReport({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
-      const code = worstExitCode([EXIT.ok, ...report.failures.map((f) => exitCodeFor(f.error))]);
-      if (io.json) {
-        const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
-        io.emitJson({
-          ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
-          rows: report.rows, platform: report.platform, disagreements: report.disagreements,
-        });
-        return code;
-      } else {
-        io.out(table(['app', 'env', 'envs/', 'env repo', 'pending', 'state'], report.rows.map((r) => [
-          r.app, r.env, r.declared, r.committed ?? '(not deployed)',
-          r.pending ? (r.pending.pullRequest ? `#${r.pending.pullRequest.number} (${r.pending.branch})` : r.pending.branch) : '',
-          r.state,
-        ])));
-        const lines = disagreementLines(report.disagreements);
-        if (lines.length) io.out(['', ...lines].join('\n'));
-      }
-      return reportEnvFailures(report.failures, io);
-    }));
+    .action(
+      action(async (command, io) => {
+        const [{ statusReport }, { disagreementLines }, { table }] = await Promise.all([
+          import('../promotion/commands.js'),
+          import('../promotion/two-repos.js'),
+          import('./reports.js'),
+        ]);
+        const report = await statusReport({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
+        const code = worstExitCode([EXIT.ok, ...report.failures.map((f) => exitCodeFor(f.error))]);
+        if (io.json) {
+          const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
+          io.emitJson({
+            ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
+            rows: report.rows,
+            platform: report.platform,
+            disagreements: report.disagreements,
+          });
+          return code;
+        } else {
+          io.out(
+            table(
+              ['app', 'env', 'envs/', 'env repo', 'pending', 'state'],
+              report.rows.map((r) => [
+                r.app,
+                r.env,
+                r.declared,
+                r.committed ?? '(not deployed)',
+                r.pending ? (r.pending.pullRequest ? `#${r.pending.pullRequest.number} (${r.pending.branch})` : r.pending.branch) : '',
+                r.state,
+              ]),
+            ),
+          );
+          const lines = disagreementLines(report.disagreements);
+          if (lines.length) io.out(['', ...lines].join('\n'));
+        }
+        return reportEnvFailures(report.failures, io);
+      }),
+    );
 
-  program.command('bootstrap')
+  program
+    .command('bootstrap')
     .description('create each env repo if missing and commit exactly what synth generates (one commit or none); set up Argo CD read access')
     .addOption(envOption())
     .option('--dry-run', 'print the plan and write nothing')
@@ -304,19 +480,25 @@ function buildProgram(run: (code: number) => void): Command {
     .option('--allow-dirty', 'promotion: pr envs: put uncommitted changes of charts-src/ or envs/ up for review (normally refused)')
     .option('--handover', 'print the hand-over to Argo CD even when no env repo was created (it is printed when one is)')
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
-    .action(action(async (command, io) => {
-      const [{ bootstrapEnvs }, { report }] = await Promise.all([import('../publish/bootstrap.js'), import('./reports.js')]);
-      const mode = command.opts().dryRun ? 'plan' : 'bootstrap';
-      const handover = Boolean(command.opts().handover);
-      try {
-        const results = await bootstrapEnvs({ ...publishOptions(command, io), dryRun: Boolean(command.opts().dryRun), allowDirty: Boolean(command.opts().allowDirty) });
-        return report(results, io, mode, [], undefined, handover);
-      } catch (e) {
-        // --dry-run plans every env it can reach, as plan does.
-        if (!(e instanceof EnvFailuresError)) throw e;
-        return report(e.results as EnvPublishResult[], io, mode, e.failures, undefined, handover);
-      }
-    }));
+    .action(
+      action(async (command, io) => {
+        const [{ bootstrapEnvs }, { report }] = await Promise.all([import('../publish/bootstrap.js'), import('./reports.js')]);
+        const mode = command.opts().dryRun ? 'plan' : 'bootstrap';
+        const handover = Boolean(command.opts().handover);
+        try {
+          const results = await bootstrapEnvs({
+            ...publishOptions(command, io),
+            dryRun: Boolean(command.opts().dryRun),
+            allowDirty: Boolean(command.opts().allowDirty),
+          });
+          return report(results, io, mode, [], undefined, handover);
+        } catch (e) {
+          // --dry-run plans every env it can reach, as plan does.
+          if (!(e instanceof EnvFailuresError)) throw e;
+          return report(e.results as EnvPublishResult[], io, mode, e.failures, undefined, handover);
+        }
+      }),
+    );
 
   return program;
 }
@@ -342,7 +524,9 @@ function promotionOptions(command: Command, io: Io) {
 
 export async function main(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram((c) => { code = c; });
+  const program = buildProgram((c) => {
+    code = c;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

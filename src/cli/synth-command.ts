@@ -44,7 +44,17 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
       io.error(`${message}:\n${differences.map((d) => `  ${d}`).join('\n')}`);
       if (io.json) {
         const error = { code: 'out_of_date', message, exitCode: EXIT.userError, file: outLabel };
-        io.emitJson({ ok: false, exitCode: EXIT.userError, error, errors: [error], check: true, upToDate: false, outDir: outLabel, differences: differences.map(difference), warnings });
+        io.emitJson({
+          ok: false,
+          exitCode: EXIT.userError,
+          error,
+          errors: [error],
+          check: true,
+          upToDate: false,
+          outDir: outLabel,
+          differences: differences.map(difference),
+          warnings,
+        });
       }
       return EXIT.userError;
     }
@@ -55,8 +65,11 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   // `cdk8s synth` sets CDK8S_OUTDIR and reads plain manifests from it: give it each env's render.
   const cdk8sOut = process.env.CDK8S_OUTDIR;
   if (cdk8sOut) {
-    const renders = new Map(output.envs.flatMap(({ env, apps }) =>
-      apps.map(({ app, objects }) => [`${env.name}/${app}.k8s.yaml`, toYamlDocuments(objects)] as const)));
+    const renders = new Map(
+      output.envs.flatMap(({ env, apps }) =>
+        apps.map(({ app, objects }) => [`${env.name}/${app}.k8s.yaml`, toYamlDocuments(objects)] as const),
+      ),
+    );
     assertConfinedPaths(renders.keys(), `${cdk8sOut.replace(/\/+$/, '')}/`);
     for (const [path, text] of renders) {
       mkdirSync(dirname(join(cdk8sOut, path)), { recursive: true });
@@ -76,6 +89,8 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
       ms,
     });
   }
-  io.out(`synth: ${result.project.model.apps.length} apps × ${output.envs.length} envs → ${output.files.size} files in ${outLabel} (${validation.objectsChecked} objects validated, ${ms} ms)`);
+  io.out(
+    `synth: ${result.project.model.apps.length} apps × ${output.envs.length} envs → ${output.files.size} files in ${outLabel} (${validation.objectsChecked} objects validated, ${ms} ms)`,
+  );
   return EXIT.ok;
 }

@@ -54,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     }).values;
   } catch (e) {
-    if (io.json) return reportError(new CommanderError(EXIT.userError, 'synth.usage', `${(e as Error).message} (npm run synth -- --help shows the usage)`), io);
+    if (io.json)
+      return reportError(
+        new CommanderError(EXIT.userError, 'synth.usage', `${(e as Error).message} (npm run synth -- --help shows the usage)`),
+        io,
+      );
     io.error(`${(e as Error).message}\n${USAGE}`);
     return EXIT.userError;
   }
@@ -64,7 +68,10 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    return await runSynth({ check: args.check, crds: args.crds, out: args.out, root: args.root, strictPlatform: args['strict-platform'] }, io);
+    return await runSynth(
+      { check: args.check, crds: args.crds, out: args.out, root: args.root, strictPlatform: args['strict-platform'] },
+      io,
+    );
   } catch (e) {
     return reportError(e, io);
   }

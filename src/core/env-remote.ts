@@ -176,7 +176,10 @@ export class RemoteAuthError extends RemoteError {
 
 /** A merge (`CommitRequest.merge`) found both sides changing the same files differently. */
 export class MergeConflictError extends RemoteError {
-  constructor(description: string, readonly paths: readonly string[]) {
+  constructor(
+    description: string,
+    readonly paths: readonly string[],
+  ) {
     super(`${description}: the merge conflicts in ${paths.join(', ')}`);
     this.name = 'MergeConflictError';
   }

@@ -130,7 +130,7 @@ const MISSING: { readonly [K in CapabilityName]-?: { readonly cannot: string; re
   },
   readAccess: {
     cannot: 'give Argo CD read access (deploy keys)',
-    instead: "give Argo CD a repository Secret with read credentials yourself, or make the repo public",
+    instead: 'give Argo CD a repository Secret with read credentials yourself, or make the repo public',
   },
   branchProtection: {
     cannot: 'protect branches',
@@ -144,7 +144,10 @@ const MISSING: { readonly [K in CapabilityName]-?: { readonly cannot: string; re
 
 /** A command needs a capability the remote does not have: the user must change the env file or the host. Exit 1. */
 export class CapabilityError extends RemoteError {
-  constructor(description: string, readonly capability: CapabilityName) {
+  constructor(
+    description: string,
+    readonly capability: CapabilityName,
+  ) {
     super(`${description}: this remote cannot ${MISSING[capability].cannot}; ${MISSING[capability].instead}`);
     this.name = 'CapabilityError';
   }

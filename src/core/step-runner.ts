@@ -78,7 +78,10 @@ export function errored(error: Error, options: { readonly moved?: boolean } = {}
 
 /** Thrown for a failed or errored step that carries no error of its own. */
 class StepError extends Error {
-  constructor(readonly kind: string, readonly result: StepResult) {
+  constructor(
+    readonly kind: string,
+    readonly result: StepResult,
+  ) {
     super(`${kind}: ${result.message ?? result.status}`);
     this.name = 'StepError';
   }
@@ -115,7 +118,8 @@ export async function runSteps<C>(pipeline: Pipeline<C>, ctx: C, options: RunOpt
       if (!isGroup(entry)) {
         const outcome = await one(entry, 1);
         // Outside a retry group nothing can be re-read and re-applied: the move is an error.
-        if (outcome instanceof Moved) throw (outcome.cause as Error | undefined) ?? new StepError(entry.kind, { status: 'errored', moved: true });
+        if (outcome instanceof Moved)
+          throw (outcome.cause as Error | undefined) ?? new StepError(entry.kind, { status: 'errored', moved: true });
         continue;
       }
       await retryWhenMoved(async (attempt) => {

@@ -31,8 +31,12 @@ export function checkEnvRepos(envFiles: readonly EnvFile[], root: string, proble
       continue;
     }
     const same = first.definition.repo.location === repo.location ? '' : ` ('${first.definition.repo.location}')`;
-    problems.add(envFile.file, 'repo', `'${repo.location}' (branch ${repo.branch}) is also the env repo of ${first.file}${same}; `
-      + `bootstrap and promotions would overwrite one env's repo with the other's: give each env its own repo (or branch)`);
+    problems.add(
+      envFile.file,
+      'repo',
+      `'${repo.location}' (branch ${repo.branch}) is also the env repo of ${first.file}${same}; ` +
+        `bootstrap and promotions would overwrite one env's repo with the other's: give each env its own repo (or branch)`,
+    );
   }
 }
 
@@ -45,7 +49,11 @@ export function checkEnvRepos(envFiles: readonly EnvFile[], root: string, proble
 function repoIdentity(repo: EnvRepo, root: string, githubHosts: ReadonlySet<string>): string {
   const hostPath = (host: string, path: string) => {
     const h = host.toLowerCase();
-    const p = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/{2,}/g, '/');
+    const p = path
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .replace(/\/{2,}/g, '/');
     return `git:${h}/${githubHosts.has(h) ? p.toLowerCase() : p}`;
   };
   const localPath = (path: string) => `path:${(isAbsolute(path) ? resolve(path) : resolve(root, path)).replace(/\/+$/, '')}`;
@@ -96,8 +104,12 @@ export function checkArgoCdNames(envFiles: readonly EnvFile[], problems: Problem
       return;
     }
     const of = first.file === maker.file ? '' : ` (${first.file})`;
-    problems.add(maker.file, maker.field, `${kind} '${name}' (Argo CD namespace ${env.argocdNamespace}) would be both ${maker.what} and ${first.what}${of}; `
-      + 'one would replace the other: rename the app or the env');
+    problems.add(
+      maker.file,
+      maker.field,
+      `${kind} '${name}' (Argo CD namespace ${env.argocdNamespace}) would be both ${maker.what} and ${first.what}${of}; ` +
+        'one would replace the other: rename the app or the env',
+    );
   };
   // Applications, or in a fleet an ApplicationSet and the Applications it generates per cluster.
   const claimApplication = (env: EnvDefinition, name: string, maker: Maker, perCluster: boolean) => {
@@ -114,7 +126,8 @@ export function checkArgoCdNames(envFiles: readonly EnvFile[], problems: Problem
     const of = `env '${env.name}'`;
     claim(env, 'AppProject', `${env.name}-root`, { file, field: 'name', what: `the root AppProject of ${of}` });
     claim(env, 'Application', `${env.name}-root`, { file, field: 'name', what: `the root Application of ${of}` });
-    if (env.platform.length) claim(env, 'AppProject', `${env.name}-platform`, { file, field: 'platform', what: `the platform AppProject of ${of}` });
+    if (env.platform.length)
+      claim(env, 'AppProject', `${env.name}-platform`, { file, field: 'platform', what: `the platform AppProject of ${of}` });
     for (const [i, choice] of env.platform.entries()) {
       for (const pa of componentApplications(env, choice.component, { knativeFeatures: [] })) {
         const maker = { file, field: `platform[${i}]`, what: `the Application of platform component ${pa.name} in ${of}` };
@@ -127,7 +140,12 @@ export function checkArgoCdNames(envFiles: readonly EnvFile[], problems: Problem
   }
   for (const { file, definition: env } of envFiles) {
     for (const app of enabledApps(env)) {
-      claimApplication(env, `${app}-${env.name}`, { file, field: `apps.${app}`, what: `the Application of app '${app}' in env '${env.name}'` }, true);
+      claimApplication(
+        env,
+        `${app}-${env.name}`,
+        { file, field: `apps.${app}`, what: `the Application of app '${app}' in env '${env.name}'` },
+        true,
+      );
     }
   }
 }
@@ -151,12 +169,22 @@ export function checkNamespaceObjects(envFiles: readonly EnvFile[], apps: Readon
           seen.set(key, maker);
         } else if (first.app !== maker.app) {
           const of = first.file === maker.file ? '' : ` (${first.file})`;
-          problems.add(maker.file, maker.field, `'${name}' (namespace ${env.namespace} on cluster ${cluster.server}) would be both ${maker.what} and ${first.what}${of}: `
-            + 'rename one of the apps');
+          problems.add(
+            maker.file,
+            maker.field,
+            `'${name}' (namespace ${env.namespace} on cluster ${cluster.server}) would be both ${maker.what} and ${first.what}${of}: ` +
+              'rename one of the apps',
+          );
         } else if (!maker.app.endsWith('#canary')) {
           // The same app (not again for its canary Service).
           const pair = `${first.file}\n${maker.file}\n${cluster.server}`;
-          const entry = shared.get(pair) ?? { file: maker.file, first: first.file, namespace: env.namespace, server: cluster.server, apps: [] };
+          const entry = shared.get(pair) ?? {
+            file: maker.file,
+            first: first.file,
+            namespace: env.namespace,
+            server: cluster.server,
+            apps: [],
+          };
           entry.apps.push(maker.app);
           shared.set(pair, entry);
         }
@@ -170,8 +198,12 @@ export function checkNamespaceObjects(envFiles: readonly EnvFile[], apps: Readon
     }
   }
   for (const s of shared.values()) {
-    problems.add(s.file, 'namespace', `'${s.namespace}' on cluster ${s.server} is also the namespace of ${s.first}, and both deploy ${s.apps.join(', ')}: `
-      + 'their objects would be the same objects; give each env its own namespace (or cluster)');
+    problems.add(
+      s.file,
+      'namespace',
+      `'${s.namespace}' on cluster ${s.server} is also the namespace of ${s.first}, and both deploy ${s.apps.join(', ')}: ` +
+        'their objects would be the same objects; give each env its own namespace (or cluster)',
+    );
   }
 }
 
@@ -189,11 +221,15 @@ export function namespaceWarnings(envFiles: readonly EnvFile[]): string[] {
     const ns = env.namespace;
     const warn = (message: string) => warnings.push(formatProblem(file, locate('namespace'), 'namespace', message));
     if (SYSTEM_NAMESPACES.has(ns)) {
-      warn(`'${ns}' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, `
-        + 'beside the cluster\'s own objects: give the env a namespace of its own');
+      warn(
+        `'${ns}' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, ` +
+          "beside the cluster's own objects: give the env a namespace of its own",
+      );
     } else if (ns === env.argocdNamespace || ns === 'argocd') {
-      warn(`'${ns}' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, `
-        + 'beside Argo CD\'s Secrets and Applications: give the env a namespace of its own');
+      warn(
+        `'${ns}' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, ` +
+          "beside Argo CD's Secrets and Applications: give the env a namespace of its own",
+      );
     }
   }
   return warnings;

@@ -52,10 +52,13 @@ export function describeErrors(errors: readonly AjvLikeError[], doc: Document, t
 }
 
 function describe(e: AjvLikeError, doc: Document, text: string): FieldMessage {
-  const segments = e.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
   // `apps.x.delivery.canary.steps[1].setWeight`: list indexes in brackets, as the other messages write them.
-  const field = (extra?: string) => [...segments, ...(extra !== undefined ? [extra] : [])]
-    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  const field = (extra?: string) =>
+    [...segments, ...(extra !== undefined ? [extra] : [])].map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
   const friendly = MESSAGES.find(([re]) => re.test(e.schemaPath) || re.test(`${e.keyword} ${e.instancePath}`))?.[1];
   // propertyNames errors sit on the object; ajv names the offending key beside them.
   const propertyName = e.propertyName;
@@ -80,15 +83,16 @@ function describe(e: AjvLikeError, doc: Document, text: string): FieldMessage {
     case 'enum':
       return { field: field(), message: `'${String(value)}' must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
     case 'oneOf':
-      if (friendly?.startsWith('is ') && isScalar(doc.getIn(segments, true))) return { field: field(), message: `'${String(value)}' ${friendly}` };
-      return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
+      if (friendly?.startsWith('is ') && isScalar(doc.getIn(segments, true)))
+        return { field: field(), message: `'${String(value)}' ${friendly}` };
+      return { field: field(), message: friendly ?? e.message ?? 'is invalid' };
     case 'maximum':
       return { field: field(), message: friendly ? `${String(value)} ${friendly}` : (e.message ?? 'is invalid') };
     case 'maxLength':
       // A key too long (propertyNames) sits on its object: name the key, or nobody can find it.
       return { field: field(), message: friendly ? `'${String(value)}' ${friendly}` : `'${String(value)}' ${e.message ?? 'is too long'}` };
     default:
-      return { field: field(), message: friendly ?? (e.message ?? 'is invalid') };
+      return { field: field(), message: friendly ?? e.message ?? 'is invalid' };
   }
 }
 

@@ -24,7 +24,12 @@ export function parseEnvYaml(text: string, file: string, problems: Problems): Pa
   const control = findControlInText(text);
   if (control) {
     const more = control.lines > 1 ? ` (and on ${control.lines - 1} more line${control.lines > 2 ? 's' : ''})` : '';
-    problems.add(file, '', `control character ${codePoint(control.char)}${more}; env files may hold no control characters but tab and newline`, { line: control.line, column: control.column });
+    problems.add(
+      file,
+      '',
+      `control character ${codePoint(control.char)}${more}; env files may hold no control characters but tab and newline`,
+      { line: control.line, column: control.column },
+    );
     return undefined;
   }
   const lineCounter = new LineCounter();
@@ -86,7 +91,12 @@ function toPlainData(doc: Document, lineCounter: LineCounter, file: string, prob
     if (alias && message.startsWith('Unresolved alias')) {
       problems.add(file, '', `malformed YAML: alias *${alias.source} has no anchor &${alias.source} before it`, where);
     } else if (message.startsWith('Excessive alias count')) {
-      problems.add(file, '', `malformed YAML: ${alias ? `alias *${alias.source}` : 'an alias'} expands to too many nodes (over ${MAX_ALIAS_COUNT} aliased: a "billion laughs" file?); write the values out`, where);
+      problems.add(
+        file,
+        '',
+        `malformed YAML: ${alias ? `alias *${alias.source}` : 'an alias'} expands to too many nodes (over ${MAX_ALIAS_COUNT} aliased: a "billion laughs" file?); write the values out`,
+        where,
+      );
     } else {
       problems.add(file, '', `malformed YAML: ${message.split('\n')[0]}`, where);
     }

@@ -54,11 +54,14 @@ export function readInputFile(path: string, kind: string): { text: string } | { 
     if (problem) return { problem };
     const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length;) {
+    for (let n = -1; n !== 0 && length < buffer.length; ) {
       n = readSync(fd, buffer, length, buffer.length - length, null);
       length += n;
     }
-    if (length > MAX_INPUT_BYTES) return { problem: `is over ${MAX_INPUT_BYTES} bytes; ${kind} may be at most ${mebibytes(MAX_INPUT_BYTES)} (${MAX_INPUT_BYTES} bytes)` };
+    if (length > MAX_INPUT_BYTES)
+      return {
+        problem: `is over ${MAX_INPUT_BYTES} bytes; ${kind} may be at most ${mebibytes(MAX_INPUT_BYTES)} (${MAX_INPUT_BYTES} bytes)`,
+      };
     return { text: buffer.toString('utf8', 0, length) };
   } finally {
     closeSync(fd);
@@ -128,11 +131,7 @@ export interface ControlString {
  * (`env.A`, `resources.limits.cpu`, `writablePaths[0]`). Functions are skipped; `rename` maps
  * a field to the name the user wrote (or undefined to skip it).
  */
-export function findControlStrings(
-  value: unknown,
-  field = '',
-  rename: (field: string) => string | undefined = (f) => f,
-): ControlString[] {
+export function findControlStrings(value: unknown, field = '', rename: (field: string) => string | undefined = (f) => f): ControlString[] {
   const found: ControlString[] = [];
   const seen = new Set<object>();
   const join = (at: string, key: string | number) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key);
@@ -145,7 +144,9 @@ export function findControlStrings(
     if (v === null || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
     if (Array.isArray(v)) {
-      v.forEach((item, i) => { visit(item, join(at, i)); });
+      v.forEach((item, i) => {
+        visit(item, join(at, i));
+      });
       return;
     }
     for (const [key, item] of Object.entries(v)) {

@@ -12,7 +12,16 @@ import { checkDeliveryDefinition, deliveryKindNames } from '../../generators/del
 import { ConfigError, Problems, type Position } from '../core/config-error.js';
 import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
-  DNS_1035_LABEL, DNS_1123_SUBDOMAIN, ENV_VAR_NAME, IMAGE_REPOSITORY, MAX_REPLICAS, QUANTITY, REPLICAS_CEILING, RESERVED_APP_PREFIX, SECRET_KEY, SEMVER,
+  DNS_1035_LABEL,
+  DNS_1123_SUBDOMAIN,
+  ENV_VAR_NAME,
+  IMAGE_REPOSITORY,
+  MAX_REPLICAS,
+  QUANTITY,
+  REPLICAS_CEILING,
+  RESERVED_APP_PREFIX,
+  SECRET_KEY,
+  SEMVER,
 } from './names.js';
 
 export interface AppFile {
@@ -23,14 +32,21 @@ export interface AppFile {
 /** Imports every app definition of `dir`; `displayDir` is how messages name the folder. */
 export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Promise<AppFile[]> {
   const problems = new Problems();
-  const files = readdirSync(dir).filter((f) => APP_FILE.test(f) && !/\.d\.m?ts$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => APP_FILE.test(f) && !/\.d\.m?ts$/.test(f))
+    .sort();
   // `go-demo-9.js` beside `go-demo-9.ts`: both would define app go-demo-9, one silently.
   const byName = new Map<string, string>();
   for (const f of files) {
     const base = f.replace(APP_FILE, '');
     const first = byName.get(base);
     if (first === undefined) byName.set(base, f);
-    else problems.add(`${displayDir}/${first}`, '', `defines app '${base}', as ${displayDir}/${f} does; one would silently replace the other: keep one of the two files`);
+    else
+      problems.add(
+        `${displayDir}/${first}`,
+        '',
+        `defines app '${base}', as ${displayDir}/${f} does; one would silently replace the other: keep one of the two files`,
+      );
   }
   const duplicated = new Set(files.filter((f) => byName.get(f.replace(APP_FILE, '')) !== f).map((f) => f.replace(APP_FILE, '')));
   const apps: AppFile[] = [];
@@ -48,7 +64,7 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
       // Run from dist/, the CLI registers the TypeScript hooks only now (launch.mjs); under vitest
       // (and from the sources) they are there already.
       (globalThis as { slipwayLoadTypeScript?: () => void }).slipwayLoadTypeScript?.();
-      mod = await import(pathToFileURL(path).href) as { default?: unknown };
+      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;
       const syntax = syntaxError(path, f) ?? esbuildError(cause);
@@ -103,7 +119,12 @@ function esbuildError(cause: unknown): SyntaxProblem | undefined {
 /** The first non-empty line of an error's message. */
 function firstLine(cause: unknown): string {
   const message = String((cause as Error)?.message ?? cause);
-  return message.split('\n').find((l) => l.trim() !== '')?.trim() ?? message;
+  return (
+    message
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? message
+  );
 }
 
 /** `delivery.<kind>`: where a Delivery keeps its kind's settings (`Delivery.canary({...})` → `delivery.canary`). */
@@ -112,9 +133,7 @@ const DELIVERY_SETTINGS = new RegExp(`^delivery\\.(${deliveryKindNames().join('|
 /** Fields of the definition by the names `defineApp` takes (`secretEnv` is part of `env`, delivery settings sit under `delivery`). */
 function propName(field: string): string | undefined {
   if (field === 'extend') return undefined;
-  return field
-    .replace(/^secretEnv(?=\.|$)/, 'env')
-    .replace(DELIVERY_SETTINGS, 'delivery');
+  return field.replace(/^secretEnv(?=\.|$)/, 'env').replace(DELIVERY_SETTINGS, 'delivery');
 }
 
 /** Run-time checks of one definition; adds to `problems`. */
@@ -129,7 +148,10 @@ function checkApp(app: AppDefinition, file: string, baseName: string, problems: 
   if (typeof app.name !== 'string' || !DNS_1035_LABEL.test(app.name) || app.name.length > 63) {
     add('name', `'${String(app.name)}' is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63)`);
   } else if (app.name.startsWith(RESERVED_APP_PREFIX)) {
-    add('name', `'${app.name}' starts with '${RESERVED_APP_PREFIX}', which slipway keeps for itself: env repos hold platform components' Applications in apps/${RESERVED_APP_PREFIX}<component>.yaml, so this app's apps/${app.name}.yaml could be one of them; rename the app`);
+    add(
+      'name',
+      `'${app.name}' starts with '${RESERVED_APP_PREFIX}', which slipway keeps for itself: env repos hold platform components' Applications in apps/${RESERVED_APP_PREFIX}<component>.yaml, so this app's apps/${app.name}.yaml could be one of them; rename the app`,
+    );
   } else if (app.name !== baseName) {
     add('name', `'${app.name}' must equal the file name ('${baseName}')`);
   }
@@ -143,7 +165,8 @@ function checkApp(app: AppDefinition, file: string, baseName: string, problems: 
   for (const side of ['requests', 'limits'] as const) {
     for (const res of ['cpu', 'memory'] as const) {
       const q = app.resources[side][res];
-      if (typeof q !== 'string' || !QUANTITY.test(q)) add(`resources.${side}.${res}`, `'${String(q)}' is not a Kubernetes quantity (e.g. 100m, 128Mi)`);
+      if (typeof q !== 'string' || !QUANTITY.test(q))
+        add(`resources.${side}.${res}`, `'${String(q)}' is not a Kubernetes quantity (e.g. 100m, 128Mi)`);
     }
   }
   const ceiling = (field: string, n: unknown) => {
@@ -154,17 +177,21 @@ function checkApp(app: AppDefinition, file: string, baseName: string, problems: 
   const a = app.autoscaling;
   if (!Number.isInteger(a.minReplicas) || a.minReplicas < 1) add('autoscaling.minReplicas', `${a.minReplicas} must be a whole number >= 1`);
   else ceiling('autoscaling.minReplicas', a.minReplicas);
-  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas) add('autoscaling.maxReplicas', `${a.maxReplicas} must be a whole number >= minReplicas (${a.minReplicas})`);
+  if (!Number.isInteger(a.maxReplicas) || a.maxReplicas < a.minReplicas)
+    add('autoscaling.maxReplicas', `${a.maxReplicas} must be a whole number >= minReplicas (${a.minReplicas})`);
   else ceiling('autoscaling.maxReplicas', a.maxReplicas);
-  if (!Number.isInteger(a.cpuUtilization) || a.cpuUtilization < 1 || a.cpuUtilization > 100) add('autoscaling.cpuUtilization', `${a.cpuUtilization} must be 1-100`);
+  if (!Number.isInteger(a.cpuUtilization) || a.cpuUtilization < 1 || a.cpuUtilization > 100)
+    add('autoscaling.cpuUtilization', `${a.cpuUtilization} must be 1-100`);
   for (const [name, value] of Object.entries(app.env)) {
     if (!ENV_VAR_NAME.test(name)) add(`env.${name}`, 'is not a valid environment variable name');
     if (typeof value !== 'string') add(`env.${name}`, 'must be a string or {secret, key}');
   }
   for (const [name, ref] of Object.entries(app.secretEnv)) {
     if (!ENV_VAR_NAME.test(name)) add(`env.${name}`, 'is not a valid environment variable name');
-    if (!ref || typeof ref.secret !== 'string' || !DNS_1123_SUBDOMAIN.test(ref.secret)) add(`env.${name}.secret`, `'${String(ref?.secret)}' is not a Secret name`);
-    if (!ref || typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) add(`env.${name}.key`, `'${String(ref?.key)}' is not a Secret key`);
+    if (!ref || typeof ref.secret !== 'string' || !DNS_1123_SUBDOMAIN.test(ref.secret))
+      add(`env.${name}.secret`, `'${String(ref?.secret)}' is not a Secret name`);
+    if (!ref || typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key))
+      add(`env.${name}.key`, `'${String(ref?.key)}' is not a Secret key`);
   }
   app.writablePaths.forEach((p, i) => {
     if (typeof p !== 'string' || !p.startsWith('/')) add(`writablePaths[${i}]`, `'${String(p)}' must be an absolute path`);
@@ -175,5 +202,6 @@ function checkApp(app: AppDefinition, file: string, baseName: string, problems: 
   if (app.security.runAsNonRoot && app.security.runAsUser === 0) add('security.runAsUser', '0 (root) contradicts runAsNonRoot');
   // Each delivery kind checks its own settings (generators/delivery-kinds/<kind>).
   for (const [f, m] of checkDeliveryDefinition(app)) add(f, m);
-  if (app.ingress.tls && !DNS_1123_SUBDOMAIN.test(app.ingress.tls.secretName)) add('ingress.tls.secretName', `'${app.ingress.tls.secretName}' is not a Secret name`);
+  if (app.ingress.tls && !DNS_1123_SUBDOMAIN.test(app.ingress.tls.secretName))
+    add('ingress.tls.secretName', `'${app.ingress.tls.secretName}' is not a Secret name`);
 }

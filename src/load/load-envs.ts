@@ -47,7 +47,9 @@ export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: Re
   // Filled as files parse: a problem about a field of a parsed file names the field's line.
   const located = new Map<string, (field: string) => Position | undefined>();
   const problems = new Problems((file, field) => located.get(file)?.(field));
-  const files = readdirSync(envsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(envsDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const result: EnvFile[] = [];
   // `production.yml` beside `production.yaml`: both would define env production, one silently.
   const byName = new Map<string, string>();
@@ -55,7 +57,12 @@ export function loadEnvFiles(envsDir: string, displayDir = 'envs', overrides: Re
     const base = f.replace(/\.ya?ml$/, '');
     const first = byName.get(base);
     if (first === undefined) byName.set(base, f);
-    else problems.add(`${displayDir}/${first}`, '', `defines env '${base}', as ${displayDir}/${f} does; one would silently replace the other: keep one of the two files`);
+    else
+      problems.add(
+        `${displayDir}/${first}`,
+        '',
+        `defines env '${base}', as ${displayDir}/${f} does; one would silently replace the other: keep one of the two files`,
+      );
   }
   const duplicated = new Set(files.filter((f) => byName.get(f.replace(/\.ya?ml$/, '')) !== f).map((f) => f.replace(/\.ya?ml$/, '')));
   for (const f of files) {
@@ -103,7 +110,11 @@ function loadEnvFile(
   const platform = (raw.platform ?? []).map((c) => (typeof c === 'string' ? { component: c } : c));
   const prometheus = raw.prometheus ?? ENV_DEFAULTS.prometheus;
   if (platform.some((p) => p.component === 'prometheus') && !parsePrometheusService(prometheus)) {
-    problems.add(file, 'prometheus', `'${prometheus}' is not what the prometheus component serves: http://<service>.<namespace>[.svc[.cluster.local]][:port], no path`);
+    problems.add(
+      file,
+      'prometheus',
+      `'${prometheus}' is not what the prometheus component serves: http://<service>.<namespace>[.svc[.cluster.local]][:port], no path`,
+    );
     return undefined;
   }
   const fleet = parseFleet(raw, file, problems);
@@ -208,7 +219,11 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
   }
   if (LOCAL_PATH.test(location)) {
     if (!raw.repoURL) {
-      problems.add(file, 'repoURL', `required when repo is a local path ('${location}'): Argo CD cannot read a path on this machine; give the URL it pulls from`);
+      problems.add(
+        file,
+        'repoURL',
+        `required when repo is a local path ('${location}'): Argo CD cannot read a path on this machine; give the URL it pulls from`,
+      );
       return undefined;
     }
     return { kind: 'path', location, url: raw.repoURL, branch };
@@ -226,10 +241,18 @@ function parseRepo(raw: RawEnv, file: string, problems: Problems): EnvRepo | und
       location,
       url: raw.repoURL ?? `git@${host}:${location}.git`,
       branch,
-      github: { apiUrl, visibility: raw.github?.visibility ?? ENV_DEFAULTS['github.visibility'], branchProtection: raw.github?.branchProtection ?? ENV_DEFAULTS['github.branchProtection'] },
+      github: {
+        apiUrl,
+        visibility: raw.github?.visibility ?? ENV_DEFAULTS['github.visibility'],
+        branchProtection: raw.github?.branchProtection ?? ENV_DEFAULTS['github.branchProtection'],
+      },
     };
   }
-  problems.add(file, 'repo', `'${location}' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`);
+  problems.add(
+    file,
+    'repo',
+    `'${location}' is neither a GitHub owner/name, a git URL (https://, ssh://, git@) nor a local path (./, ../, /)`,
+  );
   return undefined;
 }
 

@@ -56,7 +56,11 @@ function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly E
         continue;
       }
       if (env.requireDigests && !settings.tag.includes('@sha256:')) {
-        problems.add(file, `${field}.tag`, `'${settings.tag}' has no digest; ${env.name} requires them (requireDigests: true): use <tag>@sha256:<digest>`);
+        problems.add(
+          file,
+          `${field}.tag`,
+          `'${settings.tag}' has no digest; ${env.name} requires them (requireDigests: true): use <tag>@sha256:<digest>`,
+        );
       }
       if (env.pinnedTags && FLOATING_TAGS.has(settings.tag)) {
         problems.add(file, `${field}.tag`, `'${settings.tag}' floats; ${env.name} pins tags (pinnedTags: true): use a version tag`);
@@ -73,7 +77,8 @@ function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly E
     if (env.promotesFrom !== undefined) {
       if (env.promotesFrom === env.name) problems.add(file, 'promotesFrom', `'${env.name}' cannot promote from itself`);
       else if (!envs.has(env.promotesFrom)) problems.add(file, 'promotesFrom', `no envs/${env.promotesFrom}.yaml`);
-      else if (promotionCycle(env.name, envs)) problems.add(file, 'promotesFrom', `'${env.promotesFrom}' leads back to '${env.name}' (a cycle)`);
+      else if (promotionCycle(env.name, envs))
+        problems.add(file, 'promotesFrom', `'${env.promotesFrom}' leads back to '${env.name}' (a cycle)`);
     }
   }
   if (options.root !== undefined) checkEnvRepos(envFiles, options.root, problems);

@@ -48,7 +48,11 @@ function containerImage(obj: unknown, app: string): string | undefined {
 }
 
 /** Every enabled app's committed tag. */
-export async function committedTags(tree: RemoteTree, env: EnvDefinition, apps: readonly string[]): Promise<Map<string, string | undefined>> {
+export async function committedTags(
+  tree: RemoteTree,
+  env: EnvDefinition,
+  apps: readonly string[],
+): Promise<Map<string, string | undefined>> {
   const tags = new Map<string, string | undefined>();
   for (const app of apps) tags.set(app, await committedTag(tree, env, app));
   return tags;

@@ -52,7 +52,7 @@ export async function planEnv(env: string, remote: string, tree: RemoteTree, des
   const remove: string[] = [];
   for (const [path, content] of desired) {
     const current = tree.blobs.get(path);
-    if (current === await gitBlobSha(content)) continue;
+    if (current === (await gitBlobSha(content))) continue;
     const before = current === undefined ? undefined : await tree.read(path);
     write.set(path, content);
     changes.push(change(path, current === undefined ? 'create' : 'update', before, content));
@@ -89,8 +89,18 @@ function change(path: string, action: ChangeAction, before: string | undefined, 
     path,
     action,
     objects: objectsIn(after ?? before ?? '', path),
-    diff: createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${path}`, after === undefined ? '/dev/null' : `b/${path}`, before ?? '', after ?? '', '', '', { context: 3 })
-      .split('\n').slice(1).join('\n'),
+    diff: createTwoFilesPatch(
+      before === undefined ? '/dev/null' : `a/${path}`,
+      after === undefined ? '/dev/null' : `b/${path}`,
+      before ?? '',
+      after ?? '',
+      '',
+      '',
+      { context: 3 },
+    )
+      .split('\n')
+      .slice(1)
+      .join('\n'),
   };
 }
 
@@ -133,7 +143,14 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
     lines.push(paint(COLOR[c.action], `  ${SYMBOL[c.action]} ${c.action} ${c.path}${what}`));
     if (diffs === 'all' || (diffs === 'changes' && c.action !== 'create')) {
       for (const l of c.diff.split('\n').filter((l) => l !== '')) {
-        const code = l.startsWith('+') && !l.startsWith('+++') ? '32' : l.startsWith('-') && !l.startsWith('---') ? '31' : l.startsWith('@@') ? '36' : '';
+        const code =
+          l.startsWith('+') && !l.startsWith('+++')
+            ? '32'
+            : l.startsWith('-') && !l.startsWith('---')
+              ? '31'
+              : l.startsWith('@@')
+                ? '36'
+                : '';
         lines.push(`      ${code ? paint(code, l) : l}`);
       }
     }

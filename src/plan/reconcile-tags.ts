@@ -32,5 +32,6 @@ export function driftError(env: EnvDefinition, drift: readonly TagDrift[]): Conf
   const list = drift.map((d) => `${d.app} ${d.local} here, ${d.repo} there`).join('; ');
   return new ConfigError(
     `envs/${env.name}.yaml and its env repo disagree on tags (${list}): run slipway pull to adopt the env repo's ` +
-    `(promoted elsewhere or merged), or slipway promote to change a tag; --force writes this file's tags over them`);
+      `(promoted elsewhere or merged), or slipway promote to change a tag; --force writes this file's tags over them`,
+  );
 }

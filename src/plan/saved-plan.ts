@@ -94,9 +94,8 @@ export function toSavedPlan(
       head: plan.head ?? null,
       summary: plan.summary,
       changes: plan.changes.map((c) =>
-        c.action === 'delete'
-          ? { path: c.path, action: c.action }
-          : { path: c.path, action: c.action, content: contentOf(plan, c) }),
+        c.action === 'delete' ? { path: c.path, action: c.action } : { path: c.path, action: c.action, content: contentOf(plan, c) },
+      ),
     })),
   };
 }
@@ -142,13 +141,17 @@ export function readSavedPlan(file: string, label = file): LoadedSavedPlan {
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`${label}: cannot read the plan: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new ConfigError(
+      `${label}: cannot read the plan: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    throw new ConfigError(`${label}: not a slipway plan (invalid JSON: ${(e as Error).message}); make one with slipway plan --out ${label}`);
+    throw new ConfigError(
+      `${label}: not a slipway plan (invalid JSON: ${(e as Error).message}); make one with slipway plan --out ${label}`,
+    );
   }
   return { plan: checkSavedPlan(data, label), digest: createHash('sha256').update(bytes).digest('hex') };
 }
@@ -162,12 +165,17 @@ export function checkSavedPlan(data: unknown, label: string): SavedPlan {
   const bad = (field: string, message: string): void => {
     problems.push(`${label}: ${field}: ${message}`);
   };
-  if (!isObject(data)) throw new ConfigError(`${label}: not a slipway plan (a JSON object is expected); make one with slipway plan --out ${label}`);
+  if (!isObject(data))
+    throw new ConfigError(`${label}: not a slipway plan (a JSON object is expected); make one with slipway plan --out ${label}`);
   if (data.format !== SAVED_PLAN_FORMAT) {
-    throw new ConfigError(`${label}: format: not a slipway plan (expected "${SAVED_PLAN_FORMAT}"); make one with slipway plan --out ${label}`);
+    throw new ConfigError(
+      `${label}: format: not a slipway plan (expected "${SAVED_PLAN_FORMAT}"); make one with slipway plan --out ${label}`,
+    );
   }
   if (data.version !== SAVED_PLAN_VERSION) {
-    throw new ConfigError(`${label}: version: ${JSON.stringify(data.version)} is not a plan version this slipway reads (${SAVED_PLAN_VERSION}); plan again with this slipway`);
+    throw new ConfigError(
+      `${label}: version: ${JSON.stringify(data.version)} is not a plan version this slipway reads (${SAVED_PLAN_VERSION}); plan again with this slipway`,
+    );
   }
   if (typeof data.createdAt !== 'string') bad('createdAt', 'must be a string');
   if (typeof data.sourceCommit !== 'string') bad('sourceCommit', 'must be a string');
@@ -203,7 +211,8 @@ export function checkSavedPlan(data: unknown, label: string): SavedPlan {
         bad(c, 'must be an object');
         return;
       }
-      if (typeof change.path !== 'string' || !safeRepoPath(change.path)) bad(`${c}.path`, `${JSON.stringify(change.path)} is not a relative path inside the env repo`);
+      if (typeof change.path !== 'string' || !safeRepoPath(change.path))
+        bad(`${c}.path`, `${JSON.stringify(change.path)} is not a relative path inside the env repo`);
       else if (paths.has(change.path)) bad(`${c}.path`, `${change.path} changes twice`);
       else paths.add(change.path);
       if (change.action === 'delete') {

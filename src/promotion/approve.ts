@@ -22,7 +22,14 @@ import { loadProject } from '../load/load-project.js';
 import { planEnv, type Plan } from '../plan/plan.js';
 import { bootstrapBranch } from '../publish/bootstrap-review.js';
 import { Moved, retryWhenMoved } from '../core/retry.js';
-import { BranchMovedError, MergeConflictError, RemoteUnavailableError, type CommitInfo, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
+import {
+  BranchMovedError,
+  MergeConflictError,
+  RemoteUnavailableError,
+  type CommitInfo,
+  type EnvRemote,
+  type RemoteTree,
+} from '../core/env-remote.js';
 import { capability } from '../core/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from './identity.js';
@@ -62,7 +69,9 @@ export interface ApproveResult {
 export async function approve(o: ApproveOptions): Promise<ApproveResult> {
   if (o.bootstrap && o.app !== undefined) throw new ConfigError(`give an app or --bootstrap, not both`);
   if (!o.bootstrap && o.app === undefined) {
-    throw new ConfigError(`which branch? give an app (slipway approve ${o.env} <app>) or --bootstrap (slipway approve ${o.env} --bootstrap)`);
+    throw new ConfigError(
+      `which branch? give an app (slipway approve ${o.env} <app>) or --bootstrap (slipway approve ${o.env} --bootstrap)`,
+    );
   }
   const env = await envNamed(o.root, o.env, o.app);
   return withLock(o.root, () => approveLocked(o, env));
@@ -72,7 +81,8 @@ async function envNamed(root: string, name: string, app: string | undefined): Pr
   const envs = (await loadProject(root)).envFiles.map((f) => f.definition);
   const env = envs.find((e) => e.name === name);
   if (!env) throw new ConfigError(`no envs/${name}.yaml (known: ${envs.map((e) => e.name).join(', ')})`);
-  if (app !== undefined && !env.apps[app]) throw new ConfigError(`envs/${name}.yaml: apps.${app}: '${app}' is not in ${name} (its apps: ${Object.keys(env.apps).join(', ')})`);
+  if (app !== undefined && !env.apps[app])
+    throw new ConfigError(`envs/${name}.yaml: apps.${app}: '${app}' is not in ${name} (its apps: ${Object.keys(env.apps).join(', ')})`);
   return env;
 }
 
@@ -85,60 +95,96 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
   const identity = (await gitIdentities(o.root, o.environment)).author;
   const approvedBy = resolveActor({ flag: o.actor, environment: o.environment, identity });
   const author = envRepoAuthor(o.environment, identity);
-  const result = (status: ApproveResult['status'], extra: Omit<ApproveResult, 'env' | 'branch' | 'status' | 'approvedBy' | 'commits'> & { commits?: ApproveResult['commits'] }): ApproveResult =>
-    ({ env: env.name, branch, status, approvedBy, commits: [], ...extra });
+  const result = (
+    status: ApproveResult['status'],
+    extra: Omit<ApproveResult, 'env' | 'branch' | 'status' | 'approvedBy' | 'commits'> & { commits?: ApproveResult['commits'] },
+  ): ApproveResult => ({ env: env.name, branch, status, approvedBy, commits: [], ...extra });
 
-  return retryWhenMoved(async (): Promise<ApproveResult | Moved> => {
-    o.log(`${env.name}: reading ${main} and ${branch} of ${remote.description}`);
-    const before = await remote.read();
-    const head = await remote.read(branch);
-    if (before.head === undefined) throw new ConfigError(`${env.name}: ${remote.description} has no commit on ${main} yet: run slipway bootstrap --env ${env.name} first`);
-    if (head.head === undefined) {
-      throw new ConfigError(`${remote.description} has no branch ${branch}: nothing to approve (${o.bootstrap
-        ? `slipway bootstrap --env ${env.name} pushes one when ${env.name} takes changes through review`
-        : `slipway promote ${o.app} --env ${env.name} pushes one when ${env.name} takes promotions through review`})`);
-    }
-    try {
-      const review = await reviews.toMerge(branch, head.head);
-      if (review.state === 'no-pull-request') {
-        throw new ConfigError(`${remote.description} has no open pull request from ${branch} (merged or closed already?): nothing to approve; promote or bootstrap again to open one`);
-      }
-      if (review.state === 'merged') {
-        return result('skipped', { message: `${branch} is merged into ${main} already; nothing to approve${afterwards(o)}` });
-      }
-      const commits = review.commits.map((c) => ({ sha: c.sha, title: titleOf(c) }));
-      const pr = review.pullRequest;
-      const commitCount = `${commits.length} commit${commits.length === 1 ? '' : 's'}`;
-      if (o.dryRun) {
-        return result('dry-run', pr
-          ? { commits, pullRequest: pr, message: `dry run: would merge pull request #${pr.number} (${pr.url}) from ${branch} into ${main}, approved by ${approvedBy}` }
-          : { commits, message: `dry run: would merge ${branch} (${commitCount}) into ${main} of ${remote.description}, approved by ${approvedBy}` });
-      }
-      // A pull request's merge commit is titled by the host ("Merge pull request #N from …").
-      const { sha } = await reviews.merge(review, {
-        base: before.head, message: mergeMessage(commits, env.name, branch, approvedBy, !pr), ...(author ? { author } : {}),
-      });
-      return result('merged', {
-        commits, ...(pr ? { pullRequest: pr } : {}), commit: sha, plan: await changes(env.name, remote, before),
-        message: pr
-          ? `merged pull request #${pr.number} (${pr.url}) into ${main} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`
-          : `merged ${branch} into ${main} of ${remote.description} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`,
-      });
-    } catch (e) {
-      if (e instanceof MergeConflictError) {
+  return retryWhenMoved(
+    async (): Promise<ApproveResult | Moved> => {
+      o.log(`${env.name}: reading ${main} and ${branch} of ${remote.description}`);
+      const before = await remote.read();
+      const head = await remote.read(branch);
+      if (before.head === undefined)
         throw new ConfigError(
-          `${branch} conflicts with ${main} of ${remote.description} in ${e.paths.join(', ')} (both changed since the branch was made): nothing was merged; ` +
-          `delete the branch (git push <env repo> --delete ${branch}) and ${o.bootstrap ? `bootstrap --env ${env.name}` : `promote ${o.app} --env ${env.name}`} again`);
+          `${env.name}: ${remote.description} has no commit on ${main} yet: run slipway bootstrap --env ${env.name} first`,
+        );
+      if (head.head === undefined) {
+        throw new ConfigError(
+          `${remote.description} has no branch ${branch}: nothing to approve (${
+            o.bootstrap
+              ? `slipway bootstrap --env ${env.name} pushes one when ${env.name} takes changes through review`
+              : `slipway promote ${o.app} --env ${env.name} pushes one when ${env.name} takes promotions through review`
+          })`,
+        );
       }
-      if (!(e instanceof BranchMovedError)) throw e;
-      return new Moved(e);
-    }
-  }, {
-    ...(o.backoffMs ? { backoffMs: o.backoffMs } : {}),
-    onRetry: (wait, next, attempts) => o.log(`${env.name}: ${main} or ${branch} moved while merging; re-reading and merging again in ${wait} ms (attempt ${next}/${attempts})`),
-    gaveUp: (cause, attempts) => new RemoteUnavailableError(
-      `${remote.description}: ${main} (or ${branch}) kept moving; gave up after ${attempts} attempts (nothing was merged; run again)`, { cause, reason: 'contention' }),
-  });
+      try {
+        const review = await reviews.toMerge(branch, head.head);
+        if (review.state === 'no-pull-request') {
+          throw new ConfigError(
+            `${remote.description} has no open pull request from ${branch} (merged or closed already?): nothing to approve; promote or bootstrap again to open one`,
+          );
+        }
+        if (review.state === 'merged') {
+          return result('skipped', { message: `${branch} is merged into ${main} already; nothing to approve${afterwards(o)}` });
+        }
+        const commits = review.commits.map((c) => ({ sha: c.sha, title: titleOf(c) }));
+        const pr = review.pullRequest;
+        const commitCount = `${commits.length} commit${commits.length === 1 ? '' : 's'}`;
+        if (o.dryRun) {
+          return result(
+            'dry-run',
+            pr
+              ? {
+                  commits,
+                  pullRequest: pr,
+                  message: `dry run: would merge pull request #${pr.number} (${pr.url}) from ${branch} into ${main}, approved by ${approvedBy}`,
+                }
+              : {
+                  commits,
+                  message: `dry run: would merge ${branch} (${commitCount}) into ${main} of ${remote.description}, approved by ${approvedBy}`,
+                },
+          );
+        }
+        // A pull request's merge commit is titled by the host ("Merge pull request #N from …").
+        const { sha } = await reviews.merge(review, {
+          base: before.head,
+          message: mergeMessage(commits, env.name, branch, approvedBy, !pr),
+          ...(author ? { author } : {}),
+        });
+        return result('merged', {
+          commits,
+          ...(pr ? { pullRequest: pr } : {}),
+          commit: sha,
+          plan: await changes(env.name, remote, before),
+          message: pr
+            ? `merged pull request #${pr.number} (${pr.url}) into ${main} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`
+            : `merged ${branch} into ${main} of ${remote.description} as ${sha.slice(0, 12)}, approved by ${approvedBy}${afterwards(o)}`,
+        });
+      } catch (e) {
+        if (e instanceof MergeConflictError) {
+          throw new ConfigError(
+            `${branch} conflicts with ${main} of ${remote.description} in ${e.paths.join(', ')} (both changed since the branch was made): nothing was merged; ` +
+              `delete the branch (git push <env repo> --delete ${branch}) and ${o.bootstrap ? `bootstrap --env ${env.name}` : `promote ${o.app} --env ${env.name}`} again`,
+          );
+        }
+        if (!(e instanceof BranchMovedError)) throw e;
+        return new Moved(e);
+      }
+    },
+    {
+      ...(o.backoffMs ? { backoffMs: o.backoffMs } : {}),
+      onRetry: (wait, next, attempts) =>
+        o.log(
+          `${env.name}: ${main} or ${branch} moved while merging; re-reading and merging again in ${wait} ms (attempt ${next}/${attempts})`,
+        ),
+      gaveUp: (cause, attempts) =>
+        new RemoteUnavailableError(
+          `${remote.description}: ${main} (or ${branch}) kept moving; gave up after ${attempts} attempts (nothing was merged; run again)`,
+          { cause, reason: 'contention' },
+        ),
+    },
+  );
 }
 
 function afterwards(o: ApproveOptions): string {
@@ -172,6 +218,10 @@ async function changes(env: string, remote: EnvRemote, before: RemoteTree): Prom
   const changed = [...paths].filter((p) => before.blobs.get(p) !== after.blobs.get(p));
   const desired = new Map<string, string>();
   for (const p of changed) if (after.blobs.has(p)) desired.set(p, await after.read(p));
-  const was: RemoteTree = { head: before.head, blobs: new Map(changed.filter((p) => before.blobs.has(p)).map((p) => [p, before.blobs.get(p)!])), read: before.read };
+  const was: RemoteTree = {
+    head: before.head,
+    blobs: new Map(changed.filter((p) => before.blobs.has(p)).map((p) => [p, before.blobs.get(p)!])),
+    read: before.read,
+  };
   return planEnv(env, remote.description, was, desired);
 }

@@ -23,7 +23,9 @@ export interface CommandContext extends RemoteContext {
 async function envsOf(ctx: CommandContext): Promise<EnvDefinition[]> {
   const { envFiles } = await loadProject(ctx.root);
   const all = envFiles.map((f) => f.definition);
-  for (const name of ctx.envs ?? []) if (!all.some((e) => e.name === name)) throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
+  for (const name of ctx.envs ?? [])
+    if (!all.some((e) => e.name === name))
+      throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
   return ctx.envs?.length ? all.filter((e) => ctx.envs!.includes(e.name)) : all;
 }
 
@@ -49,7 +51,12 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
   return withLock(ctx.root, async () => {
     const names = (await envsOf(ctx)).map((e) => e.name);
     const platform = await PlatformRepo.open({
-      root: ctx.root, files: names.flatMap((n) => [`envs/${n}.yaml`, ...outPathsOf(n)]), push: ctx.push, verify: ctx.verify, log: ctx.log, environment: ctx.environment,
+      root: ctx.root,
+      files: names.flatMap((n) => [`envs/${n}.yaml`, ...outPathsOf(n)]),
+      push: ctx.push,
+      verify: ctx.verify,
+      log: ctx.log,
+      environment: ctx.environment,
     });
     const adopted: Array<TagDrift & { env: string }> = [];
     for (const env of await envsOf(ctx)) {
@@ -63,7 +70,9 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
       for (const [app, repo] of repoTags) {
         if (repo === undefined) continue;
         if (pending?.tags.has(app) && pending.tags.get(app) !== repo) {
-          throw new ConfigError(`${file} has an uncommitted change: apps.${app}.tag ${pending.tags.get(app)} (the env repo has ${repo}): commit or discard it first (git checkout -- ${file}); nothing was written`);
+          throw new ConfigError(
+            `${file} has an uncommitted change: apps.${app}.tag ${pending.tags.get(app)} (the env repo has ${repo}): commit or discard it first (git checkout -- ${file}); nothing was written`,
+          );
         }
         const local = pending?.tags.has(app) ? pending.committed.get(app) : env.apps[app]!.tag;
         if (repo !== local) drift.push({ app, local: local ?? 'none', repo });
@@ -83,7 +92,8 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
         out: {
           paths: outPathsOf(env.name),
           refresh: async (text) => {
-            if (hasOutDir(ctx.root)) await refreshOutEnv(ctx.root, env.name, await renderEnvFiles(ctx.root, env.name, text, { validate: false }));
+            if (hasOutDir(ctx.root))
+              await refreshOutEnv(ctx.root, env.name, await renderEnvFiles(ctx.root, env.name, text, { validate: false }));
           },
         },
       });
@@ -99,7 +109,9 @@ export async function history(ctx: RemoteContext, app: string, envName: string, 
 }
 
 /** `slipway rollback`: promote the previous (or named) tag back, as a new commit marked as a rollback. */
-export async function rollback(options: Omit<PromoteOptions, 'tag' | 'from' | 'rollback'> & { readonly to?: string }): Promise<PromoteResult> {
+export async function rollback(
+  options: Omit<PromoteOptions, 'tag' | 'from' | 'rollback'> & { readonly to?: string },
+): Promise<PromoteResult> {
   const ctx: RemoteContext = { root: options.root, environment: options.environment, log: options.log, debug: options.debug };
   const env = await envNamed(ctx, options.env, options.app);
   const remote = remoteFor(env, ctx);
@@ -108,11 +120,15 @@ export async function rollback(options: Omit<PromoteOptions, 'tag' | 'from' | 'r
   let target = options.to;
   if (target === undefined) {
     target = previousTag(past, current);
-    if (target === undefined) throw new ConfigError(`${options.app} in ${options.env}: no earlier tag in the env repo's history to roll back to; name one with --to`);
+    if (target === undefined)
+      throw new ConfigError(
+        `${options.app} in ${options.env}: no earlier tag in the env repo's history to roll back to; name one with --to`,
+      );
   } else if (!options.force && !past.some((h) => h.kind !== 'other' && (h.to === target || h.from === target))) {
     throw new ConfigError(
       `${options.app} never ran ${target} in ${options.env} (not in the history of the env repo's ${env.repo.branch}; a tag only on a promotion branch never ran): ` +
-      `roll back to a tag it ran (slipway history ${options.app} --env ${options.env}), or --force --reason`);
+        `roll back to a tag it ran (slipway history ${options.app} --env ${options.env}), or --force --reason`,
+    );
   }
   if (target === current) throw new ConfigError(`${options.app} already runs ${target} in ${options.env}`);
   return promote({ ...options, tag: target, rollback: true });
@@ -128,7 +144,9 @@ interface StatusRow {
   /** Open promotion pull request, GitHub only (also in `pending`). */
   readonly pullRequest: { number: number; url: string } | undefined;
   /** A promotion branch pending review, on any remote: its open pull request, or (elsewhere) not merged yet. */
-  readonly pending: { readonly branch: string; readonly head: string; readonly pullRequest?: { readonly number: number; readonly url: string } } | undefined;
+  readonly pending:
+    | { readonly branch: string; readonly head: string; readonly pullRequest?: { readonly number: number; readonly url: string } }
+    | undefined;
   readonly differs: boolean;
   /** in sync; env repo ahead (of envs/); not deployed. */
   readonly state: 'in sync' | 'env repo ahead' | 'not deployed';
@@ -169,14 +187,28 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
       const ahead = committed !== undefined && committed !== declared;
       if (ahead) drift.push({ app, local: declared, repo: committed });
       rows.push({
-        app, env: env.name, declared, committed, pullRequest: p?.pullRequest, pending: p, differs: committed !== declared,
+        app,
+        env: env.name,
+        declared,
+        committed,
+        pullRequest: p?.pullRequest,
+        pending: p,
+        differs: committed !== declared,
         state: committed === undefined ? 'not deployed' : ahead ? 'env repo ahead' : 'in sync',
-        ...(ahead ? { reconcile: `slipway pull --env ${env.name}` } : committed === undefined ? { reconcile: `slipway bootstrap --env ${env.name}` } : {}),
+        ...(ahead
+          ? { reconcile: `slipway pull --env ${env.name}` }
+          : committed === undefined
+            ? { reconcile: `slipway bootstrap --env ${env.name}` }
+            : {}),
       });
     }
     disagreements.push(...tagDisagreements(env.name, drift));
   });
-  const platform = await platformSync(ctx.root, envs.map((e) => `envs/${e.name}.yaml`), { fetch: true, environment: ctx.environment });
+  const platform = await platformSync(
+    ctx.root,
+    envs.map((e) => `envs/${e.name}.yaml`),
+    { fetch: true, environment: ctx.environment },
+  );
   disagreements.push(...platformDisagreements(platform));
   return { rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)), platform, disagreements, failures };
 }

@@ -16,18 +16,19 @@ export interface Git {
 export function gitIn(cwd: string, environment: Environment = process.env): Git {
   const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
   return {
-    raw: (args) => new Promise((resolve, reject) => {
-      const child = spawn('git', [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        const stdout = Buffer.concat(out).toString('utf8');
-        if (code === 0) resolve(stdout);
-        else reject(new Error(`${Buffer.concat(err).toString('utf8')}\n${stdout}`.trim() || `git ${args[0]} exited with ${code}`));
-      });
-    }),
+    raw: (args) =>
+      new Promise((resolve, reject) => {
+        const child = spawn('git', [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on('data', (d: Buffer) => out.push(d));
+        child.stderr.on('data', (d: Buffer) => err.push(d));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          const stdout = Buffer.concat(out).toString('utf8');
+          if (code === 0) resolve(stdout);
+          else reject(new Error(`${Buffer.concat(err).toString('utf8')}\n${stdout}`.trim() || `git ${args[0]} exited with ${code}`));
+        });
+      }),
   };
 }

@@ -49,7 +49,11 @@ export async function appHistory(remote: EnvRemote, env: EnvDefinition, app: str
   if (main.length === 0 || main[0]!.parents === undefined) return touching.slice(0, limit).map((c) => commitEntry(c, app));
   const onMain = new Map(main.map((c) => [c.sha, c]));
   const entries: HistoryEntry[] = [];
-  for (let c: CommitInfo | undefined = main[0]; c && entries.length < limit; c = c.parents?.[0] === undefined ? undefined : onMain.get(c.parents[0])) {
+  for (
+    let c: CommitInfo | undefined = main[0];
+    c && entries.length < limit;
+    c = c.parents?.[0] === undefined ? undefined : onMain.get(c.parents[0])
+  ) {
     const parents = c.parents ?? [];
     const mergedHead = parents.slice(1).find((p) => touched.has(p));
     if (mergedHead !== undefined) entries.push(mergeEntry(c, touched.get(mergedHead)!, app));

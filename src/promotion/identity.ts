@@ -48,7 +48,10 @@ export async function gitIdentities(root: string, environment?: Environment): Pr
       const m = /^(.*) <([^>]*)> \d+ [+-]\d{4}$/.exec((await git.raw(['var', which])).trim());
       return m ? { id: { name: m[1]!, email: m[2]! } } : { problem: `git var ${which}: unexpected output` };
     } catch (e) {
-      const lines = String((e as Error).message ?? e).split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = String((e as Error).message ?? e)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       return { problem: (lines.find((l) => l.startsWith('fatal:')) ?? lines[lines.length - 1] ?? 'unknown').replace(/^fatal:\s*/, '') };
     }
   };
@@ -59,15 +62,23 @@ export async function gitIdentities(root: string, environment?: Environment): Pr
 const set = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
 
 /** `Slipway-Actor`: see the file comment for the order. */
-export function resolveActor(options: { readonly flag?: string; readonly environment: Environment; readonly identity?: GitIdentity }): string {
+export function resolveActor(options: {
+  readonly flag?: string;
+  readonly environment: Environment;
+  readonly identity?: GitIdentity;
+}): string {
   const e = options.environment;
-  return set(options.flag)
-    ?? set(e.SLIPWAY_ACTOR)
-    ?? CI_ACTOR_VARIABLES.map((v) => set(e[v])).find((v) => v !== undefined)
-    ?? set(options.identity?.name)
-    ?? set(e.USER) ?? set(e.LOGNAME) ?? set(e.USERNAME)
-    ?? osUser()
-    ?? 'unknown';
+  return (
+    set(options.flag) ??
+    set(e.SLIPWAY_ACTOR) ??
+    CI_ACTOR_VARIABLES.map((v) => set(e[v])).find((v) => v !== undefined) ??
+    set(options.identity?.name) ??
+    set(e.USER) ??
+    set(e.LOGNAME) ??
+    set(e.USERNAME) ??
+    osUser() ??
+    'unknown'
+  );
 }
 
 function osUser(): string | undefined {

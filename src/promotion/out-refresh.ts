@@ -16,8 +16,19 @@ import { readTree, replaceOutDir } from '../write/out-dir.js';
 const OUT_DIR = 'out';
 
 /** The env's render (env-repo paths → content), with `text` as envs/<env>.yaml. */
-export async function renderEnvFiles(root: string, env: string, text: string, options: { readonly crdsDir?: string; readonly validate?: boolean } = {}): Promise<Map<string, string>> {
-  const out = await generate({ root, crdsDir: options.crdsDir, envOverrides: new Map([[`envs/${env}.yaml`, text]]), onlyEnvs: [env], validate: options.validate ?? true });
+export async function renderEnvFiles(
+  root: string,
+  env: string,
+  text: string,
+  options: { readonly crdsDir?: string; readonly validate?: boolean } = {},
+): Promise<Map<string, string>> {
+  const out = await generate({
+    root,
+    crdsDir: options.crdsDir,
+    envOverrides: new Map([[`envs/${env}.yaml`, text]]),
+    onlyEnvs: [env],
+    validate: options.validate ?? true,
+  });
   const prefix = `envs/${env}/`;
   return new Map([...out.output.files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
 }

@@ -96,17 +96,23 @@ export class PlatformRepo {
   /** Step 1: every check, before anything is written (see the file comment). */
   static async open(o: PlatformRepoOptions): Promise<PlatformRepo> {
     const git = gitIn(o.root, o.environment);
-    const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).then((s) => s.trim() === 'true', () => false);
+    const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).then(
+      (s) => s.trim() === 'true',
+      () => false,
+    );
     if (!inside) return new PlatformRepo(o, false, undefined, undefined, false, new Map());
     const ids = await gitIdentities(o.root, o.environment);
     if (!ids.author || !ids.committer) {
       throw new ConfigError(
         `the platform repo's commit needs a git identity and git has none here (${ids.problem ?? 'unknown'}): ` +
-        `git config user.name "<your name>" && git config user.email "<you@example.com>", then run again; nothing was written`);
+          `git config user.name "<your name>" && git config user.email "<you@example.com>", then run again; nothing was written`,
+      );
     }
     const branch = (await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim() || undefined;
     if (!branch) {
-      throw new ConfigError('the platform repo has no branch checked out (detached HEAD): git switch <its default branch>, then run again; nothing was written');
+      throw new ConfigError(
+        'the platform repo has no branch checked out (detached HEAD): git switch <its default branch>, then run again; nothing was written',
+      );
     }
     let target: PlatformTarget | undefined;
     let fastForwarded = false;
@@ -117,7 +123,8 @@ export class PlatformRepo {
       if (branch !== target.branch) {
         throw new ConfigError(
           `the platform repo is on branch '${branch}', but promotions are recorded on ${remote}'s default branch '${target.branch}': ` +
-          `git switch ${target.branch} (or --no-push to commit on '${branch}' and push nothing), then run again; nothing was written`);
+            `git switch ${target.branch} (or --no-push to commit on '${branch}' and push nothing), then run again; nothing was written`,
+        );
       }
       const fetched = await fetchHead(git, target);
       if (fetched !== undefined) {
@@ -125,12 +132,17 @@ export class PlatformRepo {
         if (ahead > 0) {
           throw new ConfigError(
             `the platform repo's ${branch} holds ${ahead} commit${ahead === 1 ? '' : 's'} not on ${remote}/${branch}: slipway pushes only its own; ` +
-            `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`);
+              `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`,
+          );
         }
         const behind = await count(git, `HEAD..${fetched}`);
         if (behind > 0) {
-          await moveTo(git, fetched, () =>
-            `the platform repo's ${branch} is ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}/${branch} and cannot be fast-forwarded`);
+          await moveTo(
+            git,
+            fetched,
+            () =>
+              `the platform repo's ${branch} is ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}/${branch} and cannot be fast-forwarded`,
+          );
           o.log(`platform repo: ${branch} was ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}/${branch}; fast-forwarded`);
           fastForwarded = true;
         }
@@ -144,7 +156,9 @@ export class PlatformRepo {
   get destination(): string {
     if (!this.isGit) return 'not a git repository: written, not committed';
     if (this.target) return `pushing to ${this.target.remote} ${this.target.branch}`;
-    return this.o.push === false ? `committing on ${this.branch}, not pushing (--no-push)` : `committing on ${this.branch} (no remote to push to)`;
+    return this.o.push === false
+      ? `committing on ${this.branch}, not pushing (--no-push)`
+      : `committing on ${this.branch} (no remote to push to)`;
   }
 
   /** Step 3: edit, commit, push; on a moved branch re-fetch, re-apply, retry (5 attempts, core/retry.ts). */
@@ -160,58 +174,75 @@ export class PlatformRepo {
     const git = gitIn(this.o.root, this.o.environment);
     const verify = this.o.verify === false ? ['--no-verify'] : [];
     const outPaths = r.out ? await trackedPaths(git, r.out.paths) : [];
-    return retryWhenMoved(async (attempt): Promise<RecordResult | Moved> => {
-      // A retry: the push was rejected and the commit taken back; start again from the fetched head.
-      if (attempt > 1) await this.catchUp(git, r);
-      const before = readFileSync(abs, 'utf8');
-      const next = r.edit(before);
-      if (next === before && !(await dirty(git, [r.file]))) {
-        await r.out?.refresh(next);
-        return { status: 'unchanged', summary: `${r.file} records it already` };
-      }
-      if (attempt === 1) this.o.log(`${r.file}: ${this.destination}`);
-      writeFileSync(abs, next);
-      const parent = (await git.raw(['rev-parse', 'HEAD'])).trim();
-      try {
-        if (outPaths.length > 0) {
-          await r.out!.refresh(next);
-          await git.raw(['add', '-A', '--', ...outPaths]);
+    return retryWhenMoved(
+      async (attempt): Promise<RecordResult | Moved> => {
+        // A retry: the push was rejected and the commit taken back; start again from the fetched head.
+        if (attempt > 1) await this.catchUp(git, r);
+        const before = readFileSync(abs, 'utf8');
+        const next = r.edit(before);
+        if (next === before && !(await dirty(git, [r.file]))) {
+          await r.out?.refresh(next);
+          return { status: 'unchanged', summary: `${r.file} records it already` };
         }
-        await git.raw(['commit', ...verify, '-m', r.message, '--', r.file, ...outPaths]);
-      } catch (e) {
-        writeFileSync(abs, before);
-        if (outPaths.length > 0) {
-          await git.raw(['reset', '-q', '--', ...outPaths]).catch(() => undefined);
-          await r.out!.refresh(before).catch(() => undefined);
+        if (attempt === 1) this.o.log(`${r.file}: ${this.destination}`);
+        writeFileSync(abs, next);
+        const parent = (await git.raw(['rev-parse', 'HEAD'])).trim();
+        try {
+          if (outPaths.length > 0) {
+            await r.out!.refresh(next);
+            await git.raw(['add', '-A', '--', ...outPaths]);
+          }
+          await git.raw(['commit', ...verify, '-m', r.message, '--', r.file, ...outPaths]);
+        } catch (e) {
+          writeFileSync(abs, before);
+          if (outPaths.length > 0) {
+            await git.raw(['reset', '-q', '--', ...outPaths]).catch(() => undefined);
+            await r.out!.refresh(before).catch(() => undefined);
+          }
+          throw new ConfigError(
+            `${r.done}, but committing ${r.file} in the platform repo failed (${reason(e)}): fix that, then run ${r.recover}`,
+          );
         }
-        throw new ConfigError(`${r.done}, but committing ${r.file} in the platform repo failed (${reason(e)}): fix that, then run ${r.recover}`);
-      }
-      const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
-      const short = head.slice(0, 12);
-      if (!this.target) {
-        if (outPaths.length === 0) await r.out?.refresh(next);
-        return { status: 'committed', commit: head, summary: `${r.file} committed to the platform repo (${short}) on ${this.branch}; ${this.o.push === false ? 'not pushed (--no-push)' : 'no remote to push to'}` };
-      }
-      const { remote, branch } = this.target;
-      const pushed = await push(git, this.target, head, verify);
-      if (pushed === 'pushed') {
-        if (outPaths.length === 0) await r.out?.refresh(next);
-        return { status: 'pushed', commit: head, summary: `${r.file} committed (${short}) and pushed to ${remote} ${branch}` };
-      }
-      // Not pushed: take the commit back, so the checkout is as it was before step 3.
-      await git.raw(['reset', '--keep', parent]);
-      if (pushed !== 'rejected') {
-        throw new RemoteUnavailableError(`${r.done}, but pushing ${r.file} to ${remote} ${branch} failed (${pushed.reason}): run ${r.recover} once that is fixed`, { reason: 'network', detail: pushed.detail });
-      }
-      return new Moved();
-    }, {
-      backoffMs: this.o.backoffMs ?? cappedBackoff(200),
-      // Only a rejected push gets here, so there is a target.
-      onRetry: (wait, next, attempts) =>
-        this.o.log(`${r.file}: ${this.target!.remote} ${this.target!.branch} moved (someone pushed first); re-applying the edit on its new head in ${wait} ms (attempt ${next}/${attempts})`),
-      gaveUp: (_cause, attempts) =>
-        new RemoteUnavailableError(`${r.done}, but ${this.target!.remote} ${this.target!.branch} kept moving (${attempts} attempts to push ${r.file}): run ${r.recover}`, { reason: 'contention' }),
-    });
+        const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
+        const short = head.slice(0, 12);
+        if (!this.target) {
+          if (outPaths.length === 0) await r.out?.refresh(next);
+          return {
+            status: 'committed',
+            commit: head,
+            summary: `${r.file} committed to the platform repo (${short}) on ${this.branch}; ${this.o.push === false ? 'not pushed (--no-push)' : 'no remote to push to'}`,
+          };
+        }
+        const { remote, branch } = this.target;
+        const pushed = await push(git, this.target, head, verify);
+        if (pushed === 'pushed') {
+          if (outPaths.length === 0) await r.out?.refresh(next);
+          return { status: 'pushed', commit: head, summary: `${r.file} committed (${short}) and pushed to ${remote} ${branch}` };
+        }
+        // Not pushed: take the commit back, so the checkout is as it was before step 3.
+        await git.raw(['reset', '--keep', parent]);
+        if (pushed !== 'rejected') {
+          throw new RemoteUnavailableError(
+            `${r.done}, but pushing ${r.file} to ${remote} ${branch} failed (${pushed.reason}): run ${r.recover} once that is fixed`,
+            { reason: 'network', detail: pushed.detail },
+          );
+        }
+        return new Moved();
+      },
+      {
+        backoffMs: this.o.backoffMs ?? cappedBackoff(200),
+        // Only a rejected push gets here, so there is a target.
+        onRetry: (wait, next, attempts) =>
+          this.o.log(
+            `${r.file}: ${this.target!.remote} ${this.target!.branch} moved (someone pushed first); re-applying the edit on its new head in ${wait} ms (attempt ${next}/${attempts})`,
+          ),
+        gaveUp: (_cause, attempts) =>
+          new RemoteUnavailableError(
+            `${r.done}, but ${this.target!.remote} ${this.target!.branch} kept moving (${attempts} attempts to push ${r.file}): run ${r.recover}`,
+            { reason: 'contention' },
+          ),
+      },
+    );
   }
 
   /** After a rejected push: fetch the target branch again and move the checkout to its new head. */
@@ -221,18 +252,31 @@ export class PlatformRepo {
     try {
       fetched = await fetchHead(git, this.target!);
     } catch (e) {
-      throw new RemoteUnavailableError(`${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`, { reason: 'network' });
+      throw new RemoteUnavailableError(
+        `${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`,
+        { reason: 'network' },
+      );
     }
     if (fetched !== undefined) {
-      await moveTo(git, fetched, () => `${r.done}, but the platform checkout cannot move to the new head of ${remote}/${branch}`, r.recover);
+      await moveTo(
+        git,
+        fetched,
+        () => `${r.done}, but the platform checkout cannot move to the new head of ${remote}/${branch}`,
+        r.recover,
+      );
     }
   }
 }
 
 /** The first line worth showing of what git said (not `To <url>`, hints or progress). */
 function reason(e: unknown): string {
-  const lines = String((e as Error)?.message ?? e).split('\n').map((l) => l.trim()).filter(Boolean);
-  const useful = lines.filter((l) => !/^(To |hint:|Done$|Everything up-to-date|remote: *$)/.test(l) && !/^(Enumerating|Counting|Compressing|Writing|Total) /.test(l));
+  const lines = String((e as Error)?.message ?? e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const useful = lines.filter(
+    (l) => !/^(To |hint:|Done$|Everything up-to-date|remote: *$)/.test(l) && !/^(Enumerating|Counting|Compressing|Writing|Total) /.test(l),
+  );
   const pick = useful.find((l) => /^(fatal|error):|\[(remote )?rejected\]|^!/.test(l)) ?? useful[0] ?? lines[0] ?? 'no reason given';
   return pick.replace(/^(fatal|error):\s*/, '').replace(/^!\s*\S+\s+/, '');
 }
@@ -241,7 +285,10 @@ function reason(e: unknown): string {
 export async function pushRemote(git: Git, branch: string): Promise<string | undefined> {
   const configured = (await git.raw(['config', '--get', `branch.${branch}.remote`]).catch(() => '')).trim();
   if (configured && configured !== '.') return configured;
-  const remotes = (await git.raw(['remote']).catch(() => '')).split('\n').map((r) => r.trim()).filter(Boolean);
+  const remotes = (await git.raw(['remote']).catch(() => ''))
+    .split('\n')
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (remotes.includes('origin')) return 'origin';
   return remotes.length === 1 ? remotes[0] : undefined;
 }
@@ -254,7 +301,8 @@ export async function defaultBranch(git: Git, remote: string): Promise<string | 
   } catch (e) {
     throw new RemoteUnavailableError(
       `the platform repo's remote ${remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
-      { reason: 'network', detail: String((e as Error)?.message ?? e) });
+      { reason: 'network', detail: String((e as Error)?.message ?? e) },
+    );
   }
   const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
   return m?.[1];
@@ -269,7 +317,8 @@ export async function fetchHead(git: Git, target: PlatformTarget): Promise<strin
     if (/couldn't find remote ref/i.test(String((e as Error)?.message ?? e))) return undefined;
     throw new RemoteUnavailableError(
       `the platform repo's remote ${target.remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
-      { reason: 'network', detail: String((e as Error)?.message ?? e) });
+      { reason: 'network', detail: String((e as Error)?.message ?? e) },
+    );
   }
   return (await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])).trim() || undefined;
 }
@@ -283,19 +332,27 @@ async function moveTo(git: Git, commit: string, what: () => string, recover?: st
   try {
     await git.raw(['reset', '--keep', commit]);
   } catch (e) {
-    throw new ConfigError(`${what()} (${reason(e)}): commit or stash your local changes, then run ${recover ?? 'again; nothing was written'}`);
+    throw new ConfigError(
+      `${what()} (${reason(e)}): commit or stash your local changes, then run ${recover ?? 'again; nothing was written'}`,
+    );
   }
 }
 
 /** `git push --porcelain <remote> HEAD:refs/heads/<branch>`: pushed, rejected (the branch moved), or failed. */
-async function push(git: Git, target: PlatformTarget, head: string, verify: readonly string[]): Promise<'pushed' | 'rejected' | { reason: string; detail: string }> {
+async function push(
+  git: Git,
+  target: PlatformTarget,
+  head: string,
+  verify: readonly string[],
+): Promise<'pushed' | 'rejected' | { reason: string; detail: string }> {
   try {
     await git.raw(['push', '--porcelain', ...verify, target.remote, `HEAD:refs/heads/${target.branch}`]);
     return 'pushed';
   } catch (e) {
     const text = String((e as Error)?.message ?? e);
     // `!\tHEAD:refs/heads/main\t[rejected] (fetch first)` / `(non-fast-forward)`: someone pushed first.
-    if (/^!\t[^\t]*\t\[rejected\]/m.test(text) || /\[rejected\].*(fetch first|non-fast-forward)|Updates were rejected/i.test(text)) return 'rejected';
+    if (/^!\t[^\t]*\t\[rejected\]/m.test(text) || /\[rejected\].*(fetch first|non-fast-forward)|Updates were rejected/i.test(text))
+      return 'rejected';
     // It may have landed after all (the failure came after the update).
     const now = await git.raw(['ls-remote', target.remote, `refs/heads/${target.branch}`]).catch(() => '');
     if (now.split(/\s+/)[0] === head) return 'pushed';
@@ -312,7 +369,10 @@ async function trackedPaths(git: Git, paths: readonly string[]): Promise<string[
 
 async function dirty(git: Git, files: readonly string[]): Promise<string[]> {
   const out = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...files]);
-  return out.split('\0').filter((e) => e.length > 3).map((e) => e.slice(3));
+  return out
+    .split('\0')
+    .filter((e) => e.length > 3)
+    .map((e) => e.slice(3));
 }
 
 /**
@@ -324,7 +384,9 @@ async function checkClean(git: Git, root: string, files: readonly string[]): Pro
   const uncommitted = new Map<string, UncommittedTags>();
   for (const [file, tags] of await uncommittedChanges(git, root, files)) {
     if (tags === 'other') {
-      throw new ConfigError(`${file} has uncommitted changes: commit or stash them first (slipway commits this file alone, and must not carry them along); nothing was written`);
+      throw new ConfigError(
+        `${file} has uncommitted changes: commit or stash them first (slipway commits this file alone, and must not carry them along); nothing was written`,
+      );
     }
     uncommitted.set(file, tags);
   }
@@ -332,7 +394,11 @@ async function checkClean(git: Git, root: string, files: readonly string[]): Pro
 }
 
 /** Files among `files` (or under them) with uncommitted changes: an env file's tag-only edits, or 'other'. */
-export async function uncommittedChanges(git: Git, root: string, files: readonly string[]): Promise<Map<string, UncommittedTags | 'other'>> {
+export async function uncommittedChanges(
+  git: Git,
+  root: string,
+  files: readonly string[],
+): Promise<Map<string, UncommittedTags | 'other'>> {
   const changes = new Map<string, UncommittedTags | 'other'>();
   if (files.length === 0) return changes;
   // Porcelain paths are relative to the top of the repository; `files` to the platform repo's root.
@@ -374,7 +440,11 @@ export function tagsIn(text: string): Map<string, string> {
  * the file still has `from` (or has `to` already). `own` apps (the one promoted) must: anything
  * else is a real conflict, refused; other apps (adopted tags) are left as the head has them.
  */
-export function tagEdit(file: string, changes: ReadonlyArray<{ readonly app: string; readonly from: string | undefined; readonly to: string; readonly own: boolean }>, recover: string): (text: string) => string {
+export function tagEdit(
+  file: string,
+  changes: ReadonlyArray<{ readonly app: string; readonly from: string | undefined; readonly to: string; readonly own: boolean }>,
+  recover: string,
+): (text: string) => string {
   return (text) => {
     const current = tagsIn(text);
     const apply = new Map<string, string>();
@@ -383,7 +453,9 @@ export function tagEdit(file: string, changes: ReadonlyArray<{ readonly app: str
       if (now === c.to) continue;
       if (now === c.from) apply.set(c.app, c.to);
       else if (c.own) {
-        throw new ConfigError(`${file}: apps.${c.app}.tag: the platform repo has ${now ?? 'none'} now, not ${c.from ?? 'none'} (changed meanwhile): run ${recover}`);
+        throw new ConfigError(
+          `${file}: apps.${c.app}.tag: the platform repo has ${now ?? 'none'} now, not ${c.from ?? 'none'} (changed meanwhile): run ${recover}`,
+        );
       }
     }
     return apply.size > 0 ? setTags(text, apply, file) : text;

@@ -94,12 +94,16 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 
 function checkArguments(o: PromoteOptions): void {
   if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
-  if (o.direct && !o.reason?.trim()) throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
+  if (o.direct && !o.reason?.trim())
+    throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
   if (o.direct && o.pr) throw new ConfigError('--direct and --pr contradict each other: give one');
   if (o.tag !== undefined && o.from !== undefined) throw new ConfigError('give a tag or --from <env>, not both');
-  if (o.tag === undefined && o.from === undefined) throw new ConfigError('which tag? give one (slipway promote <app> <tag> --env <env>) or --from <env>');
+  if (o.tag === undefined && o.from === undefined)
+    throw new ConfigError('which tag? give one (slipway promote <app> <tag> --env <env>) or --from <env>');
   if (o.from !== undefined && o.from === o.env) throw new ConfigError(`--from ${o.from}: an environment cannot promote from itself`);
   if (o.tag !== undefined && !DOCKER_TAG.test(o.tag)) {
-    throw new ConfigError(`tag '${o.tag}' is not one Docker accepts (letters, digits, _ . -, starting with a letter, digit or _, at most 128; optionally @sha256:<64 hex>)`);
+    throw new ConfigError(
+      `tag '${o.tag}' is not one Docker accepts (letters, digits, _ . -, starting with a letter, digit or _, at most 128; optionally @sha256:<64 hex>)`,
+    );
   }
 }

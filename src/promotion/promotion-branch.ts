@@ -31,7 +31,12 @@ export interface PendingBranch {
  * request (or none yet); elsewhere, those not contained in the env repo's branch. None on a
  * remote that cannot list branches or take changes through review.
  */
-export async function pendingBranches(remote: EnvRemote, env: string, apps: readonly string[], _main?: string): Promise<Map<string, PendingBranch>> {
+export async function pendingBranches(
+  remote: EnvRemote,
+  env: string,
+  apps: readonly string[],
+  _main?: string,
+): Promise<Map<string, PendingBranch>> {
   const pending = new Map<string, PendingBranch>();
   const reviews = remote.capabilities.pullRequests;
   if (!remote.branchHeads || !reviews) return pending;

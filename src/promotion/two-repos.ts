@@ -57,11 +57,18 @@ export interface PlatformSync {
  * Compares the checkout with its remote's default branch: `fetch` first (one ls-remote, one
  * fetch), else against the remote-tracking ref as last fetched.
  */
-export async function platformSync(root: string, envFiles: readonly string[], options: { readonly fetch?: boolean; readonly environment?: Environment } = {}): Promise<PlatformSync> {
+export async function platformSync(
+  root: string,
+  envFiles: readonly string[],
+  options: { readonly fetch?: boolean; readonly environment?: Environment } = {},
+): Promise<PlatformSync> {
   const git = gitIn(root, options.environment);
-  const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).then((s) => s.trim() === 'true', () => false);
+  const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).then(
+    (s) => s.trim() === 'true',
+    () => false,
+  );
   if (!inside) return { isGit: false, ahead: 0, behind: 0, uncommitted: [] };
-  const uncommitted = [...await uncommittedChanges(git, root, envFiles)].map(([file, c]) => ({ file, tagsOnly: c !== 'other' }));
+  const uncommitted = [...(await uncommittedChanges(git, root, envFiles))].map(([file, c]) => ({ file, tagsOnly: c !== 'other' }));
   const branch = (await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim() || undefined;
   const remote = branch ? await pushRemote(git, branch) : undefined;
   if (!branch || !remote) return { isGit: true, branch, ahead: 0, behind: 0, uncommitted };
@@ -74,10 +81,21 @@ export async function platformSync(root: string, envFiles: readonly string[], op
     } else {
       const head = (await git.raw(['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]).catch(() => '')).trim();
       remoteBranch = head.startsWith(`${remote}/`) ? head.slice(remote.length + 1) : branch;
-      tracking = (await git.raw(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${remoteBranch}^{commit}`]).catch(() => '')).trim() || undefined;
+      tracking =
+        (await git.raw(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${remoteBranch}^{commit}`]).catch(() => '')).trim() ||
+        undefined;
     }
   } catch (e) {
-    return { isGit: true, branch, remote, remoteBranch, ahead: 0, behind: 0, uncommitted, unreachable: String((e as Error).message ?? e).split('\n')[0] };
+    return {
+      isGit: true,
+      branch,
+      remote,
+      remoteBranch,
+      ahead: 0,
+      behind: 0,
+      uncommitted,
+      unreachable: String((e as Error).message ?? e).split('\n')[0],
+    };
   }
   if (!tracking) return { isGit: true, branch, remote, remoteBranch, ahead: 0, behind: 0, uncommitted };
   const [ahead, behind] = await Promise.all([count(git, `${tracking}..HEAD`), count(git, `HEAD..${tracking}`)]);
@@ -90,18 +108,42 @@ export function platformDisagreements(sync: PlatformSync): Disagreement[] {
   const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
   for (const u of sync.uncommitted) {
     const env = /^envs\/([^/]+)\.ya?ml$/.exec(u.file)?.[1];
-    out.push(u.tagsOnly && env
-      ? { env, kind: 'envs-uncommitted', message: `${u.file} has uncommitted tag changes (a promotion stopped before its platform-repo commit?)`, reconcile: `slipway pull --env ${env}` }
-      : { ...(env ? { env } : {}), kind: 'envs-uncommitted', message: `${u.file} has uncommitted changes`, reconcile: `git diff -- ${u.file} (then commit or discard them)` });
+    out.push(
+      u.tagsOnly && env
+        ? {
+            env,
+            kind: 'envs-uncommitted',
+            message: `${u.file} has uncommitted tag changes (a promotion stopped before its platform-repo commit?)`,
+            reconcile: `slipway pull --env ${env}`,
+          }
+        : {
+            ...(env ? { env } : {}),
+            kind: 'envs-uncommitted',
+            message: `${u.file} has uncommitted changes`,
+            reconcile: `git diff -- ${u.file} (then commit or discard them)`,
+          },
+    );
   }
   if (sync.unreachable) {
-    out.push({ kind: 'platform-unreachable', message: `platform repo: ${sync.remote} could not be read (${sync.unreachable})`, reconcile: `git fetch ${sync.remote}` });
+    out.push({
+      kind: 'platform-unreachable',
+      message: `platform repo: ${sync.remote} could not be read (${sync.unreachable})`,
+      reconcile: `git fetch ${sync.remote}`,
+    });
   }
   if (sync.ahead > 0) {
-    out.push({ kind: 'platform-unpushed', message: `platform repo: ${sync.branch} has ${n(sync.ahead, 'commit')} not pushed to ${sync.remote}/${sync.remoteBranch}`, reconcile: `git push ${sync.remote} ${sync.branch}` });
+    out.push({
+      kind: 'platform-unpushed',
+      message: `platform repo: ${sync.branch} has ${n(sync.ahead, 'commit')} not pushed to ${sync.remote}/${sync.remoteBranch}`,
+      reconcile: `git push ${sync.remote} ${sync.branch}`,
+    });
   }
   if (sync.behind > 0) {
-    out.push({ kind: 'platform-behind', message: `platform repo: ${sync.branch} is ${n(sync.behind, 'commit')} behind ${sync.remote}/${sync.remoteBranch}`, reconcile: 'slipway pull' });
+    out.push({
+      kind: 'platform-behind',
+      message: `platform repo: ${sync.branch} is ${n(sync.behind, 'commit')} behind ${sync.remote}/${sync.remoteBranch}`,
+      reconcile: 'slipway pull',
+    });
   }
   return out;
 }

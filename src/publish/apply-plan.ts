@@ -50,7 +50,9 @@ interface Target {
  */
 export async function applySavedPlan(loaded: LoadedSavedPlan, ctx: RemoteContext, label: string): Promise<EachEnvOutcome<EnvApplyResult>> {
   const { plan: saved, digest } = loaded;
-  const definitions = new Map<string, EnvDefinition>(loadEnvFiles(join(ctx.root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition]));
+  const definitions = new Map<string, EnvDefinition>(
+    loadEnvFiles(join(ctx.root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition]),
+  );
   const problems: string[] = [];
   const targets: Target[] = [];
   const unchanged: EnvApplyResult[] = [];
@@ -61,7 +63,9 @@ export async function applySavedPlan(loaded: LoadedSavedPlan, ctx: RemoteContext
     }
     const definition = definitions.get(env.env);
     if (!definition) {
-      problems.push(`${label}: envs[${i}].env: '${env.env}' has no envs/${env.env}.yaml in this platform repo (known: ${[...definitions.keys()].join(', ')})`);
+      problems.push(
+        `${label}: envs[${i}].env: '${env.env}' has no envs/${env.env}.yaml in this platform repo (known: ${[...definitions.keys()].join(', ')})`,
+      );
       return;
     }
     const remote = remoteFor(definition, ctx);
@@ -76,19 +80,21 @@ export async function applySavedPlan(loaded: LoadedSavedPlan, ctx: RemoteContext
   if (problems.length > 0) throw new ConfigError(problems);
 
   // 2. Every head as planned, before anything is written.
-  resultsOrThrow(await forEachEnv(targets, async ({ name, saved: env, remote }) => {
-    ctx.log(`${name}: checking ${remote.description} is still at ${env.head ?? '(no commit)'}`);
-    const tree = await treeOf(remote, env.head === null);
-    const head = tree?.head;
-    if ((head ?? null) !== env.head) throw new PlanStaleError(name, remote.description, env.head, head ?? null);
-    // An env that takes changes through review gets a direct commit only for its first bootstrap, as from bootstrap.
-    if (reviewsBootstrap(definitions.get(name)!) && tree && !isFirstBootstrap(tree)) {
-      throw new ConfigError(
-        `envs/${name}.yaml: promotion: pr: ${name} takes changes through review and slipway apply commits directly, ` +
-          `so it applies only a first bootstrap there: run slipway bootstrap --env ${name} (it commits to ${bootstrapBranch(name)} for review)`,
-      );
-    }
-  }));
+  resultsOrThrow(
+    await forEachEnv(targets, async ({ name, saved: env, remote }) => {
+      ctx.log(`${name}: checking ${remote.description} is still at ${env.head ?? '(no commit)'}`);
+      const tree = await treeOf(remote, env.head === null);
+      const head = tree?.head;
+      if ((head ?? null) !== env.head) throw new PlanStaleError(name, remote.description, env.head, head ?? null);
+      // An env that takes changes through review gets a direct commit only for its first bootstrap, as from bootstrap.
+      if (reviewsBootstrap(definitions.get(name)!) && tree && !isFirstBootstrap(tree)) {
+        throw new ConfigError(
+          `envs/${name}.yaml: promotion: pr: ${name} takes changes through review and slipway apply commits directly, ` +
+            `so it applies only a first bootstrap there: run slipway bootstrap --env ${name} (it commits to ${bootstrapBranch(name)} for review)`,
+        );
+      }
+    }),
+  );
 
   // 3. One commit per env.
   const outcome = await forEachEnv(targets, async ({ name, saved: env, remote }): Promise<EnvApplyResult> => {
@@ -111,7 +117,15 @@ export async function applySavedPlan(loaded: LoadedSavedPlan, ctx: RemoteContext
       return { env: name, remote: remote.description, head: env.head, commit: sha, created, plan };
     } catch (e) {
       if (!(e instanceof BranchMovedError)) throw e;
-      throw new PlanStaleError(name, remote.description, env.head, (await treeOf(remote, false).then((t) => t?.head, () => '(unknown)')) ?? null);
+      throw new PlanStaleError(
+        name,
+        remote.description,
+        env.head,
+        (await treeOf(remote, false).then(
+          (t) => t?.head,
+          () => '(unknown)',
+        )) ?? null,
+      );
     }
   });
   const order = new Map(saved.envs.map((e, i) => [e.env, i]));

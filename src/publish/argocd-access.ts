@@ -104,11 +104,13 @@ export async function ensureArgoCdAccess(
 
 /** The OpenSSH wire format of an ed25519 public key: two length-prefixed strings. */
 function sshString(...parts: Buffer[]): Buffer {
-  return Buffer.concat(parts.flatMap((p) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(p.length);
-    return [len, p];
-  }));
+  return Buffer.concat(
+    parts.flatMap((p) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(p.length);
+      return [len, p];
+    }),
+  );
 }
 
 /** An Argo CD repository Secret (declarative setup), matched to Applications by URL. */

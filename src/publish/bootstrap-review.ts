@@ -91,14 +91,24 @@ function commitForReviewStep(target: string): Step<SyncContext> {
 
       async function commitForReview(): Promise<ReviewSyncResult> {
         if (plan.changes.length === 0) {
-          return { plan, commit: undefined, attempts: attempt, route: `${options.env}: ${remote.description} already up to date; no commit` };
+          return {
+            plan,
+            commit: undefined,
+            attempts: attempt,
+            route: `${options.env}: ${remote.description} already up to date; no commit`,
+          };
         }
         if (isFirstBootstrap(main)) {
           const { sha } = await remote.commit({
-            parent: main.head, write: plan.write, delete: plan.delete, message: commitMessage(plan, options.title(plan), options.trailers),
+            parent: main.head,
+            write: plan.write,
+            delete: plan.delete,
+            message: commitMessage(plan, options.title(plan), options.trailers),
           });
           return {
-            plan, commit: sha, attempts: attempt,
+            plan,
+            commit: sha,
+            attempts: attempt,
             route: `${options.env}: committed ${sha} to ${remote.description} directly (first bootstrap: nothing to review against yet)`,
           };
         }
@@ -111,24 +121,33 @@ function commitForReviewStep(target: string): Step<SyncContext> {
         const branchPlan = continued ? await planEnv(options.env, remote.description, onBranch, desired) : plan;
         let commit: string | undefined;
         if (branchPlan.changes.length > 0) {
-          commit = (await remote.commit({
-            parent: continued ? onBranch.head : main.head,
-            ...(restart ? { replaces: onBranch.head } : {}),
-            branch: review,
-            write: branchPlan.write,
-            delete: branchPlan.delete,
-            message: commitMessage(branchPlan, options.title(plan), options.trailers),
-          })).sha;
+          commit = (
+            await remote.commit({
+              parent: continued ? onBranch.head : main.head,
+              ...(restart ? { replaces: onBranch.head } : {}),
+              branch: review,
+              write: branchPlan.write,
+              delete: branchPlan.delete,
+              message: commitMessage(branchPlan, options.title(plan), options.trailers),
+            })
+          ).sha;
         }
         const pr = await reviews.propose(review, options.title(plan), pullRequestBody(plan, target));
         if (pr) {
           return {
-            plan, commit, attempts: attempt, branch: review, pullRequest: pr,
+            plan,
+            commit,
+            attempts: attempt,
+            branch: review,
+            pullRequest: pr,
             route: `${options.env}: ${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${review}; merge it (or slipway approve ${options.env} --bootstrap)`,
           };
         }
         return {
-          plan, commit, attempts: attempt, branch: review,
+          plan,
+          commit,
+          attempts: attempt,
+          branch: review,
           route: commit
             ? `${options.env}: pushed ${review} (${commit.slice(0, 12)}) to ${remote.description} for review; merge it with: slipway approve ${options.env} --bootstrap`
             : `${options.env}: ${review} on ${remote.description} already holds this; merge it with: slipway approve ${options.env} --bootstrap`,

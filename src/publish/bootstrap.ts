@@ -26,7 +26,9 @@ function tagCheck(env: EnvDefinition, options: PublishOptions, warnings: string[
     const drift = await tagDrift(tree, env);
     if (drift.length === 0) return;
     if (!options.force) throw driftError(env, drift);
-    warnings.push(`--force: writing envs/${env.name}.yaml's tags over the env repo's (${drift.map((d) => `${d.app} ${d.repo} → ${d.local}`).join(', ')})`);
+    warnings.push(
+      `--force: writing envs/${env.name}.yaml's tags over the env repo's (${drift.map((d) => `${d.app} ${d.repo} → ${d.local}`).join(', ')})`,
+    );
   };
 }
 
@@ -70,7 +72,8 @@ function dirtyRefusal(reviewed: readonly EnvDefinition[]): ConfigError {
   const list = names.length === 1 ? `${names[0]} takes` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} take`;
   return new ConfigError(
     `the platform repo has uncommitted changes in charts-src/ or envs/, and ${list} changes through review (promotion: pr): ` +
-    'commit them first, or pass --allow-dirty to put them up for review as they are');
+      'commit them first, or pass --allow-dirty to put them up for review as they are',
+  );
 }
 
 /** Generates once and selects the envs; the files of each env repo, relative to its root. */
@@ -78,7 +81,8 @@ async function prepare(options: PublishOptions) {
   const generated = await generate({ root: options.root, crdsDir: options.crdsDir });
   const all = generated.output.envs.map((e) => e.env);
   for (const name of options.envs ?? []) {
-    if (!all.some((e) => e.name === name)) throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
+    if (!all.some((e) => e.name === name))
+      throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
   }
   const envs = options.envs?.length ? all.filter((e) => options.envs!.includes(e.name)) : all;
   const filesOf = (files: ReadonlyMap<string, string>, env: string) => {
@@ -86,13 +90,15 @@ async function prepare(options: PublishOptions) {
     return new Map([...files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
   };
   // Re-render on a retry: the sources are read again, so the commit reflects them as they are then.
-  const render = (env: string, first = { used: false }) => async () => {
-    if (!first.used) {
-      first.used = true;
-      return filesOf(generated.output.files, env);
-    }
-    return filesOf((await generate({ root: options.root, crdsDir: options.crdsDir })).output.files, env);
-  };
+  const render =
+    (env: string, first = { used: false }) =>
+    async () => {
+      if (!first.used) {
+        first.used = true;
+        return filesOf(generated.output.files, env);
+      }
+      return filesOf((await generate({ root: options.root, crdsDir: options.crdsDir })).output.files, env);
+    };
   return { envs, render, validation: generated.validation };
 }
 
@@ -119,21 +125,35 @@ export async function planEnvs(options: PublishOptions): Promise<EnvPublishResul
   const { envs, render } = await prepare(options);
   const remotes = remotesFor(envs, options);
   // Every env it can reach is planned; one that fails does not stop the others (EnvFailuresError).
-  return resultsOrThrow(await forEachEnv(envs, async (env): Promise<EnvPublishResult> => {
-    const remote = remotes.get(env)!;
-    options.log(`${env.name}: reading ${remote.description}`);
-    const exists = await repoExists(remote);
-    const warnings = exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`];
-    let read: RemoteTree | undefined;
-    const plan = (await syncEnv({
-      env: env.name, remote: exists ? remote : emptyRemote(remote), render: render(env.name), title: () => '', trailers: {}, dryRun: true,
-      check: async (tree) => { read = tree; await tagCheck(env, options, warnings)(tree); },
-    })).plan;
-    // A reviewed env: which path bootstrap takes, and that it would refuse uncommitted sources.
-    const route = reviewsBootstrap(env) && plan.changes.length > 0 && read ? bootstrapRoute(env.name, remote, read, env.repo.branch) : undefined;
-    if (route && !options.allowDirty && (await sourceCommit(options.root)).endsWith('-dirty')) warnings.push(`bootstrap would refuse: ${dirtyRefusal([env]).problems[0]!}`);
-    return { env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings, route };
-  }));
+  return resultsOrThrow(
+    await forEachEnv(envs, async (env): Promise<EnvPublishResult> => {
+      const remote = remotes.get(env)!;
+      options.log(`${env.name}: reading ${remote.description}`);
+      const exists = await repoExists(remote);
+      const warnings = exists ? [] : [`${remote.description} does not exist yet; bootstrap creates it`];
+      let read: RemoteTree | undefined;
+      const plan = (
+        await syncEnv({
+          env: env.name,
+          remote: exists ? remote : emptyRemote(remote),
+          render: render(env.name),
+          title: () => '',
+          trailers: {},
+          dryRun: true,
+          check: async (tree) => {
+            read = tree;
+            await tagCheck(env, options, warnings)(tree);
+          },
+        })
+      ).plan;
+      // A reviewed env: which path bootstrap takes, and that it would refuse uncommitted sources.
+      const route =
+        reviewsBootstrap(env) && plan.changes.length > 0 && read ? bootstrapRoute(env.name, remote, read, env.repo.branch) : undefined;
+      if (route && !options.allowDirty && (await sourceCommit(options.root)).endsWith('-dirty'))
+        warnings.push(`bootstrap would refuse: ${dirtyRefusal([env]).problems[0]!}`);
+      return { env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings, route };
+    }),
+  );
 }
 
 /** `slipway bootstrap`: create missing repos, commit what changed, set up Argo CD's access. */
@@ -162,11 +182,16 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
       env: env.name,
       remote,
       render: render(env.name),
-      title: (plan) => `slipway: sync ${env.name} (${plan.summary.add} added, ${plan.summary.change} changed, ${plan.summary.destroy} removed)`,
+      title: (plan) =>
+        `slipway: sync ${env.name} (${plan.summary.add} added, ${plan.summary.change} changed, ${plan.summary.destroy} removed)`,
       trailers: { 'Slipway-Env': env.name, 'Slipway-Source-Commit': source },
       log: options.log,
     });
-    options.log(sync.commit ? `${env.name}: committed ${sync.commit.slice(0, 12)}${sync.branch ? ` to ${sync.branch}` : ''}` : `${env.name}: up to date, nothing to commit`);
+    options.log(
+      sync.commit
+        ? `${env.name}: committed ${sync.commit.slice(0, 12)}${sync.branch ? ` to ${sync.branch}` : ''}`
+        : `${env.name}: up to date, nothing to commit`,
+    );
     let access: AccessResult | undefined;
     let protection: EnvPublishResult['protection'];
     if (needsArgoCdAccess(env)) {
@@ -186,8 +211,18 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
       }
     }
     results.push({
-      env: env.name, remote: remote.description, plan: sync.plan, created, commit: sync.commit, access, protection, handOver: handOver(env, access), warnings,
-      route: sync.route, branch: sync.branch, pullRequest: sync.pullRequest,
+      env: env.name,
+      remote: remote.description,
+      plan: sync.plan,
+      created,
+      commit: sync.commit,
+      access,
+      protection,
+      handOver: handOver(env, access),
+      warnings,
+      route: sync.route,
+      branch: sync.branch,
+      pullRequest: sync.pullRequest,
     });
   }
   return results;
@@ -196,14 +231,18 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
 /** What a person runs once so Argo CD takes over the environment. */
 export function handOver(env: EnvDefinition, access: AccessResult | undefined): string[] {
   // Everything the root syncs from apps/: the platform components' Applications, then the apps'.
-  const platform = env.platform.flatMap((c) => componentApplications(env, c.component, { knativeFeatures: [] }).map((pa) => `${env.name}-${pa.name}`));
+  const platform = env.platform.flatMap((c) =>
+    componentApplications(env, c.component, { knativeFeatures: [] }).map((pa) => `${env.name}-${pa.name}`),
+  );
   const apps = [...platform, ...enabledApps(env).map((a) => applicationName(env, a))];
   const argocd = CHARTS['argo-cd']!;
   const managesArgoCd = env.platform.some((p) => p.component === 'argo-cd');
   return [
     `Hand ${env.name} over to Argo CD, once, in the cluster that runs it (out/envs/${env.name}/README.md lists what the cluster must provide first):`,
     ...(managesArgoCd
-      ? [`  helm install ${ARGOCD_RELEASE} ${argocd.chart} --repo ${argocd.repoURL} --version ${argocd.version} --namespace ${env.argocdNamespace} --create-namespace --values out/envs/${env.name}/${ARGOCD_INSTALL_VALUES}`]
+      ? [
+          `  helm install ${ARGOCD_RELEASE} ${argocd.chart} --repo ${argocd.repoURL} --version ${argocd.version} --namespace ${env.argocdNamespace} --create-namespace --values out/envs/${env.name}/${ARGOCD_INSTALL_VALUES}`,
+        ]
       : []),
     ...(access ? [`  kubectl apply -f ${access.secretFile}        # read-only deploy key for ${env.repo.url}`] : []),
     `  kubectl apply --namespace ${env.argocdNamespace} -f out/envs/${env.name}/bootstrap/`,
@@ -217,7 +256,9 @@ function emptyRemote(remote: EnvRemote): EnvRemote {
     description: remote.description,
     ensure: async () => ({ created: false }),
     read: async () => ({ head: undefined, blobs: new Map(), read: async () => '' }),
-    commit: async () => { throw new Error('not writable'); },
+    commit: async () => {
+      throw new Error('not writable');
+    },
     commits: async () => [],
     capabilities: {},
   };

@@ -46,7 +46,10 @@ export async function forEachEnv<E extends { readonly name: string }, T>(
  * them; `failures` one entry per env that failed.
  */
 export class EnvFailuresError<T = unknown> extends Error {
-  constructor(readonly results: readonly T[], readonly failures: readonly EnvFailure[]) {
+  constructor(
+    readonly results: readonly T[],
+    readonly failures: readonly EnvFailure[],
+  ) {
     super(failures.map((f) => `${f.env}: ${(f.error as Error)?.message ?? String(f.error)}`).join('\n'));
     this.name = 'EnvFailuresError';
   }

@@ -369,7 +369,10 @@ export class GitClone implements GitErrorContext {
 
 /** The git object id of a blob with these bytes (SHA-1, or SHA-256 in a SHA-256 repository). */
 function blobId(body: Buffer, hexLength: number): string {
-  return createHash(hexLength === 64 ? 'sha256' : 'sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+  return createHash(hexLength === 64 ? 'sha256' : 'sha1')
+    .update(`blob ${body.length}\0`)
+    .update(body)
+    .digest('hex');
 }
 
 export function isEmptyDir(dir: string): boolean {

@@ -61,7 +61,10 @@ export function classifyGitError(remote: GitErrorContext, what: string, text: st
   const http = /^https?:\/\//i.test(remote.url);
   const unreachable = REMOTE_COMMANDS.test(what) ? gitUnreachable(detail) : undefined;
   if (unreachable?.reason === 'server') {
-    return new RemoteUnavailableError(`git ${what} failed for ${remote.description}: ${unreachable.what}; run again later`, { detail, reason: 'server' });
+    return new RemoteUnavailableError(`git ${what} failed for ${remote.description}: ${unreachable.what}; run again later`, {
+      detail,
+      reason: 'server',
+    });
   }
   if (unreachable) {
     return new RemoteUnavailableError(
@@ -81,14 +84,22 @@ export function classifyGitError(remote: GitErrorContext, what: string, text: st
   if (REMOTE_COMMANDS.test(what) && NOT_FOUND.test(detail)) {
     // A missing local path only reaches here outside bootstrap (bootstrap creates it first).
     const fix = remote.local
-      ? fs.existsSync(remote.url) ? 'check the path: it exists and is not a git repository' : 'check the path, or run slipway bootstrap to create it'
+      ? fs.existsSync(remote.url)
+        ? 'check the path: it exists and is not a git repository'
+        : 'check the path, or run slipway bootstrap to create it'
       : http
         ? "check the URL and the token's access"
         : 'check the URL';
     return new RemoteNotFoundError(`git repository not found or not reachable: ${remote.description} (${fix})`, { detail });
   }
-  const last = detail.split('\n').map((l) => l.trim()).filter((l) => /^(fatal|error):/i.test(l)).pop();
-  return new RemoteError(`git ${what} failed for ${remote.description}${last ? `: ${last.replace(/^(fatal|error):\s*/i, '')}` : ''}`, { detail });
+  const last = detail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(fatal|error):/i.test(l))
+    .pop();
+  return new RemoteError(`git ${what} failed for ${remote.description}${last ? `: ${last.replace(/^(fatal|error):\s*/i, '')}` : ''}`, {
+    detail,
+  });
 }
 
 /** The text of whatever simple-git threw. */

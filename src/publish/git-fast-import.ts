@@ -90,17 +90,43 @@ export async function fastImport(clone: GitClone, commit: FastImportCommit): Pro
  * the two trees (`merge-tree --write-tree`, no working tree), `MergeConflictError` naming the
  * conflicting files when there is none. Both commits must be in the clone (read their branches).
  */
-export async function mergeCommit(clone: GitClone, git: SimpleGit, parent: string, merge: string, message: string, author: GitIdent): Promise<string> {
+export async function mergeCommit(
+  clone: GitClone,
+  git: SimpleGit,
+  parent: string,
+  merge: string,
+  message: string,
+  author: GitIdent,
+): Promise<string> {
   for (const sha of [parent, merge]) {
-    if (!clone.known.has(sha) && !(await clone.hasCommit(git, sha))) throw new BranchMovedError(clone.description, { cause: new Error(`commit ${sha} is not in the clone (read its branch again)`) });
+    if (!clone.known.has(sha) && !(await clone.hasCommit(git, sha)))
+      throw new BranchMovedError(clone.description, { cause: new Error(`commit ${sha} is not in the clone (read its branch again)`) });
   }
   // (git 2.38 or later.) Exit 1 with the conflicting files after the tree id; simple-git resolves (nothing on stderr).
-  const [tree, ...conflicts] = (await clone.run(git, ['merge-tree', '--write-tree', '--name-only', '--no-messages', parent, merge], 'merge-tree')).split('\n').filter((l) => l !== '');
+  const [tree, ...conflicts] = (
+    await clone.run(git, ['merge-tree', '--write-tree', '--name-only', '--no-messages', parent, merge], 'merge-tree')
+  )
+    .split('\n')
+    .filter((l) => l !== '');
   if (conflicts.length > 0) throw new MergeConflictError(clone.description, [...new Set(conflicts)]);
   if (!tree || !COMMIT_ID.test(tree)) throw clone.error('merge-tree', `unexpected output: ${String(tree).slice(0, 200)}`);
   const out = await clone.run(
     clone.simpleGit(clone.cacheDir, Buffer.from(message, 'utf8')),
-    ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`, 'commit-tree', '--no-gpg-sign', tree, '-p', parent, '-p', merge, '-F', '-'],
+    [
+      '-c',
+      `user.name=${author.name}`,
+      '-c',
+      `user.email=${author.email}`,
+      'commit-tree',
+      '--no-gpg-sign',
+      tree,
+      '-p',
+      parent,
+      '-p',
+      merge,
+      '-F',
+      '-',
+    ],
     'commit-tree',
   );
   const sha = out.trim();

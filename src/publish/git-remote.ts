@@ -79,7 +79,7 @@ const BULK_READ_MAX_BYTES = 64 * 1024 * 1024;
 
 /** `scheme://` URLs and scp-like `[user@]host:path`; everything else is a local path. */
 function isUrl(spec: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || /^[^/\\]*[^/\\:]:(?!\\)/.test(spec) && !/^[a-z]:[\\/]/i.test(spec);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || (/^[^/\\]*[^/\\:]:(?!\\)/.test(spec) && !/^[a-z]:[\\/]/i.test(spec));
 }
 
 /** A valid branch name that cannot be mistaken for an option (a subset of check-ref-format). */
@@ -217,8 +217,16 @@ export class GitRemote implements EnvRemote {
       const out = await this.clone.run(
         git,
         [
-          'log', '-z', '--no-color', '--no-show-signature', '--no-follow', '--encoding=UTF-8',
-          `--max-count=${limit}`, '--format=%H%x00%an%x00%aI%x00%P%x00%B', head, '--',
+          'log',
+          '-z',
+          '--no-color',
+          '--no-show-signature',
+          '--no-follow',
+          '--encoding=UTF-8',
+          `--max-count=${limit}`,
+          '--format=%H%x00%an%x00%aI%x00%P%x00%B',
+          head,
+          '--',
           ...(file === undefined ? [] : [`:(literal)${file}`]),
         ],
         'log',
@@ -229,7 +237,13 @@ export class GitRemote implements EnvRemote {
         const [sha, author, date, parents, message] = fields.slice(i, i + 5) as [string, string, string, string, string];
         // git ends a committed message with one newline (commit --cleanup adds it; GitHub's API
         // shows messages without it): drop that one, keep everything else byte for byte.
-        commits.push({ sha, message: message.endsWith('\n') ? message.slice(0, -1) : message, author, date, parents: parents.split(' ').filter(Boolean) });
+        commits.push({
+          sha,
+          message: message.endsWith('\n') ? message.slice(0, -1) : message,
+          author,
+          date,
+          parents: parents.split(' ').filter(Boolean),
+        });
       }
       return commits;
     });
@@ -245,7 +259,10 @@ export class GitRemote implements EnvRemote {
     const author = { name: identPart(who.name), email: identPart(who.email) };
     if (author.name === '' || author.email === '') throw new RemoteError(`invalid commit author ${JSON.stringify(who)}`);
     if (request.message.includes('\0')) throw new RemoteError('a commit message cannot contain NUL characters');
-    if (request.merge !== undefined && (request.parent === undefined || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(request.merge) || writes.length + deletes.length > 0)) {
+    if (
+      request.merge !== undefined &&
+      (request.parent === undefined || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(request.merge) || writes.length + deletes.length > 0)
+    ) {
       throw new RemoteError('a merge commit needs a parent, the id of the commit to merge, and no file changes of its own');
     }
     return await this.clone.serial(async () => {
@@ -266,14 +283,17 @@ export class GitRemote implements EnvRemote {
         if (now !== request.parent && branch !== this.branch) await this.clone.fetch(git, this.branch);
         if (now !== request.parent && !(await this.clone.hasCommit(git, request.parent))) {
           throw new BranchMovedError(this.description, {
-            cause: new Error(`parent ${request.parent} is not on ${branch === this.branch ? branch : `${branch} nor ${this.branch}`} any more`),
+            cause: new Error(
+              `parent ${request.parent} is not on ${branch === this.branch ? branch : `${branch} nor ${this.branch}`} any more`,
+            ),
           });
         }
       }
       // The new commit is `parent` + the requested changes, nothing more. Built while ls-remote
       // asks where the branch is (nothing to download: `parent` is here).
       const build = async (): Promise<string> => {
-        if (request.merge !== undefined) return await mergeCommit(this.clone, git, request.parent!, request.merge, cleanupMessage(request.message), author);
+        if (request.merge !== undefined)
+          return await mergeCommit(this.clone, git, request.parent!, request.merge, cleanupMessage(request.message), author);
         const modes = request.parent === undefined ? new Map<string, string>() : await this.clone.treeModes(git, request.parent);
         return await fastImport(this.clone, {
           parent: request.parent,
@@ -294,10 +314,13 @@ export class GitRemote implements EnvRemote {
         await this.clone.remoteGit(
           this.clone.cacheDir,
           [
-            'push', '--porcelain', '--no-verify',
+            'push',
+            '--porcelain',
+            '--no-verify',
             // Restarting a branch: replaced only while it is still at the head that was read.
             ...(request.replaces !== undefined ? [`--force-with-lease=refs/heads/${branch}:${request.replaces}`] : []),
-            'origin', `${sha}:refs/heads/${branch}`,
+            'origin',
+            `${sha}:refs/heads/${branch}`,
           ],
           'push',
           { raw: true },

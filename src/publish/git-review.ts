@@ -40,7 +40,10 @@ export function gitCapabilities(remote: MergingRemote, props: GitCapabilitiesPro
 class ReviewBranches implements PullRequests {
   readonly hosted = false;
 
-  constructor(private readonly remote: MergingRemote, private readonly branch: string) {}
+  constructor(
+    private readonly remote: MergingRemote,
+    private readonly branch: string,
+  ) {}
 
   /** Nothing to open: the pushed branch is the review. */
   async propose(): Promise<undefined> {
@@ -61,7 +64,11 @@ class ReviewBranches implements PullRequests {
   /** A merge commit whose first parent is the branch's head as read (`base`), pushed without force. */
   async merge(review: Extract<ReviewToMerge, { state: 'open' }>, options: MergeOptions): Promise<{ readonly sha: string }> {
     return this.remote.commit({
-      parent: options.base, merge: review.head, write: new Map(), delete: [], ...(options.author ? { author: options.author } : {}),
+      parent: options.base,
+      merge: review.head,
+      write: new Map(),
+      delete: [],
+      ...(options.author ? { author: options.author } : {}),
       message: options.message,
     });
   }

@@ -18,7 +18,10 @@ export function githubCapabilities(remote: GitHubRemote): RemoteCapabilities {
     },
     branchProtection: {
       isProtected: () => remote.branchProtected(),
-      protect: async () => ((await remote.protectBranch()) ? { done: true } : { done: false, reason: 'GitHub cannot protect branches of private repos on this plan' }),
+      protect: async () =>
+        (await remote.protectBranch())
+          ? { done: true }
+          : { done: false, reason: 'GitHub cannot protect branches of private repos on this plan' },
     },
     existence: { exists: () => remote.exists() },
   };
@@ -41,7 +44,10 @@ class GitHubPullRequests implements PullRequests {
     if (open) return { done: false, pullRequest: { number: open.number, url: open.url } };
     const last = pulls.find((p) => p.headSha === head);
     if (!last) return { done: false };
-    return { done: true, reason: last.merged ? `was merged (pull request #${last.number})` : `was closed without merging (pull request #${last.number})` };
+    return {
+      done: true,
+      reason: last.merged ? `was merged (pull request #${last.number})` : `was closed without merging (pull request #${last.number})`,
+    };
   }
 
   /** The open pull request from `branch`, with the branch's head commit. */

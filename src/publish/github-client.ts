@@ -28,7 +28,9 @@ export function githubClient(options: GitHubClientOptions): GitHubClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const wait = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     if (retryCount >= retries) return false;
-    options.log?.(`GitHub ${kind} rate limit on ${request.method} ${request.url}: waiting ${retryAfter}s (retry ${retryCount + 1}/${retries})`);
+    options.log?.(
+      `GitHub ${kind} rate limit on ${request.method} ${request.url}: waiting ${retryAfter}s (retry ${retryCount + 1}/${retries})`,
+    );
     return true;
   };
   return new SlipwayOctokit({

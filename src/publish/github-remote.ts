@@ -8,9 +8,28 @@
  * github-client.ts; pull requests, deploy keys and branch protection reach commands as
  * capabilities (github-capabilities.ts).
  */
-import { BranchMovedError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError, type CommitInfo, type CommitRequest, type CommitResult, type EnsureResult, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
+import {
+  BranchMovedError,
+  RemoteAuthError,
+  RemoteError,
+  RemoteNotFoundError,
+  RemoteUnavailableError,
+  type CommitInfo,
+  type CommitRequest,
+  type CommitResult,
+  type EnsureResult,
+  type EnvRemote,
+  type RemoteTree,
+} from '../core/env-remote.js';
 import { githubCapabilities } from './github-capabilities.js';
-import { DEFAULT_GITHUB_API, formatSeconds, githubClient, RequestTimeoutError, type GitHubClient, type GitHubClientOptions } from './github-client.js';
+import {
+  DEFAULT_GITHUB_API,
+  formatSeconds,
+  githubClient,
+  RequestTimeoutError,
+  type GitHubClient,
+  type GitHubClientOptions,
+} from './github-client.js';
 import { networkUnreachable } from './remote-failure.js';
 import type { RemoteCapabilities } from '../core/remote-capabilities.js';
 
@@ -81,7 +100,7 @@ export class GitHubRemote implements EnvRemote {
     }
     let created = false;
     if (!repo) {
-      const user = (await this.call('reading the token\'s user', () => this.client.rest.users.getAuthenticated())).data;
+      const user = (await this.call("reading the token's user", () => this.client.rest.users.getAuthenticated())).data;
       const body = {
         name: this.options.repo,
         description: this.options.description,
@@ -89,15 +108,21 @@ export class GitHubRemote implements EnvRemote {
         // The Git Data API answers 409 on an empty repo: start it with one commit.
         auto_init: true,
       };
-      repo = user.login.toLowerCase() === this.options.owner.toLowerCase()
-        ? (await this.call('creating the repo', () => this.client.rest.repos.createForAuthenticatedUser(body))).data
-        : (await this.call(`creating the repo in org ${this.options.owner}`, () =>
-            this.client.rest.repos.createInOrg({ ...body, org: this.options.owner }))).data;
+      repo =
+        user.login.toLowerCase() === this.options.owner.toLowerCase()
+          ? (await this.call('creating the repo', () => this.client.rest.repos.createForAuthenticatedUser(body))).data
+          : (
+              await this.call(`creating the repo in org ${this.options.owner}`, () =>
+                this.client.rest.repos.createInOrg({ ...body, org: this.options.owner }),
+              )
+            ).data;
       created = true;
     }
     const topics = repo.topics ?? [];
     if (!ENV_REPO_TOPICS.every((t) => topics.includes(t))) {
-      await this.call('setting topics', () => this.client.rest.repos.replaceAllTopics({ ...this.repoParams, names: [...new Set([...topics, ...ENV_REPO_TOPICS])] }));
+      await this.call('setting topics', () =>
+        this.client.rest.repos.replaceAllTopics({ ...this.repoParams, names: [...new Set([...topics, ...ENV_REPO_TOPICS])] }),
+      );
     }
     return { created };
   }
@@ -105,16 +130,23 @@ export class GitHubRemote implements EnvRemote {
   async read(branch = this.options.branch): Promise<RemoteTree> {
     let head: string | undefined;
     try {
-      head = (await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))).data.object.sha;
+      head = (
+        await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))
+      ).data.object.sha;
     } catch (e) {
       // No repo, no branch, or an empty repo (409): nothing committed yet.
       if (e instanceof NotFound || e instanceof EmptyRepo) return { head: undefined, blobs: new Map(), read: async () => '' };
       throw e;
     }
-    const commit = (await this.call('reading the head commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: head! }))).data;
+    const commit = (
+      await this.call('reading the head commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: head! }))
+    ).data;
     this.trees.set(head, commit.tree.sha);
-    const tree = (await this.call('reading the tree', () =>
-      this.client.rest.git.getTree({ ...this.repoParams, tree_sha: commit.tree.sha, recursive: 'true' }))).data;
+    const tree = (
+      await this.call('reading the tree', () =>
+        this.client.rest.git.getTree({ ...this.repoParams, tree_sha: commit.tree.sha, recursive: 'true' }),
+      )
+    ).data;
     if (tree.truncated) throw new RemoteError(`${this.description}: the tree is too large for one read (GitHub truncated it)`);
     const blobs = new Map<string, string>();
     for (const entry of tree.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
@@ -131,21 +163,35 @@ export class GitHubRemote implements EnvRemote {
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    if (request.merge !== undefined) throw new RemoteError(`${this.description}: on GitHub, branches merge through pull requests (mergePullRequest)`);
+    if (request.merge !== undefined)
+      throw new RemoteError(`${this.description}: on GitHub, branches merge through pull requests (mergePullRequest)`);
     const branch = request.branch ?? this.options.branch;
     const entries = [
       ...[...request.write].map(([path, content]) => ({ path, mode: '100644' as const, type: 'blob' as const, content })),
       ...request.delete.map((path) => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null })),
     ];
     if (request.parent === undefined) return this.commitNewBranch(entries, request.message, branch);
-    const baseTree = this.trees.get(request.parent)
-      ?? (await this.call('reading the parent commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }))).data.tree.sha;
-    const tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))).data;
-    const commit = (await this.call('writing the commit', () =>
-      this.client.rest.git.createCommit({
-        ...this.repoParams, message: request.message, tree: tree.sha, parents: [request.parent!],
-        ...(request.author ? { author: { name: request.author.name, email: request.author.email } } : {}),
-      }))).data;
+    const baseTree =
+      this.trees.get(request.parent) ??
+      (
+        await this.call('reading the parent commit', () =>
+          this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }),
+        )
+      ).data.tree.sha;
+    const tree = (
+      await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))
+    ).data;
+    const commit = (
+      await this.call('writing the commit', () =>
+        this.client.rest.git.createCommit({
+          ...this.repoParams,
+          message: request.message,
+          tree: tree.sha,
+          parents: [request.parent!],
+          ...(request.author ? { author: { name: request.author.name, email: request.author.email } } : {}),
+        }),
+      )
+    ).data;
     await this.moveOrCreateBranch(branch, commit.sha, request.replaces);
     this.trees.set(commit.sha, tree.sha);
     return { sha: commit.sha };
@@ -159,7 +205,9 @@ export class GitHubRemote implements EnvRemote {
     let exists = true;
     let current: string | undefined;
     try {
-      current = (await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))).data.object.sha;
+      current = (
+        await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))
+      ).data.object.sha;
     } catch (e) {
       if (!(e instanceof NotFound)) throw e;
       exists = false;
@@ -167,9 +215,13 @@ export class GitHubRemote implements EnvRemote {
     try {
       if (exists) {
         const force = replaces !== undefined && current === replaces;
-        await this.call('moving the branch', () => this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force }));
+        await this.call('moving the branch', () =>
+          this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force }),
+        );
       } else {
-        await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha }));
+        await this.call('creating the branch', () =>
+          this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha }),
+        );
       }
     } catch (e) {
       // 422: not a fast-forward (someone committed first), the branch was deleted, or created by someone else meanwhile.
@@ -184,17 +236,21 @@ export class GitHubRemote implements EnvRemote {
     try {
       const list = await this.call('reading history', () => {
         seen = 0;
-        return this.client.paginate(this.client.rest.repos.listCommits, {
-          ...this.repoParams,
-          sha: options.branch ?? this.options.branch,
-          ...(options.path ? { path: options.path } : {}),
-          per_page: Math.min(100, limit),
-        }, (response, done) => {
-          // Stop once `limit` commits came, over all pages (not only when one page holds them all).
-          seen += response.data.length;
-          if (seen >= limit) done();
-          return response.data;
-        });
+        return this.client.paginate(
+          this.client.rest.repos.listCommits,
+          {
+            ...this.repoParams,
+            sha: options.branch ?? this.options.branch,
+            ...(options.path ? { path: options.path } : {}),
+            per_page: Math.min(100, limit),
+          },
+          (response, done) => {
+            // Stop once `limit` commits came, over all pages (not only when one page holds them all).
+            seen += response.data.length;
+            if (seen >= limit) done();
+            return response.data;
+          },
+        );
       });
       return list.slice(0, limit).map((c) => ({
         sha: c.sha,
@@ -211,8 +267,11 @@ export class GitHubRemote implements EnvRemote {
 
   /** The open pull request from `head` (a branch of this repo), if any. */
   async openPullRequest(head: string): Promise<{ number: number; url: string } | undefined> {
-    const list = (await this.call('listing pull requests', () =>
-      this.client.rest.pulls.list({ ...this.repoParams, state: 'open', head: `${this.options.owner}:${head}` }))).data;
+    const list = (
+      await this.call('listing pull requests', () =>
+        this.client.rest.pulls.list({ ...this.repoParams, state: 'open', head: `${this.options.owner}:${head}` }),
+      )
+    ).data;
     const pr = list.find((p) => p.head.ref === head);
     return pr ? { number: pr.number, url: pr.html_url } : undefined;
   }
@@ -221,23 +280,38 @@ export class GitHubRemote implements EnvRemote {
    * Every pull request from `head` (open, closed, merged), newest first: whether a promotion
    * branch's last pull request was merged or closed, so the next promotion starts it again.
    */
-  async pullRequests(head: string): Promise<Array<{ number: number; url: string; state: 'open' | 'closed'; merged: boolean; headSha: string; mergedAt?: string }>> {
-    const list = (await this.call('listing pull requests', () =>
-      this.client.rest.pulls.list({ ...this.repoParams, state: 'all', head: `${this.options.owner}:${head}`, sort: 'created', direction: 'desc' }))).data;
-    return list.filter((p) => p.head.ref === head).map((p) => ({
-      number: p.number,
-      url: p.html_url,
-      state: p.state === 'open' ? 'open' : 'closed',
-      merged: Boolean(p.merged_at),
-      headSha: p.head.sha,
-      ...(p.merged_at ? { mergedAt: p.merged_at } : {}),
-    }));
+  async pullRequests(
+    head: string,
+  ): Promise<Array<{ number: number; url: string; state: 'open' | 'closed'; merged: boolean; headSha: string; mergedAt?: string }>> {
+    const list = (
+      await this.call('listing pull requests', () =>
+        this.client.rest.pulls.list({
+          ...this.repoParams,
+          state: 'all',
+          head: `${this.options.owner}:${head}`,
+          sort: 'created',
+          direction: 'desc',
+        }),
+      )
+    ).data;
+    return list
+      .filter((p) => p.head.ref === head)
+      .map((p) => ({
+        number: p.number,
+        url: p.html_url,
+        state: p.state === 'open' ? 'open' : 'closed',
+        merged: Boolean(p.merged_at),
+        headSha: p.head.sha,
+        ...(p.merged_at ? { mergedAt: p.merged_at } : {}),
+      }));
   }
 
   /** Branches named `prefix…`: name → head (one matching-refs request). */
   async branchHeads(prefix: string): Promise<Map<string, string>> {
     try {
-      const refs = (await this.call('listing branches', () => this.client.rest.git.listMatchingRefs({ ...this.repoParams, ref: `heads/${prefix}` }))).data;
+      const refs = (
+        await this.call('listing branches', () => this.client.rest.git.listMatchingRefs({ ...this.repoParams, ref: `heads/${prefix}` }))
+      ).data;
       return new Map(refs.map((r) => [r.ref.replace(/^refs\/heads\//, ''), r.object.sha]));
     } catch (e) {
       if (e instanceof NotFound || e instanceof EmptyRepo) return new Map();
@@ -249,11 +323,16 @@ export class GitHubRemote implements EnvRemote {
   async upsertPullRequest(head: string, title: string, body: string): Promise<{ number: number; url: string; created: boolean }> {
     const open = await this.openPullRequest(head);
     if (open) {
-      await this.call('updating the pull request', () => this.client.rest.pulls.update({ ...this.repoParams, pull_number: open.number, title, body }));
+      await this.call('updating the pull request', () =>
+        this.client.rest.pulls.update({ ...this.repoParams, pull_number: open.number, title, body }),
+      );
       return { ...open, created: false };
     }
-    const pr = (await this.call('opening the pull request', () =>
-      this.client.rest.pulls.create({ ...this.repoParams, head, base: this.options.branch, title, body }))).data;
+    const pr = (
+      await this.call('opening the pull request', () =>
+        this.client.rest.pulls.create({ ...this.repoParams, head, base: this.options.branch, title, body }),
+      )
+    ).data;
     return { number: pr.number, url: pr.html_url, created: true };
   }
 
@@ -265,11 +344,19 @@ export class GitHubRemote implements EnvRemote {
    */
   async mergePullRequest(number: number, sha: string, message: string): Promise<{ sha: string }> {
     try {
-      const merged = (await this.call('merging the pull request', () => this.client.rest.pulls.merge({
-        ...this.repoParams, pull_number: number, sha, merge_method: 'merge', commit_message: message,
-        // A 409 (the head moved) is an answer, not a failure to retry.
-        request: { retries: 0 },
-      }))).data;
+      const merged = (
+        await this.call('merging the pull request', () =>
+          this.client.rest.pulls.merge({
+            ...this.repoParams,
+            pull_number: number,
+            sha,
+            merge_method: 'merge',
+            commit_message: message,
+            // A 409 (the head moved) is an answer, not a failure to retry.
+            request: { retries: 0 },
+          }),
+        )
+      ).data;
       return { sha: merged.sha };
     } catch (e) {
       if (e instanceof EmptyRepo) throw new BranchMovedError(this.description, { cause: e });
@@ -278,20 +365,32 @@ export class GitHubRemote implements EnvRemote {
   }
 
   /** The branch does not exist yet: a root commit with the whole tree, then the ref. */
-  private async commitNewBranch(entries: Array<{ path: string; mode: '100644'; type: 'blob'; content?: string; sha?: null }>, message: string, branch: string): Promise<CommitResult> {
+  private async commitNewBranch(
+    entries: Array<{ path: string; mode: '100644'; type: 'blob'; content?: string; sha?: null }>,
+    message: string,
+    branch: string,
+  ): Promise<CommitResult> {
     const write = entries.filter((e) => e.content !== undefined);
     let tree;
     try {
       tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, tree: write }))).data;
     } catch (e) {
       if (e instanceof EmptyRepo) {
-        throw new RemoteError(`${this.description}: the repo has no commit at all; the Git Data API cannot write to an empty repo (push any first commit to it, or delete it and run slipway bootstrap, which creates it with one)`);
+        throw new RemoteError(
+          `${this.description}: the repo has no commit at all; the Git Data API cannot write to an empty repo (push any first commit to it, or delete it and run slipway bootstrap, which creates it with one)`,
+        );
       }
       throw e;
     }
-    const commit = (await this.call('writing the commit', () => this.client.rest.git.createCommit({ ...this.repoParams, message, tree: tree.sha, parents: [] }))).data;
+    const commit = (
+      await this.call('writing the commit', () =>
+        this.client.rest.git.createCommit({ ...this.repoParams, message, tree: tree.sha, parents: [] }),
+      )
+    ).data;
     try {
-      await this.call('creating the branch', () => this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha: commit.sha }));
+      await this.call('creating the branch', () =>
+        this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha: commit.sha }),
+      );
     } catch (e) {
       // 422 "Reference already exists": someone created it first.
       if (e instanceof Unprocessable) throw new BranchMovedError(this.description, { cause: e });
@@ -303,12 +402,18 @@ export class GitHubRemote implements EnvRemote {
 
   /** A read-only deploy key for Argo CD; returns the id of the key with this title, creating it if missing. */
   async deployKeys(): Promise<Array<{ id: number; title: string; key: string; read_only: boolean }>> {
-    return (await this.call('listing deploy keys', () => this.client.rest.repos.listDeployKeys(this.repoParams))).data
-      .map((k) => ({ id: k.id, title: k.title, key: k.key, read_only: k.read_only }));
+    return (await this.call('listing deploy keys', () => this.client.rest.repos.listDeployKeys(this.repoParams))).data.map((k) => ({
+      id: k.id,
+      title: k.title,
+      key: k.key,
+      read_only: k.read_only,
+    }));
   }
 
   async addDeployKey(title: string, publicKey: string): Promise<void> {
-    await this.call('adding the deploy key', () => this.client.rest.repos.createDeployKey({ ...this.repoParams, title, key: publicKey, read_only: true }));
+    await this.call('adding the deploy key', () =>
+      this.client.rest.repos.createDeployKey({ ...this.repoParams, title, key: publicKey, read_only: true }),
+    );
   }
 
   async deleteDeployKey(id: number): Promise<void> {
@@ -322,26 +427,31 @@ export class GitHubRemote implements EnvRemote {
    */
   async protectBranch(): Promise<boolean> {
     try {
-      await this.call('protecting the branch', () => this.client.rest.repos.updateBranchProtection({
-        ...this.repoParams,
-        branch: this.options.branch,
-        required_status_checks: null,
-        enforce_admins: false,
-        required_pull_request_reviews: null,
-        restrictions: null,
-        allow_force_pushes: false,
-        allow_deletions: false,
-      }));
+      await this.call('protecting the branch', () =>
+        this.client.rest.repos.updateBranchProtection({
+          ...this.repoParams,
+          branch: this.options.branch,
+          required_status_checks: null,
+          enforce_admins: false,
+          required_pull_request_reviews: null,
+          restrictions: null,
+          allow_force_pushes: false,
+          allow_deletions: false,
+        }),
+      );
       return true;
     } catch (e) {
-      if (e instanceof RemoteError && /403/.test(e.message) && /upgrade|pro|public/i.test(String((e.cause as Error)?.message))) return false;
+      if (e instanceof RemoteError && /403/.test(e.message) && /upgrade|pro|public/i.test(String((e.cause as Error)?.message)))
+        return false;
       throw e;
     }
   }
 
   async branchProtected(): Promise<boolean> {
     try {
-      await this.call('reading branch protection', () => this.client.rest.repos.getBranchProtection({ ...this.repoParams, branch: this.options.branch }));
+      await this.call('reading branch protection', () =>
+        this.client.rest.repos.getBranchProtection({ ...this.repoParams, branch: this.options.branch }),
+      );
       return true;
     } catch (e) {
       if (e instanceof NotFound) return false;
@@ -362,23 +472,40 @@ export class GitHubRemote implements EnvRemote {
         );
       }
       const status = (e as { status?: number }).status;
-      const message = String((e as Error)?.message ?? e).split('\n')[0]!.replaceAll(this.options.token, '***');
+      const message = String((e as Error)?.message ?? e)
+        .split('\n')[0]!
+        .replaceAll(this.options.token, '***');
       const where = `${this.description}: ${what}`;
       if (status === 404) throw new NotFound(`${where}: not found`);
       if (status === 409) throw new EmptyRepo(`${where}: the repo is empty`);
       if (status === 422) throw new Unprocessable(`${where}: ${message}`);
-      if (status === 401) throw new RemoteAuthError(`${where}: GitHub answered 401: the token (GITHUB_TOKEN or GH_TOKEN) is missing, invalid or expired`, { cause: e });
+      if (status === 401)
+        throw new RemoteAuthError(`${where}: GitHub answered 401: the token (GITHUB_TOKEN or GH_TOKEN) is missing, invalid or expired`, {
+          cause: e,
+        });
       if (status === 403) {
-        throw new RemoteAuthError(`${where}: GitHub answered 403: the token may not do this (it needs the repo scope, or Administration and Contents write for a fine-grained token or GitHub App): ${message}`, { cause: e });
+        throw new RemoteAuthError(
+          `${where}: GitHub answered 403: the token may not do this (it needs the repo scope, or Administration and Contents write for a fine-grained token or GitHub App): ${message}`,
+          { cause: e },
+        );
       }
       // Octokit reports a request that never got an answer (refused, DNS, TLS) as a 500: the cause says which.
       const unreachable = status === undefined || status >= 500 ? networkUnreachable(e) : undefined;
       if (unreachable) {
-        const fix = unreachable.reason === 'tls' ? "check the API URL and the server's certificate (a private CA: NODE_EXTRA_CA_CERTS)" : 'check the API URL and the network';
-        throw new RemoteUnavailableError(`${where}: GitHub did not answer: ${unreachable.what}; ${fix}, then run again`, { cause: e, reason: unreachable.reason });
+        const fix =
+          unreachable.reason === 'tls'
+            ? "check the API URL and the server's certificate (a private CA: NODE_EXTRA_CA_CERTS)"
+            : 'check the API URL and the network';
+        throw new RemoteUnavailableError(`${where}: GitHub did not answer: ${unreachable.what}; ${fix}, then run again`, {
+          cause: e,
+          reason: unreachable.reason,
+        });
       }
       if (status === undefined || status >= 500) {
-        throw new RemoteUnavailableError(`${where}: GitHub did not answer (${status ?? message}); nothing was changed by this step, run again`, { cause: e, reason: 'server' });
+        throw new RemoteUnavailableError(
+          `${where}: GitHub did not answer (${status ?? message}); nothing was changed by this step, run again`,
+          { cause: e, reason: 'server' },
+        );
       }
       throw new RemoteError(`${where}: GitHub answered ${status}: ${message}`, { cause: e });
     }
@@ -388,7 +515,6 @@ export class GitHubRemote implements EnvRemote {
 class NotFound extends RemoteNotFoundError {}
 class EmptyRepo extends RemoteError {}
 class Unprocessable extends RemoteError {}
-
 
 /** Parses `owner/name`. */
 export function parseGitHubRepo(location: string): { owner: string; repo: string } {

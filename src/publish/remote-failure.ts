@@ -14,11 +14,23 @@ export interface Unreachable {
 
 /** git / curl / ssh lines, in the order they are tried (the first match wins). */
 const GIT_PATTERNS: ReadonlyArray<readonly [Unreachable['reason'], RegExp]> = [
-  ['dns', /Could not resolve (?:host|hostname):? ([^\s:']+)|Could not resolve proxy: ([^\s:']+)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided/i],
+  [
+    'dns',
+    /Could not resolve (?:host|hostname):? ([^\s:']+)|Could not resolve proxy: ([^\s:']+)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided/i,
+  ],
   ['refused', /Couldn't connect to server|Connection refused|Failed to connect to/i],
-  ['tls', /SSL certificate problem[^\n]*|server certificate verification failed[^\n]*|certificate verify failed[^\n]*|SSL_connect[^\n]*|SSL_ERROR[^\n]*|OpenSSL SSL_[^\n]*|gnutls_handshake\(\) failed[^\n]*|schannel:[^\n]*|TLS connect error[^\n]*|no alternative certificate subject name[^\n]*|SSL: certificate subject name[^\n]*/i],
-  ['network', /Network is unreachable|No route to host|Connection reset by peer|Empty reply from server|Recv failure[^\n]*|Send failure[^\n]*/i],
-  ['server', /returned error: (5\d\d)\b|\bHTTP (5\d\d)\b|\b(5\d\d) (?:Service Unavailable|Bad Gateway|Internal Server Error|Gateway Time-?out)/i],
+  [
+    'tls',
+    /SSL certificate problem[^\n]*|server certificate verification failed[^\n]*|certificate verify failed[^\n]*|SSL_connect[^\n]*|SSL_ERROR[^\n]*|OpenSSL SSL_[^\n]*|gnutls_handshake\(\) failed[^\n]*|schannel:[^\n]*|TLS connect error[^\n]*|no alternative certificate subject name[^\n]*|SSL: certificate subject name[^\n]*/i,
+  ],
+  [
+    'network',
+    /Network is unreachable|No route to host|Connection reset by peer|Empty reply from server|Recv failure[^\n]*|Send failure[^\n]*/i,
+  ],
+  [
+    'server',
+    /returned error: (5\d\d)\b|\bHTTP (5\d\d)\b|\b(5\d\d) (?:Service Unavailable|Bad Gateway|Internal Server Error|Gateway Time-?out)/i,
+  ],
 ];
 
 /** Whether git's stderr says the remote could not be reached, and why. */
@@ -65,11 +77,16 @@ export function networkUnreachable(error: unknown): Unreachable | undefined {
         if (!pattern.test(code)) continue;
         const host = typeof hostname === 'string' ? hostname : undefined;
         switch (reason) {
-          case 'dns': return { reason, what: `the host name does not resolve${host ? ` (${host})` : ''}` };
-          case 'refused': return { reason, what: 'nothing answers there (connection refused)' };
-          case 'timeout': return { reason, what: `no answer in time (${code})` };
-          case 'tls': return { reason, what: `the TLS connection failed (${code})` };
-          case 'network': return { reason, what: `the network failed (${code})` };
+          case 'dns':
+            return { reason, what: `the host name does not resolve${host ? ` (${host})` : ''}` };
+          case 'refused':
+            return { reason, what: 'nothing answers there (connection refused)' };
+          case 'timeout':
+            return { reason, what: `no answer in time (${code})` };
+          case 'tls':
+            return { reason, what: `the TLS connection failed (${code})` };
+          case 'network':
+            return { reason, what: `the network failed (${code})` };
         }
       }
     }

@@ -45,7 +45,9 @@ export function remoteTimeouts(environment: Environment): RemoteTimeouts {
   if ((environment.SLIPWAY_HTTP_TIMEOUT ?? '') === '' && legacy !== undefined && legacy !== '') {
     httpMs = /^[0-9]{1,10}$/.test(legacy) ? Number(legacy) : Number.NaN;
     if (!(httpMs >= 1 && httpMs <= MAX_TIMEOUT_SECONDS * 1000)) {
-      problems.push(`SLIPWAY_HTTP_TIMEOUT_MS=${quote(legacy)}: expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_SECONDS * 1000}; better, set SLIPWAY_HTTP_TIMEOUT in seconds`);
+      problems.push(
+        `SLIPWAY_HTTP_TIMEOUT_MS=${quote(legacy)}: expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_SECONDS * 1000}; better, set SLIPWAY_HTTP_TIMEOUT in seconds`,
+      );
     }
   } else {
     httpMs = seconds('SLIPWAY_HTTP_TIMEOUT', DEFAULT_HTTP_TIMEOUT_SECONDS) * 1000;

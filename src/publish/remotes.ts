@@ -30,7 +30,10 @@ export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
   const timeouts = remoteTimeouts(ctx.environment);
   if (repo.kind === 'github') {
     const token = githubToken(ctx.environment)?.value;
-    if (!token) throw new ConfigError(`envs/${env.name}.yaml: repo: '${repo.location}' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN) to a token that may create and write it`);
+    if (!token)
+      throw new ConfigError(
+        `envs/${env.name}.yaml: repo: '${repo.location}' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN) to a token that may create and write it`,
+      );
     const { owner, repo: name } = parseGitHubRepo(repo.location);
     return new GitHubRemote({
       owner,

@@ -7,7 +7,14 @@ export async function sourceCommit(root: string): Promise<string> {
     // One git process for both: HEAD (`# branch.oid`, `(initial)` before the first commit) and
     // every change under the two folders, untracked files included. Outside a work tree it fails.
     const out = await simpleGit({ baseDir: root }).raw([
-      'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--', 'charts-src', 'envs',
+      'status',
+      '--porcelain=v2',
+      '--branch',
+      '-z',
+      '--untracked-files=all',
+      '--',
+      'charts-src',
+      'envs',
     ]);
     let head: string | undefined;
     let dirty = false;

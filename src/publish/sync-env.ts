@@ -52,9 +52,13 @@ export function envRepoRetry(options: Pick<SyncOptions, 'env' | 'remote' | 'atte
   return {
     attempts: options.attempts,
     backoffMs: options.backoffMs ?? cappedBackoff(100),
-    onRetry: (wait, next, attempts) => options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${next}/${attempts})`),
+    onRetry: (wait, next, attempts) =>
+      options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${next}/${attempts})`),
     gaveUp: (cause, attempts) =>
-      new RemoteUnavailableError(`${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`, { cause, reason: 'contention' }),
+      new RemoteUnavailableError(
+        `${options.remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`,
+        { cause, reason: 'contention' },
+      ),
   };
 }
 

@@ -29,14 +29,20 @@ export function boundaryProblems(obj: K8sObject, namespace: string, clusterScope
   // policy, names, the AppProject's kinds, file names, the env README), so Lists are refused
   // outright: anything a List holds can be written as objects of their own.
   if (Array.isArray((obj as { items?: unknown }).items) || obj.kind === 'List') {
-    problems.push("is a list (a top-level 'items' array), which Argo CD unpacks into objects slipway never checks; create each item as an object of its own");
+    problems.push(
+      "is a list (a top-level 'items' array), which Argo CD unpacks into objects slipway never checks; create each item as an object of its own",
+    );
   }
   if (groupOf(obj.apiVersion) === 'argoproj.io' && ARGO_CD_KINDS.has(obj.kind)) {
-    problems.push(`is an Argo CD ${obj.kind}; an app may not create Applications, ApplicationSets or AppProjects (they would deploy outside the environment's AppProject): add apps to envs/*.yaml instead`);
+    problems.push(
+      `is an Argo CD ${obj.kind}; an app may not create Applications, ApplicationSets or AppProjects (they would deploy outside the environment's AppProject): add apps to envs/*.yaml instead`,
+    );
   }
   const ns = (obj.metadata as { namespace?: unknown } | undefined)?.namespace;
   if (!clusterScoped && typeof ns === 'string' && ns !== namespace) {
-    problems.push(`metadata.namespace: '${ns}' is not ${namespace}, the environment's namespace; an app's objects live there (leave namespace unset)`);
+    problems.push(
+      `metadata.namespace: '${ns}' is not ${namespace}, the environment's namespace; an app's objects live there (leave namespace unset)`,
+    );
   }
   return problems;
 }
@@ -46,13 +52,18 @@ export function appProblems(objects: readonly K8sObject[], clusters: number, env
   const problems: string[] = [];
   const perCluster = Math.ceil(objects.length / clusters);
   if (perCluster > MAX_OBJECTS_PER_APP) {
-    problems.push(`generates ${perCluster} objects${clusters > 1 ? ' per cluster' : ''}; at most ${MAX_OBJECTS_PER_APP} per app (its Argo CD Application lists each one in its status, which must fit in one etcd object): split it into several apps`);
+    problems.push(
+      `generates ${perCluster} objects${clusters > 1 ? ' per cluster' : ''}; at most ${MAX_OBJECTS_PER_APP} per app (its Argo CD Application lists each one in its status, which must fit in one etcd object): split it into several apps`,
+    );
   }
   if (clusters === 1) {
     const seen = new Set<string>();
     for (const obj of objects) {
       const key = objectKey(obj, envNamespace);
-      if (seen.has(key)) problems.push(`${objectId(obj)}: generated twice (Argo CD would apply one and report the other as a duplicate); give one of them another name`);
+      if (seen.has(key))
+        problems.push(
+          `${objectId(obj)}: generated twice (Argo CD would apply one and report the other as a duplicate); give one of them another name`,
+        );
       seen.add(key);
     }
   }

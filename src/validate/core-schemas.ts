@@ -175,7 +175,10 @@ function walk(value: unknown, type: string, path: PathSegment[], issues: SchemaI
   const array = ARRAY_TYPE.exec(type);
   if (array !== null) {
     // A non-array here is a type error, reported by kubernetes-models.
-    if (Array.isArray(value)) value.forEach((item, i) => { walk(item, array[1]!, [...path, i], issues); });
+    if (Array.isArray(value))
+      value.forEach((item, i) => {
+        walk(item, array[1]!, [...path, i], issues);
+      });
     return;
   }
 

@@ -71,9 +71,7 @@ export function loadFile(file: string): CrdVersion[][] {
       const crds = crdVersions(docs, file, blocks);
       // Every cut block must have landed in a version's schema; otherwise the cut hit
       // something else (a description mentioning the key...) and the full parse decides.
-      const used = new Set(
-        crds.flatMap((versions) => versions.map((v) => v.schema).filter((s) => s !== undefined && 'text' in s)),
-      );
+      const used = new Set(crds.flatMap((versions) => versions.map((v) => v.schema).filter((s) => s !== undefined && 'text' in s)));
       if (used.size === blocks.length) return crds;
     }
   }

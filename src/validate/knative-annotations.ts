@@ -11,8 +11,16 @@ const PREFIX = 'autoscaling.knative.dev/';
 const CLASSES = ['kpa.autoscaling.knative.dev', HPA_CLASS];
 const COUNTS = ['min-scale', 'max-scale', 'initial-scale', 'activation-scale'];
 const KNOWN = new Set([
-  ...COUNTS, 'target', 'metric', 'class', 'target-utilization-percentage', 'window',
-  'panic-window-percentage', 'panic-threshold-percentage', 'scale-down-delay', 'target-burst-capacity',
+  ...COUNTS,
+  'target',
+  'metric',
+  'class',
+  'target-utilization-percentage',
+  'window',
+  'panic-window-percentage',
+  'panic-threshold-percentage',
+  'scale-down-delay',
+  'target-burst-capacity',
 ]);
 /** Keys Knative renamed; the old ones still work but are deprecated. */
 const RENAMED: Record<string, string> = { minScale: 'min-scale', maxScale: 'max-scale', initialScale: 'initial-scale' };
@@ -46,7 +54,8 @@ export function knativeAnnotationProblems(obj: K8sObject): string[] {
     problems.push(`${at('metric')}: unknown metric '${String(metric)}' (known: ${KNATIVE_METRICS.join(', ')})`);
   }
   const cls = value('class');
-  if (cls !== undefined && !CLASSES.includes(String(cls))) problems.push(`${at('class')}: unknown class '${String(cls)}' (known: ${CLASSES.join(', ')})`);
+  if (cls !== undefined && !CLASSES.includes(String(cls)))
+    problems.push(`${at('class')}: unknown class '${String(cls)}' (known: ${CLASSES.join(', ')})`);
   if (metric !== undefined && HPA_METRICS.includes(String(metric)) && cls !== HPA_CLASS) {
     problems.push(`${at('metric')}: '${String(metric)}' needs ${PREFIX}class: ${HPA_CLASS}`);
   }

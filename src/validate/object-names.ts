@@ -26,12 +26,14 @@ interface NameRule {
 const NAME_RULES: Readonly<Record<string, NameRule>> = {
   '/Service': {
     format: 'dns1035-label',
-    source: 'pkg/apis/core/validation/validation.go: ValidateServiceName = NameIsDNS1035Label (1.34+ may relax it to a DNS-1123 label behind RelaxedServiceNameValidation; the stricter rule holds on every version)',
+    source:
+      'pkg/apis/core/validation/validation.go: ValidateServiceName = NameIsDNS1035Label (1.34+ may relax it to a DNS-1123 label behind RelaxedServiceNameValidation; the stricter rule holds on every version)',
   },
   '/Namespace': { format: 'dns1123-label', source: 'pkg/apis/core/validation/validation.go: ValidateNamespaceName = NameIsDNSLabel' },
   'apps/StatefulSet': {
     format: 'dns1123-label',
-    source: 'pkg/apis/apps/validation/validation.go: ValidateStatefulSetName (NameIsDNSLabel in current releases; older ones took a subdomain, but the pods\' hostnames <name>-<ordinal> must be labels anyway)',
+    source:
+      "pkg/apis/apps/validation/validation.go: ValidateStatefulSetName (NameIsDNSLabel in current releases; older ones took a subdomain, but the pods' hostnames <name>-<ordinal> must be labels anyway)",
   },
   'batch/CronJob': {
     format: 'dns1123-subdomain',
@@ -39,17 +41,25 @@ const NAME_RULES: Readonly<Record<string, NameRule>> = {
     why: 'the Jobs it creates append an 11-character -<timestamp>',
     source: 'pkg/apis/batch/validation/validation.go: ValidateCronJobCreate, len(name) > DNS1035LabelMaxLength-11',
   },
-  'rbac.authorization.k8s.io/Role': { format: 'path-segment', source: 'pkg/apis/rbac/validation/validation.go: ValidateRBACName = path.IsValidPathSegmentName' },
+  'rbac.authorization.k8s.io/Role': {
+    format: 'path-segment',
+    source: 'pkg/apis/rbac/validation/validation.go: ValidateRBACName = path.IsValidPathSegmentName',
+  },
   'rbac.authorization.k8s.io/RoleBinding': { format: 'path-segment', source: 'pkg/apis/rbac/validation/validation.go: ValidateRBACName' },
   'rbac.authorization.k8s.io/ClusterRole': { format: 'path-segment', source: 'pkg/apis/rbac/validation/validation.go: ValidateRBACName' },
-  'rbac.authorization.k8s.io/ClusterRoleBinding': { format: 'path-segment', source: 'pkg/apis/rbac/validation/validation.go: ValidateRBACName' },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': {
+    format: 'path-segment',
+    source: 'pkg/apis/rbac/validation/validation.go: ValidateRBACName',
+  },
   'policy/PodDisruptionBudget': {
     format: 'path-segment',
-    source: 'pkg/apis/policy/validation/validation.go: ValidatePodDisruptionBudget passes no name function; rest.BeforeCreate\'s path.ValidatePathSegmentName is the only check',
+    source:
+      "pkg/apis/policy/validation/validation.go: ValidatePodDisruptionBudget passes no name function; rest.BeforeCreate's path.ValidatePathSegmentName is the only check",
   },
   'serving.knative.dev/Service': {
     format: 'dns1035-label',
-    source: 'knative.dev/pkg apis/metadata_validation.go: ValidateObjectMetadata, NameIsDNS1035Label (Knative names a Kubernetes Service after it)',
+    source:
+      'knative.dev/pkg apis/metadata_validation.go: ValidateObjectMetadata, NameIsDNS1035Label (Knative names a Kubernetes Service after it)',
   },
 };
 
@@ -96,7 +106,8 @@ export function nameProblems(obj: K8sObject): string[] {
   const name = metadata?.['name'];
   if (name === undefined) {
     // The schema check reports it for built-in kinds; custom resources need a name as much.
-    if (metadata?.['generateName'] === undefined && !isCoreKind(obj.apiVersion, obj.kind)) problems.push('metadata.name: missing required field "name"');
+    if (metadata?.['generateName'] === undefined && !isCoreKind(obj.apiVersion, obj.kind))
+      problems.push('metadata.name: missing required field "name"');
   } else if (typeof name !== 'string') {
     problems.push(`metadata.name: must be a string, not ${JSON.stringify(name)}`);
   } else {
@@ -109,7 +120,9 @@ export function nameProblems(obj: K8sObject): string[] {
   }
   const namespace = metadata?.['namespace'];
   if (namespace !== undefined && (typeof namespace !== 'string' || !FORMATS['dns1123-label'].test(namespace))) {
-    problems.push(`metadata.namespace: ${typeof namespace === 'string' ? quote(namespace) : JSON.stringify(namespace)} is not a namespace name: it must be ${FORMATS['dns1123-label'].rule}`);
+    problems.push(
+      `metadata.namespace: ${typeof namespace === 'string' ? quote(namespace) : JSON.stringify(namespace)} is not a namespace name: it must be ${FORMATS['dns1123-label'].rule}`,
+    );
   }
   return problems;
 }

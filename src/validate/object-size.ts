@@ -23,7 +23,9 @@ export function sizeProblems(obj: K8sObject): string[] {
     return [];
   }
   if (total <= MAX_DATA_BYTES) return [];
-  return [`data holds ${total} bytes (${(total / MAX_DATA_BYTES).toFixed(2)} MiB); the API server refuses a ${obj.kind} over 1 MiB (${MAX_DATA_BYTES} bytes): split it, or ship the content another way (an image, a volume)`];
+  return [
+    `data holds ${total} bytes (${(total / MAX_DATA_BYTES).toFixed(2)} MiB); the API server refuses a ${obj.kind} over 1 MiB (${MAX_DATA_BYTES} bytes): split it, or ship the content another way (an image, a volume)`,
+  ];
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

@@ -14,7 +14,9 @@ export function reservedCharacterProblems(obj: K8sObject): string[] {
   const found = findReserved(obj, []);
   if (found === undefined) return [];
   const code = found.text.match(RESERVED_CHARACTERS)![0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase();
-  return [`${formatPath(found.path) || '(top level)'}: ${found.isKey ? 'key' : 'value'} holds U+${code}, a character slipway reserves for its chart templates; remove it`];
+  return [
+    `${formatPath(found.path) || '(top level)'}: ${found.isKey ? 'key' : 'value'} holds U+${code}, a character slipway reserves for its chart templates; remove it`,
+  ];
 }
 
 function findReserved(node: unknown, path: PathSegment[]): { path: PathSegment[]; text: string; isKey: boolean } | undefined {

@@ -57,13 +57,18 @@ export function validateGenerated(
         // Two apps owning one object would undo each other on every sync.
         const key = objectKey(obj, env.namespace);
         const owner = owners.get(key);
-        if (owner !== undefined && owner !== app) problems.push(`${where}: ${objectId(obj)}: app ${owner} generates it too; two apps must not share an object (Argo CD would flip it between them)`);
+        if (owner !== undefined && owner !== app)
+          problems.push(
+            `${where}: ${objectId(obj)}: app ${owner} generates it too; two apps must not share an object (Argo CD would flip it between them)`,
+          );
         else owners.set(key, app);
       }
     }
     for (const obj of argocd) {
       check(obj, envFileOf(env.name));
-      problems.push(...[...nameProblems(obj), ...reservedCharacterProblems(obj)].map((p) => `${envFileOf(env.name)}: ${objectId(obj)}: ${p}`));
+      problems.push(
+        ...[...nameProblems(obj), ...reservedCharacterProblems(obj)].map((p) => `${envFileOf(env.name)}: ${objectId(obj)}: ${p}`),
+      );
     }
   }
   problems.push(...outputPathProblems(output.files.keys()));
@@ -104,7 +109,8 @@ export function policyProblems(obj: K8sObject, pinnedTags: boolean): string[] {
   if (pinnedTags) {
     for (const image of containerImages(obj)) {
       const tag = imageTag(image);
-      if (FLOATING_TAGS.has(tag)) problems.push(`image '${image}' floats (${tag ? `tag '${tag}'` : 'no tag'}) in an environment that pins tags`);
+      if (FLOATING_TAGS.has(tag))
+        problems.push(`image '${image}' floats (${tag ? `tag '${tag}'` : 'no tag'}) in an environment that pins tags`);
     }
   }
   return problems;
@@ -112,11 +118,27 @@ export function policyProblems(obj: K8sObject, pinnedTags: boolean): string[] {
 
 /** Built-in kinds that live outside namespaces. */
 export const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'PriorityClass',
-  'RuntimeClass', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest',
-  'FlowSchema', 'PriorityLevelConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'CertificateSigningRequest',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
 ]);
 
 function hasEntries(v: unknown): boolean {
@@ -139,7 +161,9 @@ function containerImages(obj: unknown): string[] {
       if (key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers') {
         for (const c of node) if (c && typeof (c as { image?: unknown }).image === 'string') images.push((c as { image: string }).image);
       }
-      node.forEach((n) => { walk(n, ''); });
+      node.forEach((n) => {
+        walk(n, '');
+      });
     } else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) walk(v, k);
     }

@@ -31,8 +31,10 @@ export function assertConfinedPaths(files: Iterable<string>, label: string): voi
   const all = new Set(paths);
   const problems: string[] = [];
   const refuse = (path: string, reason: string) =>
-    problems.push(`${label}: refusing to write ${JSON.stringify(path)}: ${reason}; nothing was written `
-      + '(generated paths come from app, env and object names: check charts-src/ and envs/)');
+    problems.push(
+      `${label}: refusing to write ${JSON.stringify(path)}: ${reason}; nothing was written ` +
+        '(generated paths come from app, env and object names: check charts-src/ and envs/)',
+    );
   for (const path of paths) {
     const reason = unsafePathReason(path);
     if (reason) {

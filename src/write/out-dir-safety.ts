@@ -18,8 +18,8 @@ export const OUT_MARKER = '.slipway-out';
 
 /** The marker's content: constant, so the output stays byte-identical across runs. */
 export const OUT_MARKER_TEXT =
-  'Written by slipway synth (npm run synth), which replaces this whole directory on each run.\n'
-  + 'Do not keep anything else here: edit charts-src/ and envs/ instead.\n';
+  'Written by slipway synth (npm run synth), which replaces this whole directory on each run.\n' +
+  'Do not keep anything else here: edit charts-src/ and envs/ instead.\n';
 
 /** Folders of the platform repo that synth reads (or git owns): never an output directory, nor anything inside them. */
 const SOURCES = ['envs', 'charts-src', 'generators', 'src', 'node_modules', '.git'] as const;
@@ -101,8 +101,9 @@ export function assertOwnedOutDir(outDir: string, label: string): void {
   if (isLegacyOutDir(outDir, entries)) return;
   const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
   throw new ConfigError(
-    `${label}: refusing to replace a directory slipway synth did not write: it holds ${shown} and no ${OUT_MARKER} marker; `
-    + 'give --out a new or empty directory, or empty this one yourself');
+    `${label}: refusing to replace a directory slipway synth did not write: it holds ${shown} and no ${OUT_MARKER} marker; ` +
+      'give --out a new or empty directory, or empty this one yourself',
+  );
 }
 
 function isLegacyOutDir(outDir: string, entries: readonly string[]): boolean {

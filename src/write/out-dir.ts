@@ -95,8 +95,8 @@ export async function replaceOutDir(outDir: string, files: FileTree, options: Re
   await withLockFile(lock, async () => writeOutDir(dir, files, { label }), {
     timeoutMs: options.lockTimeoutMs ?? 60_000,
     busyMessage: (seconds, pid) =>
-      `${lock}: another slipway synth${pid ? ` (pid ${pid})` : ''} has been writing ${label} for over ${seconds} s; `
-      + 'wait for it to finish, or delete this lock file if no slipway is running',
+      `${lock}: another slipway synth${pid ? ` (pid ${pid})` : ''} has been writing ${label} for over ${seconds} s; ` +
+      'wait for it to finish, or delete this lock file if no slipway is running',
   });
 }
 

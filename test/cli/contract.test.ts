@@ -85,10 +85,32 @@ beforeAll(async () => {
   // An https server with a self-signed certificate: git refuses the TLS connection.
   const key = join(scratch, 'key.pem');
   const cert = join(scratch, 'cert.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'pipe' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   if (made.status === 0) {
-    tls = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => { res.writeHead(404); res.end(); });
+    tls = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
+      res.writeHead(404);
+      res.end();
+    });
     await new Promise<void>((resolve) => tls!.listen(0, '127.0.0.1', resolve));
     tlsUrl = `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}/env-staging.git`;
   }
@@ -103,9 +125,16 @@ afterAll(async () => {
 });
 
 describe('exit codes by error class, one line per error', () => {
-  it('unreachable remotes are 4, missing repos are 1; git\'s own words only with --verbose', async () => {
+  it("unreachable remotes are 4, missing repos are 1; git's own words only with --verbose", async () => {
     const port = await refusedPort();
-    const cases: Array<{ name: string; repo: string | { github: string; apiUrl: string }; args?: string[]; code: number; line: RegExp; verbose?: RegExp }> = [
+    const cases: Array<{
+      name: string;
+      repo: string | { github: string; apiUrl: string };
+      args?: string[];
+      code: number;
+      line: RegExp;
+      verbose?: RegExp;
+    }> = [
       {
         name: 'stopped git server',
         repo: stoppedUrl,
@@ -140,25 +169,31 @@ describe('exit codes by error class, one line per error', () => {
         verbose: /repository '.*env-missing\.git\/' not found/,
       },
       ...(tlsUrl
-        ? [{
-            name: 'TLS failure',
-            repo: tlsUrl,
-            code: 4,
-            // OpenSSL builds of curl say "SSL certificate problem: ...", GnuTLS ones "server certificate verification failed ...".
-            line: /^error: staging: https:\/\/127\.0\.0\.1:\d+\/env-staging\.git could not be reached \(git fetch\): the TLS connection failed \([^)]*\); check the URL and the server's certificate /,
-            verbose: /^ +fatal: unable to access '.*env-staging\.git\/': /m,
-          }]
+        ? [
+            {
+              name: 'TLS failure',
+              repo: tlsUrl,
+              code: 4,
+              // OpenSSL builds of curl say "SSL certificate problem: ...", GnuTLS ones "server certificate verification failed ...".
+              line: /^error: staging: https:\/\/127\.0\.0\.1:\d+\/env-staging\.git could not be reached \(git fetch\): the TLS connection failed \([^)]*\); check the URL and the server's certificate /,
+              verbose: /^ +fatal: unable to access '.*env-staging\.git\/': /m,
+            },
+          ]
         : []),
     ];
-    const runs = await Promise.all(cases.map(async (c) => {
-      // Two projects: two runs on one platform repo would share (and race for) its env-repo cache.
-      const env = { GITHUB_TOKEN: 'ghp_contract-test-token' };
-      const [plain, verbose] = await Promise.all([
-        slipway(projectWith({ staging: c.repo }).root, ['plan', '--env', 'staging'], env),
-        c.verbose ? slipway(projectWith({ staging: c.repo }).root, ['--verbose', 'plan', '--env', 'staging'], env) : Promise.resolve(undefined),
-      ]);
-      return { c, plain, verbose };
-    }));
+    const runs = await Promise.all(
+      cases.map(async (c) => {
+        // Two projects: two runs on one platform repo would share (and race for) its env-repo cache.
+        const env = { GITHUB_TOKEN: 'ghp_contract-test-token' };
+        const [plain, verbose] = await Promise.all([
+          slipway(projectWith({ staging: c.repo }).root, ['plan', '--env', 'staging'], env),
+          c.verbose
+            ? slipway(projectWith({ staging: c.repo }).root, ['--verbose', 'plan', '--env', 'staging'], env)
+            : Promise.resolve(undefined),
+        ]);
+        return { c, plain, verbose };
+      }),
+    );
     for (const { c, plain, verbose } of runs) {
       expect(plain.code, `${c.name}: ${plain.stderr}`).toBe(c.code);
       expect(problemLines(plain), c.name).toHaveLength(1);
@@ -180,7 +215,9 @@ describe('exit codes by error class, one line per error', () => {
     const r = await slipway(p.root, ['status', '--env', 'staging']);
     expect(r.code, r.stderr).toBe(1);
     expect(problemLines(r)).toHaveLength(1);
-    expect(problemLines(r)[0]).toMatch(/^error: .*git repository not found or not reachable: .*\.slipway\/remotes\/staging\.git \(check the path, or run slipway bootstrap to create it\)$/);
+    expect(problemLines(r)[0]).toMatch(
+      /^error: .*git repository not found or not reachable: .*\.slipway\/remotes\/staging\.git \(check the path, or run slipway bootstrap to create it\)$/,
+    );
     expect(r.stderr).not.toContain('let slipway create it');
   }, 60_000);
 });
@@ -194,7 +231,11 @@ describe('plan over several envs', () => {
     expect(text.stdout).toMatch(/^env staging: .*staging\.git \(no commit yet\)$/m);
     expect(text.stdout).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/m);
     expect(text.stdout).not.toContain('env production');
-    expect(problemLines(text)).toEqual([expect.stringMatching(/^error: production: http:\/\/127\.0\.0\.1:\d+\/env-production\.git could not be reached \(git fetch\): nothing answers there/)]);
+    expect(problemLines(text)).toEqual([
+      expect.stringMatching(
+        /^error: production: http:\/\/127\.0\.0\.1:\d+\/env-production\.git could not be reached \(git fetch\): nothing answers there/,
+      ),
+    ]);
 
     expect(json.code).toBe(4);
     const doc = JSON.parse(json.stdout);
@@ -215,7 +256,9 @@ describe('status over several envs', () => {
     expect(text.code, text.stderr).toBe(4);
     expect(text.stdout).toMatch(/^go-demo-9\s+staging\s+0\.0\.1\s+0\.0\.1\s+in sync$/m);
     expect(text.stdout).not.toMatch(/production/);
-    expect(problemLines(text)).toEqual([expect.stringMatching(/^error: production: http:\/\/127\.0\.0\.1:\d+\/env-production\.git could not be reached/)]);
+    expect(problemLines(text)).toEqual([
+      expect.stringMatching(/^error: production: http:\/\/127\.0\.0\.1:\d+\/env-production\.git could not be reached/),
+    ]);
 
     expect(json.code).toBe(4);
     const doc = JSON.parse(json.stdout);
@@ -241,7 +284,10 @@ describe('--json: one document on stdout for every outcome', () => {
     const stale = await slipway(p.root, ['synth', '--check', '--json']);
     expect(stale.code).toBe(1);
     expect(JSON.parse(stale.stdout)).toMatchObject({
-      command: 'synth', ok: false, exitCode: 1, upToDate: false,
+      command: 'synth',
+      ok: false,
+      exitCode: 1,
+      upToDate: false,
       error: { code: 'out_of_date', message: 'out/ is not what the sources generate (run npm run synth)' },
       differences: [{ action: 'update', path: 'envs/staging/README.md' }],
     });
@@ -249,7 +295,9 @@ describe('--json: one document on stdout for every outcome', () => {
 
   it('bad input: the error document names file, line and field, same exit code, nothing else on stdout', async () => {
     const p = projectWith({});
-    p.editYaml('envs/production.yaml', (d) => { delete d.apps['devops-toolkit'].tag; });
+    p.editYaml('envs/production.yaml', (d) => {
+      delete d.apps['devops-toolkit'].tag;
+    });
     const [text, json] = await Promise.all([slipway(p.root, ['validate']), slipway(p.root, ['validate', '--json'])]);
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
@@ -260,8 +308,24 @@ describe('--json: one document on stdout for every outcome', () => {
       command: 'validate',
       ok: false,
       exitCode: 1,
-      error: { code: 'invalid_input', message: 'envs/production.yaml:23: apps.devops-toolkit.tag: required', exitCode: 1, file: 'envs/production.yaml', line: 23, field: 'apps.devops-toolkit.tag' },
-      errors: [{ code: 'invalid_input', message: 'envs/production.yaml:23: apps.devops-toolkit.tag: required', exitCode: 1, file: 'envs/production.yaml', line: 23, field: 'apps.devops-toolkit.tag' }],
+      error: {
+        code: 'invalid_input',
+        message: 'envs/production.yaml:23: apps.devops-toolkit.tag: required',
+        exitCode: 1,
+        file: 'envs/production.yaml',
+        line: 23,
+        field: 'apps.devops-toolkit.tag',
+      },
+      errors: [
+        {
+          code: 'invalid_input',
+          message: 'envs/production.yaml:23: apps.devops-toolkit.tag: required',
+          exitCode: 1,
+          file: 'envs/production.yaml',
+          line: 23,
+          field: 'apps.devops-toolkit.tag',
+        },
+      ],
     });
   }, 60_000);
 
@@ -275,7 +339,12 @@ describe('--json: one document on stdout for every outcome', () => {
     expect(usage.code).toBe(1);
     expect(usage.stderr).toBe("error: unknown option '--bogus' (--help shows the usage)\n");
     expect(usageJson.code).toBe(1);
-    expect(JSON.parse(usageJson.stdout)).toMatchObject({ command: 'plan', ok: false, exitCode: 1, error: { code: 'usage', message: "unknown option '--bogus'" } });
+    expect(JSON.parse(usageJson.stdout)).toMatchObject({
+      command: 'plan',
+      ok: false,
+      exitCode: 1,
+      error: { code: 'usage', message: "unknown option '--bogus'" },
+    });
     expect(valid.code, valid.stderr).toBe(0);
     expect(JSON.parse(valid.stdout)).toMatchObject({ command: 'validate', ok: true, valid: true, envs: ['production', 'staging'] });
   }, 60_000);
@@ -292,11 +361,7 @@ describe('--version', () => {
   it("prints package.json's version, alone or after global options", async () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const p = projectWith({});
-    const [alone, short, late] = await Promise.all([
-      spawnPlain(['--version']),
-      spawnPlain(['-V']),
-      slipway(p.root, ['--version']),
-    ]);
+    const [alone, short, late] = await Promise.all([spawnPlain(['--version']), spawnPlain(['-V']), slipway(p.root, ['--version'])]);
     for (const r of [alone, short, late]) {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`${version}\n`);
@@ -310,8 +375,12 @@ function spawnPlain(args: string[]): Promise<CliRun> {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), ...args]);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

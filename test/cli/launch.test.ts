@@ -14,7 +14,8 @@ import { run } from '../support/run.js';
 let copy: string;
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'slipway-launch-'));
-  for (const dir of ['src', 'generators', 'envs', 'charts-src', 'scripts']) cpSync(join(REPO_ROOT, dir), join(copy, dir), { recursive: true });
+  for (const dir of ['src', 'generators', 'envs', 'charts-src', 'scripts'])
+    cpSync(join(REPO_ROOT, dir), join(copy, dir), { recursive: true });
   cpSync(join(REPO_ROOT, 'package.json'), join(copy, 'package.json'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
   const built = await run(process.execPath, [join(copy, 'scripts/build.mjs'), '--quiet'], { cwd: copy });

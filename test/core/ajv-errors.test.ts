@@ -18,7 +18,12 @@ const SCHEMA = {
       items: {
         oneOf: [
           { $ref: '#/definitions/component' },
-          { type: 'object', additionalProperties: false, required: ['component'], properties: { component: { $ref: '#/definitions/component' }, version: { type: 'string', pattern: '^v?[0-9.]+$' } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['component'],
+            properties: { component: { $ref: '#/definitions/component' }, version: { type: 'string', pattern: '^v?[0-9.]+$' } },
+          },
         ],
       },
     },
@@ -33,7 +38,10 @@ function folded(data: unknown): string[] {
   return foldAjvErrors(validate.errors as AjvLikeError[]).map((f) => {
     const at = formatPath(pointerToSegments(f.error.instancePath, data));
     return f.kind === 'combinator'
-      ? `combinator ${at} ${f.error.keyword} [${f.alternatives.map((a) => a.keyword).sort().join(' ')}]`
+      ? `combinator ${at} ${f.error.keyword} [${f.alternatives
+          .map((a) => a.keyword)
+          .sort()
+          .join(' ')}]`
       : `single ${at} ${f.error.keyword}`;
   });
 }
@@ -41,13 +49,21 @@ function folded(data: unknown): string[] {
 describe('foldAjvErrors', () => {
   it.each([
     ['a value no alternative accepts: one problem, its alternatives folded in', { port: true }, ['combinator port oneOf [type type]']],
-    ['an alternative by $ref (the definition\'s schema path) is still one of them', { platform: ['flux'] }, ['combinator platform[0] oneOf [enum type]']],
+    [
+      "an alternative by $ref (the definition's schema path) is still one of them",
+      { platform: ['flux'] },
+      ['combinator platform[0] oneOf [enum type]'],
+    ],
     [
       'a value that took an alternative and failed inside it: the inner problem, not the oneOf',
       { platform: [{ component: 'istio', version: '^1' }] },
       ['single platform[0].version pattern'],
     ],
-    ['several problems, each once, in the order ajv found them', { port: 1.5, platform: ['flux'] }, ['combinator port oneOf [type type]', 'combinator platform[0] oneOf [enum type]']],
+    [
+      'several problems, each once, in the order ajv found them',
+      { port: 1.5, platform: ['flux'] },
+      ['combinator port oneOf [type type]', 'combinator platform[0] oneOf [enum type]'],
+    ],
     ['propertyNames: only the error about the key itself', { env: { bad: '1' } }, ['single env pattern']],
   ] as const)('%s', (_name, data, expected) => {
     expect(folded(data)).toEqual(expected);

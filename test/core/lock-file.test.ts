@@ -22,14 +22,22 @@ describe('withLockFile', () => {
     let inside = 0;
     let most = 0;
     const order: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, (_, i) => withLockFile(path, async () => {
-      inside++;
-      most = Math.max(most, inside);
-      expect(readFileSync(path, 'utf8')).toBe(String(process.pid));
-      await new Promise((r) => setTimeout(r, 5));
-      order.push(i);
-      inside--;
-    }, { busyMessage: busy })));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        withLockFile(
+          path,
+          async () => {
+            inside++;
+            most = Math.max(most, inside);
+            expect(readFileSync(path, 'utf8')).toBe(String(process.pid));
+            await new Promise((r) => setTimeout(r, 5));
+            order.push(i);
+            inside--;
+          },
+          { busyMessage: busy },
+        ),
+      ),
+    );
     expect(most).toBe(1);
     expect(order.sort()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(existsSync(path)).toBe(false);
@@ -48,13 +56,23 @@ describe('withLockFile', () => {
     else await expect(result).rejects.toThrow(/^busy 0 s, held by /);
   });
 
-  it('the wait that times out names the holder\'s pid; the lock is released when the work throws', async () => {
+  it("the wait that times out names the holder's pid; the lock is released when the work throws", async () => {
     const path = lockPath();
     await withLockFile(path, async () => undefined, { busyMessage: busy });
     writeFileSync(path, String(process.pid));
-    await expect(withLockFile(path, async () => 1, { busyMessage: busy, timeoutMs: 100 })).rejects.toThrow(`busy 0 s, held by ${process.pid}`);
+    await expect(withLockFile(path, async () => 1, { busyMessage: busy, timeoutMs: 100 })).rejects.toThrow(
+      `busy 0 s, held by ${process.pid}`,
+    );
     rmSync(path);
-    await expect(withLockFile(path, async () => { throw new Error('boom'); }, { busyMessage: busy })).rejects.toThrow('boom');
+    await expect(
+      withLockFile(
+        path,
+        async () => {
+          throw new Error('boom');
+        },
+        { busyMessage: busy },
+      ),
+    ).rejects.toThrow('boom');
     expect(existsSync(path)).toBe(false);
   });
 });

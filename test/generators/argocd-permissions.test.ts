@@ -45,7 +45,8 @@ function refusal(project: Project, app: App, obj: K8sObject): string | undefined
 describe.each(['staging', 'production'])('environment %s', (envName) => {
   const env = () => output.envs.find((e) => e.env.name === envName)!;
   const project = () => env().argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === envName) as unknown as Project;
-  const rootProject = () => env().argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === `${envName}-root`) as unknown as Project;
+  const rootProject = () =>
+    env().argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === `${envName}-root`) as unknown as Project;
   const applications = () => env().argocd.filter((o) => o.kind === 'Application') as unknown as App[];
 
   it('permits every object every child Application renders', () => {
@@ -77,7 +78,7 @@ describe.each(['staging', 'production'])('environment %s', (envName) => {
     expect(refusal(rootProject(), root, service)).toMatch(/not in the namespaced whitelist/);
   });
 
-  it('lets no app Application create an Application or ApplicationSet, nor reach Argo CD\'s namespace', () => {
+  it("lets no app Application create an Application or ApplicationSet, nor reach Argo CD's namespace", () => {
     for (const application of applications().filter((a) => a.spec.project === envName)) {
       for (const kind of ['Application', 'ApplicationSet', 'AppProject']) {
         const argoObject = { apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name: 'x', namespace: 'argocd' } };

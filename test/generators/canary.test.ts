@@ -7,7 +7,14 @@ import type { K8sObject } from '../../generators/app-objects.js';
 import { buildAppObjects } from '../../generators/app-objects.js';
 import { defineApp } from '../../generators/app-definition.js';
 import { defaultValues } from '../../generators/chart-values.js';
-import { AUTOMATED_STEPS, checkCanarySteps, DEFAULT_ANALYSIS, DEFAULT_ANALYSIS_INTERVAL, Delivery, MANUAL_STEPS } from '../../generators/delivery.js';
+import {
+  AUTOMATED_STEPS,
+  checkCanarySteps,
+  DEFAULT_ANALYSIS,
+  DEFAULT_ANALYSIS_INTERVAL,
+  Delivery,
+  MANUAL_STEPS,
+} from '../../generators/delivery.js';
 import { analysisRateWindow } from '../../generators/delivery-kinds/canary/objects.js';
 import type { GeneratedPlatform } from '../../generators/platform.js';
 import { concreteSource } from '../../generators/value-source.js';
@@ -26,9 +33,14 @@ const kinds = (objects: readonly K8sObject[]) => objects.map((o) => `${o.kind}/$
 describe('canary in production (automated, with analysis)', () => {
   it('renders the book chapter pieces and nothing of the plain delivery', () => {
     expect(kinds(objectsOf('production'))).toEqual([
-      'AnalysisTemplate/devops-toolkit', 'Gateway/devops-toolkit', 'HorizontalPodAutoscaler/devops-toolkit',
-      'PodDisruptionBudget/devops-toolkit', 'Rollout/devops-toolkit', 'Service/devops-toolkit',
-      'Service/devops-toolkit-canary', 'VirtualService/devops-toolkit',
+      'AnalysisTemplate/devops-toolkit',
+      'Gateway/devops-toolkit',
+      'HorizontalPodAutoscaler/devops-toolkit',
+      'PodDisruptionBudget/devops-toolkit',
+      'Rollout/devops-toolkit',
+      'Service/devops-toolkit',
+      'Service/devops-toolkit-canary',
+      'VirtualService/devops-toolkit',
     ]);
   });
 
@@ -46,7 +58,9 @@ describe('canary in production (automated, with analysis)', () => {
     });
     expect(rollout.spec.replicas).toBeUndefined(); // the HPA owns it
     expect(rollout.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('true');
-    expect(rollout.spec.template.spec.containers[0].image).toBe(`vfarcic/devops-toolkit-series:${SAMPLE_TAGS.production!['devops-toolkit']}`);
+    expect(rollout.spec.template.spec.containers[0].image).toBe(
+      `vfarcic/devops-toolkit-series:${SAMPLE_TAGS.production!['devops-toolkit']}`,
+    );
   });
 
   it('two Services, same selector and port', () => {
@@ -60,13 +74,15 @@ describe('canary in production (automated, with analysis)', () => {
     const vs = find(objectsOf('production'), 'VirtualService');
     expect(vs.spec.hosts).toEqual(['devopstoolkitseries.com', 'devops-toolkit']);
     expect(vs.spec.gateways).toEqual(['devops-toolkit', 'mesh']);
-    expect(vs.spec.http).toEqual([{
-      name: 'primary',
-      route: [
-        { destination: { host: 'devops-toolkit', port: { number: 80 } }, weight: 100 },
-        { destination: { host: 'devops-toolkit-canary', port: { number: 80 } }, weight: 0 },
-      ],
-    }]);
+    expect(vs.spec.http).toEqual([
+      {
+        name: 'primary',
+        route: [
+          { destination: { host: 'devops-toolkit', port: { number: 80 } }, weight: 100 },
+          { destination: { host: 'devops-toolkit-canary', port: { number: 80 } }, weight: 0 },
+        ],
+      },
+    ]);
     const gateway = find(objectsOf('production'), 'Gateway');
     expect(gateway.spec).toEqual({
       selector: { istio: 'ingressgateway' },
@@ -80,7 +96,9 @@ describe('canary in production (automated, with analysis)', () => {
     expect(template.spec.args).toEqual([{ name: 'service-name' }]);
     const [success, latency] = template.spec.metrics;
     expect(success).toMatchObject({
-      name: 'success-rate', interval: '10s', failureLimit: 3,
+      name: 'success-rate',
+      interval: '10s',
+      failureLimit: 3,
       successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] >= 0.99',
       failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] < 0.99',
       provider: { prometheus: { address: 'http://prometheus-server.monitoring' } },
@@ -89,7 +107,8 @@ describe('canary in production (automated, with analysis)', () => {
     expect(success.provider.prometheus.query).toContain('reporter="source"');
     expect(success.provider.prometheus.query).toContain('destination_service=~"{{args.service-name}}"');
     expect(latency).toMatchObject({
-      name: 'avg-req-duration', failureLimit: 3,
+      name: 'avg-req-duration',
+      failureLimit: 3,
       successCondition: 'len(result) == 0 || isNaN(result[0]) || result[0] <= 1000',
       failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] > 1000',
     });
@@ -109,20 +128,30 @@ describe('canary in production (automated, with analysis)', () => {
   });
 
   it('Argo CD ignores the weights Argo Rollouts rewrites, also when syncing', () => {
-    const app = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.metadata.name === 'devops-toolkit-production') as any;
-    expect(app.spec.ignoreDifferences).toEqual([{ group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] }]);
+    const app = output.envs
+      .find((e) => e.env.name === 'production')!
+      .argocd.find((o) => o.metadata.name === 'devops-toolkit-production') as any;
+    expect(app.spec.ignoreDifferences).toEqual([
+      { group: 'networking.istio.io', kind: 'VirtualService', jqPathExpressions: ['.spec.http[].route[].weight'] },
+    ]);
     expect(app.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
-    const plain = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.metadata.name === 'devops-paradox-production') as any;
+    const plain = output.envs
+      .find((e) => e.env.name === 'production')!
+      .argocd.find((o) => o.metadata.name === 'devops-paradox-production') as any;
     expect(plain.spec.ignoreDifferences).toBeUndefined();
   });
 
   it('the AppProject whitelists the new kinds', () => {
     const project = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'AppProject') as any;
     for (const gk of [
-      { group: 'argoproj.io', kind: 'Rollout' }, { group: 'argoproj.io', kind: 'AnalysisTemplate' },
-      { group: 'networking.istio.io', kind: 'VirtualService' }, { group: 'networking.istio.io', kind: 'Gateway' },
-      { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }, { group: 'policy', kind: 'PodDisruptionBudget' },
-    ]) expect(project.spec.namespaceResourceWhitelist).toContainEqual(gk);
+      { group: 'argoproj.io', kind: 'Rollout' },
+      { group: 'argoproj.io', kind: 'AnalysisTemplate' },
+      { group: 'networking.istio.io', kind: 'VirtualService' },
+      { group: 'networking.istio.io', kind: 'Gateway' },
+      { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+      { group: 'policy', kind: 'PodDisruptionBudget' },
+    ])
+      expect(project.spec.namespaceResourceWhitelist).toContainEqual(gk);
   });
 });
 
@@ -131,7 +160,10 @@ describe('canary in staging (timed pauses, no analysis)', () => {
     const objects = objectsOf('staging');
     const rollout = find(objects, 'Rollout');
     expect(rollout.spec.strategy.canary.steps).toEqual([
-      { setWeight: 20 }, { pause: { duration: '10s' } }, { setWeight: 60 }, { pause: { duration: '10s' } },
+      { setWeight: 20 },
+      { pause: { duration: '10s' } },
+      { setWeight: 60 },
+      { pause: { duration: '10s' } },
     ]);
     expect(rollout.spec.strategy.canary.steps.every((s: any) => !s.pause || s.pause.duration)).toBe(true);
     expect(rollout.spec.strategy.canary.analysis).toBeUndefined();
@@ -145,22 +177,56 @@ describe('canary in staging (timed pauses, no analysis)', () => {
 
 describe('Delivery.canary defaults', () => {
   it('uses the book automated steps with analysis and the manual steps without', () => {
-    expect(Delivery.canary().canary).toEqual({ steps: undefined, analysis: expect.objectContaining({ enabled: true, successRate: 0.99, maxLatencyMs: 1000, failureLimit: 3, startingStep: 2, interval: '10s' }) });
+    expect(Delivery.canary().canary).toEqual({
+      steps: undefined,
+      analysis: expect.objectContaining({
+        enabled: true,
+        successRate: 0.99,
+        maxLatencyMs: 1000,
+        failureLimit: 3,
+        startingStep: 2,
+        interval: '10s',
+      }),
+    });
     expect(MANUAL_STEPS).toEqual([
-      { setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: {} },
-      { setWeight: 60 }, { pause: { duration: '10s' } }, { setWeight: 80 }, { pause: { duration: '10s' } },
+      { setWeight: 20 },
+      { pause: {} },
+      { setWeight: 40 },
+      { pause: {} },
+      { setWeight: 60 },
+      { pause: { duration: '10s' } },
+      { setWeight: 80 },
+      { pause: { duration: '10s' } },
     ]);
     expect(AUTOMATED_STEPS).toEqual([
-      { setWeight: 10 }, { pause: { duration: '2m' } }, { setWeight: 30 }, { pause: { duration: '30s' } },
-      { setWeight: 50 }, { pause: { duration: '30s' } },
+      { setWeight: 10 },
+      { pause: { duration: '2m' } },
+      { setWeight: 30 },
+      { pause: { duration: '30s' } },
+      { setWeight: 50 },
+      { pause: { duration: '30s' } },
     ]);
   });
 
   it.each([
-    { name: 'increasing weights, pauses of every accepted form', steps: [{ setWeight: 5 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: 30 } }, { pause: { duration: '1h' } }], expected: [] },
-    { name: 'equal weights', steps: [{ setWeight: 20 }, { setWeight: 20 }], expected: [['s[1].setWeight', '20 must be above the previous weight (20): weights only increase']] },
+    {
+      name: 'increasing weights, pauses of every accepted form',
+      steps: [{ setWeight: 5 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: 30 } }, { pause: { duration: '1h' } }],
+      expected: [],
+    },
+    {
+      name: 'equal weights',
+      steps: [{ setWeight: 20 }, { setWeight: 20 }],
+      expected: [['s[1].setWeight', '20 must be above the previous weight (20): weights only increase']],
+    },
     { name: 'weight above 100', steps: [{ setWeight: 101 }], expected: [['s[0].setWeight', '101 must be a whole number from 0 to 100']] },
-    { name: 'fractional duration', steps: [{ setWeight: 10 }, { pause: { duration: '1.5m' } }], expected: [['s[1].pause.duration', "'1.5m' is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)"]] },
+    {
+      name: 'fractional duration',
+      steps: [{ setWeight: 10 }, { pause: { duration: '1.5m' } }],
+      expected: [
+        ['s[1].pause.duration', "'1.5m' is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)"],
+      ],
+    },
     { name: 'pauses only', steps: [{ pause: {} }], expected: [['s', 'needs at least one setWeight step']] },
   ])('checkCanarySteps: $name', ({ steps, expected }) => {
     expect(checkCanarySteps(steps as never, 's')).toEqual(expected);
@@ -178,7 +244,11 @@ function evaluate(condition: string, result: number[]): boolean {
   // Nothing but names, numbers, brackets and the operators above: no strings, calls on other names, or assignment.
   expect(condition).toMatch(/^[A-Za-z0-9_.\s()[\]|&!=<>]*$/);
   expect(condition).not.toMatch(/(?<![=!<>])=(?!=)/);
-  const fn = new Function('result', 'len', 'isNaN', `return (${condition});`) as (r: number[], l: (a: unknown[]) => number, n: (x: number) => boolean) => unknown;
+  const fn = new Function('result', 'len', 'isNaN', `return (${condition});`) as (
+    r: number[],
+    l: (a: unknown[]) => number,
+    n: (x: number) => boolean,
+  ) => unknown;
   const value = fn(result, (a) => a.length, Number.isNaN);
   expect(typeof value).toBe('boolean');
   return value as boolean;
@@ -197,8 +267,13 @@ describe('canary analysis on a real cluster', () => {
   it('success rate: no traffic (empty result, 0/0 = NaN) passes, measured traffic is judged at 0.99', () => {
     const m = metrics().find((x) => x.name === 'success-rate');
     for (const [result, success, failure] of [
-      [[], true, false], [[NaN], true, false], [[1], true, false], [[0.99], true, false],
-      [[0.5], false, true], [[0.989], false, true], [[0], false, true],
+      [[], true, false],
+      [[NaN], true, false],
+      [[1], true, false],
+      [[0.99], true, false],
+      [[0.5], false, true],
+      [[0.989], false, true],
+      [[0], false, true],
     ] as Array<[number[], boolean, boolean]>) {
       expect({ result, success: evaluate(m.successCondition, result) }).toEqual({ result, success });
       expect({ result, failure: evaluate(m.failureCondition, result) }).toEqual({ result, failure });
@@ -208,8 +283,13 @@ describe('canary analysis on a real cluster', () => {
   it('latency: no traffic passes, measured traffic is judged at 1000 ms', () => {
     const m = metrics().find((x) => x.name === 'avg-req-duration');
     for (const [result, success, failure] of [
-      [[], true, false], [[NaN], true, false], [[12.5], true, false], [[1000], true, false],
-      [[1000.1], false, true], [[5000], false, true], [[Infinity], false, true],
+      [[], true, false],
+      [[NaN], true, false],
+      [[12.5], true, false],
+      [[1000], true, false],
+      [[1000.1], false, true],
+      [[5000], false, true],
+      [[Infinity], false, true],
     ] as Array<[number[], boolean, boolean]>) {
       expect({ result, success: evaluate(m.successCondition, result) }).toEqual({ result, success });
       expect({ result, failure: evaluate(m.failureCondition, result) }).toEqual({ result, failure });
@@ -248,8 +328,12 @@ describe('canary analysis on a real cluster', () => {
         const windows = [...query.matchAll(/\}\[([0-9]+[smh])\]/g)].map((x) => x[1]!);
         expect(windows.length).toBe(2);
         for (const w of windows) {
-          expect({ interval, w, intervals: seconds(w) / seconds(interval) >= 4, atLeast1m: seconds(w) >= 60 })
-            .toEqual({ interval, w, intervals: true, atLeast1m: true });
+          expect({ interval, w, intervals: seconds(w) / seconds(interval) >= 4, atLeast1m: seconds(w) >= 60 }).toEqual({
+            interval,
+            w,
+            intervals: true,
+            atLeast1m: true,
+          });
         }
       }
     }

@@ -21,7 +21,8 @@ beforeAll(async () => {
   model = await sampleModel();
 });
 
-const objectsOf = (output: GeneratedPlatform, env: string, app: string) => output.envs.find((e) => e.env.name === env)!.apps.find((a) => a.app === app)!.objects;
+const objectsOf = (output: GeneratedPlatform, env: string, app: string) =>
+  output.envs.find((e) => e.env.name === env)!.apps.find((a) => a.app === app)!.objects;
 const containersOf = (obj: K8sObject): any[] => {
   const spec = obj.spec as any;
   return spec?.template?.spec?.containers ?? [];
@@ -30,7 +31,9 @@ const containersOf = (obj: K8sObject): any[] => {
 describe('stock nginx: root master, so CHOWN, SETGID, SETUID and NET_BIND_SERVICE', () => {
   it.each(['devops-toolkit', 'devops-paradox'])('%s runs with exactly the capabilities nginx needs, in every env', (app) => {
     for (const env of ['staging', 'production']) {
-      const workloads = objectsOf(sample, env, app).filter((o) => ['Rollout', 'Deployment', 'Service'].includes(o.kind) && containersOf(o).length);
+      const workloads = objectsOf(sample, env, app).filter(
+        (o) => ['Rollout', 'Deployment', 'Service'].includes(o.kind) && containersOf(o).length,
+      );
       expect(workloads.length).toBe(1);
       const container = containersOf(workloads[0]!)[0];
       expect(container.securityContext.capabilities).toEqual({ drop: ['ALL'], add: [...STOCK_NGINX_CAPABILITIES] });
@@ -51,7 +54,9 @@ describe('stock nginx: root master, so CHOWN, SETGID, SETUID and NET_BIND_SERVIC
 
 describe('Knative: the features the apps use are turned on where slipway manages Knative', () => {
   it('devops-paradox adds capabilities, so the KnativeServing enables kubernetes.containerspec-addcapabilities', () => {
-    const service = objectsOf(sample, 'production', 'devops-paradox').find((o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1')!;
+    const service = objectsOf(sample, 'production', 'devops-paradox').find(
+      (o) => o.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1',
+    )!;
     expect(knativeFeaturesNeeded(service).map((f) => f.flag)).toEqual(['kubernetes.containerspec-addcapabilities']);
     const serving = sample.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'KnativeServing') as any;
     expect(serving.spec.config.features).toEqual({ 'kubernetes.containerspec-addcapabilities': 'enabled' });
@@ -61,11 +66,16 @@ describe('Knative: the features the apps use are turned on where slipway manages
   });
 
   it('no feature is enabled that no app needs; without knative-serving on the cluster, synth refuses the app', () => {
-    const restricted = model.apps.map((a) => (a.name === 'devops-paradox' ? { ...a, security: { ...a.security, addCapabilities: [] } } : a));
+    const restricted = model.apps.map((a) =>
+      a.name === 'devops-paradox' ? { ...a, security: { ...a.security, addCapabilities: [] } } : a,
+    );
     const quiet = generatePlatform({ apps: restricted, envs: model.envs });
     const serving = quiet.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'KnativeServing') as any;
     expect(serving.spec.config.features).toBeUndefined();
-    const unmanaged = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => ({ ...e, platform: e.platform.filter((p) => p.component !== 'knative-serving') })) });
+    const unmanaged = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) => ({ ...e, platform: e.platform.filter((p) => p.component !== 'knative-serving') })),
+    });
     expect(unmanaged.refusals.map((r) => `${r.env}/${r.app}`).sort()).toEqual(['production/devops-paradox', 'staging/devops-paradox']);
     expect(unmanaged.refusals[0]!.message).toContain("'kubernetes.containerspec-addcapabilities'");
   });
@@ -88,17 +98,19 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
 
   it('the sample: HPA metrics, the ingress controller, cert-manager and its issuer, Secrets, a load balancer, storage', () => {
     const lines = needs(sample);
-    expect(lines).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^in-cluster devops-toolkit \(production\): the resource metrics API/),
-      "in-cluster go-demo-9 (staging): an ingress controller for IngressClass 'nginx'",
-      'in-cluster go-demo-9 (production): cert-manager for its TLS certificate (add cert-manager to platform:)',
-      "in-cluster go-demo-9 (production): the cert-manager ClusterIssuer 'letsencrypt'",
-      "in-cluster go-demo-9 (production): Secret 'go-demo-9-db' in namespace 'production' (keys password), created outside Git",
-      expect.stringMatching(/^in-cluster istio-ingressgateway \(production\): a load-balancer provider/),
-      expect.stringMatching(/^in-cluster prometheus \(production\): a default StorageClass/),
-      expect.stringMatching(/^in-cluster loki \(production\): a default StorageClass/),
-      "in-cluster grafana (production): Secret 'grafana-admin' in namespace 'logging' (keys admin-user, admin-password), created outside Git",
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^in-cluster devops-toolkit \(production\): the resource metrics API/),
+        "in-cluster go-demo-9 (staging): an ingress controller for IngressClass 'nginx'",
+        'in-cluster go-demo-9 (production): cert-manager for its TLS certificate (add cert-manager to platform:)',
+        "in-cluster go-demo-9 (production): the cert-manager ClusterIssuer 'letsencrypt'",
+        "in-cluster go-demo-9 (production): Secret 'go-demo-9-db' in namespace 'production' (keys password), created outside Git",
+        expect.stringMatching(/^in-cluster istio-ingressgateway \(production\): a load-balancer provider/),
+        expect.stringMatching(/^in-cluster prometheus \(production\): a default StorageClass/),
+        expect.stringMatching(/^in-cluster loki \(production\): a default StorageClass/),
+        "in-cluster grafana (production): Secret 'grafana-admin' in namespace 'logging' (keys admin-user, admin-password), created outside Git",
+      ]),
+    );
     // Staging runs one replica without autoscaling: no HPA there.
     expect(lines.some((l) => l.includes('(staging): the resource metrics API'))).toBe(false);
   });
@@ -106,15 +118,18 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
   it('declaring metrics-server and cert-manager on the cluster answers those; the issuer and the Secrets remain', () => {
     const withComponents = generatePlatform({
       apps: model.apps,
-      envs: model.envs.map((e): EnvDefinition => (e.name === 'production'
-        ? { ...e, platform: [...e.platform, { component: 'metrics-server' }, { component: 'cert-manager' }] }
-        : e)),
+      envs: model.envs.map(
+        (e): EnvDefinition =>
+          e.name === 'production' ? { ...e, platform: [...e.platform, { component: 'metrics-server' }, { component: 'cert-manager' }] } : e,
+      ),
     });
     const lines = needs(withComponents);
     expect(lines.some((l) => l.includes('metrics API'))).toBe(false);
     expect(lines.some((l) => l.includes('add cert-manager'))).toBe(false);
     expect(lines).toContain("in-cluster go-demo-9 (staging): the cert-manager ClusterIssuer 'letsencrypt'");
-    expect(lines).toContain("in-cluster go-demo-9 (staging): Secret 'go-demo-9-db' in namespace 'staging' (keys password), created outside Git");
+    expect(lines).toContain(
+      "in-cluster go-demo-9 (staging): Secret 'go-demo-9-db' in namespace 'staging' (keys password), created outside Git",
+    );
     const names = withComponents.envs.find((e) => e.env.name === 'production')!.argocd.map((o) => o.metadata.name);
     expect(names).toEqual(expect.arrayContaining(['production-metrics-server', 'production-cert-manager']));
   });
@@ -124,9 +139,13 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
     expect(readme).toContain('## What the cluster must provide');
     expect(readme).toContain("- on `in-cluster`, for go-demo-9: an ingress controller for IngressClass 'nginx'");
     expect(readme).toContain('kubectl create namespace logging --dry-run=client --output yaml | kubectl apply --filename -\n');
-    expect(readme).toContain('kubectl create secret generic grafana-admin --namespace logging --from-literal=admin-user=... --from-literal=admin-password=...\n');
+    expect(readme).toContain(
+      'kubectl create secret generic grafana-admin --namespace logging --from-literal=admin-user=... --from-literal=admin-password=...\n',
+    );
     expect(readme).toContain('## What comes up, in order');
-    const order = ['production-istio-base', 'production-argo-cd', 'production-istiod', 'production-grafana'].map((n) => readme.indexOf(`\`${n}\``));
+    const order = ['production-istio-base', 'production-argo-cd', 'production-istiod', 'production-grafana'].map((n) =>
+      readme.indexOf(`\`${n}\``),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order[0]).toBeLessThan(order[2]!);
     expect(order[2]).toBeLessThan(order[3]!);
@@ -134,16 +153,20 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
   });
 });
 
-describe('bootstrap\'s hand-over', () => {
-  it('installs Argo CD with the argo-cd component\'s chart, release and values where the env manages Argo CD, and only there', () => {
+describe("bootstrap's hand-over", () => {
+  it("installs Argo CD with the argo-cd component's chart, release and values where the env manages Argo CD, and only there", () => {
     const env = (name: string) => model.envs.find((e) => e.name === name)!;
     const production = handOver(env('production'), undefined).join('\n');
-    expect(production).toContain('helm install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1 --namespace argocd --create-namespace --values out/envs/production/platform/argo-cd/install-values.yaml');
+    expect(production).toContain(
+      'helm install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1 --namespace argocd --create-namespace --values out/envs/production/platform/argo-cd/install-values.yaml',
+    );
     expect(production).toContain('kubectl apply --namespace argocd -f out/envs/production/bootstrap/');
     expect(production.indexOf('helm install')).toBeLessThan(production.indexOf('kubectl apply'));
     expect(handOver(env('staging'), undefined).join('\n')).not.toContain('helm install');
     // Every Application the root syncs, the platform components' included.
-    expect(production).toMatch(/syncs apps\/ from .*: production-argo-cd, .*production-istiod, .*devops-toolkit-production, go-demo-9-production\.$/m);
+    expect(production).toMatch(
+      /syncs apps\/ from .*: production-argo-cd, .*production-istiod, .*devops-toolkit-production, go-demo-9-production\.$/m,
+    );
   });
 });
 

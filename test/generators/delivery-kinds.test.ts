@@ -12,8 +12,15 @@ import type { K8sObject } from '../../generators/app-objects.js';
 import { groupOf, type GroupKind } from '../../generators/argocd.js';
 import { Delivery } from '../../generators/delivery.js';
 import {
-  checkDeliveryDefinition, checkDeliveryOverrides, componentsNeededByKind, componentsNeededText, deliveryEnvSchemaDefinitions, deliveryKindNames, DELIVERY_KIND_REGISTRY,
-  withDeliveryKinds, type DeliveryKindRegistry,
+  checkDeliveryDefinition,
+  checkDeliveryOverrides,
+  componentsNeededByKind,
+  componentsNeededText,
+  deliveryEnvSchemaDefinitions,
+  deliveryKindNames,
+  DELIVERY_KIND_REGISTRY,
+  withDeliveryKinds,
+  type DeliveryKindRegistry,
 } from '../../generators/delivery-kinds/index.js';
 import type { EnvDefinition } from '../../generators/environment.js';
 import { renderChart } from '../../generators/helm-chart.js';
@@ -34,7 +41,15 @@ const kindsOf = (objects: readonly K8sObject[]) => keys(objects.map((o) => ({ gr
 
 /** An app with every optional object on (autoscaling, several pods, ingress with TLS). */
 function demoApp(name: string, delivery: Delivery): AppDefinition {
-  return defineApp({ name, image: 'example/demo', port: 8080, replicas: 2, autoscaling: { minReplicas: 2 }, ingress: { tls: { secretName: `${name}-tls` } }, delivery });
+  return defineApp({
+    name,
+    image: 'example/demo',
+    port: 8080,
+    replicas: 2,
+    autoscaling: { minReplicas: 2 },
+    ingress: { tls: { secretName: `${name}-tls` } },
+    delivery,
+  });
 }
 
 /** One app per delivery kind of the registry (the built-in ones through their public factories). */
@@ -68,11 +83,15 @@ describe('the delivery-kind registry and what is derived from it', () => {
   it("envs/env.schema.json's delivery overrides are the registered kinds' fragments", () => {
     const expected = withDeliveryKinds(ENV_SCHEMA);
     for (const name of Object.keys(deliveryEnvSchemaDefinitions())) {
-      expect(ENV_SCHEMA.definitions[name], `envs/env.schema.json definitions.${name} differs from the delivery kinds' (generators/delivery-kinds/); it should be:\n${JSON.stringify((expected.definitions as any)[name], null, 2)}`)
-        .toEqual((expected.definitions as any)[name]);
+      expect(
+        ENV_SCHEMA.definitions[name],
+        `envs/env.schema.json definitions.${name} differs from the delivery kinds' (generators/delivery-kinds/); it should be:\n${JSON.stringify((expected.definitions as any)[name], null, 2)}`,
+      ).toEqual((expected.definitions as any)[name]);
     }
     // Overridable kinds are exactly the registered ones that declare overrides.
-    expect(Object.keys(ENV_SCHEMA.definitions.delivery.properties)).toEqual(DELIVERY_KIND_REGISTRY.filter((k) => k.envOverride).map((k) => k.name));
+    expect(Object.keys(ENV_SCHEMA.definitions.delivery.properties)).toEqual(
+      DELIVERY_KIND_REGISTRY.filter((k) => k.envOverride).map((k) => k.name),
+    );
   });
 
   it("envs/env.schema.json's platform components are the registered components", () => {
@@ -80,20 +99,25 @@ describe('the delivery-kind registry and what is derived from it', () => {
     expect(PLATFORM_COMPONENTS).toEqual(platformComponentNames());
   });
 
-  it.each(DELIVERY_KIND_REGISTRY.map((k) => [k.name, k] as const))('%s: the chart renders exactly the kinds its AppProject must permit', (_name, kind) => {
-    const app = appsFor([kind])[0]!;
-    // The chart's templates hold every object with every toggle on.
-    const templates = [...renderChart(app)].filter(([path]) => path.startsWith('templates/') && path.endsWith('.yaml'));
-    const rendered = templates.map(([, text]) => {
-      const apiVersion = /^apiVersion: (.+)$/m.exec(text)![1]!;
-      return { group: groupOf(apiVersion), kind: /^kind: (.+)$/m.exec(text)![1]! };
-    });
-    expect(keys(rendered)).toEqual(keys(kind.projectKinds));
-  });
+  it.each(DELIVERY_KIND_REGISTRY.map((k) => [k.name, k] as const))(
+    '%s: the chart renders exactly the kinds its AppProject must permit',
+    (_name, kind) => {
+      const app = appsFor([kind])[0]!;
+      // The chart's templates hold every object with every toggle on.
+      const templates = [...renderChart(app)].filter(([path]) => path.startsWith('templates/') && path.endsWith('.yaml'));
+      const rendered = templates.map(([, text]) => {
+        const apiVersion = /^apiVersion: (.+)$/m.exec(text)![1]!;
+        return { group: groupOf(apiVersion), kind: /^kind: (.+)$/m.exec(text)![1]! };
+      });
+      expect(keys(rendered)).toEqual(keys(kind.projectKinds));
+    },
+  );
 
   it("an env's AppProject permits exactly the registered kinds' projectKinds of its apps", () => {
     const apps = appsFor(DELIVERY_KIND_REGISTRY);
-    expect(keys(envProjectOf(modelWith(apps)).namespaceResourceWhitelist)).toEqual(keys(DELIVERY_KIND_REGISTRY.flatMap((k) => k.projectKinds)));
+    expect(keys(envProjectOf(modelWith(apps)).namespaceResourceWhitelist)).toEqual(
+      keys(DELIVERY_KIND_REGISTRY.flatMap((k) => k.projectKinds)),
+    );
   });
 
   it('the inference table is what the kinds require, and each custom resource a kind renders comes from a component it requires', () => {
@@ -101,9 +125,14 @@ describe('the delivery-kind registry and what is derived from it', () => {
     const core = new Set(['', 'apps', 'autoscaling', 'policy', 'networking.k8s.io', 'batch']);
     for (const kind of DELIVERY_KIND_REGISTRY) {
       for (const c of kind.requires) expect(platformComponentNames(), `${kind.name} requires ${c}`).toContain(c);
-      const provided = PLATFORM_COMPONENT_REGISTRY.filter((c) => kind.requires.includes(c.name)).flatMap((c) => c.provides ?? []).map(key);
+      const provided = PLATFORM_COMPONENT_REGISTRY.filter((c) => kind.requires.includes(c.name))
+        .flatMap((c) => c.provides ?? [])
+        .map(key);
       for (const gk of kind.projectKinds.filter((g) => !core.has(g.group))) {
-        expect(provided, `${kind.name} renders ${key(gk)}, which no component it requires (${kind.requires.join(', ')}) provides`).toContain(key(gk));
+        expect(
+          provided,
+          `${kind.name} renders ${key(gk)}, which no component it requires (${kind.requires.join(', ')}) provides`,
+        ).toContain(key(gk));
       }
     }
     // An env without platform components misses exactly what each kind requires.
@@ -119,11 +148,16 @@ describe('the delivery-kind registry and what is derived from it', () => {
     const out = generatePlatform({ apps: [], envs: [production] });
     const project = out.envs[0]!.argocd.find((o) => o.metadata.name === 'production-platform') as any;
     expect(project.spec.clusterResourceWhitelist).toEqual(platformClusterKinds());
-    for (const c of PLATFORM_COMPONENT_REGISTRY) for (const gk of c.clusterKinds) expect(keys(project.spec.clusterResourceWhitelist)).toContain(key(gk));
+    for (const c of PLATFORM_COMPONENT_REGISTRY)
+      for (const gk of c.clusterKinds) expect(keys(project.spec.clusterResourceWhitelist)).toContain(key(gk));
   });
 
   it('the registry checks definitions and overrides by their kind', () => {
-    const canary = defineApp({ name: 'demo', image: 'example/demo', delivery: Delivery.canary({ steps: [{ setWeight: 50 }, { pause: {} }, { setWeight: 30 }] }) });
+    const canary = defineApp({
+      name: 'demo',
+      image: 'example/demo',
+      delivery: Delivery.canary({ steps: [{ setWeight: 50 }, { pause: {} }, { setWeight: 30 }] }),
+    });
     expect(checkDeliveryDefinition(canary)).toEqual([
       ['port', 'required for canary delivery (Istio routes the canary by Service port)'],
       ['delivery.steps[2].setWeight', '30 must be above the previous weight (50): weights only increase'],
@@ -148,7 +182,9 @@ describe('a fourth delivery kind: one module, one registry line', () => {
     expect(deliveryKindNames(WITH_JOB)).toEqual(['deployment', 'canary', 'knative', 'job']);
     expect(checkDeliveryDefinition(job(), WITH_JOB)).toEqual([]);
     expect(checkDeliveryDefinition(job())).toEqual([['delivery', "unknown delivery 'job' (known: deployment, canary, knative)"]]);
-    expect(checkDeliveryDefinition(demoApp('demo-job', jobDelivery({ backoffLimit: -1 })), WITH_JOB)).toEqual([['delivery.backoffLimit', '-1 must be a whole number >= 0']]);
+    expect(checkDeliveryDefinition(demoApp('demo-job', jobDelivery({ backoffLimit: -1 })), WITH_JOB)).toEqual([
+      ['delivery.backoffLimit', '-1 must be a whole number >= 0'],
+    ]);
   });
 
   it('appears in the env schema: env files may override it, and only it', () => {
@@ -156,17 +192,28 @@ describe('a fourth delivery kind: one module, one registry line', () => {
     expect(schema.definitions.delivery.properties.job).toEqual({ $ref: '#/definitions/job' });
     expect(schema.definitions.job).toEqual(jobKind.envOverride!.definitions.job);
     const validate = new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(schema);
-    const env = (delivery: unknown) => ({ name: 'staging', namespace: 'staging', domain: 'example.com', repo: 'org/env-staging', apps: { 'demo-job': { tag: '1.0.0', delivery } } });
+    const env = (delivery: unknown) => ({
+      name: 'staging',
+      namespace: 'staging',
+      domain: 'example.com',
+      repo: 'org/env-staging',
+      apps: { 'demo-job': { tag: '1.0.0', delivery } },
+    });
     expect(validate(env({ job: { backoffLimit: 2 } })), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(env({ job: { backoffLimit: -1 } }))).toBe(false);
     expect(validate(env({ job: { retries: 2 } }))).toBe(false);
     // The published schema (the built-in kinds) refuses it.
-    expect(new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(ENV_SCHEMA)(env({ job: { backoffLimit: 2 } }))).toBe(false);
+    expect(new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(ENV_SCHEMA)(env({ job: { backoffLimit: 2 } }))).toBe(
+      false,
+    );
   });
 
   it("appears in the env's AppProject, renders from the env's values, and has its chart", () => {
     const base = modelWith([job()]);
-    const model = { ...base, envs: [{ ...base.envs[0]!, apps: { 'demo-job': { tag: '1.0.0', enabled: true, delivery: { job: { backoffLimit: 5 } } } } }] };
+    const model = {
+      ...base,
+      envs: [{ ...base.envs[0]!, apps: { 'demo-job': { tag: '1.0.0', enabled: true, delivery: { job: { backoffLimit: 5 } } } } }],
+    };
     expect(keys(envProjectOf(model).namespaceResourceWhitelist)).toEqual(['batch/Job']);
     const objects = generatePlatform(model).envs[0]!.apps[0]!.objects;
     expect(kindsOf(objects)).toEqual(['batch/Job']);
@@ -178,9 +225,13 @@ describe('a fourth delivery kind: one module, one registry line', () => {
 
   it('appears in inference: an env without what it requires is told so', () => {
     expect(componentsNeededByKind(WITH_JOB)).toEqual({ ...componentsNeededByKind(), job: ['prometheus'] });
-    expect(componentsNeededText(WITH_JOB)).toBe('argo-rollouts, istio, prometheus for canary; knative-serving, istio for knative; prometheus for job');
+    expect(componentsNeededText(WITH_JOB)).toBe(
+      'argo-rollouts, istio, prometheus for canary; knative-serving, istio for knative; prometheus for job',
+    );
     const model = modelWith([job()]);
-    expect(missingComponents(model.apps, model.envs)).toEqual([{ env: 'staging', cluster: sampleEnv.cluster.name, app: 'demo-job', missing: ['prometheus'] }]);
+    expect(missingComponents(model.apps, model.envs)).toEqual([
+      { env: 'staging', cluster: sampleEnv.cluster.name, app: 'demo-job', missing: ['prometheus'] },
+    ]);
     const covered = { ...model, envs: [{ ...model.envs[0]!, platform: [{ component: 'prometheus' as const }] }] };
     expect(missingComponents(covered.apps, covered.envs)).toEqual([]);
   });

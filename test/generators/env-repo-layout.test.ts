@@ -16,8 +16,10 @@ beforeAll(async () => {
 function withEnv(edit: (env: EnvDefinition) => EnvDefinition): PlatformModel {
   return { apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? edit(e) : e)) };
 }
-const withTag = (env: EnvDefinition, app: string, tag: string): EnvDefinition =>
-  ({ ...env, apps: { ...env.apps, [app]: { ...env.apps[app]!, tag } } });
+const withTag = (env: EnvDefinition, app: string, tag: string): EnvDefinition => ({
+  ...env,
+  apps: { ...env.apps, [app]: { ...env.apps[app]!, tag } },
+});
 
 /** Lines that differ between two file trees, as `path: -old` / `path: +new`. */
 function changedLines(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string[] {
@@ -82,14 +84,18 @@ describe('manifests mode', () => {
     const changed = changedLines(before, after).filter((l) => !l.startsWith('envs/production/README.md'));
     expect(changed.length).toBeGreaterThan(0);
     for (const line of changed) {
-      expect(line).toMatch(/^envs\/production\/manifests\/devops-paradox\/[a-z.-]+\.yaml: [-+](- )?(image: "vfarcic\/devops-paradox:1\.7[12]"|app\.kubernetes\.io\/version: "1\.7[12]")$/);
+      expect(line).toMatch(
+        /^envs\/production\/manifests\/devops-paradox\/[a-z.-]+\.yaml: [-+](- )?(image: "vfarcic\/devops-paradox:1\.7[12]"|app\.kubernetes\.io\/version: "1\.7[12]")$/,
+      );
     }
   });
 });
 
 describe('disabled apps', () => {
   it('leave the env repo entirely, so Argo CD prunes them', () => {
-    const disabled = generatePlatform(withEnv((e) => ({ ...e, apps: { ...e.apps, 'go-demo-9': { ...e.apps['go-demo-9']!, enabled: false } } })));
+    const disabled = generatePlatform(
+      withEnv((e) => ({ ...e, apps: { ...e.apps, 'go-demo-9': { ...e.apps['go-demo-9']!, enabled: false } } })),
+    );
     const paths = [...disabled.files.keys()].filter((p) => p.startsWith('envs/production/'));
     expect(paths.some((p) => p.includes('go-demo-9'))).toBe(false);
     const project = disabled.envs.find((e) => e.env.name === 'production')!.argocd[0] as any;
@@ -105,7 +111,9 @@ describe('application names', () => {
     expect(new Set(names).size).toBe(names.length);
     const apps = model.apps as AppDefinition[];
     for (const env of out.envs) {
-      for (const child of env.argocd.filter((o) => o.kind === 'Application' && (o.metadata.labels as Record<string, string>)?.['slipway.dev/app']) as any[]) {
+      for (const child of env.argocd.filter(
+        (o) => o.kind === 'Application' && (o.metadata.labels as Record<string, string>)?.['slipway.dev/app'],
+      ) as any[]) {
         expect(apps.map((a) => a.name)).toContain(child.spec.source.helm.releaseName);
         expect(child.metadata.name).toBe(`${child.spec.source.helm.releaseName}-${env.env.name}`);
         const canary = apps.find((a) => a.name === child.spec.source.helm.releaseName)!.delivery.kind === 'canary';
@@ -120,12 +128,28 @@ describe('application names', () => {
   });
 
   it('every Application and ApplicationSet template retries a failed sync with capped backoff (Argo CD does not re-sync the same commit)', () => {
-    const out = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, fleet: [{ name: 'a', server: 'https://a.example', apps: {} }, { name: 'b', server: 'https://b.example', apps: {} }] } : e)) });
+    const out = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) =>
+        e.name === 'production'
+          ? {
+              ...e,
+              fleet: [
+                { name: 'a', server: 'https://a.example', apps: {} },
+                { name: 'b', server: 'https://b.example', apps: {} },
+              ],
+            }
+          : e,
+      ),
+    });
     let checked = 0;
     for (const env of out.envs) {
       for (const obj of env.argocd.filter((o) => o.kind === 'Application' || o.kind === 'ApplicationSet') as any[]) {
         const spec = obj.kind === 'ApplicationSet' ? obj.spec.template.spec : obj.spec;
-        expect(spec.syncPolicy.retry, `${obj.kind}/${obj.metadata.name}`).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+        expect(spec.syncPolicy.retry, `${obj.kind}/${obj.metadata.name}`).toEqual({
+          limit: -1,
+          backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
+        });
         checked++;
       }
     }

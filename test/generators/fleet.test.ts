@@ -25,7 +25,13 @@ const FLEET: FleetCluster[] = [
 
 beforeAll(async () => {
   model = await sampleModel();
-  model = { apps: model.apps, envs: model.envs.map((e): EnvDefinition => (e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e)) };
+  model = {
+    apps: model.apps,
+    envs: model.envs.map(
+      (e): EnvDefinition =>
+        e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e,
+    ),
+  };
   fleetEnv = model.envs.find((e) => e.name === 'production')!;
   output = generatePlatform(model);
   dir = writeTemp(output.files);
@@ -43,15 +49,34 @@ function expand(set: any): K8sObject[] {
 
 describe('fleet environment', () => {
   itWithShared('has one ApplicationSet per app instead of copies per cluster, valid against the Argo CD CRDs', () => {
-    const sets = output.envs.find((e) => e.env.name === 'production')!.argocd.filter((o) => o.kind === 'ApplicationSet' && (o.metadata.labels as any)?.['slipway.dev/app']);
-    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['devops-paradox-production', 'devops-toolkit-production', 'go-demo-9-production']);
-    expect(output.envs.find((e) => e.env.name === 'production')!.argocd.some((o) => o.kind === 'Application' && (o.metadata.labels as any)?.['slipway.dev/app'])).toBe(false);
-    expect(() => validateGenerated(output, CrdSchemas.fromDirectory(SHARED_CRDS), (a) => a, (e) => e)).not.toThrow();
+    const sets = output.envs
+      .find((e) => e.env.name === 'production')!
+      .argocd.filter((o) => o.kind === 'ApplicationSet' && (o.metadata.labels as any)?.['slipway.dev/app']);
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual([
+      'devops-paradox-production',
+      'devops-toolkit-production',
+      'go-demo-9-production',
+    ]);
+    expect(
+      output.envs
+        .find((e) => e.env.name === 'production')!
+        .argocd.some((o) => o.kind === 'Application' && (o.metadata.labels as any)?.['slipway.dev/app']),
+    ).toBe(false);
+    expect(() =>
+      validateGenerated(
+        output,
+        CrdSchemas.fromDirectory(SHARED_CRDS),
+        (a) => a,
+        (e) => e,
+      ),
+    ).not.toThrow();
   });
 
   it('each ApplicationSet, expanded, yields the Applications the single-cluster form would, per cluster', () => {
     for (const app of ['devops-toolkit', 'devops-paradox', 'go-demo-9']) {
-      const set = output.envs.find((e) => e.env.name === 'production')!.argocd.find((o) => o.kind === 'ApplicationSet' && o.metadata.name === `${app}-production`)!;
+      const set = output.envs
+        .find((e) => e.env.name === 'production')!
+        .argocd.find((o) => o.kind === 'ApplicationSet' && o.metadata.name === `${app}-production`)!;
       const expanded = expand(set);
       expect(expanded).toHaveLength(3);
       for (const [i, cluster] of FLEET.entries()) {
@@ -69,8 +94,17 @@ describe('fleet environment', () => {
     const helm = helmBinaries().find((h) => h.major === 4)!;
     for (const cluster of FLEET) {
       const envDir = join(dir, 'envs', 'production');
-      const r = await runHelm(helm, ['template', 'go-demo-9', join(envDir, 'charts/go-demo-9'), '--namespace', 'production',
-        '--values', join(envDir, 'values/go-demo-9.yaml'), '--values', join(envDir, `values/go-demo-9.${cluster.name}.yaml`)]);
+      const r = await runHelm(helm, [
+        'template',
+        'go-demo-9',
+        join(envDir, 'charts/go-demo-9'),
+        '--namespace',
+        'production',
+        '--values',
+        join(envDir, 'values/go-demo-9.yaml'),
+        '--values',
+        join(envDir, `values/go-demo-9.${cluster.name}.yaml`),
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const direct = renderAppForEnv(model.apps.find((a) => a.name === 'go-demo-9')!, envOnCluster(fleetEnv, cluster));
       expect(byKindAndName(parseDocs(r.stdout))).toEqual(byKindAndName(JSON.parse(JSON.stringify(direct))));
@@ -78,12 +112,17 @@ describe('fleet environment', () => {
   });
 
   it('a promotion still changes one tag line, shared by every cluster', () => {
-    const bumped = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, apps: { ...e.apps, 'go-demo-9': { ...e.apps['go-demo-9']!, tag: '0.0.9' } } } : e)) });
+    const bumped = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) =>
+        e.name === 'production' ? { ...e, apps: { ...e.apps, 'go-demo-9': { ...e.apps['go-demo-9']!, tag: '0.0.9' } } } : e,
+      ),
+    });
     const changed = [...bumped.files].filter(([p, c]) => output.files.get(p) !== c).map(([p]) => p);
     expect(changed.sort()).toEqual(['envs/production/README.md', 'envs/production/values/go-demo-9.yaml']);
   });
 
-  it('the AppProject reaches every cluster of the fleet; the root\'s project permits ApplicationSets', () => {
+  it("the AppProject reaches every cluster of the fleet; the root's project permits ApplicationSets", () => {
     const argocd = output.envs.find((e) => e.env.name === 'production')!.argocd;
     const project = argocd.find((o) => o.kind === 'AppProject' && o.metadata.name === 'production') as any;
     for (const c of FLEET) expect(project.spec.destinations).toContainEqual({ server: c.server, namespace: 'production' });
@@ -98,7 +137,14 @@ describe('fleet environment', () => {
     expect(argoCd.kind).toBe('Application');
     expect(argoCd.spec.destination.server).toBe('https://kubernetes.default.svc');
     const sets = platform.filter((o) => o.kind === 'ApplicationSet');
-    expect(sets.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(['production-argo-rollouts', 'production-istiod', 'production-knative-operator', 'production-knative-serving']));
+    expect(sets.map((s) => s.metadata.name)).toEqual(
+      expect.arrayContaining([
+        'production-argo-rollouts',
+        'production-istiod',
+        'production-knative-operator',
+        'production-knative-serving',
+      ]),
+    );
     expect(sets.length).toBe(platform.length - 1);
     const project = argocd.find((o) => o.metadata.name === 'production-platform') as any;
     for (const set of sets) {
@@ -111,7 +157,10 @@ describe('fleet environment', () => {
   });
 
   it('infers what is missing per cluster: a cluster no env installs components on is reported', () => {
-    const bare = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? { ...e, platform: [] } : e)) });
+    const bare = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) => (e.name === 'production' ? { ...e, platform: [] } : e)),
+    });
     const clusters = new Set(bare.missingPlatform.filter((m) => m.env === 'production').map((m) => m.cluster));
     expect([...clusters].sort()).toEqual(FLEET.map((c) => c.name).sort());
   });

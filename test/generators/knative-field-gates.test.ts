@@ -34,12 +34,14 @@ function baseService(): Json {
         spec: {
           containerConcurrency: 100,
           timeoutSeconds: 300,
-          containers: [{
-            name: 'app',
-            image: 'example/app:1.0',
-            ports: [{ name: 'http1', containerPort: 8080, protocol: 'TCP' }],
-            readinessProbe: { httpGet: { path: '/' }, periodSeconds: 10 },
-          }],
+          containers: [
+            {
+              name: 'app',
+              image: 'example/app:1.0',
+              ports: [{ name: 'http1', containerPort: 8080, protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/' }, periodSeconds: 10 },
+            },
+          ],
         },
       },
     },
@@ -94,11 +96,15 @@ function setAt(root: Json, pattern: string, value: unknown): void {
 /** Per flag: how to add a field it gates to the base Service, and the path that must be reported. */
 const GATED: Record<string, { add: (svc: Json) => void; field: string }> = {
   'kubernetes.containerspec-addcapabilities': {
-    add: (s) => { s.spec.template.spec.containers[0].securityContext = { capabilities: { drop: ['ALL'], add: ['CHOWN'] } }; },
+    add: (s) => {
+      s.spec.template.spec.containers[0].securityContext = { capabilities: { drop: ['ALL'], add: ['CHOWN'] } };
+    },
     field: `${C0}.securityContext.capabilities.add`,
   },
   'kubernetes.podspec-securitycontext': {
-    add: (s) => { s.spec.template.spec.securityContext = { runAsUser: 1000 }; },
+    add: (s) => {
+      s.spec.template.spec.securityContext = { runAsUser: 1000 };
+    },
     field: `${POD}.securityContext`,
   },
   'kubernetes.podspec-volumes-emptydir': {
@@ -109,106 +115,160 @@ const GATED: Record<string, { add: (svc: Json) => void; field: string }> = {
     field: `${POD}.volumes[0].emptyDir`,
   },
   'kubernetes.podspec-persistent-volume-claim': {
-    add: (s) => { s.spec.template.spec.volumes = [{ name: 'd', persistentVolumeClaim: { claimName: 'd', readOnly: true } }]; },
+    add: (s) => {
+      s.spec.template.spec.volumes = [{ name: 'd', persistentVolumeClaim: { claimName: 'd', readOnly: true } }];
+    },
     field: `${POD}.volumes[0].persistentVolumeClaim`,
   },
   'kubernetes.podspec-persistent-volume-write': {
-    add: (s) => { s.spec.template.spec.volumes = [{ name: 'd', persistentVolumeClaim: { claimName: 'd' } }]; },
+    add: (s) => {
+      s.spec.template.spec.volumes = [{ name: 'd', persistentVolumeClaim: { claimName: 'd' } }];
+    },
     field: `${POD}.volumes[0].persistentVolumeClaim`,
   },
   'kubernetes.podspec-volumes-hostpath': {
-    add: (s) => { s.spec.template.spec.volumes = [{ name: 'h', hostPath: { path: '/var/run' } }]; },
+    add: (s) => {
+      s.spec.template.spec.volumes = [{ name: 'h', hostPath: { path: '/var/run' } }];
+    },
     field: `${POD}.volumes[0].hostPath`,
   },
   'kubernetes.podspec-volumes-csi': {
-    add: (s) => { s.spec.template.spec.volumes = [{ name: 'c', csi: { driver: 'secrets-store.csi.k8s.io' } }]; },
+    add: (s) => {
+      s.spec.template.spec.volumes = [{ name: 'c', csi: { driver: 'secrets-store.csi.k8s.io' } }];
+    },
     field: `${POD}.volumes[0].csi`,
   },
   'kubernetes.podspec-volumes-ephemeral': {
-    add: (s) => { s.spec.template.spec.volumes = [{ name: 'e', ephemeral: { volumeClaimTemplate: { spec: {} } } }]; },
+    add: (s) => {
+      s.spec.template.spec.volumes = [{ name: 'e', ephemeral: { volumeClaimTemplate: { spec: {} } } }];
+    },
     field: `${POD}.volumes[0].ephemeral`,
   },
   'kubernetes.podspec-volumes-image': {
-    add: (s) => { s.spec.template.spec.volumes = [{ name: 'i', image: { reference: 'example/data:1' } }]; },
+    add: (s) => {
+      s.spec.template.spec.volumes = [{ name: 'i', image: { reference: 'example/data:1' } }];
+    },
     field: `${POD}.volumes[0].image`,
   },
   'kubernetes.podspec-volumes-mount-propagation': {
     add: (s) => {
       s.spec.template.spec.volumes = [{ name: 'c', configMap: { name: 'c' } }];
-      s.spec.template.spec.containers[0].volumeMounts = [{ name: 'c', mountPath: '/c', readOnly: true, mountPropagation: 'HostToContainer' }];
+      s.spec.template.spec.containers[0].volumeMounts = [
+        { name: 'c', mountPath: '/c', readOnly: true, mountPropagation: 'HostToContainer' },
+      ];
     },
     field: `${C0}.volumeMounts[0].mountPropagation`,
   },
   'kubernetes.podspec-fieldref': {
-    add: (s) => { s.spec.template.spec.containers[0].env = [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]; },
+    add: (s) => {
+      s.spec.template.spec.containers[0].env = [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }];
+    },
     field: `${C0}.env[0].valueFrom.fieldRef`,
   },
   'kubernetes.podspec-init-containers': {
-    add: (s) => { s.spec.template.spec.initContainers = [{ name: 'migrate', image: 'example/migrate:1' }]; },
+    add: (s) => {
+      s.spec.template.spec.initContainers = [{ name: 'migrate', image: 'example/migrate:1' }];
+    },
     field: `${POD}.initContainers`,
   },
   'multi-container': {
-    add: (s) => { s.spec.template.spec.containers.push({ name: 'sidecar', image: 'example/sidecar:1' }); },
+    add: (s) => {
+      s.spec.template.spec.containers.push({ name: 'sidecar', image: 'example/sidecar:1' });
+    },
     field: `${POD}.containers`,
   },
   'multi-container-probing': {
-    add: (s) => { s.spec.template.spec.containers.push({ name: 'sidecar', image: 'example/sidecar:1', readinessProbe: { exec: { command: ['true'] } } }); },
+    add: (s) => {
+      s.spec.template.spec.containers.push({
+        name: 'sidecar',
+        image: 'example/sidecar:1',
+        readinessProbe: { exec: { command: ['true'] } },
+      });
+    },
     field: `${POD}.containers[1].readinessProbe`,
   },
   'kubernetes.podspec-affinity': {
-    add: (s) => { s.spec.template.spec.affinity = { nodeAffinity: {} }; },
+    add: (s) => {
+      s.spec.template.spec.affinity = { nodeAffinity: {} };
+    },
     field: `${POD}.affinity`,
   },
   'kubernetes.podspec-topologyspreadconstraints': {
-    add: (s) => { s.spec.template.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }]; },
+    add: (s) => {
+      s.spec.template.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }];
+    },
     field: `${POD}.topologySpreadConstraints`,
   },
   'kubernetes.podspec-nodeselector': {
-    add: (s) => { s.spec.template.spec.nodeSelector = { 'kubernetes.io/arch': 'amd64' }; },
+    add: (s) => {
+      s.spec.template.spec.nodeSelector = { 'kubernetes.io/arch': 'amd64' };
+    },
     field: `${POD}.nodeSelector`,
   },
   'kubernetes.podspec-tolerations': {
-    add: (s) => { s.spec.template.spec.tolerations = [{ key: 'spot', operator: 'Exists' }]; },
+    add: (s) => {
+      s.spec.template.spec.tolerations = [{ key: 'spot', operator: 'Exists' }];
+    },
     field: `${POD}.tolerations`,
   },
   'kubernetes.podspec-runtimeclassname': {
-    add: (s) => { s.spec.template.spec.runtimeClassName = 'gvisor'; },
+    add: (s) => {
+      s.spec.template.spec.runtimeClassName = 'gvisor';
+    },
     field: `${POD}.runtimeClassName`,
   },
   'kubernetes.podspec-hostaliases': {
-    add: (s) => { s.spec.template.spec.hostAliases = [{ ip: '10.0.0.1', hostnames: ['db'] }]; },
+    add: (s) => {
+      s.spec.template.spec.hostAliases = [{ ip: '10.0.0.1', hostnames: ['db'] }];
+    },
     field: `${POD}.hostAliases`,
   },
   'kubernetes.podspec-priorityclassname': {
-    add: (s) => { s.spec.template.spec.priorityClassName = 'high'; },
+    add: (s) => {
+      s.spec.template.spec.priorityClassName = 'high';
+    },
     field: `${POD}.priorityClassName`,
   },
   'kubernetes.podspec-schedulername': {
-    add: (s) => { s.spec.template.spec.schedulerName = 'custom'; },
+    add: (s) => {
+      s.spec.template.spec.schedulerName = 'custom';
+    },
     field: `${POD}.schedulerName`,
   },
   'kubernetes.podspec-dnspolicy': {
-    add: (s) => { s.spec.template.spec.dnsPolicy = 'ClusterFirst'; },
+    add: (s) => {
+      s.spec.template.spec.dnsPolicy = 'ClusterFirst';
+    },
     field: `${POD}.dnsPolicy`,
   },
   'kubernetes.podspec-dnsconfig': {
-    add: (s) => { s.spec.template.spec.dnsConfig = { nameservers: ['1.1.1.1'] }; },
+    add: (s) => {
+      s.spec.template.spec.dnsConfig = { nameservers: ['1.1.1.1'] };
+    },
     field: `${POD}.dnsConfig`,
   },
   'kubernetes.podspec-shareprocessnamespace': {
-    add: (s) => { s.spec.template.spec.shareProcessNamespace = false; },
+    add: (s) => {
+      s.spec.template.spec.shareProcessNamespace = false;
+    },
     field: `${POD}.shareProcessNamespace`,
   },
   'kubernetes.podspec-hostnetwork': {
-    add: (s) => { s.spec.template.spec.hostNetwork = true; },
+    add: (s) => {
+      s.spec.template.spec.hostNetwork = true;
+    },
     field: `${POD}.hostNetwork`,
   },
   'kubernetes.podspec-hostipc': {
-    add: (s) => { s.spec.template.spec.hostIPC = true; },
+    add: (s) => {
+      s.spec.template.spec.hostIPC = true;
+    },
     field: `${POD}.hostIPC`,
   },
   'kubernetes.podspec-hostpid': {
-    add: (s) => { s.spec.template.spec.hostPID = true; },
+    add: (s) => {
+      s.spec.template.spec.hostPID = true;
+    },
     field: `${POD}.hostPID`,
   },
 };
@@ -267,15 +327,27 @@ describe(`Knative ${KNATIVE_VERSION} field gates`, () => {
 
   it('counts non-pointer Go fields only when non-zero, pointer ones whenever present', () => {
     const svc = baseService();
-    Object.assign(svc.spec.template.spec, { hostNetwork: false, hostIPC: false, hostPID: false, dnsPolicy: '', priorityClassName: '', schedulerName: '' });
+    Object.assign(svc.spec.template.spec, {
+      hostNetwork: false,
+      hostIPC: false,
+      hostPID: false,
+      dnsPolicy: '',
+      priorityClassName: '',
+      schedulerName: '',
+    });
     expect(knativeFeaturesNeeded(svc)).toEqual([]);
-    expect(flagsOf(knativeFeaturesNeeded(withField('kubernetes.podspec-shareprocessnamespace')))).toEqual(['kubernetes.podspec-shareprocessnamespace']);
+    expect(flagsOf(knativeFeaturesNeeded(withField('kubernetes.podspec-shareprocessnamespace')))).toEqual([
+      'kubernetes.podspec-shareprocessnamespace',
+    ]);
   });
 
   it('wants write support only for a claim not marked readOnly', () => {
-    expect(flagsOf(knativeFeaturesNeeded(withField('kubernetes.podspec-persistent-volume-claim')))).toEqual(['kubernetes.podspec-persistent-volume-claim']);
+    expect(flagsOf(knativeFeaturesNeeded(withField('kubernetes.podspec-persistent-volume-claim')))).toEqual([
+      'kubernetes.podspec-persistent-volume-claim',
+    ]);
     expect(flagsOf(knativeFeaturesNeeded(withField('kubernetes.podspec-persistent-volume-write')))).toEqual([
-      'kubernetes.podspec-persistent-volume-claim', 'kubernetes.podspec-persistent-volume-write',
+      'kubernetes.podspec-persistent-volume-claim',
+      'kubernetes.podspec-persistent-volume-write',
     ]);
   });
 
@@ -286,10 +358,14 @@ describe(`Knative ${KNATIVE_VERSION} field gates`, () => {
 
   it('reports capabilities.add and fieldRef on init containers too', () => {
     const svc = baseService();
-    svc.spec.template.spec.initContainers = [{
-      name: 'init', image: 'busybox', securityContext: { capabilities: { add: ['CHOWN'] } },
-      env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-    }];
+    svc.spec.template.spec.initContainers = [
+      {
+        name: 'init',
+        image: 'busybox',
+        securityContext: { capabilities: { add: ['CHOWN'] } },
+        env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+      },
+    ];
     expect(knativeFeaturesNeeded(svc)).toEqual([
       { flag: 'kubernetes.containerspec-addcapabilities', field: `${POD}.initContainers[0].securityContext.capabilities.add` },
       { flag: 'kubernetes.podspec-fieldref', field: `${POD}.initContainers[0].env[0].valueFrom.fieldRef` },
@@ -354,7 +430,9 @@ describe('secure-pod-defaults', () => {
     expect(knativeFeaturesNeeded(withPod({ seccompProfile: { type: 'Unconfined' } }), on)).toEqual([]);
     expect(knativeFeaturesNeeded(withPod({}), on)).toEqual([]);
     expect(flagsOf(knativeFeaturesNeeded(withPod({}), {}))).toEqual([FLAG]);
-    expect(flagsOf(knativeFeaturesNeeded(withPod({ seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } }), on))).toEqual([FLAG]);
+    expect(flagsOf(knativeFeaturesNeeded(withPod({ seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } }), on))).toEqual([
+      FLAG,
+    ]);
     expect(flagsOf(knativeFeaturesNeeded(withPod({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }), on))).toEqual([FLAG]);
   });
 
@@ -380,10 +458,12 @@ describe('secure-pod-defaults', () => {
       runAsNonRoot: true,
     });
     // The pod's seccomp profile and runAsNonRoot count; an explicit runAsNonRoot: false stays.
-    expect(applySecurePodDefaults(bare, { runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } }, 'Enabled'))
-      .not.toHaveProperty('runAsNonRoot');
-    expect(applySecurePodDefaults({ ...bare, securityContext: { runAsNonRoot: false } }, undefined, 'Enabled'))
-      .toMatchObject({ runAsNonRoot: false });
+    expect(applySecurePodDefaults(bare, { runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } }, 'Enabled')).not.toHaveProperty(
+      'runAsNonRoot',
+    );
+    expect(applySecurePodDefaults({ ...bare, securityContext: { runAsNonRoot: false } }, undefined, 'Enabled')).toMatchObject({
+      runAsNonRoot: false,
+    });
   });
 });
 
@@ -431,7 +511,8 @@ describe('fields Knative never accepts', () => {
 describe('the sample', () => {
   it("runs on devops-paradox's generated Knative Service in every environment", async () => {
     const { output } = await generateSample();
-    const services = output.envs.flatMap((e) => e.apps.filter((a) => a.app === 'devops-paradox'))
+    const services = output.envs
+      .flatMap((e) => e.apps.filter((a) => a.app === 'devops-paradox'))
       .flatMap((a) => a.objects.filter((o) => o.apiVersion === 'serving.knative.dev/v1' && o.kind === 'Service'));
     expect(services.length).toBeGreaterThan(0);
     const flags = new Set(KNATIVE_FIELD_GATES.map((g) => g.flag));

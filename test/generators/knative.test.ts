@@ -28,9 +28,11 @@ function withParadox(env: string, edit: (s: any) => any): PlatformModel {
 describe('Knative delivery', () => {
   it('is one Knative Service and a DomainMapping: no Deployment, Service, Ingress or HPA of our own', () => {
     for (const env of ['staging', 'production']) {
-      expect(objectsOf(output, env).map((o) => `${o.apiVersion} ${o.kind}`).sort()).toEqual([
-        'serving.knative.dev/v1 Service', 'serving.knative.dev/v1beta1 DomainMapping',
-      ]);
+      expect(
+        objectsOf(output, env)
+          .map((o) => `${o.apiVersion} ${o.kind}`)
+          .sort(),
+      ).toEqual(['serving.knative.dev/v1 Service', 'serving.knative.dev/v1beta1 DomainMapping']);
     }
   });
 
@@ -77,8 +79,13 @@ describe('Knative delivery', () => {
   });
 
   it('a cpu metric brings the HPA class; a traffic split reaches spec.traffic', () => {
-    const split = [{ latestRevision: true, percent: 90 }, { revisionName: 'devops-paradox-00007', percent: 10, tag: 'previous' }];
-    const out = generatePlatform(withParadox('production', (s) => ({ ...s, delivery: { knative: { metric: 'cpu', target: 70, minScale: 2, traffic: split } } })));
+    const split = [
+      { latestRevision: true, percent: 90 },
+      { revisionName: 'devops-paradox-00007', percent: 10, tag: 'previous' },
+    ];
+    const out = generatePlatform(
+      withParadox('production', (s) => ({ ...s, delivery: { knative: { metric: 'cpu', target: 70, minScale: 2, traffic: split } } })),
+    );
     const svc = ksvc(objectsOf(out, 'production'));
     expect(svc.spec.template.metadata.annotations).toEqual({
       'autoscaling.knative.dev/min-scale': '2',
@@ -95,7 +102,10 @@ describe('Knative delivery', () => {
     const env = output.envs.find((e) => e.env.name === 'staging')!;
     const project = env.argocd.find((o) => o.kind === 'AppProject') as any;
     const knativeKinds = project.spec.namespaceResourceWhitelist.filter((g: any) => g.group === 'serving.knative.dev');
-    expect(knativeKinds).toEqual([{ group: 'serving.knative.dev', kind: 'DomainMapping' }, { group: 'serving.knative.dev', kind: 'Service' }]);
+    expect(knativeKinds).toEqual([
+      { group: 'serving.knative.dev', kind: 'DomainMapping' },
+      { group: 'serving.knative.dev', kind: 'Service' },
+    ]);
     const app = env.argocd.find((o) => o.metadata.name === 'devops-paradox-staging') as any;
     expect(app.spec.ignoreDifferences).toBeUndefined();
   });
@@ -108,11 +118,36 @@ describe('knative settings checks', () => {
     { name: 'max 0 is unlimited', settings: { minScale: 4, maxScale: 0 }, expected: [] },
     { name: 'negative scale', settings: { minScale: -1 }, expected: [['k.minScale', '-1 must be a whole number >= 0']] },
     { name: 'fractional scale', settings: { maxScale: 2.5 }, expected: [['k.maxScale', '2.5 must be a whole number >= 0']] },
-    { name: 'negative concurrency', settings: { containerConcurrency: -5 }, expected: [['k.containerConcurrency', '-5 must be a whole number >= 0']] },
-    { name: 'cpu with scale to zero', settings: { metric: 'cpu', minScale: 0 }, expected: [['k.metric', "'cpu' needs Knative's HPA autoscaler class, which cannot scale to zero: set minScale to 1 or more, or use concurrency or rps"]] },
-    { name: 'unknown metric', settings: { metric: 'latency' }, expected: [['k.metric', "unknown metric 'latency' (known: concurrency, rps, cpu, memory)"]] },
-    { name: 'traffic not adding to 100', settings: { traffic: [{ latestRevision: true, percent: 50 }] }, expected: [['k.traffic', 'percents add up to 50, not 100']] },
-    { name: 'traffic target naming both', settings: { traffic: [{ latestRevision: true, revisionName: 'r1', percent: 100 }] }, expected: [['k.traffic[0]', 'needs exactly one of latestRevision: true or revisionName']] },
+    {
+      name: 'negative concurrency',
+      settings: { containerConcurrency: -5 },
+      expected: [['k.containerConcurrency', '-5 must be a whole number >= 0']],
+    },
+    {
+      name: 'cpu with scale to zero',
+      settings: { metric: 'cpu', minScale: 0 },
+      expected: [
+        [
+          'k.metric',
+          "'cpu' needs Knative's HPA autoscaler class, which cannot scale to zero: set minScale to 1 or more, or use concurrency or rps",
+        ],
+      ],
+    },
+    {
+      name: 'unknown metric',
+      settings: { metric: 'latency' },
+      expected: [['k.metric', "unknown metric 'latency' (known: concurrency, rps, cpu, memory)"]],
+    },
+    {
+      name: 'traffic not adding to 100',
+      settings: { traffic: [{ latestRevision: true, percent: 50 }] },
+      expected: [['k.traffic', 'percents add up to 50, not 100']],
+    },
+    {
+      name: 'traffic target naming both',
+      settings: { traffic: [{ latestRevision: true, revisionName: 'r1', percent: 100 }] },
+      expected: [['k.traffic[0]', 'needs exactly one of latestRevision: true or revisionName']],
+    },
   ])('$name', ({ settings, expected }) => {
     expect(checkKnative(settings as never, 'k')).toEqual(expected);
   });
@@ -120,7 +155,9 @@ describe('knative settings checks', () => {
 
 describe('knativeAnnotationProblems', () => {
   const service = (annotations: Record<string, unknown>) => ({
-    apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'x' },
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'x' },
     spec: { template: { metadata: { annotations }, spec: { containers: [] } } },
   });
   const key = (k: string) => `spec.template.metadata.annotations["autoscaling.knative.dev/${k}"]`;
@@ -130,9 +167,18 @@ describe('knativeAnnotationProblems', () => {
     [{ 'autoscaling.knative.dev/minScale': '0' }, [`${key('minScale')}: deprecated key; use autoscaling.knative.dev/min-scale`]],
     [{ 'autoscaling.knative.dev/min-scale': '-1' }, [`${key('min-scale')}: '-1' must be a whole number >= 0`]],
     [{ 'autoscaling.knative.dev/max-scale': 3 }, [`${key('max-scale')}: annotation values are strings, not number`]],
-    [{ 'autoscaling.knative.dev/min-scale': '5', 'autoscaling.knative.dev/max-scale': '2' }, [`${key('min-scale')}: 5 is above max-scale (2)`]],
-    [{ 'autoscaling.knative.dev/metric': 'cpu' }, [`${key('metric')}: 'cpu' needs autoscaling.knative.dev/class: hpa.autoscaling.knative.dev`]],
-    [{ 'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev', 'autoscaling.knative.dev/metric': 'cpu' }, [`${key('min-scale')}: the HPA class cannot scale to zero; set min-scale to 1 or more`]],
+    [
+      { 'autoscaling.knative.dev/min-scale': '5', 'autoscaling.knative.dev/max-scale': '2' },
+      [`${key('min-scale')}: 5 is above max-scale (2)`],
+    ],
+    [
+      { 'autoscaling.knative.dev/metric': 'cpu' },
+      [`${key('metric')}: 'cpu' needs autoscaling.knative.dev/class: hpa.autoscaling.knative.dev`],
+    ],
+    [
+      { 'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev', 'autoscaling.knative.dev/metric': 'cpu' },
+      [`${key('min-scale')}: the HPA class cannot scale to zero; set min-scale to 1 or more`],
+    ],
     [{ 'autoscaling.knative.dev/scale-to-zero': 'true' }, [`${key('scale-to-zero')}: unknown Knative autoscaling annotation`]],
   ])('%j', (annotations, expected) => {
     expect(knativeAnnotationProblems(service(annotations) as never)).toEqual(expected);

@@ -13,16 +13,30 @@ beforeAll(async () => {
 });
 
 const production = () => output.envs.find((e) => e.env.name === 'production')!;
-const platformApps = () => production().argocd.filter((o) => o.kind === 'Application' && (o.metadata.labels as Record<string, string>)['slipway.dev/platform']) as any[];
+const platformApps = () =>
+  production().argocd.filter(
+    (o) => o.kind === 'Application' && (o.metadata.labels as Record<string, string>)['slipway.dev/platform'],
+  ) as any[];
 const byName = (name: string) => platformApps().find((a) => a.metadata.name === `production-${name}`);
 const wave = (a: K8sObject) => Number((a.metadata.annotations as Record<string, string>)['argocd.argoproj.io/sync-wave']);
 
 describe('platform components', () => {
   it('become Applications from upstream chart repositories at pinned chart versions', () => {
-    expect(platformApps().map((a) => a.metadata.name).sort()).toEqual([
-      'production-argo-cd', 'production-argo-rollouts', 'production-grafana', 'production-istio-base',
-      'production-istio-ingressgateway', 'production-istiod', 'production-knative-operator', 'production-knative-serving',
-      'production-loki', 'production-prometheus',
+    expect(
+      platformApps()
+        .map((a) => a.metadata.name)
+        .sort(),
+    ).toEqual([
+      'production-argo-cd',
+      'production-argo-rollouts',
+      'production-grafana',
+      'production-istio-base',
+      'production-istio-ingressgateway',
+      'production-istiod',
+      'production-knative-operator',
+      'production-knative-serving',
+      'production-loki',
+      'production-prometheus',
     ]);
     for (const app of platformApps().filter((a) => a.spec.source.chart)) {
       expect(app.spec.source.repoURL).toMatch(/^https:\/\//);
@@ -45,7 +59,9 @@ describe('platform components', () => {
   it('argo-cd manages itself and waits on child Applications (the Application health check)', () => {
     const argocd = byName('argo-cd');
     expect(argocd.spec.destination.namespace).toBe('argocd');
-    expect(argocd.spec.source.helm.valuesObject.configs.cm['resource.customizations.health.argoproj.io_Application']).toBe(APPLICATION_HEALTH_LUA);
+    expect(argocd.spec.source.helm.valuesObject.configs.cm['resource.customizations.health.argoproj.io_Application']).toBe(
+      APPLICATION_HEALTH_LUA,
+    );
   });
 
   it('Prometheus serves the address canary analysis queries; Grafana reads Prometheus and Loki', () => {
@@ -54,7 +70,10 @@ describe('platform components', () => {
     // Release "prometheus" serves prometheus-server:80 already: no override repeats the chart's default.
     expect(prometheus.spec.source.helm.releaseName).toBe('prometheus');
     expect(prometheus.spec.source.helm.valuesObject.server.fullnameOverride).toBeUndefined();
-    const analysis = output.envs.find((e) => e.env.name === 'production')!.apps.find((a) => a.app === 'devops-toolkit')!.objects.find((o) => o.kind === 'AnalysisTemplate') as any;
+    const analysis = output.envs
+      .find((e) => e.env.name === 'production')!
+      .apps.find((a) => a.app === 'devops-toolkit')!
+      .objects.find((o) => o.kind === 'AnalysisTemplate') as any;
     expect(analysis.spec.metrics[0].provider.prometheus.address).toBe('http://prometheus-server.monitoring');
     const sources = byName('grafana').spec.source.helm.valuesObject.datasources['datasources.yaml'].datasources;
     expect(sources.map((d: { type: string }) => d.type)).toEqual(['prometheus', 'loki']);
@@ -82,18 +101,20 @@ describe('platform components', () => {
     expect(output.files.get('envs/production/README.md')).toContain('### What the platform AppProject `production-platform` permits');
   });
 
-  it('staging declares none: it shares production\'s cluster, so nothing is missing', () => {
+  it("staging declares none: it shares production's cluster, so nothing is missing", () => {
     expect(output.envs.find((e) => e.env.name === 'staging')!.argocd.some((o) => o.metadata.name === 'staging-platform')).toBe(false);
     expect(output.missingPlatform).toEqual([]);
   });
 
   it('infers what is missing: canaries need argo-rollouts, istio, prometheus; Knative apps knative-serving', () => {
     const bare = generatePlatform({ apps: model.apps, envs: model.envs.map((e) => ({ ...e, platform: [] })) });
-    expect(bare.missingPlatform).toEqual(expect.arrayContaining([
-      { env: 'production', cluster: 'in-cluster', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
-      { env: 'production', cluster: 'in-cluster', app: 'devops-paradox', missing: ['knative-serving', 'istio'] },
-      { env: 'staging', cluster: 'in-cluster', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
-    ]));
+    expect(bare.missingPlatform).toEqual(
+      expect.arrayContaining([
+        { env: 'production', cluster: 'in-cluster', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
+        { env: 'production', cluster: 'in-cluster', app: 'devops-paradox', missing: ['knative-serving', 'istio'] },
+        { env: 'staging', cluster: 'in-cluster', app: 'devops-toolkit', missing: ['argo-rollouts', 'istio', 'prometheus'] },
+      ]),
+    );
     expect(bare.missingPlatform.some((m) => m.app === 'go-demo-9')).toBe(false);
   });
 });

@@ -6,9 +6,21 @@ import { symbolicSource } from '../../generators/value-source.js';
 
 describe('scalarYaml', () => {
   it.each([
-    ['yes', '"yes"'], ['on', '"on"'], ['No', '"No"'], ['null', '"null"'], ['1.10', '"1.10"'], ['2.9.17', '"2.9.17"'],
-    ['0x1F', '"0x1F"'], ['1e3', '"1e3"'], ['', '""'], ['a: b', '"a: b"'], ['#x', '"#x"'], ['- x', '"- x"'],
-    ['nginx', 'nginx'], ['app.kubernetes.io/name', 'app.kubernetes.io/name'], ['/demo/hello', '/demo/hello'],
+    ['yes', '"yes"'],
+    ['on', '"on"'],
+    ['No', '"No"'],
+    ['null', '"null"'],
+    ['1.10', '"1.10"'],
+    ['2.9.17', '"2.9.17"'],
+    ['0x1F', '"0x1F"'],
+    ['1e3', '"1e3"'],
+    ['', '""'],
+    ['a: b', '"a: b"'],
+    ['#x', '"#x"'],
+    ['- x', '"- x"'],
+    ['nginx', 'nginx'],
+    ['app.kubernetes.io/name', 'app.kubernetes.io/name'],
+    ['/demo/hello', '/demo/hello'],
   ])('%j → %s', (value, expected) => {
     expect(scalarYaml(value)).toBe(expected);
     expect(parse(`k: ${expected}`, { version: '1.1' }).k).toBe(value);
@@ -44,20 +56,25 @@ describe('chart templates', () => {
   const src = symbolicSource();
 
   it('turns value markers into Helm expressions', () => {
-    const text = toYaml({
-      image: src.str`${'image.repository'}:${'image.tag'}`,
-      replicas: src.scalar('replicaCount'),
-      resources: src.block('resources'),
-      name: src.fullname(),
-    }, { chart: 'web' });
-    expect(text).toBe([
-      'image: {{ printf "%v:%v" .Values.image.repository .Values.image.tag | toJson }}',
-      'replicas: {{ .Values.replicaCount | toJson }}',
-      'resources:',
-      '  {{- toYaml .Values.resources | nindent 2 }}',
-      'name: {{ include "web.fullname" . }}',
-      '',
-    ].join('\n'));
+    const text = toYaml(
+      {
+        image: src.str`${'image.repository'}:${'image.tag'}`,
+        replicas: src.scalar('replicaCount'),
+        resources: src.block('resources'),
+        name: src.fullname(),
+      },
+      { chart: 'web' },
+    );
+    expect(text).toBe(
+      [
+        'image: {{ printf "%v:%v" .Values.image.repository .Values.image.tag | toJson }}',
+        'replicas: {{ .Values.replicaCount | toJson }}',
+        'resources:',
+        '  {{- toYaml .Values.resources | nindent 2 }}',
+        'name: {{ include "web.fullname" . }}',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('wraps conditional fields and list items in if/end', () => {
@@ -73,14 +90,15 @@ describe('chart templates', () => {
 });
 
 describe('multi-line strings', () => {
-  it.each([
-    'a\nb\n', 'a\nb', 'a\nb\n\n', 'query(\n  x{y="z"}\n)\n', 'a\n\nb\n',
-  ])('%j is a literal block that reads back exactly', (value) => {
-    const text = toYaml({ k: value });
-    expect(text.startsWith('k: |')).toBe(true);
-    expect(parse(text, { version: '1.1' }).k).toBe(value);
-    expect(parse(text).k).toBe(value);
-  });
+  it.each(['a\nb\n', 'a\nb', 'a\nb\n\n', 'query(\n  x{y="z"}\n)\n', 'a\n\nb\n'])(
+    '%j is a literal block that reads back exactly',
+    (value) => {
+      const text = toYaml({ k: value });
+      expect(text.startsWith('k: |')).toBe(true);
+      expect(parse(text, { version: '1.1' }).k).toBe(value);
+      expect(parse(text).k).toBe(value);
+    },
+  );
 
   it('falls back to a quoted string when a block could not keep it exactly', () => {
     for (const value of [' lead\nx', 'tab\there\nx', 'trailing \nx', 'cr\r\nx']) {

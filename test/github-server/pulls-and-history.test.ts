@@ -23,8 +23,13 @@ const dirs: string[] = [];
 
 function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH, HOME: os.tmpdir(), ...gitAuthEnv(TOKEN),
-    GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com',
+    PATH: process.env.PATH,
+    HOME: os.tmpdir(),
+    ...gitAuthEnv(TOKEN),
+    GIT_AUTHOR_NAME: 'Ada',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
     ...extra,
   };
 }
@@ -80,7 +85,10 @@ async function branchTip(owner: string, repo: string, branch: string): Promise<s
 }
 
 beforeAll(async () => {
-  server = await startGitHubServer({ token: TOKEN, users: { [TOKEN]: { login: 'slipway-bot', type: 'User' }, ghs_reviewer: { login: 'reviewer', type: 'User' } } });
+  server = await startGitHubServer({
+    token: TOKEN,
+    users: { [TOKEN]: { login: 'slipway-bot', type: 'User' }, ghs_reviewer: { login: 'reviewer', type: 'User' } },
+  });
   octokit = new Octokit({ baseUrl: server.url, auth: TOKEN, log: silent });
 });
 
@@ -125,7 +133,10 @@ describe('commits', () => {
     // Only commits touching a path (a folder here), newest first.
     const dev = await octokit.rest.repos.listCommits({ owner, repo, path: 'envs/dev' });
     expect(dev.data.map((c) => c.sha)).toEqual([shas[3], shas[2], shas[0]]);
-    expect((await octokit.rest.repos.listCommits({ owner, repo, path: 'envs/dev/values.yaml' })).data.map((c) => c.sha)).toEqual([shas[2], shas[0]]);
+    expect((await octokit.rest.repos.listCommits({ owner, repo, path: 'envs/dev/values.yaml' })).data.map((c) => c.sha)).toEqual([
+      shas[2],
+      shas[0],
+    ]);
     expect(readme.map((c) => c.commit.message.trim())).toEqual(['readme', 'Initial commit']);
     expect((await octokit.rest.repos.listCommits({ owner, repo, path: 'nowhere' })).data).toEqual([]);
 
@@ -143,14 +154,24 @@ describe('commits', () => {
     expect(pagedDev.map((c) => c.sha)).toEqual(dev.data.map((c) => c.sha));
 
     // `sha`: from a SHA or a branch; since/until.
-    expect((await octokit.rest.repos.listCommits({ owner, repo, sha: shas[1] })).data.map((c) => c.sha).slice(0, 2)).toEqual([shas[1], shas[0]]);
-    expect((await octokit.rest.repos.listCommits({ owner, repo, sha: 'main', since: '2024-01-03T00:00:00Z', until: '2024-01-04T23:00:00Z' })).data.map((c) => c.sha))
-      .toEqual([shas[3], shas[2]]);
+    expect((await octokit.rest.repos.listCommits({ owner, repo, sha: shas[1] })).data.map((c) => c.sha).slice(0, 2)).toEqual([
+      shas[1],
+      shas[0],
+    ]);
+    expect(
+      (
+        await octokit.rest.repos.listCommits({ owner, repo, sha: 'main', since: '2024-01-03T00:00:00Z', until: '2024-01-04T23:00:00Z' })
+      ).data.map((c) => c.sha),
+    ).toEqual([shas[3], shas[2]]);
     // `author`: an email, or the login of an account (its noreply address).
     expect((await octokit.rest.repos.listCommits({ owner, repo, author: 'ada@example.com' })).data).toHaveLength(5);
-    expect((await octokit.rest.repos.listCommits({ owner, repo, author: 'slipway-bot' })).data.map((c) => c.commit.message)).toEqual(['Initial commit']);
-    expect(await status(octokit.rest.repos.listCommits({ owner, repo, sha: 'no-such-branch' })))
-      .toMatchObject({ status: 404, message: expect.stringContaining('No commit found for SHA: no-such-branch') });
+    expect((await octokit.rest.repos.listCommits({ owner, repo, author: 'slipway-bot' })).data.map((c) => c.commit.message)).toEqual([
+      'Initial commit',
+    ]);
+    expect(await status(octokit.rest.repos.listCommits({ owner, repo, sha: 'no-such-branch' }))).toMatchObject({
+      status: 404,
+      message: expect.stringContaining('No commit found for SHA: no-such-branch'),
+    });
   });
 
   it('gets one commit with its files and stats, by SHA or by a branch with slashes', async () => {
@@ -175,8 +196,10 @@ describe('commits', () => {
 
   it('answers 409 for the commits of an empty repo', async () => {
     await octokit.rest.repos.createForAuthenticatedUser({ name: 'empty-history' });
-    expect(await status(octokit.rest.repos.listCommits({ owner: 'slipway-bot', repo: 'empty-history' })))
-      .toMatchObject({ status: 409, message: expect.stringContaining('Git Repository is empty.') });
+    expect(await status(octokit.rest.repos.listCommits({ owner: 'slipway-bot', repo: 'empty-history' }))).toMatchObject({
+      status: 409,
+      message: expect.stringContaining('Git Repository is empty.'),
+    });
   });
 });
 
@@ -190,23 +213,50 @@ describe('pull requests', () => {
     await push(work, 'promote/staging');
 
     // Refusals first: missing head, missing base, nothing to merge, no title.
-    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 't', head: 'nope', base: 'main' }))).toMatchObject({ status: 422, message: expect.stringContaining('"field":"head"') });
-    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 't', head: 'promote/staging', base: 'nope' }))).toMatchObject({ status: 422, message: expect.stringContaining('"field":"base"') });
-    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 't', head: 'main', base: 'promote/staging' })))
-      .toMatchObject({ status: 422, message: expect.stringContaining('No commits between promote/staging and main') });
-    expect((await status(octokit.request('POST /repos/{owner}/{repo}/pulls', { owner, repo, head: 'promote/staging', base: 'main' }))).status).toBe(422);
+    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 't', head: 'nope', base: 'main' }))).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('"field":"head"'),
+    });
+    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 't', head: 'promote/staging', base: 'nope' }))).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('"field":"base"'),
+    });
+    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 't', head: 'main', base: 'promote/staging' }))).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('No commits between promote/staging and main'),
+    });
+    expect(
+      (await status(octokit.request('POST /repos/{owner}/{repo}/pulls', { owner, repo, head: 'promote/staging', base: 'main' }))).status,
+    ).toBe(422);
 
-    const created = await octokit.rest.pulls.create({ owner, repo, title: 'Promote to staging', head: 'promote/staging', base: 'main', body: 'Two changes.' });
+    const created = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      title: 'Promote to staging',
+      head: 'promote/staging',
+      base: 'main',
+      body: 'Two changes.',
+    });
     expect(created.status).toBe(201);
     const pr = created.data;
     expect(pr).toMatchObject({
-      number: 1, state: 'open', title: 'Promote to staging', body: 'Two changes.', merged: false, draft: false,
+      number: 1,
+      state: 'open',
+      title: 'Promote to staging',
+      body: 'Two changes.',
+      merged: false,
+      draft: false,
       // GitHub computes mergeability in the background: unknown right after creation.
-      mergeable: null, mergeable_state: 'unknown',
+      mergeable: null,
+      mergeable_state: 'unknown',
       head: { ref: 'promote/staging', sha: headSha, label: `${owner}:promote/staging`, repo: { full_name: `${owner}/${repo}` } },
       base: { ref: 'main', sha: baseBefore },
-      user: { login: 'slipway-bot' }, author_association: 'OWNER',
-      commits: 2, changed_files: 2, additions: 2, deletions: 0,
+      user: { login: 'slipway-bot' },
+      author_association: 'OWNER',
+      commits: 2,
+      changed_files: 2,
+      additions: 2,
+      deletions: 0,
       html_url: `${server.url}/${owner}/${repo}/pull/1`,
     });
     expect(created.headers.location).toBe(`${server.url}/repos/${owner}/${repo}/pulls/1`);
@@ -222,7 +272,9 @@ describe('pull requests', () => {
     expect(byHead.data.map((p) => p.number)).toEqual([1]);
     expect(byHead.data[0]).not.toHaveProperty('mergeable');
     expect((await octokit.rest.pulls.list({ owner, repo, head: 'promote/staging' })).data.map((p) => p.number)).toEqual([2, 1]);
-    expect((await octokit.rest.pulls.list({ owner, repo, base: 'main', sort: 'created', direction: 'asc' })).data.map((p) => p.number)).toEqual([1, 2]);
+    expect(
+      (await octokit.rest.pulls.list({ owner, repo, base: 'main', sort: 'created', direction: 'asc' })).data.map((p) => p.number),
+    ).toEqual([1, 2]);
     expect((await octokit.rest.pulls.list({ owner, repo, base: 'promote/staging' })).data).toEqual([]);
     expect((await octokit.rest.pulls.list({ owner, repo, state: 'closed' })).data).toEqual([]);
 
@@ -230,11 +282,19 @@ describe('pull requests', () => {
     expect(got).toMatchObject({ number: 1, mergeable: true, mergeable_state: 'clean', merged: false, merged_by: null });
     expect((await status(octokit.rest.pulls.get({ owner, repo, pull_number: 99 }))).status).toBe(404);
 
-    const updated = await octokit.rest.pulls.update({ owner, repo, pull_number: 1, title: 'Promote app and db to staging', body: 'Updated.' });
+    const updated = await octokit.rest.pulls.update({
+      owner,
+      repo,
+      pull_number: 1,
+      title: 'Promote app and db to staging',
+      body: 'Updated.',
+    });
     expect(updated.data).toMatchObject({ title: 'Promote app and db to staging', body: 'Updated.', state: 'open' });
 
-    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 'again', head: 'promote/staging', base: 'main' })))
-      .toMatchObject({ status: 422, message: expect.stringContaining(`A pull request already exists for ${owner}:promote/staging.`) });
+    expect(await status(octokit.rest.pulls.create({ owner, repo, title: 'again', head: 'promote/staging', base: 'main' }))).toMatchObject({
+      status: 422,
+      message: expect.stringContaining(`A pull request already exists for ${owner}:promote/staging.`),
+    });
 
     // A human merges it with the merge button.
     const { sha: mergeSha } = await mergePullRequest(server, owner, repo, 1);
@@ -247,19 +307,29 @@ describe('pull requests', () => {
 
     const merged = (await octokit.rest.pulls.get({ owner, repo, pull_number: 1 })).data;
     expect(merged).toMatchObject({
-      state: 'closed', merged: true, merge_commit_sha: mergeSha, merged_by: { login: 'slipway-bot' }, mergeable: null,
-      head: { sha: headSha }, base: { sha: baseBefore }, commits: 2,
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: mergeSha,
+      merged_by: { login: 'slipway-bot' },
+      mergeable: null,
+      head: { sha: headSha },
+      base: { sha: baseBefore },
+      commits: 2,
     });
     expect(merged.merged_at).toBeTruthy();
     expect(merged.closed_at).toBe(merged.merged_at);
-    expect((await octokit.rest.pulls.list({ owner, repo, state: 'closed' })).data.map((p) => [p.number, p.merged_at !== null])).toEqual([[1, true]]);
+    expect((await octokit.rest.pulls.list({ owner, repo, state: 'closed' })).data.map((p) => [p.number, p.merged_at !== null])).toEqual([
+      [1, true],
+    ]);
     expect((await octokit.rest.pulls.list({ owner, repo, state: 'all' })).data.map((p) => p.number)).toEqual([2, 1]);
 
     // History: the merge commit first, GitHub's web-flow as committer; the path filter follows the merge.
     const history = (await octokit.rest.repos.listCommits({ owner, repo, sha: 'main' })).data;
     expect(history[0]).toMatchObject({ sha: mergeSha, author: { login: 'slipway-bot' }, committer: { login: 'web-flow' } });
     expect(history[0]!.parents.map((p) => p.sha)).toEqual([baseBefore, headSha]);
-    expect((await octokit.rest.repos.listCommits({ owner, repo, sha: 'main', path: 'envs/staging/db.yaml' })).data.map((c) => c.sha)).toEqual([headSha]);
+    expect(
+      (await octokit.rest.repos.listCommits({ owner, repo, sha: 'main', path: 'envs/staging/db.yaml' })).data.map((c) => c.sha),
+    ).toEqual([headSha]);
     // git sees the merge.
     await git(work, ['fetch', '--quiet', 'origin']);
     expect(await git(work, ['rev-parse', 'origin/main^2'])).toBe(headSha);
@@ -270,8 +340,14 @@ describe('pull requests', () => {
     expect((await status(octokit.rest.pulls.update({ owner, repo, pull_number: 1, state: 'open' }))).status).toBe(422);
     expect(await branchTip(owner, repo, 'promote/staging')).toBe(headSha);
     // Closing and reopening an unmerged pull.
-    expect((await octokit.rest.pulls.update({ owner, repo, pull_number: 2, state: 'closed' })).data).toMatchObject({ state: 'closed', merged: false });
-    expect((await octokit.rest.pulls.update({ owner, repo, pull_number: 2, state: 'open' })).data).toMatchObject({ state: 'open', closed_at: null });
+    expect((await octokit.rest.pulls.update({ owner, repo, pull_number: 2, state: 'closed' })).data).toMatchObject({
+      state: 'closed',
+      merged: false,
+    });
+    expect((await octokit.rest.pulls.update({ owner, repo, pull_number: 2, state: 'open' })).data).toMatchObject({
+      state: 'open',
+      closed_at: null,
+    });
   });
 
   it('PUT .../merge: merge, squash and rebase; head moved 409, conflicts 405, protected base 405', async () => {
@@ -289,11 +365,14 @@ describe('pull requests', () => {
     await branchWith('r', { 'r1.txt': '1\n', 'r2.txt': '2\n' });
     await branchWith('c1', { 'README.md': 'one\n' });
     await branchWith('c2', { 'README.md': 'two\n' });
-    const open = async (head: string) => (await octokit.rest.pulls.create({ owner, repo, title: `PR ${head}`, head, base: 'main' })).data.number;
+    const open = async (head: string) =>
+      (await octokit.rest.pulls.create({ owner, repo, title: `PR ${head}`, head, base: 'main' })).data.number;
     const [m, s, r, c1, c2] = [await open('m'), await open('s'), await open('r'), await open('c1'), await open('c2')];
 
-    expect(await status(octokit.rest.pulls.merge({ owner, repo, pull_number: m, sha: 'f'.repeat(40) })))
-      .toMatchObject({ status: 409, message: expect.stringContaining('Head branch was modified') });
+    expect(await status(octokit.rest.pulls.merge({ owner, repo, pull_number: m, sha: 'f'.repeat(40) }))).toMatchObject({
+      status: 409,
+      message: expect.stringContaining('Head branch was modified'),
+    });
     const merged = await octokit.rest.pulls.merge({ owner, repo, pull_number: m, sha: mergeHead, merge_method: 'merge' });
     expect(merged.data).toMatchObject({ merged: true, message: 'Pull Request successfully merged' });
     expect((await octokit.rest.git.getCommit({ owner, repo, commit_sha: merged.data.sha })).data.parents).toHaveLength(2);
@@ -306,26 +385,43 @@ describe('pull requests', () => {
 
     const rebased = await octokit.rest.pulls.merge({ owner, repo, pull_number: r, merge_method: 'rebase' });
     const linear = (await octokit.rest.repos.listCommits({ owner, repo, per_page: 3 })).data;
-    expect(linear.map((c) => [c.commit.message.trim(), c.parents.length])).toEqual([['r: r2.txt', 1], ['r: r1.txt', 1], [`PR s (#${s})\n\n* s: s1.txt\n\n* s: s2.txt`, 1]]);
+    expect(linear.map((c) => [c.commit.message.trim(), c.parents.length])).toEqual([
+      ['r: r2.txt', 1],
+      ['r: r1.txt', 1],
+      [`PR s (#${s})\n\n* s: s1.txt\n\n* s: s2.txt`, 1],
+    ]);
     expect(linear[0]!.sha).toBe(rebased.data.sha);
     expect(linear[0]!.commit.author).toMatchObject({ name: 'Ada' });
     expect(linear[0]!.commit.committer).toMatchObject({ name: 'GitHub', email: 'noreply@github.com' });
 
     // c1 and c2 change the same line: after c1, c2 conflicts.
     await octokit.rest.pulls.merge({ owner, repo, pull_number: c1 });
-    expect((await octokit.rest.pulls.get({ owner, repo, pull_number: c2 })).data).toMatchObject({ mergeable: false, mergeable_state: 'dirty' });
-    expect(await status(octokit.rest.pulls.merge({ owner, repo, pull_number: c2 }))).toMatchObject({ status: 405, message: expect.stringContaining('Pull Request is not mergeable') });
+    expect((await octokit.rest.pulls.get({ owner, repo, pull_number: c2 })).data).toMatchObject({
+      mergeable: false,
+      mergeable_state: 'dirty',
+    });
+    expect(await status(octokit.rest.pulls.merge({ owner, repo, pull_number: c2 }))).toMatchObject({
+      status: 405,
+      message: expect.stringContaining('Pull Request is not mergeable'),
+    });
 
     // A base protected with required reviews, enforced on admins: the API refuses, the (admin) button helper does not.
     await branchWith('p', { 'p.txt': 'p\n' });
     const p = await open('p');
     await octokit.rest.repos.updateBranchProtection({
-      owner, repo, branch: 'main', required_status_checks: null, enforce_admins: true, restrictions: null,
+      owner,
+      repo,
+      branch: 'main',
+      required_status_checks: null,
+      enforce_admins: true,
+      restrictions: null,
       required_pull_request_reviews: { required_approving_review_count: 1 },
     });
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: p })).data.mergeable_state).toBe('blocked');
-    expect(await status(octokit.rest.pulls.merge({ owner, repo, pull_number: p })))
-      .toMatchObject({ status: 405, message: expect.stringContaining('At least 1 approving review is required') });
+    expect(await status(octokit.rest.pulls.merge({ owner, repo, pull_number: p }))).toMatchObject({
+      status: 405,
+      message: expect.stringContaining('At least 1 approving review is required'),
+    });
     await server.mergePullRequest(owner, repo, p, { by: 'reviewer' });
     expect((await octokit.rest.pulls.get({ owner, repo, pull_number: p })).data.merged_by?.login).toBe('reviewer');
   });
@@ -352,7 +448,12 @@ describe('pull requests', () => {
     expect(await status(octokit.rest.pulls.update({ owner, repo, pull_number: gone, state: 'open' }))).toMatchObject({ status: 422 });
 
     await push(work, 'ff:main');
-    expect((await octokit.rest.pulls.get({ owner, repo, pull_number: pushed })).data).toMatchObject({ state: 'closed', merged: true, merge_commit_sha: moved, merged_by: null });
+    expect((await octokit.rest.pulls.get({ owner, repo, pull_number: pushed })).data).toMatchObject({
+      state: 'closed',
+      merged: true,
+      merge_commit_sha: moved,
+      merged_by: null,
+    });
     expect((await octokit.rest.pulls.list({ owner, repo })).data).toEqual([]);
   });
 });
@@ -377,8 +478,14 @@ describe('contents', () => {
 
     const folder = (await octokit.rest.repos.getContent({ owner, repo, path: 'envs/dev' })).data;
     if (!Array.isArray(folder)) throw new Error('expected a folder');
-    expect(folder.map((e) => [e.name, e.path, e.type])).toEqual([['sub', 'envs/dev/sub', 'dir'], ['values.yaml', 'envs/dev/values.yaml', 'file']]);
-    expect((await octokit.request(`GET /repos/${owner}/${repo}/contents/envs/dev/sub/a.txt`)).data).toMatchObject({ type: 'file', path: 'envs/dev/sub/a.txt' });
+    expect(folder.map((e) => [e.name, e.path, e.type])).toEqual([
+      ['sub', 'envs/dev/sub', 'dir'],
+      ['values.yaml', 'envs/dev/values.yaml', 'file'],
+    ]);
+    expect((await octokit.request(`GET /repos/${owner}/${repo}/contents/envs/dev/sub/a.txt`)).data).toMatchObject({
+      type: 'file',
+      path: 'envs/dev/sub/a.txt',
+    });
 
     expect((await status(octokit.rest.repos.getContent({ owner, repo, path: 'envs/nope' }))).status).toBe(404);
     expect((await status(octokit.rest.repos.getContent({ owner, repo, path: 'envs/dev/values.yaml', ref: 'nope' }))).status).toBe(404);
@@ -386,23 +493,41 @@ describe('contents', () => {
 });
 
 describe('OpenAPI validation of the new answers', () => {
-  it('a pull request or a commit that does not match GitHub\'s description becomes a 500', async () => {
+  it("a pull request or a commit that does not match GitHub's description becomes a 500", async () => {
     const { owner, repo, work } = await newRepo();
     await git(work, ['checkout', '--quiet', '-b', 'feature']);
     await commit(work, { 'f.txt': 'f\n' }, 'f');
     await push(work, 'feature');
     const pr = (await octokit.rest.pulls.create({ owner, repo, title: 't', head: 'feature', base: 'main' })).data;
 
-    server.tamperNext((body: { head: { sha?: string }; merged: unknown }) => { delete body.head.sha; body.merged = 'no'; }, { path: /\/pulls\/\d+$/ });
+    server.tamperNext(
+      (body: { head: { sha?: string }; merged: unknown }) => {
+        delete body.head.sha;
+        body.merged = 'no';
+      },
+      { path: /\/pulls\/\d+$/ },
+    );
     expect((await status(octokit.rest.pulls.get({ owner, repo, pull_number: pr.number }))).status).toBe(500);
-    server.tamperNext((body: Array<{ author: unknown }>) => { body[0]!.author = { login: 'half a user' }; }, { path: /\/commits$/ });
+    server.tamperNext(
+      (body: Array<{ author: unknown }>) => {
+        body[0]!.author = { login: 'half a user' };
+      },
+      { path: /\/commits$/ },
+    );
     expect((await status(octokit.rest.repos.listCommits({ owner, repo }))).status).toBe(500);
-    server.tamperNext((body: Array<{ state: unknown }>) => { body[0]!.state = 42; }, { path: /\/pulls$/ });
+    server.tamperNext(
+      (body: Array<{ state: unknown }>) => {
+        body[0]!.state = 42;
+      },
+      { path: /\/pulls$/ },
+    );
     expect((await status(octokit.rest.pulls.list({ owner, repo }))).status).toBe(500);
 
     const violations = server.schemaViolations.splice(0);
     expect(violations.map((v) => v.operation)).toEqual([
-      'GET /repos/{owner}/{repo}/pulls/{pull_number}', 'GET /repos/{owner}/{repo}/commits', 'GET /repos/{owner}/{repo}/pulls',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}',
+      'GET /repos/{owner}/{repo}/commits',
+      'GET /repos/{owner}/{repo}/pulls',
     ]);
     expect(violations[0]!.errors.join('\n')).toMatch(/\/head must have required property 'sha'/);
     expect(violations[0]!.errors.join('\n')).toMatch(/\/merged must be boolean/);

@@ -33,9 +33,13 @@ async function template(helm: HelmBinary, env: string, app: string, extra: strin
   const envDir = join(dir, 'envs', env);
   const namespace = output.envs.find((e) => e.env.name === env)!.env.namespace;
   const result = await runHelm(helm, [
-    'template', app, join(envDir, 'charts', app),
-    '--namespace', namespace,
-    '--values', join(envDir, 'values', `${app}.yaml`),
+    'template',
+    app,
+    join(envDir, 'charts', app),
+    '--namespace',
+    namespace,
+    '--values',
+    join(envDir, 'values', `${app}.yaml`),
     ...extra,
   ]);
   expect(result.stderr).toBe('');
@@ -44,20 +48,41 @@ async function template(helm: HelmBinary, env: string, app: string, extra: strin
 }
 
 describe.each(helms.map((h) => ({ helm: h, label: `helm ${h.major}` })))('$label', ({ helm }) => {
-  it.each(['devops-toolkit', 'devops-paradox', 'go-demo-9'])('lint --strict passes for chart %s, also with its toggles flipped', async (app) => {
-    const chart = join(dir, 'charts', app);
-    const toggles: Record<string, string[][]> = {
-      'go-demo-9': [[], ['--set', 'autoscaling.enabled=true'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']],
-      'devops-toolkit': [[], ['--set', 'canary.analysis.enabled=false'], ['--set', 'autoscaling.enabled=false,replicaCount=1'], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com']],
-      'devops-paradox': [[], ['--set', 'ingress.enabled=false'], ['--set', 'ingress.host=x.example.com,knative.metric=cpu,knative.minScale=1,knative.target=70'],
-        ['--set-json', 'knative.traffic=[{"latestRevision":true,"percent":80},{"revisionName":"devops-paradox-00001","percent":20,"tag":"previous"}]']],
-    };
-    for (const set of toggles[app]!) {
-      const lint = await runHelm(helm, ['lint', '--strict', chart, ...set]);
-      expect(lint.stdout + lint.stderr).toContain('0 chart(s) failed');
-      expect(lint.code).toBe(0);
-    }
-  });
+  it.each(['devops-toolkit', 'devops-paradox', 'go-demo-9'])(
+    'lint --strict passes for chart %s, also with its toggles flipped',
+    async (app) => {
+      const chart = join(dir, 'charts', app);
+      const toggles: Record<string, string[][]> = {
+        'go-demo-9': [
+          [],
+          ['--set', 'autoscaling.enabled=true'],
+          ['--set', 'ingress.enabled=false'],
+          ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com'],
+        ],
+        'devops-toolkit': [
+          [],
+          ['--set', 'canary.analysis.enabled=false'],
+          ['--set', 'autoscaling.enabled=false,replicaCount=1'],
+          ['--set', 'ingress.enabled=false'],
+          ['--set', 'ingress.tls.enabled=true,ingress.host=x.example.com'],
+        ],
+        'devops-paradox': [
+          [],
+          ['--set', 'ingress.enabled=false'],
+          ['--set', 'ingress.host=x.example.com,knative.metric=cpu,knative.minScale=1,knative.target=70'],
+          [
+            '--set-json',
+            'knative.traffic=[{"latestRevision":true,"percent":80},{"revisionName":"devops-paradox-00001","percent":20,"tag":"previous"}]',
+          ],
+        ],
+      };
+      for (const set of toggles[app]!) {
+        const lint = await runHelm(helm, ['lint', '--strict', chart, ...set]);
+        expect(lint.stdout + lint.stderr).toContain('0 chart(s) failed');
+        expect(lint.code).toBe(0);
+      }
+    },
+  );
 
   it.each(cases)('helm template of $app in $env equals the direct render', async ({ env, app }) => {
     const rendered = await template(helm, env, app);

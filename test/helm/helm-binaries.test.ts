@@ -42,10 +42,7 @@ let deprecatedApi: string;
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-helm-test-'));
-  good = writeChart(
-    'good',
-    CM(`  greeting: {{ .Values.greeting | quote }}\n  replicas: {{ .Values.replicas | quote }}`),
-  );
+  good = writeChart('good', CM(`  greeting: {{ .Values.greeting | quote }}\n  replicas: {{ .Values.replicas | quote }}`));
   // `.Values.settings` is not defined, so `.settings.key` is a nil-pointer evaluation.
   nestedUndefined = writeChart(
     'nested-undefined',

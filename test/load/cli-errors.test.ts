@@ -59,8 +59,8 @@ describe('synth CLI', () => {
     const run = runSynth(['--root', project.root]);
 
     expect(run.stderr).toBe(
-      'error: envs/production.yaml:23: apps.devops-toolkit.tag: required\n'
-        + "error: envs/staging.yaml:34: render: 'kustomize' must be one of: helm, manifests\n",
+      'error: envs/production.yaml:23: apps.devops-toolkit.tag: required\n' +
+        "error: envs/staging.yaml:34: render: 'kustomize' must be one of: helm, manifests\n",
     );
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.stdout).toBe('');
@@ -101,10 +101,10 @@ describe('synth CLI', () => {
 
     const stale = runSynth(['--root', project.root, '--check']);
     expect(stale.stderr).toContain(
-      'out/ is not what the sources generate (run npm run synth):\n'
-        + '  ~ envs/production/apps/devops-toolkit.yaml\n'
-        + '  + envs/production/README.md\n'
-        + '  - stray.txt\n',
+      'out/ is not what the sources generate (run npm run synth):\n' +
+        '  ~ envs/production/apps/devops-toolkit.yaml\n' +
+        '  + envs/production/README.md\n' +
+        '  - stray.txt\n',
     );
     expect(stale.stderr).not.toMatch(STACK_LINE);
     expect(stale.stdout).toBe('');

@@ -41,17 +41,20 @@ describe('env-file defaults: one list', () => {
   it('an env file that leaves every optional field out loads with exactly those defaults', () => {
     const p = makeProject((x) => {
       x.remove('envs/staging.yaml');
-      x.write('envs/production.yaml', [
-        'name: production',
-        'namespace: production',
-        'domain: example.com',
-        'repo: my-org/env-production',
-        'github: {}',
-        'cluster: {}',
-        'apps:',
-        '  go-demo-9:',
-        '    tag: "1.0.0"',
-      ].join('\n') + '\n');
+      x.write(
+        'envs/production.yaml',
+        [
+          'name: production',
+          'namespace: production',
+          'domain: example.com',
+          'repo: my-org/env-production',
+          'github: {}',
+          'cluster: {}',
+          'apps:',
+          '  go-demo-9:',
+          '    tag: "1.0.0"',
+        ].join('\n') + '\n',
+      );
     });
     try {
       const [env] = loadEnvFiles(`${p.root}/envs`);

@@ -58,7 +58,7 @@ const cases: ReadonlyArray<{ name: string; text: string; expected: string[] }> =
     expected: [`${PROD}:21: replica: unknown key`],
   },
   {
-    name: 'schema: a wrong type deep under an app, at the value\'s key',
+    name: "schema: a wrong type deep under an app, at the value's key",
     text: prodFile(APPS.replace('    tag: "1.71"', '    tag: "1.71"\n    replicas: many')), // replicas on 18
     expected: [`${PROD}:18: apps.devops-paradox.replicas: must be an integer, not string "many"`],
   },
@@ -83,9 +83,11 @@ const cases: ReadonlyArray<{ name: string; text: string; expected: string[] }> =
     expected: [`${PROD}:20: apps.billing: no charts-src/billing.ts defines app 'billing'`],
   },
   {
-    name: 'policy: replicas far too high is the env file\'s, at its line',
+    name: "policy: replicas far too high is the env file's, at its line",
     text: prodFile(APPS.replace('    tag: "0.0.1"', '    tag: "0.0.1"\n    replicas: 1e10')), // 20
-    expected: [`${PROD}:20: apps.go-demo-9.replicas: 10000000000 is above 1000, the most pods slipway lets one app ask for (a guard against typos such as 1e10)`],
+    expected: [
+      `${PROD}:20: apps.go-demo-9.replicas: 10000000000 is above 1000, the most pods slipway lets one app ask for (a guard against typos such as 1e10)`,
+    ],
   },
   {
     name: 'policy: promotesFrom names no env, at its line',
@@ -93,14 +95,17 @@ const cases: ReadonlyArray<{ name: string; text: string; expected: string[] }> =
     expected: [`${PROD}:6: promotesFrom: no envs/qa.yaml`],
   },
   {
-    name: 'fleet: a cluster item\'s field, at the item\'s key',
-    text: prodFile(APPS, [
-      'clusters:', // 20
-      '  - name: eu', // 21
-      '    server: https://eu.example.com', // 22
-      '  - name: eu', // 23
-      '    server: https://us.example.com', // 24
-    ].join('\n')),
+    name: "fleet: a cluster item's field, at the item's key",
+    text: prodFile(
+      APPS,
+      [
+        'clusters:', // 20
+        '  - name: eu', // 21
+        '    server: https://eu.example.com', // 22
+        '  - name: eu', // 23
+        '    server: https://us.example.com', // 24
+      ].join('\n'),
+    ),
     expected: [`${PROD}:23: clusters[1].name: 'eu' names two clusters; cluster names must be unique`],
   },
 ];
@@ -114,21 +119,28 @@ describe('env-file problems carry the line of their field', () => {
 
   it('a refusal from generation (Knative feature without a KnativeServing) points at the app in each env file', async () => {
     project = makeProject((p) => p.write(PROD, prodFile(APPS).replace('  - knative-serving\n', '')));
-    const error = await import('../../src/synth.js').then(({ synth }) => synth({ root: project!.root, outDir: `${project!.root}/out`, validate: false })).then(
-      () => undefined,
-      (e: { problems?: string[] }) => e,
-    );
+    const error = await import('../../src/synth.js')
+      .then(({ synth }) => synth({ root: project!.root, outDir: `${project!.root}/out`, validate: false }))
+      .then(
+        () => undefined,
+        (e: { problems?: string[] }) => e,
+      );
     const problems = error?.problems ?? [];
     expect(problems.length, String(error)).toBeGreaterThan(0);
     // Without the knative-serving line, devops-paradox is on line 15 of this production file.
-    expect(problems.filter((l) => l.startsWith(`${PROD}:`))).toEqual([expect.stringMatching(/^envs\/production\.yaml:15: apps\.devops-paradox: uses .*capabilities\.add/)]);
+    expect(problems.filter((l) => l.startsWith(`${PROD}:`))).toEqual([
+      expect.stringMatching(/^envs\/production\.yaml:15: apps\.devops-paradox: uses .*capabilities\.add/),
+    ]);
   });
 
-  it('--strict-platform: an app whose delivery needs a component nobody installs, at the app\'s line', async () => {
+  it("--strict-platform: an app whose delivery needs a component nobody installs, at the app's line", async () => {
     // No env on the cluster installs argo-rollouts, which devops-toolkit's canary needs; staging too.
     project = makeProject((p) => p.write(PROD, prodFile(APPS).replace('  - argo-rollouts\n', '')));
     const { synth } = await import('../../src/synth.js');
-    const error = await synth({ root: project.root, outDir: `${project.root}/out`, validate: false, strictPlatform: true }).then(() => undefined, (e: { problems?: string[] }) => e);
+    const error = await synth({ root: project.root, outDir: `${project.root}/out`, validate: false, strictPlatform: true }).then(
+      () => undefined,
+      (e: { problems?: string[] }) => e,
+    );
     // Without the argo-rollouts line, devops-toolkit is on line 13 of this production file.
     expect(error?.problems?.filter((l) => l.startsWith(`${PROD}:`))).toEqual([
       expect.stringMatching(/^envs\/production\.yaml:13: apps\.devops-toolkit: needs argo-rollouts on cluster /),
@@ -137,7 +149,10 @@ describe('env-file problems carry the line of their field', () => {
 
   it('synth --json: the error document has file, line and field; stderr shows the same line', async () => {
     project = makeProject((p) => p.write(PROD, prodFile(APPS.replace('    tag: "2.9.9"', '    tag: latest'))));
-    const r = await run(process.execPath, [`${REPO_ROOT}/src/cli/slipway.mjs`, '--root', project.root, 'synth', '--json'], { cwd: project.root, env: { ...process.env, NO_COLOR: '1' } });
+    const r = await run(process.execPath, [`${REPO_ROOT}/src/cli/slipway.mjs`, '--root', project.root, 'synth', '--json'], {
+      cwd: project.root,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.code, r.stderr).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.error).toMatchObject({ code: 'invalid_input', file: PROD, line: 15, field: 'apps.devops-toolkit.tag' });
@@ -157,7 +172,7 @@ describe('problemParts: the JSON fields of a problem line', () => {
   });
 });
 
-describe('fieldPosition: a message\'s field path → its line in the YAML document', () => {
+describe("fieldPosition: a message's field path → its line in the YAML document", () => {
   const text = [
     'name: x', // 1
     'apps:', // 2

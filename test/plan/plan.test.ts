@@ -23,9 +23,19 @@ describe('planEnv', () => {
     desired: Record<string, string>;
     expected: { create?: string[]; update?: string[]; delete?: string[]; untouched?: string[] };
   }> = [
-    { name: 'an empty repo: every file is created', repo: {}, desired: { 'apps/a.yaml': cm('a'), 'README.md': '# x\n' }, expected: { create: ['apps/a.yaml', 'README.md'] } },
+    {
+      name: 'an empty repo: every file is created',
+      repo: {},
+      desired: { 'apps/a.yaml': cm('a'), 'README.md': '# x\n' },
+      expected: { create: ['apps/a.yaml', 'README.md'] },
+    },
     { name: 'the same files: nothing to do', repo: { 'apps/a.yaml': cm('a') }, desired: { 'apps/a.yaml': cm('a') }, expected: {} },
-    { name: 'a changed file is an update', repo: { 'values/a.yaml': 'tag: "1"\n' }, desired: { 'values/a.yaml': 'tag: "2"\n' }, expected: { update: ['values/a.yaml'] } },
+    {
+      name: 'a changed file is an update',
+      repo: { 'values/a.yaml': 'tag: "1"\n' },
+      desired: { 'values/a.yaml': 'tag: "2"\n' },
+      expected: { update: ['values/a.yaml'] },
+    },
     {
       name: 'a file slipway owns and no longer generates is deleted',
       repo: { 'apps/a.yaml': cm('a'), 'apps/old.yaml': cm('old'), 'platform/x.yaml': cm('x') },

@@ -63,7 +63,10 @@ beforeAll(async () => {
   server = await startGitServer({ token: TOKEN });
   bare = server.createBareRepo('env-staging');
   project = makeProject((p) => {
-    p.editYaml('envs/staging.yaml', (d) => { d.repo = `${server.url}/env-staging.git`; delete d.repoURL; });
+    p.editYaml('envs/staging.yaml', (d) => {
+      d.repo = `${server.url}/env-staging.git`;
+      delete d.repoURL;
+    });
   });
 });
 
@@ -80,7 +83,11 @@ describe('plan --out, then apply', () => {
     const plan = await slipway(['plan', '--env', 'staging', '--out', planFile]);
     expect(plan.code, plan.stderr).toBe(2);
     const saved = JSON.parse(readFileSync(planFile, 'utf8')) as SavedPlan;
-    expect(saved).toMatchObject({ format: 'slipway-plan', version: 1, envs: [{ env: 'staging', remote: `${server.url}/env-staging.git`, branch: 'main', head: null }] });
+    expect(saved).toMatchObject({
+      format: 'slipway-plan',
+      version: 1,
+      envs: [{ env: 'staging', remote: `${server.url}/env-staging.git`, branch: 'main', head: null }],
+    });
     const planned = new Map(saved.envs[0]!.changes.map((c) => [c.path, c.content]));
     expect(saved.envs[0]!.changes.every((c) => c.action === 'create')).toBe(true);
     expect(planned.size).toBeGreaterThan(20);
@@ -95,7 +102,9 @@ describe('plan --out, then apply', () => {
     expect(message).toContain(`Slipway-Plan: sha256:${createHash('sha256').update(readFileSync(planFile)).digest('hex')}`);
 
     // An update: exactly the changed file, on top of exactly the planned head.
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 3; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].replicas = 3;
+    });
     const second = join(scratch, 'second.json');
     const [replan, json] = await Promise.all([
       slipway(['plan', '--env', 'staging', '--out', second]),
@@ -110,7 +119,11 @@ describe('plan --out, then apply', () => {
     const applied = await slipway(['--json', 'apply', second]);
     expect(applied.code, applied.stderr).toBe(0);
     const doc = JSON.parse(applied.stdout);
-    expect(doc).toMatchObject({ command: 'apply', ok: true, envs: [{ env: 'staging', head: first, created: false, changes: [{ path: 'values/go-demo-9.yaml', action: 'update' }] }] });
+    expect(doc).toMatchObject({
+      command: 'apply',
+      ok: true,
+      envs: [{ env: 'staging', head: first, created: false, changes: [{ path: 'values/go-demo-9.yaml', action: 'update' }] }],
+    });
     expect(git(bare, 'rev-parse', 'main').trim()).toBe(doc.envs[0].commit);
     expect(git(bare, 'rev-parse', 'main^').trim()).toBe(first);
     expect(git(bare, 'diff', '--name-only', first, 'main').trim()).toBe('values/go-demo-9.yaml');
@@ -119,7 +132,9 @@ describe('plan --out, then apply', () => {
   }, 90_000);
 
   it('someone commits after the plan: apply refuses, exit 1, one line naming the env and both heads, writes nothing', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 4; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].replicas = 4;
+    });
     const planFile = join(scratch, 'stale.json');
     const plan = await slipway(['plan', '--env', 'staging', '--out', planFile]);
     expect(plan.code, plan.stderr).toBe(2);
@@ -147,19 +162,29 @@ describe('plan --out, then apply', () => {
 
     const json = await slipway(['apply', planFile, '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ command: 'apply', ok: false, exitCode: 1, error: { code: 'plan_stale', env: 'staging' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      command: 'apply',
+      ok: false,
+      exitCode: 1,
+      error: { code: 'plan_stale', env: 'staging' },
+    });
   }, 60_000);
 
   it('a plan that could not reach every env is not saved', async () => {
     const planFile = join(scratch, 'partial.json');
-    project.editYaml('envs/production.yaml', (d) => { d.repo = 'https://nonexistent.invalid/env-production.git'; delete d.repoURL; });
+    project.editYaml('envs/production.yaml', (d) => {
+      d.repo = 'https://nonexistent.invalid/env-production.git';
+      delete d.repoURL;
+    });
     try {
       const plan = await slipway(['plan', '--out', planFile]);
       expect(plan.code, plan.stderr).toBe(4);
       expect(existsSync(planFile)).toBe(false);
       expect(plan.stderr).toMatch(/^warning: --out .*partial\.json: not written: an env could not be planned$/m);
     } finally {
-      project.editYaml('envs/production.yaml', (d) => { d.repo = './.slipway/remotes/production.git'; });
+      project.editYaml('envs/production.yaml', (d) => {
+        d.repo = './.slipway/remotes/production.git';
+      });
     }
   }, 60_000);
 });
@@ -170,20 +195,75 @@ describe('plan files slipway refuses', () => {
     version: 1,
     createdAt: '2025-01-01T00:00:00.000Z',
     sourceCommit: 'none',
-    envs: [{
-      env: 'staging', remote: '/x.git', branch: 'main', head: null, summary: { add: 1, change: 0, destroy: 1 },
-      changes: [{ path: 'apps/a.yaml', action: 'create', content: 'a\n' }, { path: 'apps/b.yaml', action: 'delete' }],
-    }],
+    envs: [
+      {
+        env: 'staging',
+        remote: '/x.git',
+        branch: 'main',
+        head: null,
+        summary: { add: 1, change: 0, destroy: 1 },
+        changes: [
+          { path: 'apps/a.yaml', action: 'create', content: 'a\n' },
+          { path: 'apps/b.yaml', action: 'delete' },
+        ],
+      },
+    ],
   });
   const cases: Array<{ name: string; edit: (p: any) => unknown; problems: string[] }> = [
-    { name: 'not a plan', edit: () => ({ hello: 1 }), problems: ['plan.json: format: not a slipway plan (expected "slipway-plan"); make one with slipway plan --out plan.json'] },
-    { name: 'a newer version', edit: (p) => { p.version = 2; }, problems: ['plan.json: version: 2 is not a plan version this slipway reads (1); plan again with this slipway'] },
-    { name: 'a path leaving the repo', edit: (p) => { p.envs[0].changes[0].path = '../escape.yaml'; }, problems: ['plan.json: envs[0].changes[0].path: "../escape.yaml" is not a relative path inside the env repo'] },
-    { name: 'into .git', edit: (p) => { p.envs[0].changes[0].path = '.git/config'; }, problems: ['plan.json: envs[0].changes[0].path: ".git/config" is not a relative path inside the env repo'] },
-    { name: 'a bad head', edit: (p) => { p.envs[0].head = 'main'; }, problems: ['plan.json: envs[0].head: must be a commit id or null'] },
-    { name: 'a create without content', edit: (p) => { delete p.envs[0].changes[0].content; }, problems: ["plan.json: envs[0].changes[0].content: must be the file's new content (a string)"] },
-    { name: 'a summary that lies', edit: (p) => { p.envs[0].summary.add = 5; }, problems: ['plan.json: envs[0].summary: does not match its changes'] },
-    { name: 'an unknown action', edit: (p) => { p.envs[0].changes[1].action = 'chmod'; }, problems: ['plan.json: envs[0].changes[1].action: must be create, update or delete'] },
+    {
+      name: 'not a plan',
+      edit: () => ({ hello: 1 }),
+      problems: ['plan.json: format: not a slipway plan (expected "slipway-plan"); make one with slipway plan --out plan.json'],
+    },
+    {
+      name: 'a newer version',
+      edit: (p) => {
+        p.version = 2;
+      },
+      problems: ['plan.json: version: 2 is not a plan version this slipway reads (1); plan again with this slipway'],
+    },
+    {
+      name: 'a path leaving the repo',
+      edit: (p) => {
+        p.envs[0].changes[0].path = '../escape.yaml';
+      },
+      problems: ['plan.json: envs[0].changes[0].path: "../escape.yaml" is not a relative path inside the env repo'],
+    },
+    {
+      name: 'into .git',
+      edit: (p) => {
+        p.envs[0].changes[0].path = '.git/config';
+      },
+      problems: ['plan.json: envs[0].changes[0].path: ".git/config" is not a relative path inside the env repo'],
+    },
+    {
+      name: 'a bad head',
+      edit: (p) => {
+        p.envs[0].head = 'main';
+      },
+      problems: ['plan.json: envs[0].head: must be a commit id or null'],
+    },
+    {
+      name: 'a create without content',
+      edit: (p) => {
+        delete p.envs[0].changes[0].content;
+      },
+      problems: ["plan.json: envs[0].changes[0].content: must be the file's new content (a string)"],
+    },
+    {
+      name: 'a summary that lies',
+      edit: (p) => {
+        p.envs[0].summary.add = 5;
+      },
+      problems: ['plan.json: envs[0].summary: does not match its changes'],
+    },
+    {
+      name: 'an unknown action',
+      edit: (p) => {
+        p.envs[0].changes[1].action = 'chmod';
+      },
+      problems: ['plan.json: envs[0].changes[1].action: must be create, update or delete'],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -204,7 +284,9 @@ describe('plan files slipway refuses', () => {
     expect(checkSavedPlan(valid(), 'plan.json').envs[0]!.env).toBe('staging');
     const broken = join(scratch, 'broken.json');
     writeFileSync(broken, '{ "format": ');
-    expect(() => readSavedPlan(broken, 'broken.json')).toThrow(/^broken\.json: not a slipway plan \(invalid JSON: .*\); make one with slipway plan --out broken\.json$/);
+    expect(() => readSavedPlan(broken, 'broken.json')).toThrow(
+      /^broken\.json: not a slipway plan \(invalid JSON: .*\); make one with slipway plan --out broken\.json$/,
+    );
     expect(() => readSavedPlan(join(scratch, 'none.json'), 'none.json')).toThrow('none.json: cannot read the plan: no such file');
   });
 
@@ -213,6 +295,8 @@ describe('plan files slipway refuses', () => {
     writeFileSync(bad, JSON.stringify({ ...valid(), version: 7 }));
     const r = await slipway(['apply', bad]);
     expect(r.code).toBe(1);
-    expect(problemLines(r)).toEqual([`error: ${bad}: version: 7 is not a plan version this slipway reads (1); plan again with this slipway`]);
+    expect(problemLines(r)).toEqual([
+      `error: ${bad}: version: 7 is not a plan version this slipway reads (1); plan again with this slipway`,
+    ]);
   }, 30_000);
 });

@@ -15,7 +15,15 @@ import { durationSeconds } from '../../generators/rules/prometheus.js';
 import { generateSample, parseDocs, sampleModel } from '../support/generated.js';
 import { helmBinaries } from '../support/helm.js';
 import {
-  chartInstalls, ignoredPaths, indexEntryFor, pathCovered, readChartIndex, renderedIstioGateway, renderInstall, renderOk, renderFailure,
+  chartInstalls,
+  ignoredPaths,
+  indexEntryFor,
+  pathCovered,
+  readChartIndex,
+  renderedIstioGateway,
+  renderInstall,
+  renderOk,
+  renderFailure,
   type ChartInstall,
 } from '../support/upstream-charts.js';
 
@@ -29,7 +37,8 @@ beforeAll(async () => {
 const argocdOf = (output: GeneratedPlatform, env = 'production') => output.envs.find((e) => e.env.name === env)!.argocd;
 const withProduction = (change: (e: EnvDefinition) => EnvDefinition): GeneratedPlatform =>
   generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? change(e) : e)) });
-const subset = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const subset = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 async function render(install: ChartInstall, major: 3 | 4) {
   const helm = helmBinaries().find((h) => h.major === major)!;
@@ -40,27 +49,35 @@ async function render(install: ChartInstall, major: 3 | 4) {
 }
 
 describeWithShared('the Istio gateway, Knative and the apps agree on where the gateway runs', () => {
-  it.each([3, 4] as const)('Helm %i: the gateway Service, its pods, KnativeServing\'s gateways and selectors, the apps\' Gateways', async (major) => {
-    const helm = helmBinaries().find((h) => h.major === major)!;
-    const gateway = await renderedIstioGateway(argocdOf(sample), helm);
-    expect(subset(gateway.service.selector, gateway.deployment.podLabels)).toBe(true);
-    expect(gateway.service.type).toBe('LoadBalancer'); // production's default
-    const serving = argocdOf(sample).find((o) => o.kind === 'KnativeServing') as any;
-    // Knative's external gateway is the Service the chart renders, by its in-cluster name.
-    expect(serving.spec.config.istio['external-gateways']).toContain(`service: ${gateway.service.name}.${gateway.service.namespace}.svc.cluster.local`);
-    // net-istio's knative-local-gateway Service sits in istio-system and selects istio=ingressgateway:
-    // the gateway pods must be there, with that label, or it has no endpoints (503).
-    expect(gateway.deployment.namespace).toBe(NET_ISTIO_LOCAL_GATEWAY.namespace);
-    expect(subset(NET_ISTIO_LOCAL_GATEWAY.selector, gateway.deployment.podLabels)).toBe(true);
-    expect(serving.spec.config.istio['local-gateways']).toContain(`service: ${NET_ISTIO_LOCAL_GATEWAY.service}.${NET_ISTIO_LOCAL_GATEWAY.namespace}.svc.cluster.local`);
-    for (const gw of ['knative-ingress-gateway', 'knative-local-gateway']) expect(subset(serving.spec.ingress.istio[gw].selector, gateway.deployment.podLabels), gw).toBe(true);
-    // Every app's Istio Gateway selects the same pods.
-    const appGateways = sample.envs.flatMap((e) => e.apps.flatMap((a) => a.objects)).filter((o) => o.kind === 'Gateway') as any[];
-    expect(appGateways.length).toBeGreaterThan(0);
-    for (const g of appGateways) expect(subset(g.spec.selector, gateway.deployment.podLabels), g.metadata.name).toBe(true);
-  });
+  it.each([3, 4] as const)(
+    "Helm %i: the gateway Service, its pods, KnativeServing's gateways and selectors, the apps' Gateways",
+    async (major) => {
+      const helm = helmBinaries().find((h) => h.major === major)!;
+      const gateway = await renderedIstioGateway(argocdOf(sample), helm);
+      expect(subset(gateway.service.selector, gateway.deployment.podLabels)).toBe(true);
+      expect(gateway.service.type).toBe('LoadBalancer'); // production's default
+      const serving = argocdOf(sample).find((o) => o.kind === 'KnativeServing') as any;
+      // Knative's external gateway is the Service the chart renders, by its in-cluster name.
+      expect(serving.spec.config.istio['external-gateways']).toContain(
+        `service: ${gateway.service.name}.${gateway.service.namespace}.svc.cluster.local`,
+      );
+      // net-istio's knative-local-gateway Service sits in istio-system and selects istio=ingressgateway:
+      // the gateway pods must be there, with that label, or it has no endpoints (503).
+      expect(gateway.deployment.namespace).toBe(NET_ISTIO_LOCAL_GATEWAY.namespace);
+      expect(subset(NET_ISTIO_LOCAL_GATEWAY.selector, gateway.deployment.podLabels)).toBe(true);
+      expect(serving.spec.config.istio['local-gateways']).toContain(
+        `service: ${NET_ISTIO_LOCAL_GATEWAY.service}.${NET_ISTIO_LOCAL_GATEWAY.namespace}.svc.cluster.local`,
+      );
+      for (const gw of ['knative-ingress-gateway', 'knative-local-gateway'])
+        expect(subset(serving.spec.ingress.istio[gw].selector, gateway.deployment.podLabels), gw).toBe(true);
+      // Every app's Istio Gateway selects the same pods.
+      const appGateways = sample.envs.flatMap((e) => e.apps.flatMap((a) => a.objects)).filter((o) => o.kind === 'Gateway') as any[];
+      expect(appGateways.length).toBeGreaterThan(0);
+      for (const g of appGateways) expect(subset(g.spec.selector, gateway.deployment.podLabels), g.metadata.name).toBe(true);
+    },
+  );
 
-  it('the Service type is the env\'s setting (NodePort for clusters without a load balancer), and the warning follows it', async () => {
+  it("the Service type is the env's setting (NodePort for clusters without a load balancer), and the warning follows it", async () => {
     const nodePort = withProduction((e) => ({ ...e, gatewayServiceType: 'NodePort' }));
     const gateway = await renderedIstioGateway(argocdOf(nodePort), helmBinaries()[0]!);
     expect(gateway.service.type).toBe('NodePort');
@@ -72,30 +89,48 @@ describeWithShared('the Istio gateway, Knative and the apps agree on where the g
 describeWithShared('istiod patches its own webhooks after install: its Applications ignore exactly that', () => {
   const patched = { ValidatingWebhookConfiguration: ['failurePolicy', 'caBundle'], MutatingWebhookConfiguration: ['caBundle'] } as const;
 
-  it.each([3, 4] as const)('Helm %i: every webhook field istiod rewrites is ignored, and nothing would be without the rule', async (major) => {
-    const installs = chartInstalls(argocdOf(sample)).filter((i) => i.chart === 'istiod' || i.chart === 'base');
-    expect(installs.map((i) => i.chart).sort()).toEqual(['base', 'istiod']);
-    let webhooks = 0;
-    for (const install of installs) {
-      for (const obj of (await render(install, major)).filter((o) => o.kind in patched)) {
-        // What istiod writes, path by path, on the live object (independent of the jq the rule uses).
-        const live = { ...obj, webhooks: (obj as any).webhooks.map((w: any) => ({ ...w, failurePolicy: 'Fail', clientConfig: { ...w.clientConfig, caBundle: 'Y2E=' } })) };
-        const paths = (live.webhooks as unknown[]).flatMap((_, i) => patched[obj.kind as keyof typeof patched].map((f) => (f === 'caBundle' ? ['webhooks', i, 'clientConfig', 'caBundle'] : ['webhooks', i, 'failurePolicy'])));
-        expect(paths.length).toBeGreaterThan(0);
-        const ignored = ignoredPaths(install.ignoreDifferences, live as never, install.namespace);
-        for (const path of paths) expect(pathCovered(ignored, path), `${install.owner} ${obj.kind}/${obj.metadata.name} ${path.join('.')}`).toBe(true);
-        // The rule, the other way: without the Application's ignoreDifferences the same paths are drift.
-        for (const path of paths) expect(pathCovered(ignoredPaths([], live as never, install.namespace), path)).toBe(false);
-        webhooks++;
+  it.each([3, 4] as const)(
+    'Helm %i: every webhook field istiod rewrites is ignored, and nothing would be without the rule',
+    async (major) => {
+      const installs = chartInstalls(argocdOf(sample)).filter((i) => i.chart === 'istiod' || i.chart === 'base');
+      expect(installs.map((i) => i.chart).sort()).toEqual(['base', 'istiod']);
+      let webhooks = 0;
+      for (const install of installs) {
+        for (const obj of (await render(install, major)).filter((o) => o.kind in patched)) {
+          // What istiod writes, path by path, on the live object (independent of the jq the rule uses).
+          const live = {
+            ...obj,
+            webhooks: (obj as any).webhooks.map((w: any) => ({
+              ...w,
+              failurePolicy: 'Fail',
+              clientConfig: { ...w.clientConfig, caBundle: 'Y2E=' },
+            })),
+          };
+          const paths = (live.webhooks as unknown[]).flatMap((_, i) =>
+            patched[obj.kind as keyof typeof patched].map((f) =>
+              f === 'caBundle' ? ['webhooks', i, 'clientConfig', 'caBundle'] : ['webhooks', i, 'failurePolicy'],
+            ),
+          );
+          expect(paths.length).toBeGreaterThan(0);
+          const ignored = ignoredPaths(install.ignoreDifferences, live as never, install.namespace);
+          for (const path of paths)
+            expect(pathCovered(ignored, path), `${install.owner} ${obj.kind}/${obj.metadata.name} ${path.join('.')}`).toBe(true);
+          // The rule, the other way: without the Application's ignoreDifferences the same paths are drift.
+          for (const path of paths) expect(pathCovered(ignoredPaths([], live as never, install.namespace), path)).toBe(false);
+          webhooks++;
+        }
       }
-    }
-    expect(webhooks).toBeGreaterThanOrEqual(3); // istiod-default-validator, istio-validator-istio-system, istio-sidecar-injector
-  });
+      expect(webhooks).toBeGreaterThanOrEqual(3); // istiod-default-validator, istio-validator-istio-system, istio-sidecar-injector
+    },
+  );
 });
 
 describeWithShared('Prometheus scrapes as often as canary analysis measures', () => {
-  const analysisIntervals = (output: GeneratedPlatform) => output.envs.flatMap((e) => e.apps.flatMap((a) => a.objects))
-    .filter((o) => o.kind === 'AnalysisTemplate').flatMap((o) => (o.spec as any).metrics.map((m: { interval: string }) => m.interval));
+  const analysisIntervals = (output: GeneratedPlatform) =>
+    output.envs
+      .flatMap((e) => e.apps.flatMap((a) => a.objects))
+      .filter((o) => o.kind === 'AnalysisTemplate')
+      .flatMap((o) => (o.spec as any).metrics.map((m: { interval: string }) => m.interval));
 
   it('the rendered prometheus.yml scrapes at the shortest analysis interval, with a timeout no longer than it', async () => {
     const intervals = analysisIntervals(sample);
@@ -111,9 +146,17 @@ describeWithShared('Prometheus scrapes as often as canary analysis measures', ()
   it('a 5s analysis brings the scrape timeout down with it (Prometheus refuses a timeout above the interval)', () => {
     const fast = generatePlatform({
       apps: model.apps,
-      envs: model.envs.map((e) => (e.name === 'production'
-        ? { ...e, apps: { ...e.apps, 'devops-toolkit': { ...e.apps['devops-toolkit']!, delivery: { canary: { analysis: { interval: '5s' } } } } } }
-        : e)),
+      envs: model.envs.map((e) =>
+        e.name === 'production'
+          ? {
+              ...e,
+              apps: {
+                ...e.apps,
+                'devops-toolkit': { ...e.apps['devops-toolkit']!, delivery: { canary: { analysis: { interval: '5s' } } } },
+              },
+            }
+          : e,
+      ),
     });
     const prometheus = argocdOf(fast).find((o) => o.metadata.name === 'production-prometheus') as any;
     expect(prometheus.spec.source.helm.valuesObject.server.global).toEqual({ scrape_interval: '5s', scrape_timeout: '5s' });
@@ -126,13 +169,16 @@ describeWithShared('Prometheus scrapes as often as canary analysis measures', ()
     const service = (await render(install, 4)).find((o) => o.kind === 'Service' && o.metadata.name === 'metrics') as any;
     expect(service, 'Service metrics').toBeDefined();
     expect(service.spec.ports.map((p: { port: number }) => p.port)).toContain(9090);
-    const analysis = custom.envs.find((e) => e.env.name === 'production')!.apps.flatMap((a) => a.objects).find((o) => o.kind === 'AnalysisTemplate') as any;
+    const analysis = custom.envs
+      .find((e) => e.env.name === 'production')!
+      .apps.flatMap((a) => a.objects)
+      .find((o) => o.kind === 'AnalysisTemplate') as any;
     expect(analysis.spec.metrics[0].provider.prometheus.address).toBe('http://metrics.observability:9090');
   });
 });
 
 describe('Argo CD: one control plane, installed once by hand and then from Git', () => {
-  it('the first install\'s values file and the argo-cd Application\'s valuesObject are the same, and so is the release', () => {
+  it("the first install's values file and the argo-cd Application's valuesObject are the same, and so is the release", () => {
     const app = argocdOf(sample).find((o) => o.metadata.name === 'production-argo-cd') as any;
     const installValues = parseDocs(sample.files.get('envs/production/platform/argo-cd/install-values.yaml')!)[0];
     expect(installValues).toEqual(app.spec.source.helm.valuesObject);

@@ -74,7 +74,10 @@ beforeAll(async () => {
   const model = await sampleModel();
   fleet = generatePlatform({
     apps: model.apps,
-    envs: model.envs.map((e): EnvDefinition => (e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e)),
+    envs: model.envs.map(
+      (e): EnvDefinition =>
+        e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e,
+    ),
   });
 });
 
@@ -127,7 +130,8 @@ async function prepare(output: GeneratedPlatform, envName: string): Promise<EnvU
 }
 
 /** `grafana` or, when the pin is not in the index, `grafana[rendered grafana-12.11.1.tgz]`. */
-const subject = (r: Rendered): string => (r.exactPin || !r.entry ? r.install.display : `${r.install.display}[pin not in index; rendered ${r.entry.file}]`);
+const subject = (r: Rendered): string =>
+  r.exactPin || !r.entry ? r.install.display : `${r.install.display}[pin not in index; rendered ${r.entry.file}]`;
 
 /**
  * Runs `check` for each Helm and merges the messages: one line per distinct message, marked
@@ -140,7 +144,12 @@ function perHelm(env: EnvUnderTest, check: (helm: HelmBinary) => string[]): stri
 }
 
 /** Installs that rendered under `helm`; the others are reported once each (the render check says why). */
-function renderedWith(env: EnvUnderTest, helm: HelmBinary, problems: string[], what: string): Array<{ r: Rendered; objects: readonly Obj[] }> {
+function renderedWith(
+  env: EnvUnderTest,
+  helm: HelmBinary,
+  problems: string[],
+  what: string,
+): Array<{ r: Rendered; objects: readonly Obj[] }> {
   const out: Array<{ r: Rendered; objects: readonly Obj[] }> = [];
   for (const r of env.installs) {
     const result = r.first.get(helm.major);
@@ -168,14 +177,18 @@ for (const c of ENVS) {
     it('pins (repoURL, chart, targetRevision) are charts of the shared index', () => {
       const problems: string[] = [];
       if (env.declaredPlatform.length > 0 && env.installs.length === 0) {
-        problems.push(`env ${env.name} declares ${env.declaredPlatform.length} platform components but has no Application/ApplicationSet labelled slipway.dev/platform with spec.source.chart`);
+        problems.push(
+          `env ${env.name} declares ${env.declaredPlatform.length} platform components but has no Application/ApplicationSet labelled slipway.dev/platform with spec.source.chart`,
+        );
       }
       for (const r of env.installs) {
         const { install } = r;
         if (r.exactPin) continue;
         const pin = `${install.repoURL} ${install.chart}@${install.targetRevision}`;
         const indexed = index.filter((e) => e.chart === install.chart).map((e) => `${e.repoURL} ${e.chart}@${e.version}`);
-        problems.push(`${install.display} (${install.owner}): pin ${pin} is not in index.json (index has: ${indexed.join(', ') || `no chart "${install.chart}"`})`);
+        problems.push(
+          `${install.display} (${install.owner}): pin ${pin} is not in index.json (index has: ${indexed.join(', ') || `no chart "${install.chart}"`})`,
+        );
       }
       expect(unique(problems)).toEqual([]);
     });
@@ -190,11 +203,15 @@ for (const c of ENVS) {
             continue;
           }
           if (install.otherHelmSettings.length) {
-            out.push(`${install.display} (${install.owner}): spec.source.helm sets ${install.otherHelmSettings.join(', ')}, which this render does not apply (only releaseName and valuesObject)`);
+            out.push(
+              `${install.display} (${install.owner}): spec.source.helm sets ${install.otherHelmSettings.join(', ')}, which this render does not apply (only releaseName and valuesObject)`,
+            );
           }
           const result = r.first.get(helm.major)!;
           if (!renderOk(result)) {
-            out.push(`${subject(r)} (${install.owner}): helm template ${install.releaseName} ${r.entry.file} -n ${install.namespace} failed: ${renderFailure(result)}`);
+            out.push(
+              `${subject(r)} (${install.owner}): helm template ${install.releaseName} ${r.entry.file} -n ${install.namespace} failed: ${renderFailure(result)}`,
+            );
           } else if (result.objects.length === 0) {
             out.push(`${subject(r)} (${install.owner}): rendered no objects`);
           }
@@ -219,7 +236,9 @@ for (const c of ENVS) {
             if (isCoreKind(apiVersion, kind)) issues = validateCoreObject(obj);
             else if (crds.has(apiVersion, kind)) issues = crds.validate(obj);
             else if (BUILTIN_GROUPS.has(groupOf(apiVersion))) {
-              out.push(`${at}: built-in kind ${apiVersion} ${kind} has no schema in src/validate/core-schemas.ts (CORE_KINDS), so it is not validated`);
+              out.push(
+                `${at}: built-in kind ${apiVersion} ${kind} has no schema in src/validate/core-schemas.ts (CORE_KINDS), so it is not validated`,
+              );
               continue;
             } else {
               out.push(`${at}: custom kind ${apiVersion} ${kind} has no CRD in ../shared/crds nor among the env's rendered charts`);
@@ -246,10 +265,14 @@ for (const c of ENVS) {
           }
           const spec = (project['spec'] ?? {}) as { sourceRepos?: string[] };
           if (!(spec.sourceRepos ?? []).some((p) => globMatch(p, install.repoURL))) {
-            out.push(`${install.display} (${install.owner}): repoURL ${install.repoURL} is not in AppProject ${install.project}'s sourceRepos`);
+            out.push(
+              `${install.display} (${install.owner}): repoURL ${install.repoURL} is not in AppProject ${install.project}'s sourceRepos`,
+            );
           }
           if (!destinationPermitted(project, { server: install.server, name: install.destinationName, namespace: install.namespace })) {
-            out.push(`${install.display} (${install.owner}): destination ${install.server ?? install.destinationName}/${install.namespace} is not a destination of AppProject ${install.project}`);
+            out.push(
+              `${install.display} (${install.owner}): destination ${install.server ?? install.destinationName}/${install.namespace} is not a destination of AppProject ${install.project}`,
+            );
           }
         }
         const rendered = renderedWith(env, helm, out, 'AppProject permission');
@@ -258,7 +281,8 @@ for (const c of ENVS) {
           const project = projects.get(r.install.project);
           if (!project) continue;
           for (const obj of objects) {
-            for (const p of permissionProblems(project, obj, r.install, resourceScope(obj, scopes))) out.push(`${subject(r)} ${objectRef(obj)} (${r.install.owner}): ${p}`);
+            for (const p of permissionProblems(project, obj, r.install, resourceScope(obj, scopes)))
+              out.push(`${subject(r)} ${objectRef(obj)} (${r.install.owner}): ${p}`);
           }
         }
         return out;
@@ -292,7 +316,9 @@ for (const c of ENVS) {
             const found = result.objects.filter((o) => o['kind'] === kind && meta(o).name === name);
             if (found.length === 0) {
               const similar = result.objects.filter((o) => o['kind'] === kind).map((o) => meta(o).name);
-              out.push(`${subject(r)}: no ${kind}/${name} rendered (release ${r.install.releaseName}; its ${kind}s: ${similar.join(', ') || 'none'})`);
+              out.push(
+                `${subject(r)}: no ${kind}/${name} rendered (release ${r.install.releaseName}; its ${kind}s: ${similar.join(', ') || 'none'})`,
+              );
             }
             for (const o of found) {
               const ns = meta(o).namespace ?? r.install.namespace;
@@ -302,7 +328,10 @@ for (const c of ENVS) {
             }
           }
           const second = result.objects.filter((o) => meta(o).name.startsWith('argo-cd-'));
-          if (second.length) out.push(`${subject(r)}: ${second.length} objects named argo-cd-* (a second control plane): ${second.map(objectRef).join(', ')}`);
+          if (second.length)
+            out.push(
+              `${subject(r)}: ${second.length} objects named argo-cd-* (a second control plane): ${second.map(objectRef).join(', ')}`,
+            );
         }
         return out;
       });
@@ -316,7 +345,13 @@ for (const c of ENVS) {
           for (const obj of objects) {
             for (const c of containerResources(obj)) {
               const where = `${subject(r)} ${objectRef(obj)} ${c.init ? 'initContainer' : 'container'} ${c.container} (${c.path}.resources)`;
-              const check = (resource: 'cpu' | 'memory', q: string | number | undefined, from: string | undefined, max: number, maxText: string) => {
+              const check = (
+                resource: 'cpu' | 'memory',
+                q: string | number | undefined,
+                from: string | undefined,
+                max: number,
+                maxText: string,
+              ) => {
                 if (q === undefined) return;
                 let v: number;
                 try {
@@ -364,13 +399,27 @@ for (const c of ENVS) {
 describeWithShared("slipway's pins and the shared chart packages", () => {
   it('every pin marked as rendered is a package of the index; the others are not, and are named here', () => {
     const index = readChartIndex();
-    const pins = Object.entries(CHARTS).map(([key, c]) => ({ key, rendered: c.rendered, match: indexEntryFor(index, { repoURL: c.repoURL, chart: c.chart, targetRevision: c.version }) }));
-    for (const pin of pins.filter((p) => p.rendered)) expect(pin.match?.exact, `${pin.key} is rendered by the tests, so its pin must be an index entry`).toBe(true);
+    const pins = Object.entries(CHARTS).map(([key, c]) => ({
+      key,
+      rendered: c.rendered,
+      match: indexEntryFor(index, { repoURL: c.repoURL, chart: c.chart, targetRevision: c.version }),
+    }));
+    for (const pin of pins.filter((p) => p.rendered))
+      expect(pin.match?.exact, `${pin.key} is rendered by the tests, so its pin must be an index entry`).toBe(true);
     // Honest about what is not verified here: these two have no package in ../shared/upstream-charts.
-    expect(pins.filter((p) => !p.rendered).map((p) => p.key).sort()).toEqual(['cert-manager', 'metrics-server']);
+    expect(
+      pins
+        .filter((p) => !p.rendered)
+        .map((p) => p.key)
+        .sort(),
+    ).toEqual(['cert-manager', 'metrics-server']);
     for (const pin of pins.filter((p) => !p.rendered)) expect(pin.match?.exact ?? false).toBe(false);
     // And every index entry is pinned by slipway: a package nobody pins is a drift the other way.
-    for (const entry of index) expect(Object.values(CHARTS).some((c) => c.chart === entry.chart && c.version === entry.version && c.repoURL === entry.repoURL), entry.file).toBe(true);
+    for (const entry of index)
+      expect(
+        Object.values(CHARTS).some((c) => c.chart === entry.chart && c.version === entry.version && c.repoURL === entry.repoURL),
+        entry.file,
+      ).toBe(true);
   });
 });
 
@@ -380,7 +429,12 @@ describe('ignoreDifferences matcher (jq path subset and JSON pointers)', () => {
     kind: 'ValidatingWebhookConfiguration',
     metadata: { name: 'istiod-default-validator', labels: { 'app.kubernetes.io/name': 'istiod' } },
     webhooks: [
-      { name: 'a', failurePolicy: 'Ignore', clientConfig: { caBundle: 'AAA', service: { name: 'istiod' } }, rules: [{ operations: ['CREATE'] }] },
+      {
+        name: 'a',
+        failurePolicy: 'Ignore',
+        clientConfig: { caBundle: 'AAA', service: { name: 'istiod' } },
+        rules: [{ operations: ['CREATE'] }],
+      },
       { name: 'b', failurePolicy: 'Fail', clientConfig: { caBundle: 'BBB' } },
     ],
     data: { 'admin-password': 'x', 'ca.crt': 'y' },
@@ -457,9 +511,22 @@ describe('ignoreDifferences matcher (jq path subset and JSON pointers)', () => {
   });
 
   it('reports each uncovered difference as component kind/name path', () => {
-    const install = { display: 'grafana', namespace: 'logging', ignoreDifferences: [{ group: '', kind: 'Secret', name: 'grafana', jsonPointers: ['/data/admin-password'] }] } as unknown as ChartInstall;
-    const secret = (pw: string, extra: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'grafana' }, data: { 'admin-password': pw, other: extra } });
-    const dep = (sum: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'grafana', annotations: { 'checksum/secret': sum } } });
+    const install = {
+      display: 'grafana',
+      namespace: 'logging',
+      ignoreDifferences: [{ group: '', kind: 'Secret', name: 'grafana', jsonPointers: ['/data/admin-password'] }],
+    } as unknown as ChartInstall;
+    const secret = (pw: string, extra: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'grafana' },
+      data: { 'admin-password': pw, other: extra },
+    });
+    const dep = (sum: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'grafana', annotations: { 'checksum/secret': sum } },
+    });
     expect(uncoveredDifferences(install, [secret('a', 'same'), dep('1')], [secret('b', 'same'), dep('1')])).toEqual([]);
     expect(uncoveredDifferences(install, [secret('a', 'x'), dep('1')], [secret('b', 'y'), dep('2')])).toEqual([
       'grafana Secret/grafana /data/other',
@@ -493,10 +560,31 @@ describe('Kubernetes quantities', () => {
 
   it('finds containers and initContainers in every pod template, requests before limits', () => {
     const pod = (resources: Obj) => ({ initContainers: [{ name: 'init', resources }], containers: [{ name: 'main', resources: {} }] });
-    const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: pod({ limits: { memory: '2Gi' } }) } } } } };
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c' },
+      spec: { jobTemplate: { spec: { template: { spec: pod({ limits: { memory: '2Gi' } }) } } } },
+    };
     expect(containerResources(cronJob)).toEqual([
-      { path: 'spec.jobTemplate.spec.template.spec.initContainers[0]', container: 'init', init: true, cpu: undefined, memory: '2Gi', cpuFrom: undefined, memoryFrom: 'limits' },
-      { path: 'spec.jobTemplate.spec.template.spec.containers[0]', container: 'main', init: false, cpu: undefined, memory: undefined, cpuFrom: undefined, memoryFrom: undefined },
+      {
+        path: 'spec.jobTemplate.spec.template.spec.initContainers[0]',
+        container: 'init',
+        init: true,
+        cpu: undefined,
+        memory: '2Gi',
+        cpuFrom: undefined,
+        memoryFrom: 'limits',
+      },
+      {
+        path: 'spec.jobTemplate.spec.template.spec.containers[0]',
+        container: 'main',
+        init: false,
+        cpu: undefined,
+        memory: undefined,
+        cpuFrom: undefined,
+        memoryFrom: undefined,
+      },
     ]);
     const sts = { kind: 'StatefulSet', spec: { template: { spec: pod({ requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: 4 } }) } } };
     expect(containerResources(sts)[0]).toMatchObject({ cpu: '2', cpuFrom: 'requests', memory: '1Gi' });
@@ -508,29 +596,70 @@ describe('Kubernetes quantities', () => {
 describeWithShared('chart installs, CRDs and the istio gateway helper', () => {
   const spec = (server: string) => ({
     project: 'p-platform',
-    source: { repoURL: 'https://charts.example', chart: 'gateway', targetRevision: '1.0.0', helm: { releaseName: 'gw', valuesObject: { a: 1 } } },
+    source: {
+      repoURL: 'https://charts.example',
+      chart: 'gateway',
+      targetRevision: '1.0.0',
+      helm: { releaseName: 'gw', valuesObject: { a: 1 } },
+    },
     destination: { server, namespace: 'istio-system' },
     ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
   });
   it('reads Applications and expands ApplicationSets over their list generator', () => {
     const installs = chartInstalls([
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'p-gw', namespace: 'argocd', labels: { 'slipway.dev/platform': 'istio' } }, spec: spec('https://kubernetes.default.svc') },
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'p-app', labels: { 'slipway.dev/app': 'x' } }, spec: spec('https://kubernetes.default.svc') },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'p-gw', namespace: 'argocd', labels: { 'slipway.dev/platform': 'istio' } },
+        spec: spec('https://kubernetes.default.svc'),
+      },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'p-app', labels: { 'slipway.dev/app': 'x' } },
+        spec: spec('https://kubernetes.default.svc'),
+      },
       {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'ApplicationSet',
         metadata: { name: 'p-gw', namespace: 'argocd', labels: { 'slipway.dev/platform': 'istio' } },
         spec: {
           goTemplate: true,
-          generators: [{ list: { elements: [{ cluster: 'eu-1', url: 'https://eu-1.example' }, { cluster: 'us-1', url: 'https://us-1.example' }] } }],
-          template: { metadata: { name: 'p-gw-{{.cluster}}' }, spec: { ...spec('{{.url}}'), source: { chart: 'gateway', helm: { valuesObject: { c: '{{ .cluster }}' } } } } },
+          generators: [
+            {
+              list: {
+                elements: [
+                  { cluster: 'eu-1', url: 'https://eu-1.example' },
+                  { cluster: 'us-1', url: 'https://us-1.example' },
+                ],
+              },
+            },
+          ],
+          template: {
+            metadata: { name: 'p-gw-{{.cluster}}' },
+            spec: { ...spec('{{.url}}'), source: { chart: 'gateway', helm: { valuesObject: { c: '{{ .cluster }}' } } } },
+          },
         },
       },
     ]);
     expect(installs.map((i) => [i.owner, i.name, i.server, i.display, i.releaseName, i.values])).toEqual([
       ['Application p-gw', 'p-gw', 'https://kubernetes.default.svc', 'istio/gateway', 'gw', { a: 1 }],
-      ['ApplicationSet p-gw (cluster=eu-1, url=https://eu-1.example)', 'p-gw-eu-1', 'https://eu-1.example', 'istio/gateway', 'p-gw-eu-1', { c: 'eu-1' }],
-      ['ApplicationSet p-gw (cluster=us-1, url=https://us-1.example)', 'p-gw-us-1', 'https://us-1.example', 'istio/gateway', 'p-gw-us-1', { c: 'us-1' }],
+      [
+        'ApplicationSet p-gw (cluster=eu-1, url=https://eu-1.example)',
+        'p-gw-eu-1',
+        'https://eu-1.example',
+        'istio/gateway',
+        'p-gw-eu-1',
+        { c: 'eu-1' },
+      ],
+      [
+        'ApplicationSet p-gw (cluster=us-1, url=https://us-1.example)',
+        'p-gw-us-1',
+        'https://us-1.example',
+        'istio/gateway',
+        'p-gw-us-1',
+        { c: 'us-1' },
+      ],
     ]);
     expect(installs[0]!.ignoreDifferences).toEqual([{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }]);
     expect(installs[0]!.ownerNamespace).toBe('argocd');
@@ -538,8 +667,13 @@ describeWithShared('chart installs, CRDs and the istio gateway helper', () => {
 
   it('matches pins literally against the index', () => {
     const knative = index.find((e) => e.chart === 'knative-operator')!;
-    expect(indexEntryFor(index, { repoURL: knative.repoURL, chart: 'knative-operator', targetRevision: knative.version })).toEqual({ entry: knative, exact: true });
-    expect(indexEntryFor(index, { repoURL: knative.repoURL, chart: 'knative-operator', targetRevision: knative.version.replace(/^v/, '') })).toEqual({ entry: knative, exact: false });
+    expect(indexEntryFor(index, { repoURL: knative.repoURL, chart: 'knative-operator', targetRevision: knative.version })).toEqual({
+      entry: knative,
+      exact: true,
+    });
+    expect(
+      indexEntryFor(index, { repoURL: knative.repoURL, chart: 'knative-operator', targetRevision: knative.version.replace(/^v/, '') }),
+    ).toEqual({ entry: knative, exact: false });
     expect(indexEntryFor(index, { repoURL: 'https://example', chart: 'no-such-chart', targetRevision: '1' })).toBeUndefined();
   });
 
@@ -548,19 +682,48 @@ describeWithShared('chart installs, CRDs and the istio gateway helper', () => {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       metadata: { name: 'things.example.com' },
-      spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Thing', plural: 'things' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }] },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Thing', plural: 'things' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+            },
+          },
+        ],
+      },
     };
     const crds = CrdSchemas.fromSources({ directories: [SHARED_CRDS], objects: [crd, { kind: 'ConfigMap' }] });
     expect(crds.has('argoproj.io/v1alpha1', 'Rollout')).toBe(true);
     expect(crds.validate({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { size: 1 } })).toEqual([]);
-    expect(crds.validate({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { size: 'big', colour: 'red' } }).map((i) => i.path).sort()).toEqual(['spec.colour', 'spec.size']);
+    expect(
+      crds
+        .validate({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { size: 'big', colour: 'red' } })
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['spec.colour', 'spec.size']);
   });
 
   it('istioGatewayExposure: the Service and the pod labels of the Deployment', () => {
     const objects = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'gw' } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace: 'istio-ingress' }, spec: { type: 'LoadBalancer', selector: { istio: 'ingressgateway' } } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gw' }, spec: { template: { metadata: { labels: { istio: 'ingressgateway', app: 'gw' } } } } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'gw', namespace: 'istio-ingress' },
+        spec: { type: 'LoadBalancer', selector: { istio: 'ingressgateway' } },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'gw' },
+        spec: { template: { metadata: { labels: { istio: 'ingressgateway', app: 'gw' } } } },
+      },
     ];
     expect(istioGatewayExposure(objects, 'default-ns')).toEqual({
       service: { name: 'gw', namespace: 'istio-ingress', selector: { istio: 'ingressgateway' }, type: 'LoadBalancer' },
@@ -588,7 +751,10 @@ describe('AppProject permission check', () => {
   };
   const install = { server: 'https://kubernetes.default.svc', namespace: 'monitoring' } as ChartInstall;
   // No shared folder here (parsing the real one takes a second); the shared lookup is tested below.
-  const scopes = new CrdScopes([{ kind: 'CustomResourceDefinition', spec: { group: 'example.com', names: { kind: 'Thing' }, scope: 'Cluster' } }], '/nonexistent');
+  const scopes = new CrdScopes(
+    [{ kind: 'CustomResourceDefinition', spec: { group: 'example.com', names: { kind: 'Thing' }, scope: 'Cluster' } }],
+    '/nonexistent',
+  );
   it('checks cluster kinds against the whitelist and namespaces against the destinations', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } };
     expect(permissionProblems(project, cm, install, resourceScope(cm, scopes))).toEqual([]);
@@ -596,19 +762,26 @@ describe('AppProject permission check', () => {
     expect(permissionProblems(project, team, install, resourceScope(team, scopes))).toEqual([]);
     for (const ns of ['default', 'team-secret']) {
       const denied = { ...cm, metadata: { name: 'x', namespace: ns } };
-      expect(permissionProblems(project, denied, install, resourceScope(denied, scopes))).toEqual([`namespace ${ns} on https://kubernetes.default.svc is not a destination of AppProject p`]);
+      expect(permissionProblems(project, denied, install, resourceScope(denied, scopes))).toEqual([
+        `namespace ${ns} on https://kubernetes.default.svc is not a destination of AppProject p`,
+      ]);
     }
     const cr = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } };
     expect(permissionProblems(project, cr, install, resourceScope(cr, scopes))).toEqual([]);
     const crb = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'r' } };
-    expect(permissionProblems(project, crb, install, resourceScope(crb, scopes))).toEqual(["cluster-scoped rbac.authorization.k8s.io/ClusterRoleBinding is not in AppProject p's clusterResourceWhitelist"]);
+    expect(permissionProblems(project, crb, install, resourceScope(crb, scopes))).toEqual([
+      "cluster-scoped rbac.authorization.k8s.io/ClusterRoleBinding is not in AppProject p's clusterResourceWhitelist",
+    ]);
     const thing = { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' } };
     expect(resourceScope(thing, scopes)).toBe('Cluster');
     expect(resourceScope({ apiVersion: 'nowhere.example/v1', kind: 'X' }, scopes)).toBeUndefined();
     // CRDs of the shared folder count too (a small stand-in folder here: the real one takes seconds to parse).
     const dir = mkdtempSync(join(tmpdir(), 'slipway-crds-'));
     try {
-      writeFileSync(join(dir, 'vs.yaml'), 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: virtualservices.networking.istio.io}\nspec: {group: networking.istio.io, scope: Namespaced, names: {kind: VirtualService}}\n');
+      writeFileSync(
+        join(dir, 'vs.yaml'),
+        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: virtualservices.networking.istio.io}\nspec: {group: networking.istio.io, scope: Namespaced, names: {kind: VirtualService}}\n',
+      );
       const withShared = new CrdScopes([], dir);
       expect(resourceScope({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' }, withShared)).toBe('Namespaced');
       expect(resourceScope({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway' }, withShared)).toBeUndefined();

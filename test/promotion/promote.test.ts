@@ -11,9 +11,12 @@ import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { startGitHubServer, type StartedGitHubServer } from '../support/github-server/index.js';
 
-
-
-const GIT_ID = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+const GIT_ID = {
+  GIT_AUTHOR_NAME: 'dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 
 function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
@@ -28,21 +31,29 @@ async function platform(edit?: (p: Project) => void): Promise<Project & { cli: (
   git(p.root, 'init', '-q', '--initial-branch=main');
   git(p.root, 'add', '-A');
   git(p.root, 'commit', '-qm', 'platform');
-  const cli = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], { env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester' } });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
+      env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester' },
+    });
   const boot = await cli('bootstrap', '-q');
   expect(boot.code, boot.stderr).toBe(0);
   return Object.assign(p, { cli });
 }
 
 const bare = (p: Project, env: string) => join(p.root, '.slipway', 'remotes', `${env}.git`);
-const envRepoFile = (p: Project, env: string, path: string, ref = 'main') => git(p.root, '--git-dir', bare(p, env), 'show', `${ref}:${path}`);
+const envRepoFile = (p: Project, env: string, path: string, ref = 'main') =>
+  git(p.root, '--git-dir', bare(p, env), 'show', `${ref}:${path}`);
 const envRepoLog = (p: Project, env: string, ref = 'main') => git(p.root, '--git-dir', bare(p, env), 'log', '--format=%s', ref).split('\n');
 
 describe('direct promotions (local env repos)', () => {
   let p: Awaited<ReturnType<typeof platform>>;
   beforeAll(async () => {
     // production promotes directly here; the PR flow is tested against the GitHub server below.
-    p = await platform((x) => x.editYaml('envs/production.yaml', (d) => { d.promotion = 'direct'; }));
+    p = await platform((x) =>
+      x.editYaml('envs/production.yaml', (d) => {
+        d.promotion = 'direct';
+      }),
+    );
   }, 60_000);
   afterAll(() => p?.cleanup());
 
@@ -56,7 +67,14 @@ describe('direct promotions (local env repos)', () => {
     const changed = diff.split('\n').filter((l) => /^[-+][^-+]/.test(l));
     expect(changed.filter((l) => !l.includes('| go-demo-9 |'))).toEqual(['-  tag: "0.0.1"', '+  tag: "0.0.2"']);
     const message = git(p.root, '--git-dir', bare(p, 'staging'), 'log', '-1', '--format=%B', 'main');
-    for (const t of ['Slipway-App: go-demo-9', 'Slipway-Env: staging', 'Slipway-Previous-Tag: 0.0.1', 'Slipway-To: 0.0.2', 'Slipway-Actor: tester']) expect(message).toContain(t);
+    for (const t of [
+      'Slipway-App: go-demo-9',
+      'Slipway-Env: staging',
+      'Slipway-Previous-Tag: 0.0.1',
+      'Slipway-To: 0.0.2',
+      'Slipway-Actor: tester',
+    ])
+      expect(message).toContain(t);
     expect(message).toMatch(/Slipway-Source-Commit: [0-9a-f]{40}/);
     // envs/staging.yaml: only the tag changed, comments kept, committed alone in the platform repo.
     const envAfter = readFileSync(join(p.root, 'envs/staging.yaml'), 'utf8');
@@ -70,13 +88,17 @@ describe('direct promotions (local env repos)', () => {
   it('--from staging takes the tag staging runs; gating refuses anything else unless forced with a reason', async () => {
     const refused = await p.cli('promote', 'go-demo-9', '0.0.7', '--env', 'production');
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe('error: production promotes from staging, whose env repo has go-demo-9 0.0.2, not 0.0.7: promote 0.0.7 to staging first, or use --from staging, or --force --reason "<why>"');
+    expect(refused.stderr.trim()).toBe(
+      'error: production promotes from staging, whose env repo has go-demo-9 0.0.2, not 0.0.7: promote 0.0.7 to staging first, or use --from staging, or --force --reason "<why>"',
+    );
     const from = await p.cli('promote', 'go-demo-9', '--from', 'staging', '--env', 'production');
     expect(from.code, from.stderr).toBe(0);
     expect(envRepoFile(p, 'production', 'values/go-demo-9.yaml')).toContain('tag: "0.0.2"');
     const forced = await p.cli('promote', 'go-demo-9', '0.0.3', '--env', 'production', '--force', '--reason', 'hotfix for CVE-2026-0001');
     expect(forced.code, forced.stderr).toBe(0);
-    expect(git(p.root, '--git-dir', bare(p, 'production'), 'log', '-1', '--format=%B', 'main')).toContain('Slipway-Forced: hotfix for CVE-2026-0001');
+    expect(git(p.root, '--git-dir', bare(p, 'production'), 'log', '-1', '--format=%B', 'main')).toContain(
+      'Slipway-Forced: hotfix for CVE-2026-0001',
+    );
   }, 60_000);
 
   it('rollback restores the previous tag as a new commit, and history shows it all', async () => {
@@ -86,7 +108,11 @@ describe('direct promotions (local env repos)', () => {
     expect(envRepoFile(p, 'production', 'values/go-demo-9.yaml')).toContain('tag: "0.0.2"');
     const h = await p.cli('history', 'go-demo-9', '--env', 'production', '--json');
     const entries = JSON.parse(h.stdout).entries as Array<{ kind: string; from?: string; to?: string; forced?: string; who: string }>;
-    expect(entries.slice(0, 3).map((e) => `${e.kind} ${e.from}→${e.to}`)).toEqual(['rollback 0.0.3→0.0.2', 'promote 0.0.2→0.0.3', 'promote 0.0.1→0.0.2']);
+    expect(entries.slice(0, 3).map((e) => `${e.kind} ${e.from}→${e.to}`)).toEqual([
+      'rollback 0.0.3→0.0.2',
+      'promote 0.0.2→0.0.3',
+      'promote 0.0.1→0.0.2',
+    ]);
     expect(entries[1]!.forced).toBe('hotfix for CVE-2026-0001');
     expect(entries[0]!.who).toBe('tester');
     const text = await p.cli('history', 'go-demo-9', '--env', 'production');
@@ -96,12 +122,19 @@ describe('direct promotions (local env repos)', () => {
   it('10 promotions of different apps started at once all land, in a linear history, none lost', async () => {
     const ten = await platform((x) => {
       for (let i = 0; i < 10; i++) {
-        x.write(`charts-src/svc-${i}.ts`, `import { defineApp } from '../generators/index.js';\nexport default defineApp({ name: 'svc-${i}', image: 'example/svc-${i}', ingress: false });\n`);
+        x.write(
+          `charts-src/svc-${i}.ts`,
+          `import { defineApp } from '../generators/index.js';\nexport default defineApp({ name: 'svc-${i}', image: 'example/svc-${i}', ingress: false });\n`,
+        );
       }
-      x.editYaml('envs/staging.yaml', (d) => { for (let i = 0; i < 10; i++) d.apps[`svc-${i}`] = { tag: '1.0.0' }; });
+      x.editYaml('envs/staging.yaml', (d) => {
+        for (let i = 0; i < 10; i++) d.apps[`svc-${i}`] = { tag: '1.0.0' };
+      });
     });
     try {
-      const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => ten.cli('promote', `svc-${i}`, '2.0.0', '--env', 'staging', '-q')));
+      const runs = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => ten.cli('promote', `svc-${i}`, '2.0.0', '--env', 'staging', '-q')),
+      );
       for (const r of runs) expect(r.code, r.stderr).toBe(0);
       for (let i = 0; i < 10; i++) expect(envRepoFile(ten, 'staging', `values/svc-${i}.yaml`)).toContain('tag: "2.0.0"');
       const merges = git(ten.root, '--git-dir', bare(ten, 'staging'), 'rev-list', '--merges', 'main');
@@ -120,13 +153,21 @@ describe('direct promotions (local env repos)', () => {
     try {
       // Same env repos: point its envs at this platform's bare repos.
       for (const env of ['staging', 'production']) {
-        other.editYaml(`envs/${env}.yaml`, (d) => { d.repo = bare(p, env); d.promotion = 'direct'; });
+        other.editYaml(`envs/${env}.yaml`, (d) => {
+          d.repo = bare(p, env);
+          d.promotion = 'direct';
+        });
       }
-      const cli = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', other.root, '--no-color', ...args], { env: { ...process.env, ...GIT_ID } });
+      const cli = (...args: string[]) =>
+        run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', other.root, '--no-color', ...args], {
+          env: { ...process.env, ...GIT_ID },
+        });
       const before = envRepoLog(p, 'staging');
       const stale = await cli('promote', 'go-demo-9', '0.0.1', '--env', 'staging');
       expect(stale.code).toBe(1);
-      expect(stale.stderr.trim()).toBe('error: envs/staging.yaml says go-demo-9 0.0.1, but the env repo has 0.0.2 (promoted from another machine, or a merged pull request): run slipway pull to adopt it, then promote again (or --force --reason)');
+      expect(stale.stderr.trim()).toBe(
+        'error: envs/staging.yaml says go-demo-9 0.0.1, but the env repo has 0.0.2 (promoted from another machine, or a merged pull request): run slipway pull to adopt it, then promote again (or --force --reason)',
+      );
       expect(envRepoLog(p, 'staging')).toEqual(before); // nothing pushed
       const pulled = await cli('pull');
       expect(pulled.code, pulled.stderr).toBe(0);
@@ -140,21 +181,53 @@ describe('direct promotions (local env repos)', () => {
   }, 60_000);
 
   it.each([
-    { name: 'unknown app', args: ['promote', 'nope', '1.0', '--env', 'staging'], line: "error: envs/staging.yaml: apps.nope: 'nope' is not in staging (its apps: devops-toolkit, devops-paradox, go-demo-9)" },
-    { name: 'unknown env', args: ['promote', 'go-demo-9', '1.0', '--env', 'qa'], line: 'error: --env qa: no envs/qa.yaml (known: production, staging)' },
-    { name: 'a tag Docker rejects', args: ['promote', 'go-demo-9', 'bad tag!', '--env', 'staging'], line: "error: tag 'bad tag!' is not one Docker accepts (letters, digits, _ . -, starting with a letter, digit or _, at most 128; optionally @sha256:<64 hex>)" },
-    { name: 'a 129-character tag', args: ['promote', 'go-demo-9', 'v'.repeat(129), '--env', 'staging'], line: `error: tag '${'v'.repeat(129)}' is not one Docker accepts (letters, digits, _ . -, starting with a letter, digit or _, at most 128; optionally @sha256:<64 hex>)` },
-    { name: 'latest into a pinned env', args: ['promote', 'go-demo-9', 'latest', '--env', 'production'], line: "error: envs/production.yaml: apps.go-demo-9.tag: 'latest' floats; production pins tags (pinnedTags: true): promote a version tag" },
-    { name: 'an env from itself', args: ['promote', 'go-demo-9', '--from', 'staging', '--env', 'staging'], line: 'error: --from staging: an environment cannot promote from itself' },
-    { name: '--force without --reason', args: ['promote', 'go-demo-9', '0.0.9', '--env', 'production', '--force'], line: 'error: --force needs --reason "<why>": the reason goes into the commit' },
-  ])('bad input: $name → one line, exit 1, nothing pushed', async ({ args, line }) => {
-    const before = [envRepoLog(p, 'staging'), envRepoLog(p, 'production'), git(p.root, 'rev-parse', 'HEAD')];
-    const r = await p.cli(...args);
-    expect(r.code).toBe(1);
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([line]);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect([envRepoLog(p, 'staging'), envRepoLog(p, 'production'), git(p.root, 'rev-parse', 'HEAD')]).toEqual(before);
-  }, 30_000);
+    {
+      name: 'unknown app',
+      args: ['promote', 'nope', '1.0', '--env', 'staging'],
+      line: "error: envs/staging.yaml: apps.nope: 'nope' is not in staging (its apps: devops-toolkit, devops-paradox, go-demo-9)",
+    },
+    {
+      name: 'unknown env',
+      args: ['promote', 'go-demo-9', '1.0', '--env', 'qa'],
+      line: 'error: --env qa: no envs/qa.yaml (known: production, staging)',
+    },
+    {
+      name: 'a tag Docker rejects',
+      args: ['promote', 'go-demo-9', 'bad tag!', '--env', 'staging'],
+      line: "error: tag 'bad tag!' is not one Docker accepts (letters, digits, _ . -, starting with a letter, digit or _, at most 128; optionally @sha256:<64 hex>)",
+    },
+    {
+      name: 'a 129-character tag',
+      args: ['promote', 'go-demo-9', 'v'.repeat(129), '--env', 'staging'],
+      line: `error: tag '${'v'.repeat(129)}' is not one Docker accepts (letters, digits, _ . -, starting with a letter, digit or _, at most 128; optionally @sha256:<64 hex>)`,
+    },
+    {
+      name: 'latest into a pinned env',
+      args: ['promote', 'go-demo-9', 'latest', '--env', 'production'],
+      line: "error: envs/production.yaml: apps.go-demo-9.tag: 'latest' floats; production pins tags (pinnedTags: true): promote a version tag",
+    },
+    {
+      name: 'an env from itself',
+      args: ['promote', 'go-demo-9', '--from', 'staging', '--env', 'staging'],
+      line: 'error: --from staging: an environment cannot promote from itself',
+    },
+    {
+      name: '--force without --reason',
+      args: ['promote', 'go-demo-9', '0.0.9', '--env', 'production', '--force'],
+      line: 'error: --force needs --reason "<why>": the reason goes into the commit',
+    },
+  ])(
+    'bad input: $name → one line, exit 1, nothing pushed',
+    async ({ args, line }) => {
+      const before = [envRepoLog(p, 'staging'), envRepoLog(p, 'production'), git(p.root, 'rev-parse', 'HEAD')];
+      const r = await p.cli(...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([line]);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect([envRepoLog(p, 'staging'), envRepoLog(p, 'production'), git(p.root, 'rev-parse', 'HEAD')]).toEqual(before);
+    },
+    30_000,
+  );
 
   it('--dry-run prints the plan and writes nothing', async () => {
     const before = [envRepoLog(p, 'staging'), readFileSync(join(p.root, 'envs/staging.yaml'), 'utf8')];
@@ -176,13 +249,18 @@ describe('pull-request promotions (GitHub-compatible server)', () => {
     server = await startGitHubServer({ token: TOKEN });
     p = makeProject((x) => {
       for (const env of ['staging', 'production']) {
-        x.editYaml(`envs/${env}.yaml`, (d) => { d.repo = `slipway-bot/env-${env}`; d.github = { apiUrl: server.url }; delete d.repoURL; });
+        x.editYaml(`envs/${env}.yaml`, (d) => {
+          d.repo = `slipway-bot/env-${env}`;
+          d.github = { apiUrl: server.url };
+          delete d.repoURL;
+        });
       }
     });
     const home = mkdtempSync(join(tmpdir(), 'slipway-home-'));
-    cli = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
-      env: { ...process.env, ...GIT_ID, GITHUB_TOKEN: TOKEN, SLIPWAY_HOME: home, SLIPWAY_RETRY_BASE_MS: '50' },
-    });
+    cli = (...args: string[]) =>
+      run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
+        env: { ...process.env, ...GIT_ID, GITHUB_TOKEN: TOKEN, SLIPWAY_HOME: home, SLIPWAY_RETRY_BASE_MS: '50' },
+      });
     expect((await cli('bootstrap', '-q')).code).toBe(0);
   }, 90_000);
   afterAll(async () => {
@@ -207,10 +285,15 @@ describe('pull-request promotions (GitHub-compatible server)', () => {
     // Two commits on the branch, on top of main; main and envs/production.yaml unchanged.
     const gitDir = join(server.reposDir, 'slipway-bot', 'env-production.git');
     expect(git(p.root, '--git-dir', gitDir, 'log', '--format=%s', 'main..slipway/promote-production-go-demo-9').split('\n')).toEqual([
-      'promote go-demo-9 0.0.1 → 0.0.3 (production)', 'promote go-demo-9 0.0.1 → 0.0.2 (production)',
+      'promote go-demo-9 0.0.1 → 0.0.3 (production)',
+      'promote go-demo-9 0.0.1 → 0.0.2 (production)',
     ]);
     expect(p.read('envs/production.yaml')).toMatch(/go-demo-9:\n {4}tag: "?0\.0\.1"?\n/);
-    const status = JSON.parse((await cli('status', '--json')).stdout).rows as Array<{ app: string; env: string; pullRequest?: { number: number } }>;
+    const status = JSON.parse((await cli('status', '--json')).stdout).rows as Array<{
+      app: string;
+      env: string;
+      pullRequest?: { number: number };
+    }>;
     expect(status.find((r) => r.app === 'go-demo-9' && r.env === 'production')!.pullRequest?.number).toBe(1);
   }, 120_000);
 
@@ -225,7 +308,13 @@ describe('pull-request promotions (GitHub-compatible server)', () => {
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(p.read('envs/production.yaml')).toContain('go-demo-9:\n    tag: "0.0.3"');
     expect((await cli('plan', '--env', 'production')).code).toBe(0);
-    const rows = JSON.parse((await cli('status', '--json')).stdout).rows as Array<{ app: string; env: string; committed: string; differs: boolean; pullRequest?: unknown }>;
+    const rows = JSON.parse((await cli('status', '--json')).stdout).rows as Array<{
+      app: string;
+      env: string;
+      committed: string;
+      differs: boolean;
+      pullRequest?: unknown;
+    }>;
     const row = rows.find((r) => r.app === 'go-demo-9' && r.env === 'production')!;
     expect(row).toMatchObject({ committed: '0.0.3', differs: false });
     expect(row.pullRequest).toBeUndefined();

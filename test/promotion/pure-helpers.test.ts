@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { setTags } from '../../src/promotion/env-file-edit.js';
 import { parseTrailers, previousTagOf, trailerLines, type PromotionTrailers } from '../../src/promotion/trailers.js';
 
-describe('setTags: an env file\'s tags edited, nothing else', () => {
+describe("setTags: an env file's tags edited, nothing else", () => {
   const cases: ReadonlyArray<{ name: string; text: string; tags: Record<string, string>; expected: string }> = [
     {
       name: 'a quoted tag, comments and order kept',
@@ -72,20 +72,41 @@ describe('trailers: written and read back', () => {
     {
       name: 'a plain promotion',
       trailers: base,
-      expected: { 'Slipway-App': 'web', 'Slipway-Env': 'staging', 'Slipway-Previous-Tag': '1.0', 'Slipway-To': '1.1', 'Slipway-Actor': 'ana', 'Slipway-Source-Commit': 'abc123' },
+      expected: {
+        'Slipway-App': 'web',
+        'Slipway-Env': 'staging',
+        'Slipway-Previous-Tag': '1.0',
+        'Slipway-To': '1.1',
+        'Slipway-Actor': 'ana',
+        'Slipway-Source-Commit': 'abc123',
+      },
     },
     {
       name: 'the first promotion (nothing replaced)',
       trailers: { ...base, from: undefined },
-      expected: { 'Slipway-App': 'web', 'Slipway-Env': 'staging', 'Slipway-Previous-Tag': 'none', 'Slipway-To': '1.1', 'Slipway-Actor': 'ana', 'Slipway-Source-Commit': 'abc123' },
+      expected: {
+        'Slipway-App': 'web',
+        'Slipway-Env': 'staging',
+        'Slipway-Previous-Tag': 'none',
+        'Slipway-To': '1.1',
+        'Slipway-Actor': 'ana',
+        'Slipway-Source-Commit': 'abc123',
+      },
     },
     {
       name: 'forced, direct, rollback, from an env: reasons on one line',
       trailers: { ...base, forced: 'hotfix\nfor  the outage', direct: 'on call', rollback: true, promotedFrom: 'qa' },
       expected: {
-        'Slipway-App': 'web', 'Slipway-Env': 'staging', 'Slipway-Previous-Tag': '1.0', 'Slipway-To': '1.1',
-        'Slipway-Promoted-From-Env': 'qa', 'Slipway-Forced': 'hotfix for the outage', 'Slipway-Direct': 'on call',
-        'Slipway-Rollback': 'true', 'Slipway-Actor': 'ana', 'Slipway-Source-Commit': 'abc123',
+        'Slipway-App': 'web',
+        'Slipway-Env': 'staging',
+        'Slipway-Previous-Tag': '1.0',
+        'Slipway-To': '1.1',
+        'Slipway-Promoted-From-Env': 'qa',
+        'Slipway-Forced': 'hotfix for the outage',
+        'Slipway-Direct': 'on call',
+        'Slipway-Rollback': 'true',
+        'Slipway-Actor': 'ana',
+        'Slipway-Source-Commit': 'abc123',
       },
     },
   ];
@@ -93,7 +114,9 @@ describe('trailers: written and read back', () => {
     const lines = trailerLines(trailers);
     expect(lines).toEqual(expected);
     // Read back from a commit message: subject, body, then the trailer paragraph.
-    const message = `promote web 1.1 to staging\n\nSome body text: with a colon.\n\n${Object.entries(lines).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`;
+    const message = `promote web 1.1 to staging\n\nSome body text: with a colon.\n\n${Object.entries(lines)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n')}\n`;
     expect(parseTrailers(message)).toEqual(expected);
     expect(previousTagOf(parseTrailers(message))).toBe(trailers.from);
   });

@@ -24,7 +24,12 @@ import { writeGitShim } from '../support/git-shim.js';
 import { startGitServer } from '../support/git-server.js';
 import { startGitHubServer } from '../support/github-server/index.js';
 
-const GIT_ID = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+const GIT_ID = {
+  GIT_AUTHOR_NAME: 'dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 
 function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
@@ -42,11 +47,19 @@ function platform(edit?: Mutate, env: Record<string, string> = {}): Platform {
   git(p.root, 'add', '-A');
   git(p.root, 'commit', '-qm', 'platform');
   const tmp = mkdtempSync(join(tmpdir(), 'slipway-review-'));
-  const cli = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
-    env: { ...process.env, ...GIT_ID, SLIPWAY_ACTOR: 'tester', GITHUB_ACTOR: '', SLIPWAY_HOME: join(tmp, 'home'), ...env },
-  });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
+      env: { ...process.env, ...GIT_ID, SLIPWAY_ACTOR: 'tester', GITHUB_ACTOR: '', SLIPWAY_HOME: join(tmp, 'home'), ...env },
+    });
   const cleanup = p.cleanup.bind(p);
-  return Object.assign(p, { cli, tmp, cleanup: () => { cleanup(); rmSync(tmp, { recursive: true, force: true }); } });
+  return Object.assign(p, {
+    cli,
+    tmp,
+    cleanup: () => {
+      cleanup();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  });
 }
 
 async function ok(r: Promise<Run>): Promise<Run> {
@@ -82,13 +95,20 @@ async function stagingToProduction(p: Platform, gitDir: string, { plan = false }
   const approved = await ok(p.cli('approve', 'production', 'go-demo-9'));
   expect(approved.stdout).toContain(`${PR_BRANCH}:\n  ${branchHead.slice(0, 12)} promote go-demo-9 0.0.1 → 0.0.2 (production)`);
   expect(approved.stdout).toContain('~ update values/go-demo-9.yaml');
-  expect(approved.stdout).toMatch(new RegExp(`merged ${PR_BRANCH} into main of .* as [0-9a-f]{12}, approved by tester; then slipway pull adopts the tag into envs/`));
+  expect(approved.stdout).toMatch(
+    new RegExp(`merged ${PR_BRANCH} into main of .* as [0-9a-f]{12}, approved by tester; then slipway pull adopts the tag into envs/`),
+  );
   // A real merge commit: first parent the old main, second the branch; the approver in a trailer.
   expect(parents(gitDir, 'main')).toEqual([mainBefore, branchHead]);
-  expect(message(gitDir, 'main')).toBe([
-    `Merge branch '${PR_BRANCH}': promote go-demo-9 0.0.1 → 0.0.2 (production)`, '',
-    'Slipway-Env: production', `Slipway-Branch: ${PR_BRANCH}`, 'Slipway-Approved-By: tester',
-  ].join('\n'));
+  expect(message(gitDir, 'main')).toBe(
+    [
+      `Merge branch '${PR_BRANCH}': promote go-demo-9 0.0.1 → 0.0.2 (production)`,
+      '',
+      'Slipway-Env: production',
+      `Slipway-Branch: ${PR_BRANCH}`,
+      'Slipway-Approved-By: tester',
+    ].join('\n'),
+  );
   expect(show(gitDir, 'main', 'values/go-demo-9.yaml')).toContain('tag: "0.0.2"');
 
   const pulled = await ok(p.cli('pull'));
@@ -112,7 +132,9 @@ describe.concurrent('review in promotion: pr environments', () => {
       await ok(p.cli('bootstrap', '-q'));
       const production = bare(p, 'production');
       // The very first bootstrap of an empty repo commits directly: nothing to review against yet.
-      expect(git(tmpdir(), '--git-dir', production, 'log', '--format=%s', 'main')).toMatch(/^slipway: sync production \(\d+ added, 0 changed, 0 removed\)$/);
+      expect(git(tmpdir(), '--git-dir', production, 'log', '--format=%s', 'main')).toMatch(
+        /^slipway: sync production \(\d+ added, 0 changed, 0 removed\)$/,
+      );
       await stagingToProduction(p, production, { plan: true });
 
       const again = await ok(p.cli('approve', 'production', 'go-demo-9'));
@@ -123,12 +145,22 @@ describe.concurrent('review in promotion: pr environments', () => {
       await ok(p.cli('promote', 'devops-paradox', '1.72', '--env', 'staging', '-q'));
       await ok(p.cli('promote', 'devops-paradox', '--from', 'staging', '--env', 'production', '-q'));
       const other = join(p.tmp, 'other');
-      writeFileSync(beforePush, [
-        `git clone -q '${production}' '${other}'`, `cd '${other}'`, `echo '* @platform' > CODEOWNERS`, 'git add CODEOWNERS',
-        `git -c user.name=other -c user.email=o@x commit -qm 'hand edit'`, 'git push -q origin HEAD:main', '',
-      ].join('\n'));
+      writeFileSync(
+        beforePush,
+        [
+          `git clone -q '${production}' '${other}'`,
+          `cd '${other}'`,
+          `echo '* @platform' > CODEOWNERS`,
+          'git add CODEOWNERS',
+          `git -c user.name=other -c user.email=o@x commit -qm 'hand edit'`,
+          'git push -q origin HEAD:main',
+          '',
+        ].join('\n'),
+      );
       const raced = await ok(p.cli('approve', 'production', 'devops-paradox'));
-      expect(raced.stderr).toMatch(/production: main or slipway\/promote-production-devops-paradox moved while merging; re-reading and merging again in \d+ ms \(attempt 2\/5\)/);
+      expect(raced.stderr).toMatch(
+        /production: main or slipway\/promote-production-devops-paradox moved while merging; re-reading and merging again in \d+ ms \(attempt 2\/5\)/,
+      );
       const [first, second] = parents(production, 'main');
       expect(git(tmpdir(), '--git-dir', production, 'log', '-1', '--format=%s', first!)).toBe('hand edit');
       expect(second).toBe(sha(production, 'slipway/promote-production-devops-paradox'));
@@ -157,18 +189,28 @@ describe.concurrent('review in promotion: pr environments', () => {
 
       const refused = await p.cli('bootstrap');
       expect(refused.code).toBe(1);
-      expect(errors(refused)).toEqual(['error: the platform repo has uncommitted changes in charts-src/ or envs/, and production takes changes through review (promotion: pr): commit them first, or pass --allow-dirty to put them up for review as they are']);
+      expect(errors(refused)).toEqual([
+        'error: the platform repo has uncommitted changes in charts-src/ or envs/, and production takes changes through review (promotion: pr): commit them first, or pass --allow-dirty to put them up for review as they are',
+      ]);
       expect([refs(production), refs(bare(p, 'staging'))]).toEqual(before);
 
       // The plan says which path bootstrap takes, and that it would refuse.
       const plan = await p.cli('plan', '--env', 'production');
       expect(plan.code).toBe(2);
-      expect(plan.stdout).toContain('production takes changes through review (promotion: pr): bootstrap pushes slipway/bootstrap-production; merge it with: slipway approve production --bootstrap');
+      expect(plan.stdout).toContain(
+        'production takes changes through review (promotion: pr): bootstrap pushes slipway/bootstrap-production; merge it with: slipway approve production --bootstrap',
+      );
       expect(plan.stderr).toContain('warning: bootstrap would refuse: the platform repo has uncommitted changes');
 
       const dirty = await ok(p.cli('bootstrap', '--allow-dirty'));
-      expect(dirty.stdout).toMatch(/production: pushed slipway\/bootstrap-production \([0-9a-f]{12}\) to .* for review; merge it with: slipway approve production --bootstrap/);
-      expect(refs(production).split('\n').filter((l) => l.startsWith('refs/heads/main '))).toEqual(before[0]!.split('\n').filter((l) => l.startsWith('refs/heads/main ')));
+      expect(dirty.stdout).toMatch(
+        /production: pushed slipway\/bootstrap-production \([0-9a-f]{12}\) to .* for review; merge it with: slipway approve production --bootstrap/,
+      );
+      expect(
+        refs(production)
+          .split('\n')
+          .filter((l) => l.startsWith('refs/heads/main ')),
+      ).toEqual(before[0]!.split('\n').filter((l) => l.startsWith('refs/heads/main ')));
       expect(message(production, 'slipway/bootstrap-production')).toMatch(/Slipway-Source-Commit: [0-9a-f]{40}-dirty/);
       expect(show(production, 'slipway/bootstrap-production', 'values/go-demo-9.yaml')).toContain('replicaCount: 4');
 
@@ -189,7 +231,7 @@ describe.concurrent('review in promotion: pr environments', () => {
     }
   }, 300_000);
 
-  it('--direct --reason bypasses review, audited; rollback follows the env\'s mode; bad input is one line', async () => {
+  it("--direct --reason bypasses review, audited; rollback follows the env's mode; bad input is one line", async () => {
     const p = platform();
     try {
       await ok(p.cli('bootstrap', '-q'));
@@ -197,9 +239,18 @@ describe.concurrent('review in promotion: pr environments', () => {
       await ok(p.cli('promote', 'go-demo-9', '0.0.2', '--env', 'staging', '-q'));
       const before = refs(production);
       for (const { args, line } of [
-        { args: ['promote', 'go-demo-9', '--from', 'staging', '--env', 'production', '--direct'], line: 'error: --direct needs --reason "<why>": it bypasses review, and the reason goes into the commit' },
-        { args: ['approve', 'production'], line: 'error: which branch? give an app (slipway approve production <app>) or --bootstrap (slipway approve production --bootstrap)' },
-        { args: ['approve', 'production', 'go-demo-9'], line: `error: ${production} has no branch ${PR_BRANCH}: nothing to approve (slipway promote go-demo-9 --env production pushes one when production takes promotions through review)` },
+        {
+          args: ['promote', 'go-demo-9', '--from', 'staging', '--env', 'production', '--direct'],
+          line: 'error: --direct needs --reason "<why>": it bypasses review, and the reason goes into the commit',
+        },
+        {
+          args: ['approve', 'production'],
+          line: 'error: which branch? give an app (slipway approve production <app>) or --bootstrap (slipway approve production --bootstrap)',
+        },
+        {
+          args: ['approve', 'production', 'go-demo-9'],
+          line: `error: ${production} has no branch ${PR_BRANCH}: nothing to approve (slipway promote go-demo-9 --env production pushes one when production takes promotions through review)`,
+        },
       ]) {
         const r = await p.cli(...args);
         expect(r.code, args.join(' ')).toBe(1);
@@ -207,8 +258,22 @@ describe.concurrent('review in promotion: pr environments', () => {
       }
       expect(refs(production)).toBe(before);
 
-      const direct = await ok(p.cli('promote', 'go-demo-9', '--from', 'staging', '--env', 'production', '--direct', '--reason', 'incident 42: the fix must ship now'));
-      expect(direct.stderr).toContain('warning: production takes promotions through review (promotion: pr); --direct commits straight to main, bypassing it: incident 42: the fix must ship now');
+      const direct = await ok(
+        p.cli(
+          'promote',
+          'go-demo-9',
+          '--from',
+          'staging',
+          '--env',
+          'production',
+          '--direct',
+          '--reason',
+          'incident 42: the fix must ship now',
+        ),
+      );
+      expect(direct.stderr).toContain(
+        'warning: production takes promotions through review (promotion: pr); --direct commits straight to main, bypassing it: incident 42: the fix must ship now',
+      );
       expect(direct.stdout).toContain('promote go-demo-9 0.0.1 → 0.0.2 (production): committed');
       expect(message(production, 'main')).toContain('Slipway-Direct: incident 42: the fix must ship now');
       expect(p.read('envs/production.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
@@ -227,16 +292,20 @@ describe.concurrent('review in promotion: pr environments', () => {
       expect(conflict.code).toBe(1);
       expect(errors(conflict)).toEqual([
         `error: ${PR_BRANCH} conflicts with main of ${production} in README.md, values/go-demo-9.yaml (both changed since the branch was made): nothing was merged; ` +
-        `delete the branch (git push <env repo> --delete ${PR_BRANCH}) and promote go-demo-9 --env production again`,
+          `delete the branch (git push <env repo> --delete ${PR_BRANCH}) and promote go-demo-9 --env production again`,
       ]);
       expect(refs(production)).toBe(mainNow);
 
       const now = await ok(p.cli('rollback', 'go-demo-9', '--env', 'production', '--direct', '--reason', 'outage'));
       expect(now.stderr).toContain('--direct commits straight to main, bypassing it: outage');
-      expect(message(production, 'main')).toMatch(/^rollback go-demo-9 0\.0\.3 → 0\.0\.2 \(production\)[\s\S]*Slipway-Direct: outage[\s\S]*Slipway-Rollback: true/);
+      expect(message(production, 'main')).toMatch(
+        /^rollback go-demo-9 0\.0\.3 → 0\.0\.2 \(production\)[\s\S]*Slipway-Direct: outage[\s\S]*Slipway-Rollback: true/,
+      );
 
       const help = await ok(p.cli('rollback', '--help'));
-      expect(help.stdout.replace(/\s+/g, ' ')).toContain('It follows the env\'s promotion mode: in a promotion: pr env it goes to the branch slipway/promote-<env>-<app>');
+      expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+        "It follows the env's promotion mode: in a promotion: pr env it goes to the branch slipway/promote-<env>-<app>",
+      );
       expect(help.stdout).toContain('--direct');
     } finally {
       p.cleanup();
@@ -246,12 +315,18 @@ describe.concurrent('review in promotion: pr environments', () => {
   it('over the smart-HTTP git server: staging → production with promote, approve, pull', async () => {
     const TOKEN = 'glpat-review-flow-0123456789';
     const server = await startGitServer({ token: TOKEN });
-    const p = platform((x) => {
-      for (const env of ['staging', 'production']) {
-        server.createBareRepo(`env-${env}`);
-        x.editYaml(`envs/${env}.yaml`, (d) => { d.repo = `${server.url}/env-${env}.git`; delete d.repoURL; });
-      }
-    }, { SLIPWAY_GIT_TOKEN: TOKEN });
+    const p = platform(
+      (x) => {
+        for (const env of ['staging', 'production']) {
+          server.createBareRepo(`env-${env}`);
+          x.editYaml(`envs/${env}.yaml`, (d) => {
+            d.repo = `${server.url}/env-${env}.git`;
+            delete d.repoURL;
+          });
+        }
+      },
+      { SLIPWAY_GIT_TOKEN: TOKEN },
+    );
     try {
       await ok(p.cli('bootstrap', '-q'));
       await stagingToProduction(p, join(server.root, 'env-production.git'));
@@ -262,14 +337,21 @@ describe.concurrent('review in promotion: pr environments', () => {
     }
   }, 300_000);
 
-  it('on GitHub: approve merges the promotion\'s pull request through the API; bootstrap of a pr env opens one', async () => {
+  it("on GitHub: approve merges the promotion's pull request through the API; bootstrap of a pr env opens one", async () => {
     const TOKEN = 'test-token-review-flow-0001';
     const server = await startGitHubServer({ token: TOKEN });
-    const p = platform((x) => {
-      for (const env of ['staging', 'production']) {
-        x.editYaml(`envs/${env}.yaml`, (d) => { d.repo = `slipway-bot/env-${env}`; d.github = { apiUrl: server.url }; delete d.repoURL; });
-      }
-    }, { GITHUB_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '50' });
+    const p = platform(
+      (x) => {
+        for (const env of ['staging', 'production']) {
+          x.editYaml(`envs/${env}.yaml`, (d) => {
+            d.repo = `slipway-bot/env-${env}`;
+            d.github = { apiUrl: server.url };
+            delete d.repoURL;
+          });
+        }
+      },
+      { GITHUB_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '50' },
+    );
     const production = join(server.reposDir, 'slipway-bot', 'env-production.git');
     try {
       await ok(p.cli('bootstrap', '-q'));
@@ -280,11 +362,17 @@ describe.concurrent('review in promotion: pr environments', () => {
       const approved = await ok(p.cli('approve', 'production', 'go-demo-9'));
       expect(approved.stdout).toMatch(/merged pull request #1 \(.*\) into main as [0-9a-f]{12}, approved by tester; then slipway pull/);
       expect(parents(production, 'main')).toEqual([mainBefore, sha(production, PR_BRANCH)]);
-      expect(message(production, 'main')).toBe([
-        `Merge pull request #1 from slipway-bot/${PR_BRANCH}`, '',
-        'promote go-demo-9 0.0.1 → 0.0.2 (production)', '',
-        'Slipway-Env: production', `Slipway-Branch: ${PR_BRANCH}`, 'Slipway-Approved-By: tester',
-      ].join('\n'));
+      expect(message(production, 'main')).toBe(
+        [
+          `Merge pull request #1 from slipway-bot/${PR_BRANCH}`,
+          '',
+          'promote go-demo-9 0.0.1 → 0.0.2 (production)',
+          '',
+          'Slipway-Env: production',
+          `Slipway-Branch: ${PR_BRANCH}`,
+          'Slipway-Approved-By: tester',
+        ].join('\n'),
+      );
       await ok(p.cli('pull', '-q'));
       expect(p.read('envs/production.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
 
@@ -293,7 +381,9 @@ describe.concurrent('review in promotion: pr environments', () => {
       git(p.root, 'commit', '-qam', 'production: 4 replicas');
       const mainNow = sha(production, 'main');
       const boot = await ok(p.cli('bootstrap', '--env', 'production'));
-      expect(boot.stdout).toMatch(/production: opened pull request #2 \(.*\) from slipway\/bootstrap-production; merge it \(or slipway approve production --bootstrap\)/);
+      expect(boot.stdout).toMatch(
+        /production: opened pull request #2 \(.*\) from slipway\/bootstrap-production; merge it \(or slipway approve production --bootstrap\)/,
+      );
       expect(sha(production, 'main')).toBe(mainNow);
       const pulls = server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls'));
       expect((pulls.at(-1)!.body as { body: string }).body).toContain('+replicaCount: 4');

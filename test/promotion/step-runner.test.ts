@@ -81,7 +81,7 @@ const rows: Row[] = [
     report: ['a:succeeded', 'b:succeeded', 'g1:succeeded', 'g2:errored', 'g1:succeeded', 'g2:succeeded', 'c:succeeded'],
   },
   {
-    name: 'branch moved on every attempt: gives up at the cap with the group\'s error',
+    name: "branch moved on every attempt: gives up at the cap with the group's error",
     script: { g2: [moved] },
     ran: ['a@1', 'b@1', 'g1@1', 'g2@1', 'g1@2', 'g2@2', 'g1@3', 'g2@3'],
     retries: ['2/3', '3/3'],
@@ -114,7 +114,8 @@ describe('the promotion step runner', () => {
     const retries: string[] = [];
     const step = (kind: string) => scripted(kind, row.script[kind] ?? [ok], ran);
     const pipeline: Pipeline<object> = [
-      step('a'), step('b'),
+      step('a'),
+      step('b'),
       {
         retry: {
           attempts: 3,
@@ -139,7 +140,10 @@ describe('the promotion step runner', () => {
 
   it('the report numbers each step by the attempt it ran in', async () => {
     const ran: string[] = [];
-    const report = await runSteps([{ retry: { backoffMs: () => 0, gaveUp: () => new Error('gave up') }, steps: [scripted('g', [moved, moved, ok], ran)] }], {});
+    const report = await runSteps(
+      [{ retry: { backoffMs: () => 0, gaveUp: () => new Error('gave up') }, steps: [scripted('g', [moved, moved, ok], ran)] }],
+      {},
+    );
     expect(report.steps.map((s) => s.attempt)).toEqual([1, 2, 3]);
   });
 

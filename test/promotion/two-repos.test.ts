@@ -27,9 +27,16 @@ import { synth } from '../../src/synth.js';
 import { CI_ACTOR_VARIABLES, envRepoAuthor, resolveActor } from '../../src/promotion/identity.js';
 import { startGitHubServer } from '../support/github-server/index.js';
 
-const GIT_ID = { GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+const GIT_ID = {
+  GIT_AUTHOR_NAME: 'dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 /** No CI actor variable from the machine running the tests. */
-const NO_CI_ACTOR = Object.fromEntries([...CI_ACTOR_VARIABLES, 'SLIPWAY_ACTOR', 'SLIPWAY_GIT_AUTHOR_NAME', 'SLIPWAY_GIT_AUTHOR_EMAIL'].map((v) => [v, '']));
+const NO_CI_ACTOR = Object.fromEntries(
+  [...CI_ACTOR_VARIABLES, 'SLIPWAY_ACTOR', 'SLIPWAY_GIT_AUTHOR_NAME', 'SLIPWAY_GIT_AUTHOR_EMAIL'].map((v) => [v, '']),
+);
 
 function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
@@ -41,7 +48,9 @@ const errors = (r: Run) => r.stderr.split('\n').filter((l) => l.startsWith('erro
 
 function cliIn(root: string, base: NodeJS.ProcessEnv = {}) {
   return (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], { env: { ...process.env, ...GIT_ID, ...NO_CI_ACTOR, ...base, ...env } });
+    run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], {
+      env: { ...process.env, ...GIT_ID, ...NO_CI_ACTOR, ...base, ...env },
+    });
 }
 
 /** The sample as a git platform repo whose `origin` is a bare repo; returns both. */
@@ -73,13 +82,16 @@ describe('resolveActor and envRepoAuthor', () => {
 
   it('the env-repo author: SLIPWAY_GIT_AUTHOR_*, else the person, else the remote default', () => {
     const person = { name: 'Dev', email: 'dev@example.com' };
-    expect(envRepoAuthor({ SLIPWAY_GIT_AUTHOR_NAME: 'Bot', SLIPWAY_GIT_AUTHOR_EMAIL: 'bot@example.com' }, person)).toEqual({ name: 'Bot', email: 'bot@example.com' });
+    expect(envRepoAuthor({ SLIPWAY_GIT_AUTHOR_NAME: 'Bot', SLIPWAY_GIT_AUTHOR_EMAIL: 'bot@example.com' }, person)).toEqual({
+      name: 'Bot',
+      email: 'bot@example.com',
+    });
     expect(envRepoAuthor({}, person)).toEqual(person);
     expect(envRepoAuthor({}, undefined)).toBeUndefined();
   });
 });
 
-describe('plan shows the platform repo\'s side of the two-repo state', () => {
+describe("plan shows the platform repo's side of the two-repo state", () => {
   it('a commit not pushed to origin: a warning with the command that reconciles it', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'slipway-plan-sync-'));
     const { p } = platformWithOrigin(tmp);
@@ -106,19 +118,31 @@ describe.concurrent('the two writes of a promotion', () => {
     const { p, origin } = platformWithOrigin(tmp);
     const cli = cliIn(p.root);
     // No bootstrap: the checks come before slipway reads (or creates) any env repo.
-    const envLog = () => p.exists('.slipway/remotes/staging.git') ? 'created' : 'none';
+    const envLog = () => (p.exists('.slipway/remotes/staging.git') ? 'created' : 'none');
     try {
       // --- Refused before any write: one line, exit 1, nothing anywhere changed.
-      const untouched = () => [envLog(), git(p.root, 'rev-parse', 'HEAD'), git(tmp, '--git-dir', origin, 'rev-parse', 'main'), p.read('envs/staging.yaml'), git(p.root, 'status', '--porcelain')];
+      const untouched = () => [
+        envLog(),
+        git(p.root, 'rev-parse', 'HEAD'),
+        git(tmp, '--git-dir', origin, 'rev-parse', 'main'),
+        p.read('envs/staging.yaml'),
+        git(p.root, 'status', '--porcelain'),
+      ];
       const before = untouched();
       const noIdentity: NodeJS.ProcessEnv = { HOME: tmp, GIT_CONFIG_GLOBAL: join(tmp, 'empty.gitconfig'), GIT_CONFIG_NOSYSTEM: '1' };
       writeFileSync(join(tmp, 'empty.gitconfig'), '[user]\n\tuseConfigOnly = true\n');
       const anonymous = { ...process.env, ...NO_CI_ACTOR, ...noIdentity };
       for (const k of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'EMAIL']) delete anonymous[k];
-      const refusedIdentity = await run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', 'promote', 'go-demo-9', '0.0.2', '--env', 'staging'], { env: anonymous });
+      const refusedIdentity = await run(
+        process.execPath,
+        [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', 'promote', 'go-demo-9', '0.0.2', '--env', 'staging'],
+        { env: anonymous },
+      );
       expect(refusedIdentity.code, refusedIdentity.stderr).toBe(1);
       expect(errors(refusedIdentity)).toHaveLength(1);
-      expect(errors(refusedIdentity)[0]).toMatch(/^error: the platform repo's commit needs a git identity and git has none here \(.+\): git config user\.name "<your name>" && git config user\.email "<you@example\.com>", then run again; nothing was written$/);
+      expect(errors(refusedIdentity)[0]).toMatch(
+        /^error: the platform repo's commit needs a git identity and git has none here \(.+\): git config user\.name "<your name>" && git config user\.email "<you@example\.com>", then run again; nothing was written$/,
+      );
       expect(untouched()).toEqual(before);
 
       git(p.root, 'switch', '-q', '-c', 'feature');
@@ -163,20 +187,29 @@ describe.concurrent('the two writes of a promotion', () => {
       const refusePush = join(tmp, 'refuse-push');
       mkdirSync(join(p.root, '.git', 'hooks'), { recursive: true });
       writeFileSync(join(p.root, '.git', 'hooks', 'pre-commit'), `#!/bin/sh\necho pre-commit >> '${hooksLog}'\n`, { mode: 0o755 });
-      writeFileSync(join(p.root, '.git', 'hooks', 'pre-push'), `#!/bin/sh\necho pre-push >> '${hooksLog}'\nif [ -f '${refusePush}' ]; then echo 'pre-push: refused by the test' >&2; exit 1; fi\n`, { mode: 0o755 });
+      writeFileSync(
+        join(p.root, '.git', 'hooks', 'pre-push'),
+        `#!/bin/sh\necho pre-push >> '${hooksLog}'\nif [ -f '${refusePush}' ]; then echo 'pre-push: refused by the test' >&2; exit 1; fi\n`,
+        { mode: 0o755 },
+      );
       spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(tmp, 'signing-key')]);
       git(p.root, 'config', 'gpg.format', 'ssh');
       git(p.root, 'config', 'user.signingkey', join(tmp, 'signing-key'));
       git(p.root, 'config', 'commit.gpgsign', 'true');
 
-      const first = await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging', '--actor', 'alice'], { SLIPWAY_GIT_AUTHOR_NAME: 'Release Bot', SLIPWAY_GIT_AUTHOR_EMAIL: 'bot@example.com' });
+      const first = await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging', '--actor', 'alice'], {
+        SLIPWAY_GIT_AUTHOR_NAME: 'Release Bot',
+        SLIPWAY_GIT_AUTHOR_EMAIL: 'bot@example.com',
+      });
       expect(first.code, first.stderr).toBe(0);
       expect(first.stderr).toContain('→ envs/staging.yaml: pushing to origin main');
       expect(first.stdout).toMatch(/envs\/staging\.yaml committed \([0-9a-f]{12}\) and pushed to origin main/);
       expect(readFileSync(hooksLog, 'utf8')).toBe('pre-commit\npre-push\n');
       expect(originFile('envs/staging.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
       expect(git(tmp, '--git-dir', origin, 'cat-file', 'commit', 'main')).toContain('gpgsig -----BEGIN SSH SIGNATURE-----');
-      expect(git(tmp, '--git-dir', origin, 'log', '-1', '--format=%B', 'main')).toMatch(/^promote go-demo-9 0\.0\.1 → 0\.0\.2 \(staging\)\n\nSlipway-App: go-demo-9\nSlipway-Env: staging\nSlipway-To: 0\.0\.2\nSlipway-Env-Commit: [0-9a-f]{40}\nSlipway-Actor: alice/);
+      expect(git(tmp, '--git-dir', origin, 'log', '-1', '--format=%B', 'main')).toMatch(
+        /^promote go-demo-9 0\.0\.1 → 0\.0\.2 \(staging\)\n\nSlipway-App: go-demo-9\nSlipway-Env: staging\nSlipway-To: 0\.0\.2\nSlipway-Env-Commit: [0-9a-f]{40}\nSlipway-Actor: alice/,
+      );
       expect(git(tmp, '--git-dir', envRepo, 'log', '-1', '--format=%an <%ae>', 'main')).toBe('Release Bot <bot@example.com>');
       const envMessage = git(tmp, '--git-dir', envRepo, 'log', '-1', '--format=%B', 'main');
       expect(envMessage).toContain('Slipway-Previous-Tag: 0.0.1\nSlipway-To: 0.0.2');
@@ -190,14 +223,20 @@ describe.concurrent('the two writes of a promotion', () => {
       const quiet = await cli(['promote', 'devops-paradox', '1.72', '--env', 'staging', '--no-verify', '-q']);
       expect(quiet.code, quiet.stderr).toBe(0);
       expect(readFileSync(hooksLog, 'utf8')).toBe('pre-commit\npre-push\n');
-      expect(git(tmp, '--git-dir', envRepo, 'log', '-1', '--format=%an <%ae>%n%B', 'main')).toMatch(/^dev <dev@example\.com>\n[\s\S]*Slipway-Actor: dev\n/);
+      expect(git(tmp, '--git-dir', envRepo, 'log', '-1', '--format=%an <%ae>%n%B', 'main')).toMatch(
+        /^dev <dev@example\.com>\n[\s\S]*Slipway-Actor: dev\n/,
+      );
 
       // --- The platform push fails after the env repo got its commit: exit 4, one line with what to run.
       writeFileSync(refusePush, '');
       const failed = await cli(['promote', 'go-demo-9', '0.0.3', '--env', 'staging']);
       expect(failed.code, failed.stderr).toBe(4);
       expect(errors(failed)).toHaveLength(1);
-      expect(errors(failed)[0]).toMatch(new RegExp(`^error: go-demo-9 0\\.0\\.3 is committed to ${envRepo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\([0-9a-f]{12}\\), but pushing envs/staging\\.yaml to origin main failed \\(.+\\): run slipway pull --env staging once that is fixed$`));
+      expect(errors(failed)[0]).toMatch(
+        new RegExp(
+          `^error: go-demo-9 0\\.0\\.3 is committed to ${envRepo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\([0-9a-f]{12}\\), but pushing envs/staging\\.yaml to origin main failed \\(.+\\): run slipway pull --env staging once that is fixed$`,
+        ),
+      );
       expect(errors(failed)[0]).not.toContain('To ');
       expect(git(tmp, '--git-dir', envRepo, 'show', 'main:values/go-demo-9.yaml')).toContain('tag: "0.0.3"');
       // The checkout is as it was: no commit, no edit; envs/ (and origin) still at 0.0.2.
@@ -212,7 +251,9 @@ describe.concurrent('the two writes of a promotion', () => {
       const lines = text.stdout.split('\n');
       expect(lines[0]).toMatch(/^app\s+env\s+envs\/\s+env repo\s+pending\s+state$/);
       expect(lines.find((l) => l.startsWith('go-demo-9'))).toMatch(/^go-demo-9\s+staging\s+0\.0\.2\s+0\.0\.3\s+env repo ahead$/);
-      expect(lines).toContain('staging: go-demo-9 is 0.0.3 in the env repo but 0.0.2 in envs/staging.yaml (the env repo is ahead): run slipway pull --env staging');
+      expect(lines).toContain(
+        'staging: go-demo-9 is 0.0.3 in the env repo but 0.0.2 in envs/staging.yaml (the env repo is ahead): run slipway pull --env staging',
+      );
 
       // The same promote again finishes what the failed one left (so would slipway pull).
       const envCommits = envLog();
@@ -230,9 +271,23 @@ describe.concurrent('the two writes of a promotion', () => {
       expect(originFile('envs/staging.yaml')).toContain('devops-toolkit:\n    tag: "2.9.17"');
       expect(p.read('envs/staging.yaml')).toContain('devops-toolkit:\n    tag: "2.9.18"');
       const json = JSON.parse((await cli(['status', '--env', 'staging', '--json'])).stdout);
-      expect(json).toMatchObject({ command: 'status', ok: true, platform: { branch: 'main', remote: 'origin', remoteBranch: 'main', ahead: 1, behind: 0 } });
-      expect(json.rows.find((r: { app: string }) => r.app === 'go-demo-9')).toMatchObject({ declared: '0.0.3', committed: '0.0.3', state: 'in sync' });
-      expect(json.disagreements).toEqual([{ kind: 'platform-unpushed', message: 'platform repo: main has 1 commit not pushed to origin/main', reconcile: 'git push origin main' }]);
+      expect(json).toMatchObject({
+        command: 'status',
+        ok: true,
+        platform: { branch: 'main', remote: 'origin', remoteBranch: 'main', ahead: 1, behind: 0 },
+      });
+      expect(json.rows.find((r: { app: string }) => r.app === 'go-demo-9')).toMatchObject({
+        declared: '0.0.3',
+        committed: '0.0.3',
+        state: 'in sync',
+      });
+      expect(json.disagreements).toEqual([
+        {
+          kind: 'platform-unpushed',
+          message: 'platform repo: main has 1 commit not pushed to origin/main',
+          reconcile: 'git push origin main',
+        },
+      ]);
 
       // Killed between writing envs/ and committing it: the file holds just the tag edit, uncommitted.
       // slipway pull accepts that (the env repo has those tags), commits and pushes it.
@@ -258,8 +313,15 @@ describe.concurrent('the two writes of a promotion', () => {
     const envRepo = join(tmp, 'env-staging.git');
     const apps = [0, 1, 2, 3, 4].map((i) => `svc-${i}`);
     const { p, origin } = platformWithOrigin(tmp, (x) => {
-      for (const app of apps) x.write(`charts-src/${app}.ts`, `import { defineApp } from '../generators/index.js';\nexport default defineApp({ name: '${app}', image: 'example/${app}', ingress: false });\n`);
-      x.editYaml('envs/staging.yaml', (d) => { d.repo = envRepo; for (const app of apps) d.apps[app] = { tag: '1.0.0' }; });
+      for (const app of apps)
+        x.write(
+          `charts-src/${app}.ts`,
+          `import { defineApp } from '../generators/index.js';\nexport default defineApp({ name: '${app}', image: 'example/${app}', ingress: false });\n`,
+        );
+      x.editYaml('envs/staging.yaml', (d) => {
+        d.repo = envRepo;
+        for (const app of apps) d.apps[app] = { tag: '1.0.0' };
+      });
     });
     try {
       expect((await cliIn(p.root)(['bootstrap', '--env', 'staging', '-q'])).code).toBe(0);
@@ -272,10 +334,18 @@ describe.concurrent('the two writes of a promotion', () => {
       const runs = await Promise.all(clones.map((dir, i) => cliIn(dir)(['promote', apps[i]!, '2.0.0', '--env', 'staging', '-q'])));
       for (const r of runs) expect(r.code, r.stderr).toBe(0);
       for (const app of apps) expect(git(tmp, '--git-dir', envRepo, 'show', `main:values/${app}.yaml`)).toContain('tag: "2.0.0"');
-      expect(git(tmp, '--git-dir', envRepo, 'log', '--format=%s', 'main').split('\n').filter((s) => s.startsWith('promote svc-'))).toHaveLength(5);
+      expect(
+        git(tmp, '--git-dir', envRepo, 'log', '--format=%s', 'main')
+          .split('\n')
+          .filter((s) => s.startsWith('promote svc-')),
+      ).toHaveLength(5);
       const recorded = git(tmp, '--git-dir', origin, 'show', 'main:envs/staging.yaml');
       for (const app of apps) expect(recorded).toContain(`${app}:\n    tag: "2.0.0"`);
-      expect(git(tmp, '--git-dir', origin, 'log', '--format=%s', 'main').split('\n').filter((s) => s.startsWith('promote svc-'))).toHaveLength(5);
+      expect(
+        git(tmp, '--git-dir', origin, 'log', '--format=%s', 'main')
+          .split('\n')
+          .filter((s) => s.startsWith('promote svc-')),
+      ).toHaveLength(5);
       expect(git(tmp, '--git-dir', origin, 'rev-list', '--merges', 'main')).toBe(''); // each re-applied on the fetched head, never merged
     } finally {
       p.cleanup();
@@ -287,8 +357,16 @@ describe.concurrent('the two writes of a promotion', () => {
     const TOKEN = 'test-token-two-repos-0001';
     const server = await startGitHubServer({ token: TOKEN });
     const p = makeProject((x) => {
-      x.editYaml('envs/staging.yaml', (d) => { d.repo = 'slipway-bot/env-staging'; d.github = { apiUrl: server.url }; delete d.repoURL; });
-      x.editYaml('envs/production.yaml', (d) => { d.repo = 'slipway-bot/env-production'; d.github = { apiUrl: server.url }; delete d.repoURL; });
+      x.editYaml('envs/staging.yaml', (d) => {
+        d.repo = 'slipway-bot/env-staging';
+        d.github = { apiUrl: server.url };
+        delete d.repoURL;
+      });
+      x.editYaml('envs/production.yaml', (d) => {
+        d.repo = 'slipway-bot/env-production';
+        d.github = { apiUrl: server.url };
+        delete d.repoURL;
+      });
     });
     const home = mkdtempSync(join(tmpdir(), 'slipway-home-'));
     const cli = cliIn(p.root, { GITHUB_TOKEN: TOKEN, SLIPWAY_HOME: home, SLIPWAY_RETRY_BASE_MS: '50' });
@@ -298,16 +376,25 @@ describe.concurrent('the two writes of a promotion', () => {
       expect((await cli(['bootstrap', '--env', 'staging', '-q'])).code).toBe(0);
       expect((await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging', '--pr', '-q'])).code).toBe(0);
       const { Octokit } = await import('@octokit/rest');
-      await new Octokit({ auth: TOKEN, baseUrl: server.url }).rest.pulls.merge({ owner: 'slipway-bot', repo: 'env-staging', pull_number: 1 });
+      await new Octokit({ auth: TOKEN, baseUrl: server.url }).rest.pulls.merge({
+        owner: 'slipway-bot',
+        repo: 'env-staging',
+        pull_number: 1,
+      });
       expect((await cli(['pull', '--env', 'staging', '-q'])).code).toBe(0);
       const next = await cli(['promote', 'go-demo-9', '0.0.3', '--env', 'staging', '--pr']);
       expect(next.code, next.stderr).toBe(0);
       expect(next.stderr).toContain(`staging: ${branch} was merged (pull request #1); starting it again from main`);
       expect(next.stdout).toMatch(/opened pull request #2 /);
       expect(git(tmpdir(), '--git-dir', gitDir, 'rev-parse', `${branch}^`)).toBe(git(tmpdir(), '--git-dir', gitDir, 'rev-parse', 'main'));
-      const entries = JSON.parse((await cli(['history', 'go-demo-9', '--env', 'staging', '--json'])).stdout).entries as Array<Record<string, unknown>>;
+      const entries = JSON.parse((await cli(['history', 'go-demo-9', '--env', 'staging', '--json'])).stdout).entries as Array<
+        Record<string, unknown>
+      >;
       expect(entries[0]).toMatchObject({ kind: 'promote', from: '0.0.1', to: '0.0.2', merged: { pullRequest: 1, branch } });
-      const rows = JSON.parse((await cli(['status', '--env', 'staging', '--json'])).stdout).rows as Array<{ app: string; pending?: { pullRequest?: { number: number } } }>;
+      const rows = JSON.parse((await cli(['status', '--env', 'staging', '--json'])).stdout).rows as Array<{
+        app: string;
+        pending?: { pullRequest?: { number: number } };
+      }>;
       expect(rows.find((r) => r.app === 'go-demo-9')!.pending?.pullRequest?.number).toBe(2);
     } finally {
       p.cleanup();
@@ -336,7 +423,16 @@ describe.concurrent('the two writes of a promotion', () => {
       // A merge request merged by someone else (plain git: a merge commit on main).
       const work = join(p.root, '.slipway', 'merge-work');
       git(p.root, 'clone', '-q', envRepo, work);
-      spawnSync('git', ['merge', '--no-ff', '-q', '-m', `Merge branch '${branch}'`, `origin/${branch}`], { cwd: work, env: { ...process.env, GIT_AUTHOR_NAME: 'merger', GIT_AUTHOR_EMAIL: 'm@example.com', GIT_COMMITTER_NAME: 'merger', GIT_COMMITTER_EMAIL: 'm@example.com' } });
+      spawnSync('git', ['merge', '--no-ff', '-q', '-m', `Merge branch '${branch}'`, `origin/${branch}`], {
+        cwd: work,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'merger',
+          GIT_AUTHOR_EMAIL: 'm@example.com',
+          GIT_COMMITTER_NAME: 'merger',
+          GIT_COMMITTER_EMAIL: 'm@example.com',
+        },
+      });
       git(work, 'push', '-q', 'origin', 'main');
       expect((await cli(['pull', '--env', 'staging', '-q'])).code).toBe(0);
 
@@ -346,11 +442,21 @@ describe.concurrent('the two writes of a promotion', () => {
       expect(env('rev-parse', `${branch}^`)).toBe(env('rev-parse', 'main'));
       expect(env('log', '--format=%s', `main..${branch}`)).toBe('promote go-demo-9 0.0.3 → 0.0.4 (staging)');
 
-      const entries = JSON.parse((await cli(['history', 'go-demo-9', '--env', 'staging', '--json'])).stdout).entries as Array<Record<string, unknown>>;
-      expect(entries[0]).toMatchObject({ kind: 'promote', from: '0.0.1', to: '0.0.3', who: 'merger', merged: { by: 'merger', branch, promotedBy: 'dev' } });
+      const entries = JSON.parse((await cli(['history', 'go-demo-9', '--env', 'staging', '--json'])).stdout).entries as Array<
+        Record<string, unknown>
+      >;
+      expect(entries[0]).toMatchObject({
+        kind: 'promote',
+        from: '0.0.1',
+        to: '0.0.3',
+        who: 'merger',
+        merged: { by: 'merger', branch, promotedBy: 'dev' },
+      });
       expect(entries.some((e) => e.to === '0.0.2' || e.to === '0.0.4')).toBe(false);
       const table = await cli(['history', 'go-demo-9', '--env', 'staging']);
-      expect(table.stdout).toMatch(new RegExp(`promote\\s+0\\.0\\.1\\s+0\\.0\\.3\\s+merger\\s+[0-9a-f]{12}\\s+merged from ${branch} by merger \\(promoted by dev\\)`));
+      expect(table.stdout).toMatch(
+        new RegExp(`promote\\s+0\\.0\\.1\\s+0\\.0\\.3\\s+merger\\s+[0-9a-f]{12}\\s+merged from ${branch} by merger \\(promoted by dev\\)`),
+      );
 
       const refused = await cli(['rollback', 'go-demo-9', '--env', 'staging', '--to', '0.0.2']);
       expect(refused.code).toBe(1);
@@ -361,7 +467,10 @@ describe.concurrent('the two writes of a promotion', () => {
       const status = await cli(['status', '--env', 'staging']);
       const row = status.stdout.split('\n').find((l) => l.startsWith('go-demo-9'));
       expect(row).toMatch(new RegExp(`^go-demo-9\\s+staging\\s+0\\.0\\.3\\s+0\\.0\\.3\\s+${branch}\\s+in sync$`));
-      const rows = JSON.parse((await cli(['status', '--env', 'staging', '--json'])).stdout).rows as Array<{ app: string; pending?: { branch: string; head: string } }>;
+      const rows = JSON.parse((await cli(['status', '--env', 'staging', '--json'])).stdout).rows as Array<{
+        app: string;
+        pending?: { branch: string; head: string };
+      }>;
       expect(rows.find((r) => r.app === 'go-demo-9')!.pending).toEqual({ branch, head: env('rev-parse', branch) });
       expect(rows.find((r) => r.app === 'devops-paradox')!.pending).toBeUndefined();
     } finally {

@@ -20,16 +20,16 @@ let shimParent: string;
 let shimDir: string;
 let argvLog: string;
 
-
-
 /** The CLI with a PATH shim in front of git that logs every git process's arguments. */
 function slipway(args: string[]): Promise<Run> {
-  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', '--verbose', ...args], { env: {
-    ...process.env,
-    PATH: `${shimDir}${delimiter}${process.env.PATH}`,
-    SLIPWAY_GIT_TOKEN: TOKEN,
-    SLIPWAY_HOME: join(project.root, '.home'),
-  } });
+  return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', '--verbose', ...args], {
+    env: {
+      ...process.env,
+      PATH: `${shimDir}${delimiter}${process.env.PATH}`,
+      SLIPWAY_GIT_TOKEN: TOKEN,
+      SLIPWAY_HOME: join(project.root, '.home'),
+    },
+  });
 }
 
 function filesUnder(dir: string): string {
@@ -42,7 +42,10 @@ beforeAll(async () => {
   ({ dir: shimDir, log: argvLog } = writeGitShim(shimParent));
   server.createBareRepo('env-staging');
   project = makeProject((p) => {
-    p.editYaml('envs/staging.yaml', (d) => { d.repo = `${server.url}/env-staging.git`; delete d.repoURL; });
+    p.editYaml('envs/staging.yaml', (d) => {
+      d.repo = `${server.url}/env-staging.git`;
+      delete d.repoURL;
+    });
   });
 });
 

@@ -17,7 +17,6 @@ let server: StartedGitHubServer;
 let project: Project;
 let home: string;
 
-
 /** Runs the slipway CLI as a user would; never throws. */
 function slipway(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', project.root, '--no-color', ...args], {
@@ -25,11 +24,12 @@ function slipway(args: string[], env: Record<string, string> = {}): Promise<Run>
   });
 }
 
-
 /** A plain `git clone` of an env repo from the server, credentials through the environment. */
 async function cloneTree(owner: string, repo: string): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-clone-'));
-  const r = await run('git', ['clone', '--quiet', `${server.url}/${owner}/${repo}.git`, dir], { env: { ...process.env, ...gitAuthEnv(TOKEN) } });
+  const r = await run('git', ['clone', '--quiet', `${server.url}/${owner}/${repo}.git`, dir], {
+    env: { ...process.env, ...gitAuthEnv(TOKEN) },
+  });
   expect(r.code, r.stderr).toBe(0);
   const files = readTree(dir);
   for (const k of [...files.keys()]) if (k.startsWith('.git/')) files.delete(k);
@@ -38,7 +38,9 @@ async function cloneTree(owner: string, repo: string): Promise<Map<string, strin
 }
 
 function commitsOn(owner: string, repo: string): string[] {
-  const r = spawnSync('git', ['--git-dir', join(server.reposDir, owner, `${repo}.git`), 'log', '--format=%H %s', 'main'], { encoding: 'utf8' });
+  const r = spawnSync('git', ['--git-dir', join(server.reposDir, owner, `${repo}.git`), 'log', '--format=%H %s', 'main'], {
+    encoding: 'utf8',
+  });
   return r.stdout.trim().split('\n').filter(Boolean);
 }
 
@@ -49,8 +51,16 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'slipway-home-'));
   project = makeProject((p) => {
     // staging in an org, production under the token's own user: both creation paths.
-    p.editYaml('envs/staging.yaml', (d) => { d.repo = 'platform-org/env-staging'; d.github = { apiUrl: server.url }; delete d.repoURL; });
-    p.editYaml('envs/production.yaml', (d) => { d.repo = 'slipway-bot/env-production'; d.github = { apiUrl: server.url }; delete d.repoURL; });
+    p.editYaml('envs/staging.yaml', (d) => {
+      d.repo = 'platform-org/env-staging';
+      d.github = { apiUrl: server.url };
+      delete d.repoURL;
+    });
+    p.editYaml('envs/production.yaml', (d) => {
+      d.repo = 'slipway-bot/env-production';
+      d.github = { apiUrl: server.url };
+      delete d.repoURL;
+    });
   });
 });
 
@@ -75,7 +85,10 @@ describe('bootstrap against the GitHub-compatible server', () => {
     expect(boot.code, boot.stderr).toBe(0);
     expect(boot.stdout).toContain('Hand staging over to Argo CD');
 
-    for (const [env, owner, repo] of [['staging', 'platform-org', 'env-staging'], ['production', 'slipway-bot', 'env-production']] as const) {
+    for (const [env, owner, repo] of [
+      ['staging', 'platform-org', 'env-staging'],
+      ['production', 'slipway-bot', 'env-production'],
+    ] as const) {
       const clone = await cloneTree(owner, repo);
       expect(clone).toEqual(readTree(join(project.root, 'out', 'envs', env)));
       const [head, init] = commitsOn(owner, repo);
@@ -84,7 +97,9 @@ describe('bootstrap against the GitHub-compatible server', () => {
     }
     const created = server.requests.filter((r) => r.method === 'POST' && /\/(user|orgs\/platform-org)\/repos$/.test(r.path));
     expect(created.map((r) => r.path).sort()).toEqual(['/orgs/platform-org/repos', '/user/repos']);
-    expect(created.every((r) => (r.body as { private: boolean; auto_init: boolean }).private && (r.body as { auto_init: boolean }).auto_init)).toBe(true);
+    expect(
+      created.every((r) => (r.body as { private: boolean; auto_init: boolean }).private && (r.body as { auto_init: boolean }).auto_init),
+    ).toBe(true);
 
     // Argo CD's read access: a read-only deploy key, and the Secret in a 0600 file outside every repo.
     const secretFile = join(home, 'argocd', 'production-repository.yaml');
@@ -102,7 +117,11 @@ describe('bootstrap against the GitHub-compatible server', () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('Plan: 0 to add, 0 to change, 0 to destroy.');
 
-    const before = { writes: writes().length, staging: commitsOn('platform-org', 'env-staging'), production: commitsOn('slipway-bot', 'env-production') };
+    const before = {
+      writes: writes().length,
+      staging: commitsOn('platform-org', 'env-staging'),
+      production: commitsOn('slipway-bot', 'env-production'),
+    };
     const second = await slipway(['bootstrap']);
     expect(second.code, second.stderr).toBe(0);
     expect(writes().length).toBe(before.writes); // no API write at all
@@ -116,14 +135,22 @@ describe('bootstrap against the GitHub-compatible server', () => {
   }, 120_000);
 
   it('a changed source commits exactly the changed files, with trailers naming the source commit', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 3; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].replicas = 3;
+    });
     const plan = await slipway(['plan', '--env', 'staging', '--json']);
     expect(plan.code).toBe(2);
     const json = JSON.parse(plan.stdout);
-    expect(json.envs[0].changes.map((c: { path: string; action: string }) => `${c.action} ${c.path}`)).toEqual(['update values/go-demo-9.yaml']);
+    expect(json.envs[0].changes.map((c: { path: string; action: string }) => `${c.action} ${c.path}`)).toEqual([
+      'update values/go-demo-9.yaml',
+    ]);
     const boot = await slipway(['bootstrap', '--env', 'staging']);
     expect(boot.code, boot.stderr).toBe(0);
-    const log = spawnSync('git', ['--git-dir', join(server.reposDir, 'platform-org', 'env-staging.git'), 'log', '-1', '--format=%B', 'main'], { encoding: 'utf8' }).stdout;
+    const log = spawnSync(
+      'git',
+      ['--git-dir', join(server.reposDir, 'platform-org', 'env-staging.git'), 'log', '-1', '--format=%B', 'main'],
+      { encoding: 'utf8' },
+    ).stdout;
     expect(log).toContain('slipway: sync staging (0 added, 1 changed, 0 removed)');
     expect(log).toContain('~ values/go-demo-9.yaml');
     expect(log).toMatch(/Slipway-Source-Commit: (none|[0-9a-f]{40}(-dirty)?)/);
@@ -133,7 +160,14 @@ describe('bootstrap against the GitHub-compatible server', () => {
   it('files a person added outside what slipway owns are left alone; files slipway no longer generates are removed', async () => {
     // A person adds CODEOWNERS and a stray file under apps/ through git.
     const dir = mkdtempSync(join(tmpdir(), 'slipway-person-'));
-    const env = { ...process.env, ...gitAuthEnv(TOKEN), GIT_AUTHOR_NAME: 'p', GIT_AUTHOR_EMAIL: 'p@x', GIT_COMMITTER_NAME: 'p', GIT_COMMITTER_EMAIL: 'p@x' };
+    const env = {
+      ...process.env,
+      ...gitAuthEnv(TOKEN),
+      GIT_AUTHOR_NAME: 'p',
+      GIT_AUTHOR_EMAIL: 'p@x',
+      GIT_COMMITTER_NAME: 'p',
+      GIT_COMMITTER_EMAIL: 'p@x',
+    };
     const git = (...a: string[]) => run('git', a, { cwd: dir, env });
     expect((await git('clone', '--quiet', `${server.url}/platform-org/env-staging.git`, '.')).code).toBe(0);
     spawnSync('sh', ['-c', 'echo "* @platform" > CODEOWNERS && echo "kind: Nope" > apps/stray.yaml'], { cwd: dir });
@@ -155,21 +189,32 @@ describe('bootstrap against the GitHub-compatible server', () => {
 
 describe('tags move only through promotions', () => {
   it('plan and bootstrap refuse to write a tag over a different one in the env repo, and say how to adopt', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.9'; });
-    for (const args of [['plan', '--env', 'staging'], ['bootstrap', '--env', 'staging']]) {
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].tag = '0.0.9';
+    });
+    for (const args of [
+      ['plan', '--env', 'staging'],
+      ['bootstrap', '--env', 'staging'],
+    ]) {
       const r = await slipway(args);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('error: envs/staging.yaml and its env repo disagree on tags (go-demo-9 0.0.9 here, 0.0.1 there): run slipway pull');
+      expect(r.stderr).toContain(
+        'error: envs/staging.yaml and its env repo disagree on tags (go-demo-9 0.0.9 here, 0.0.1 there): run slipway pull',
+      );
     }
     const forced = await slipway(['plan', '--env', 'staging', '--force']);
     expect(forced.code).toBe(2);
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].tag = '0.0.1'; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].tag = '0.0.1';
+    });
   }, 30_000);
 });
 
 describe('faults', () => {
   it('500 twice, then success: bootstrap succeeds', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 4; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].replicas = 4;
+    });
     server.failNext({ status: 500 }, 2, { method: 'POST', path: /git\/trees$/ });
     const boot = await slipway(['bootstrap', '--env', 'staging']);
     expect(boot.code, boot.stderr).toBe(0);
@@ -177,7 +222,9 @@ describe('faults', () => {
   }, 60_000);
 
   it('rate limited (primary, then secondary): waits, then succeeds', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 5; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].replicas = 5;
+    });
     server.failNext({ rateLimit: 'primary', resetInSeconds: 1 }, 1, { method: 'GET', path: /git\/ref\// });
     server.failNext({ rateLimit: 'secondary', resetInSeconds: 1 }, 1, { method: 'POST', path: /git\/commits$/ });
     const boot = await slipway(['bootstrap', '--env', 'staging']);
@@ -188,18 +235,24 @@ describe('faults', () => {
   }, 60_000);
 
   it('server down: a clear error, exit 4, nothing half done locally; a rerun after it is back completes', async () => {
-    project.editYaml('envs/staging.yaml', (d) => { d.apps['go-demo-9'].replicas = 6; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.apps['go-demo-9'].replicas = 6;
+    });
     const before = commitsOn('platform-org', 'env-staging');
     const outBefore = readTree(join(project.root, 'out'));
     // The API URL points at a port nothing listens on.
-    project.editYaml('envs/staging.yaml', (d) => { d.github = { apiUrl: 'http://127.0.0.1:9' }; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.github = { apiUrl: 'http://127.0.0.1:9' };
+    });
     const refused = await slipway(['bootstrap', '--env', 'staging']);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/^error: 127\.0\.0\.1:9\/platform-org\/env-staging: .*did not answer.*run again/m);
     expect(refused.stderr).not.toMatch(/^\s+at /m);
     expect(commitsOn('platform-org', 'env-staging')).toEqual(before);
     expect(readTree(join(project.root, 'out'))).toEqual(outBefore);
-    project.editYaml('envs/staging.yaml', (d) => { d.github = { apiUrl: server.url }; });
+    project.editYaml('envs/staging.yaml', (d) => {
+      d.github = { apiUrl: server.url };
+    });
     const back = await slipway(['bootstrap', '--env', 'staging']);
     expect(back.code, back.stderr).toBe(0);
     expect((await cloneTree('platform-org', 'env-staging')).get('values/go-demo-9.yaml')).toContain('replicaCount: 6');
@@ -212,7 +265,9 @@ describe('faults', () => {
     expect(bad.stderr).not.toContain('test-token-wrong');
     const none = await slipway(['plan', '--env', 'production'], { GITHUB_TOKEN: '', GH_TOKEN: '' });
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("error: envs/production.yaml: repo: 'slipway-bot/env-production' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN)");
+    expect(none.stderr).toContain(
+      "error: envs/production.yaml: repo: 'slipway-bot/env-production' is on GitHub; set GITHUB_TOKEN (or GH_TOKEN)",
+    );
   }, 30_000);
 });
 
@@ -222,13 +277,16 @@ describe('resuming and branch protection', () => {
     const octokit = new Octokit({ auth: TOKEN, baseUrl: server.url });
     // The state a run leaves when it dies right after creating the repo: auto_init commit only.
     await octokit.rest.repos.createForAuthenticatedUser({ name: 'env-resumed', private: true, auto_init: true });
-    project.editYaml('envs/production.yaml', (d) => { d.repo = 'slipway-bot/env-resumed'; d.github = { apiUrl: server.url, branchProtection: true }; });
+    project.editYaml('envs/production.yaml', (d) => {
+      d.repo = 'slipway-bot/env-resumed';
+      d.github = { apiUrl: server.url, branchProtection: true };
+    });
     expect((await slipway(['synth'])).code).toBe(0);
     const createsBefore = server.requests.filter((r) => r.method === 'POST' && r.path === '/user/repos').length;
     const boot = await slipway(['bootstrap', '--env', 'production']);
     expect(boot.code, boot.stderr).toBe(0);
     expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/user/repos').length).toBe(createsBefore);
-    expect((await cloneTree('slipway-bot', 'env-resumed'))).toEqual(readTree(join(project.root, 'out', 'envs', 'production')));
+    expect(await cloneTree('slipway-bot', 'env-resumed')).toEqual(readTree(join(project.root, 'out', 'envs', 'production')));
     const protection = await octokit.rest.repos.getBranchProtection({ owner: 'slipway-bot', repo: 'env-resumed', branch: 'main' });
     expect(protection.data.allow_force_pushes?.enabled).toBe(false);
 
@@ -240,7 +298,10 @@ describe('resuming and branch protection', () => {
   it('a plan that cannot protect private repos: a warning, not a failure', async () => {
     const pro = await startGitHubServer({ token: TOKEN, protectionNeedsPro: true });
     try {
-      project.editYaml('envs/production.yaml', (d) => { d.repo = 'slipway-bot/env-free'; d.github = { apiUrl: pro.url, branchProtection: true }; });
+      project.editYaml('envs/production.yaml', (d) => {
+        d.repo = 'slipway-bot/env-free';
+        d.github = { apiUrl: pro.url, branchProtection: true };
+      });
       const boot = await slipway(['bootstrap', '--env', 'production']);
       expect(boot.code, boot.stderr).toBe(0);
       expect(boot.stderr).toMatch(/^warning: .*cannot protect branches of private repos on this plan; main is unprotected$/m);

@@ -54,7 +54,10 @@ function remote(url: string, name: string, extra: Partial<GitRemoteOptions> = {}
 }
 
 /** A plain clone of `bare` where "someone else" commits and pushes. */
-function otherClone(bare: string, name: string): { dir: string; push: (branch: string, file: string, content: string, message: string) => string } {
+function otherClone(
+  bare: string,
+  name: string,
+): { dir: string; push: (branch: string, file: string, content: string, message: string) => string } {
   const dir = path.join(tmp, 'others', name);
   git(tmp, 'clone', '--quiet', bare, dir);
   return {
@@ -100,7 +103,15 @@ describe('GitRemote branches on a local bare repo', () => {
     const bare = path.join(tmp, 'local', 'env-read.git');
     const r = remote(bare, 'read');
     await r.ensure();
-    const base = await r.commit({ parent: undefined, write: new Map([['a.yaml', 'a: main\n'], ['shared.yaml', 's\n']]), delete: [], message: 'base' });
+    const base = await r.commit({
+      parent: undefined,
+      write: new Map([
+        ['a.yaml', 'a: main\n'],
+        ['shared.yaml', 's\n'],
+      ]),
+      delete: [],
+      message: 'base',
+    });
     const other = otherClone(bare, 'read');
     const release = other.push('release', 'a.yaml', 'a: release\n', 'release change');
     expect(git(bare, 'rev-parse', 'main').trim()).toBe(base.sha);
@@ -124,7 +135,9 @@ describe('GitRemote branches on a local bare repo', () => {
     for (const bad of ['-x', '--upload-pack=evil', 'a..b', 'a b', '']) {
       await expect(r.read(bad)).rejects.toBeInstanceOf(RemoteError);
       await expect(r.commits({ branch: bad })).rejects.toBeInstanceOf(RemoteError);
-      await expect(r.commit({ parent: base.sha, branch: bad, write: new Map(), delete: [], message: 'x' })).rejects.toBeInstanceOf(RemoteError);
+      await expect(r.commit({ parent: base.sha, branch: bad, write: new Map(), delete: [], message: 'x' })).rejects.toBeInstanceOf(
+        RemoteError,
+      );
     }
   });
 
@@ -132,7 +145,15 @@ describe('GitRemote branches on a local bare repo', () => {
     const bare = path.join(tmp, 'local', 'env-pr.git');
     const r = remote(bare, 'pr');
     await r.ensure();
-    const m1 = await r.commit({ parent: undefined, write: new Map([['apps/web.yaml', 'image: v1\n'], ['apps/api.yaml', 'image: a1\n']]), delete: [], message: 'm1' });
+    const m1 = await r.commit({
+      parent: undefined,
+      write: new Map([
+        ['apps/web.yaml', 'image: v1\n'],
+        ['apps/api.yaml', 'image: a1\n'],
+      ]),
+      delete: [],
+      message: 'm1',
+    });
     const m2 = await r.commit({ parent: m1.sha, write: new Map([['apps/web.yaml', 'image: v2\n']]), delete: [], message: 'm2' });
     const main = await r.read();
     expect(main.head).toBe(m2.sha);
@@ -212,7 +233,10 @@ describe('GitRemote branches on a local bare repo', () => {
     expect(git(bare, 'for-each-ref', 'refs/heads/slipway/unknown').trim()).toBe('');
 
     // Only plain pushes, to the branch asked for.
-    const pushes = fs.readFileSync(shimLog, 'utf8').split('\n').filter((l) => l.startsWith('git push'));
+    const pushes = fs
+      .readFileSync(shimLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('git push'));
     expect(pushes.length).toBeGreaterThan(0);
     for (const push of pushes.filter((l) => l.includes('--porcelain'))) {
       expect(push).toMatch(/^git push --porcelain --no-verify origin [0-9a-f]{40}:refs\/heads\/[^ +]+$/);
@@ -224,7 +248,15 @@ describe('GitRemote branches on a local bare repo', () => {
     const bare = path.join(tmp, 'local', 'env-rewind.git');
     const r = remote(bare, 'rewind');
     await r.ensure();
-    const m1 = await r.commit({ parent: undefined, write: new Map([['apps/a.yaml', 'a: 1\n'], ['README.md', 'r\n']]), delete: [], message: 'm1' });
+    const m1 = await r.commit({
+      parent: undefined,
+      write: new Map([
+        ['apps/a.yaml', 'a: 1\n'],
+        ['README.md', 'r\n'],
+      ]),
+      delete: [],
+      message: 'm1',
+    });
     const m2 = await r.commit({ parent: m1.sha, write: new Map([['apps/a.yaml', 'a: 2\n']]), delete: [], message: 'm2' });
     // The git processes started since `from` (an offset in the shim's log): one line each, though
     // lines of processes running side by side may interleave; so count lines and commands.
@@ -252,7 +284,9 @@ describe('GitRemote branches on a local bare repo', () => {
     // fast-forward main and bring m2 back. The check right before the push refuses it.
     git(bare, 'update-ref', 'refs/heads/main', m1.sha);
     mark = logText().length;
-    const rewound = await r.commit({ parent: read.head, write: new Map([['b', 'b\n']]), delete: [], message: 'b' }).catch((e: unknown) => e);
+    const rewound = await r
+      .commit({ parent: read.head, write: new Map([['b', 'b\n']]), delete: [], message: 'b' })
+      .catch((e: unknown) => e);
     expect(rewound).toBeInstanceOf(BranchMovedError);
     expect(subcommands(mark)).toEqual(['fast-import', 'ls-remote']);
     expect(git(bare, 'rev-parse', 'main').trim()).toBe(m1.sha);
@@ -262,7 +296,9 @@ describe('GitRemote branches on a local bare repo', () => {
     const pr = await r.read(PR);
     git(bare, 'update-ref', '-d', `refs/heads/${PR}`);
     git(bare, 'update-ref', `refs/heads/${PR}`, m1.sha);
-    const recreated = await r.commit({ parent: pr.head, branch: PR, write: new Map([['c', 'c\n']]), delete: [], message: 'c' }).catch((e: unknown) => e);
+    const recreated = await r
+      .commit({ parent: pr.head, branch: PR, write: new Map([['c', 'c\n']]), delete: [], message: 'c' })
+      .catch((e: unknown) => e);
     expect(recreated).toBeInstanceOf(BranchMovedError);
     expect(git(bare, 'rev-parse', PR).trim()).toBe(m1.sha);
 
@@ -284,9 +320,15 @@ describe('GitRemote branches on a local bare repo', () => {
     // 200 files, in turns from two families, each sharing 8 KiB of incompressible text: ~1.6 MiB
     // stored whole, a few KiB as deltas (which git add + push finds; fast-import alone deltas a
     // blob only against the one before it, here always of the other family).
-    const noise = () => Array.from({ length: 512 }, () => Math.random().toString(36).slice(2, 10).padEnd(8, '0') + Math.random().toString(36).slice(2, 10).padEnd(8, '0')).join('');
+    const noise = () =>
+      Array.from(
+        { length: 512 },
+        () => Math.random().toString(36).slice(2, 10).padEnd(8, '0') + Math.random().toString(36).slice(2, 10).padEnd(8, '0'),
+      ).join('');
     const shared = [noise(), noise()];
-    const files = new Map(Array.from({ length: 200 }, (_, i) => [`charts/c${i}/values.yaml`, `index: ${i}\n${shared[i % 2]}\n`] as [string, string]));
+    const files = new Map(
+      Array.from({ length: 200 }, (_, i) => [`charts/c${i}/values.yaml`, `index: ${i}\n${shared[i % 2]}\n`] as [string, string]),
+    );
     const first = await r.commit({ parent: undefined, write: files, delete: [], message: 'bootstrap' });
     expect(git(bare, 'rev-parse', 'main').trim()).toBe(first.sha);
     const stats = Object.fromEntries(lines(git(bare, 'count-objects', '-v')).map((l) => l.split(': ') as [string, string]));
@@ -350,7 +392,10 @@ describe('GitRemote branches on a local bare repo', () => {
     let head: string | undefined;
     const shas: string[] = [];
     const writes = [
-      new Map([['apps/web.yaml', 'v: 1.0.0\n'], ['README.md', 'readme\n']]),
+      new Map([
+        ['apps/web.yaml', 'v: 1.0.0\n'],
+        ['README.md', 'readme\n'],
+      ]),
       new Map([['apps/api.yaml', 'v: 1\n']]),
       new Map([['apps/web.yaml', 'v: 1.1.0\n']]),
       new Map([['other/*.yaml', 'glob-looking name\n']]),
@@ -416,11 +461,16 @@ describe('GitRemote branches on a local bare repo', () => {
     const other = otherClone(bare, 'log');
     const theirs = other.push('main', 'apps/web.yaml', 'v: 9\n', 'hand edit\n\nWhy: testing');
     const latest = await r.commits({ path: 'apps/web.yaml', limit: 1 });
-    expect(latest).toEqual([{
-      sha: theirs, message: 'hand edit\n\nWhy: testing', author: 'Other Person', date: git(bare, 'log', '-1', '--format=%aI', theirs).trim(),
-      // Its parents, so history can follow the first parent and tell merges apart.
-      parents: [git(bare, 'rev-parse', `${theirs}^`).trim()],
-    }]);
+    expect(latest).toEqual([
+      {
+        sha: theirs,
+        message: 'hand edit\n\nWhy: testing',
+        author: 'Other Person',
+        date: git(bare, 'log', '-1', '--format=%aI', theirs).trim(),
+        // Its parents, so history can follow the first parent and tell merges apart.
+        parents: [git(bare, 'rev-parse', `${theirs}^`).trim()],
+      },
+    ]);
 
     // An empty message round-trips as empty.
     const read = await r.read();
@@ -439,14 +489,23 @@ describe('GitRemote branches over HTTP with a token', () => {
     const main = await r.read();
     expect(main.head).toBe(m1.sha);
 
-    const p1 = await r.commit({ parent: main.head, branch: PR, write: new Map([['app.yaml', 'v: 2\n']]), delete: [], message: 'promote\n\nSlipway-Env: prod' });
+    const p1 = await r.commit({
+      parent: main.head,
+      branch: PR,
+      write: new Map([['app.yaml', 'v: 2\n']]),
+      delete: [],
+      message: 'promote\n\nSlipway-Env: prod',
+    });
     expect(lines(git(bare, 'log', '--format=%H', PR))).toEqual([p1.sha, m1.sha]);
     expect(await r.commits({ branch: PR })).toMatchObject([{ sha: p1.sha, message: 'promote\n\nSlipway-Env: prod' }, { sha: m1.sha }]);
 
     // Someone creates the branch between our check (absent) and our push: rejected, moved.
     const other = otherClone(bare, 'http');
     const race = 'slipway/race';
-    fs.writeFileSync(beforePush, `cd '${other.dir}' && git checkout -q -B tmp origin/main && git -c user.name=O -c user.email=o@x commit -q --allow-empty -m theirs && git push -q origin HEAD:refs/heads/${race}\n`);
+    fs.writeFileSync(
+      beforePush,
+      `cd '${other.dir}' && git checkout -q -B tmp origin/main && git -c user.name=O -c user.email=o@x commit -q --allow-empty -m theirs && git push -q origin HEAD:refs/heads/${race}\n`,
+    );
     const created = await r
       .commit({ parent: m1.sha, branch: race, write: new Map([['r', 'r\n']]), delete: [], message: 'ours' })
       .catch((e: unknown) => e);
@@ -458,7 +517,10 @@ describe('GitRemote branches over HTTP with a token', () => {
 
     // Someone moves the PR branch between our check (at p1) and our push: rejected, moved.
     fs.rmSync(`${beforePush}.ran`);
-    fs.writeFileSync(beforePush, `cd '${other.dir}' && git fetch -q origin && git checkout -q -B tmp2 'origin/${PR}' && git -c user.name=O -c user.email=o@x commit -q --allow-empty -m theirs2 && git push -q origin 'HEAD:refs/heads/${PR}'\n`);
+    fs.writeFileSync(
+      beforePush,
+      `cd '${other.dir}' && git fetch -q origin && git checkout -q -B tmp2 'origin/${PR}' && git -c user.name=O -c user.email=o@x commit -q --allow-empty -m theirs2 && git push -q origin 'HEAD:refs/heads/${PR}'\n`,
+    );
     const moved = await r
       .commit({ parent: p1.sha, branch: PR, write: new Map([['z', 'z\n']]), delete: [], message: 'ours' })
       .catch((e: unknown) => e);

@@ -4,13 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  basicAuthorization,
-  gitAuthEnv,
-  gitProcessEnv,
-  redact,
-  simpleGitEnvOptions,
-} from '../../src/publish/git-credentials.js';
+import { basicAuthorization, gitAuthEnv, gitProcessEnv, redact, simpleGitEnvOptions } from '../../src/publish/git-credentials.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 
 const TOKEN = 'tok_Abc123+/=secret';
@@ -24,9 +18,7 @@ describe('gitAuthEnv', () => {
       GIT_CONFIG_KEY_0: 'http.extraHeader',
       GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
     });
-    expect(gitAuthEnv(TOKEN, 'bot').GIT_CONFIG_VALUE_0).toBe(
-      `Authorization: Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`,
-    );
+    expect(gitAuthEnv(TOKEN, 'bot').GIT_CONFIG_VALUE_0).toBe(`Authorization: Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`);
   });
 
   it('sets only GIT_TERMINAL_PROMPT without a token', () => {
@@ -96,18 +88,12 @@ describe('simple-git env guard', () => {
     const env = gitProcessEnv(TOKEN);
     const url = `${server.url}/guard.git`;
     const { allowEnvironment, unsafe } = simpleGitEnvOptions(env);
-    expect(allowEnvironment.sort()).toEqual(
-      ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_TERMINAL_PROMPT'].sort(),
-    );
+    expect(allowEnvironment.sort()).toEqual(['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_TERMINAL_PROMPT'].sort());
     expect(unsafe).toEqual({ allowUnsafeConfigEnvCount: true });
     // Two separate guards: the unsafe-operations check (argv + env) runs first, then the
     // environment allow-list. Each option alone is not enough.
-    await expect(simpleGit({ baseDir: dir }).env(env).raw(['ls-remote', url])).rejects.toThrow(
-      /allowUnsafeConfigEnvCount/,
-    );
-    await expect(simpleGit({ baseDir: dir, unsafe }).env(env).raw(['ls-remote', url])).rejects.toThrow(
-      /allowEnvironment/,
-    );
+    await expect(simpleGit({ baseDir: dir }).env(env).raw(['ls-remote', url])).rejects.toThrow(/allowUnsafeConfigEnvCount/);
+    await expect(simpleGit({ baseDir: dir, unsafe }).env(env).raw(['ls-remote', url])).rejects.toThrow(/allowEnvironment/);
     await expect(simpleGit({ baseDir: dir, allowEnvironment }).env(env).raw(['ls-remote', url])).rejects.toThrow(
       /allowUnsafeConfigEnvCount/,
     );
@@ -116,9 +102,11 @@ describe('simple-git env guard', () => {
     // Without a token nothing unsafe is enabled, and the server refuses without prompting.
     const bare = gitProcessEnv(undefined);
     expect(simpleGitEnvOptions(bare)).toEqual({ allowEnvironment: ['GIT_TERMINAL_PROMPT'], unsafe: {} });
-    await expect(simpleGit({ baseDir: dir, ...simpleGitEnvOptions(bare) }).env(bare).raw(['ls-remote', url])).rejects.toThrow(
-      /terminal prompts disabled|could not read Username/,
-    );
+    await expect(
+      simpleGit({ baseDir: dir, ...simpleGitEnvOptions(bare) })
+        .env(bare)
+        .raw(['ls-remote', url]),
+    ).rejects.toThrow(/terminal prompts disabled|could not read Username/);
   });
 
   it('git itself accepts the env config (no argv, no config file)', () => {

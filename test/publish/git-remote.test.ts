@@ -199,9 +199,9 @@ describe('GitRemote on a local bare repo', () => {
     const r = remote(bare, 'local-paths');
     await r.ensure();
     for (const bad of ['../escape.yaml', '/etc/passwd', '.git/config', 'a/../../b', '']) {
-      await expect(
-        r.commit({ parent: undefined, write: new Map([[bad, 'x']]), delete: [], message: 'bad' }),
-      ).rejects.toBeInstanceOf(RemoteError);
+      await expect(r.commit({ parent: undefined, write: new Map([[bad, 'x']]), delete: [], message: 'bad' })).rejects.toBeInstanceOf(
+        RemoteError,
+      );
     }
     expect(fs.existsSync(path.join(tmp, 'cache', 'escape.yaml'))).toBe(false);
     expect((await r.read()).head).toBeUndefined();
@@ -220,20 +220,29 @@ describe('GitRemote over HTTP with a token', () => {
     await expect(remote(url, 'http-ensure', { token: TOKEN }).ensure()).resolves.toEqual({ created: false });
 
     const missing = `${server.url}/envs/missing.git`;
-    const notFound = await remote(missing, 'http-missing', { token: TOKEN }).ensure().catch((e: unknown) => e);
+    const notFound = await remote(missing, 'http-missing', { token: TOKEN })
+      .ensure()
+      .catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(RemoteError);
     expect((notFound as Error).message).toContain(`not found or not reachable: ${missing}`);
 
     const wrong = 'wrong-token-value-123';
-    for (const [name, token] of [['http-wrong', wrong], ['http-none', undefined]] as const) {
-      const error = await remote(url, name, { token }).ensure().catch((e: unknown) => e);
+    for (const [name, token] of [
+      ['http-wrong', wrong],
+      ['http-none', undefined],
+    ] as const) {
+      const error = await remote(url, name, { token })
+        .ensure()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RemoteError);
       const message = (error as Error).message;
       expect(message).toContain(`authentication failed for ${url}: set SLIPWAY_GIT_TOKEN`);
       expect(message).not.toContain(wrong);
       expect(message).not.toContain(TOKEN);
       expect(message).not.toContain(basicAuthorization(wrong).slice(6));
-      const readError = await remote(url, name, { token }).read().catch((e: unknown) => e);
+      const readError = await remote(url, name, { token })
+        .read()
+        .catch((e: unknown) => e);
       expect((readError as Error).message).toContain(`authentication failed for ${url}`);
     }
     expect(server.requests.some((r) => r.status === 401 && r.authorization === basicAuthorization(wrong))).toBe(true);
@@ -287,10 +296,7 @@ describe('GitRemote over HTTP with a token', () => {
     const retried = await sampleCommandLines(() => r.commit({ parent: read2.head, ...ours }));
     const history = git(bare, 'log', '--format=%H %P', 'main').trim().split('\n');
     expect(history).toEqual([`${retried.sha} ${theirs}`, `${theirs} ${first.sha}`, `${first.sha}`]);
-    expect(git(bare, 'ls-tree', '-r', '--name-only', 'main').trim().split('\n').sort()).toEqual([
-      'apps/b.yaml',
-      'theirs.yaml',
-    ]);
+    expect(git(bare, 'ls-tree', '-r', '--name-only', 'main').trim().split('\n').sort()).toEqual(['apps/b.yaml', 'theirs.yaml']);
 
     // A fault that is not a moved branch: a RemoteError, redacted; the branch did not move, and
     // the same commit succeeds afterwards.
@@ -311,7 +317,9 @@ describe('GitRemote over HTTP with a token', () => {
     const ours_ = server.requests.slice(firstRequest).filter((q) => q.authorization !== undefined);
     expect(ours_.length).toBeGreaterThan(5);
     expect(ours_.every((q) => q.authorization === `Basic ${BASIC}`)).toBe(true);
-    expect(server.requests.slice(firstRequest).some((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack') && q.status === 200)).toBe(true);
+    expect(
+      server.requests.slice(firstRequest).some((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack') && q.status === 200),
+    ).toBe(true);
     expect(server.requests.slice(firstRequest).some((q) => q.status === 503)).toBe(true);
 
     // ...and nowhere else: not in the clone's config or any file of the cache or server repos,

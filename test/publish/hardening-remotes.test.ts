@@ -92,10 +92,17 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'slipway-home-'));
   silent = await startSilentServer();
   gitProject = makeProject((p) => {
-    p.editYaml('envs/staging.yaml', (d) => { d.repo = `${silent.url}/env-staging.git`; delete d.repoURL; });
+    p.editYaml('envs/staging.yaml', (d) => {
+      d.repo = `${silent.url}/env-staging.git`;
+      delete d.repoURL;
+    });
   });
   githubProject = makeProject((p) => {
-    p.editYaml('envs/staging.yaml', (d) => { d.repo = 'platform-org/env-staging'; d.github = { apiUrl: silent.url }; delete d.repoURL; });
+    p.editYaml('envs/staging.yaml', (d) => {
+      d.repo = 'platform-org/env-staging';
+      d.github = { apiUrl: silent.url };
+      delete d.repoURL;
+    });
   });
 });
 
@@ -109,8 +116,10 @@ afterAll(async () => {
 describe('a remote that accepts connections and never answers', () => {
   const git = { SLIPWAY_GIT_TIMEOUT: '2', SLIPWAY_GIT_TOKEN: 'git-token-hardening-0001' };
   const github = { SLIPWAY_HTTP_TIMEOUT: '2', GITHUB_TOKEN: 'gh-token-hardening-0001' };
-  const gitLine = /^error: (staging: )?http:\/\/127\.0\.0\.1:\d+\/env-staging\.git did not answer in 2 s \(git (fetch|ls-remote)\); check the network and the URL, then run again; SLIPWAY_GIT_TIMEOUT sets the limit$/;
-  const githubLine = /^error: (staging: )?127\.0\.0\.1:\d+\/platform-org\/env-staging did not answer in 2 s \((reading the repo|reading branch main)\); check the network and the API URL, then run again; SLIPWAY_HTTP_TIMEOUT sets the limit$/;
+  const gitLine =
+    /^error: (staging: )?http:\/\/127\.0\.0\.1:\d+\/env-staging\.git did not answer in 2 s \(git (fetch|ls-remote)\); check the network and the URL, then run again; SLIPWAY_GIT_TIMEOUT sets the limit$/;
+  const githubLine =
+    /^error: (staging: )?127\.0\.0\.1:\d+\/platform-org\/env-staging did not answer in 2 s \((reading the repo|reading branch main)\); check the network and the API URL, then run again; SLIPWAY_HTTP_TIMEOUT sets the limit$/;
   // No curl for ssh: the process deadline, 3 × 2 s + 2 s of silence.
   const sshLine = /^error: (staging: )?ssh:\/\/git@127\.0\.0\.1:\d+\/env-staging\.git did not answer in 8 s \(git fetch\); /;
   const commands: Record<string, string[]> = {
@@ -123,10 +132,24 @@ describe('a remote that accepts connections and never answers', () => {
   // The runs of each test go side by side (each in its own project where they would share a clone).
   it('git (http, and ssh where installed): plan, bootstrap, promote: exit 4 and one line; nothing git started is left', async () => {
     const cases = [
-      ...Object.entries(commands).map(([name, args]) => ({ name: `http ${name}`, args, repo: `${silent.url}/env-staging.git`, line: gitLine })),
-      ...(haveSsh ? [{ name: 'ssh plan', args: commands.plan!, repo: `ssh://git@127.0.0.1:${silent.port}/env-staging.git`, line: sshLine }] : []),
+      ...Object.entries(commands).map(([name, args]) => ({
+        name: `http ${name}`,
+        args,
+        repo: `${silent.url}/env-staging.git`,
+        line: gitLine,
+      })),
+      ...(haveSsh
+        ? [{ name: 'ssh plan', args: commands.plan!, repo: `ssh://git@127.0.0.1:${silent.port}/env-staging.git`, line: sshLine }]
+        : []),
     ];
-    const projects = cases.map((c) => makeProject((x) => x.editYaml('envs/staging.yaml', (d) => { d.repo = c.repo; delete d.repoURL; })));
+    const projects = cases.map((c) =>
+      makeProject((x) =>
+        x.editYaml('envs/staging.yaml', (d) => {
+          d.repo = c.repo;
+          delete d.repoURL;
+        }),
+      ),
+    );
     try {
       const before = silent.connections();
       const runs = await Promise.all(cases.map((c, i) => slipway(projects[i]!.root, ['--quiet', ...c.args], git)));
@@ -184,22 +207,57 @@ describe('timeout settings', () => {
 describe('tokens are checked before use', () => {
   it('a bad GITHUB_TOKEN, GH_TOKEN or SLIPWAY_GIT_TOKEN: one line, exit 1, no connection, the token never shown', async () => {
     const cases = [
-      { name: 'GITHUB_TOKEN with a newline inside', project: githubProject, env: { GITHUB_TOKEN: 'ghp_hard\nening0003' }, line: 'error: GITHUB_TOKEN contains a newline; remove it' },
-      { name: 'GITHUB_TOKEN with a trailing newline', project: githubProject, env: { GITHUB_TOKEN: 'ghp_hardening0004\n' }, line: 'error: GITHUB_TOKEN contains a newline; remove it' },
-      { name: 'GITHUB_TOKEN with a trailing space', project: githubProject, env: { GITHUB_TOKEN: 'ghp_hardening0005 ' }, line: 'error: GITHUB_TOKEN starts or ends with whitespace; remove it' },
-      { name: 'GH_TOKEN with a control character', project: githubProject, env: { GITHUB_TOKEN: '', GH_TOKEN: 'ghp_hard\u0007ening0006' }, line: 'error: GH_TOKEN contains a control character (U+0007); remove it' },
-      { name: 'SLIPWAY_GIT_TOKEN with a newline', project: gitProject, env: { SLIPWAY_GIT_TOKEN: 'glpat-hardening0007\r\n' }, line: 'error: SLIPWAY_GIT_TOKEN contains a newline; remove it' },
-      { name: 'SLIPWAY_GIT_TOKEN with a leading space', project: gitProject, env: { SLIPWAY_GIT_TOKEN: ' glpat-hardening0008' }, line: 'error: SLIPWAY_GIT_TOKEN starts or ends with whitespace; remove it' },
+      {
+        name: 'GITHUB_TOKEN with a newline inside',
+        project: githubProject,
+        env: { GITHUB_TOKEN: 'ghp_hard\nening0003' },
+        line: 'error: GITHUB_TOKEN contains a newline; remove it',
+      },
+      {
+        name: 'GITHUB_TOKEN with a trailing newline',
+        project: githubProject,
+        env: { GITHUB_TOKEN: 'ghp_hardening0004\n' },
+        line: 'error: GITHUB_TOKEN contains a newline; remove it',
+      },
+      {
+        name: 'GITHUB_TOKEN with a trailing space',
+        project: githubProject,
+        env: { GITHUB_TOKEN: 'ghp_hardening0005 ' },
+        line: 'error: GITHUB_TOKEN starts or ends with whitespace; remove it',
+      },
+      {
+        name: 'GH_TOKEN with a control character',
+        project: githubProject,
+        env: { GITHUB_TOKEN: '', GH_TOKEN: 'ghp_hard\u0007ening0006' },
+        line: 'error: GH_TOKEN contains a control character (U+0007); remove it',
+      },
+      {
+        name: 'SLIPWAY_GIT_TOKEN with a newline',
+        project: gitProject,
+        env: { SLIPWAY_GIT_TOKEN: 'glpat-hardening0007\r\n' },
+        line: 'error: SLIPWAY_GIT_TOKEN contains a newline; remove it',
+      },
+      {
+        name: 'SLIPWAY_GIT_TOKEN with a leading space',
+        project: gitProject,
+        env: { SLIPWAY_GIT_TOKEN: ' glpat-hardening0008' },
+        line: 'error: SLIPWAY_GIT_TOKEN starts or ends with whitespace; remove it',
+      },
     ];
     const before = silent.connections();
-    const runs = await Promise.all(cases.map((c) =>
-      slipway(c.project.root, ['plan', '--env', 'staging'], { SLIPWAY_GIT_TIMEOUT: '2', SLIPWAY_HTTP_TIMEOUT: '2', ...c.env })));
+    const runs = await Promise.all(
+      cases.map((c) =>
+        slipway(c.project.root, ['plan', '--env', 'staging'], { SLIPWAY_GIT_TIMEOUT: '2', SLIPWAY_HTTP_TIMEOUT: '2', ...c.env }),
+      ),
+    );
     runs.forEach((r, i) => {
       const c = cases[i]!;
       expect(r.hung, c.name).toBe(false);
       expect(lines(r.stderr), c.name).toEqual([c.line]);
       expect(r.code, c.name).toBe(1);
-      const token = Object.values(c.env).find((v) => v !== '')!.trim();
+      const token = Object.values(c.env)
+        .find((v) => v !== '')!
+        .trim();
       for (const part of token.split(/[\s\u0007]+/)) expect(r.stdout + r.stderr, c.name).not.toContain(part);
     });
     expect(silent.connections()).toBe(before); // refused locally
@@ -228,7 +286,11 @@ describe('SLIPWAY_HOME inside a git work tree', () => {
   beforeAll(async () => {
     server = await startGitHubServer({ token: TOKEN, orgs: ['platform-org'] });
     project = makeProject((p) => {
-      p.editYaml('envs/staging.yaml', (d) => { d.repo = 'platform-org/env-staging'; d.github = { apiUrl: server.url }; delete d.repoURL; });
+      p.editYaml('envs/staging.yaml', (d) => {
+        d.repo = 'platform-org/env-staging';
+        d.github = { apiUrl: server.url };
+        delete d.repoURL;
+      });
     });
     expect(spawnSync('git', ['init', '--quiet', project.root]).status).toBe(0);
   });
@@ -241,13 +303,23 @@ describe('SLIPWAY_HOME inside a git work tree', () => {
     const home = join(project.root, '.home');
     const tree = realpathSync(project.root);
     const r = await slipway(project.root, ['bootstrap', '--env', 'staging'], { GITHUB_TOKEN: TOKEN, SLIPWAY_HOME: home });
-    expectRefused(r, `error: SLIPWAY_HOME (${home}) is inside the git work tree ${tree}: the Argo CD deploy key written there could be committed; set SLIPWAY_HOME to a folder outside every repository`);
+    expectRefused(
+      r,
+      `error: SLIPWAY_HOME (${home}) is inside the git work tree ${tree}: the Argo CD deploy key written there could be committed; set SLIPWAY_HOME to a folder outside every repository`,
+    );
     expect(server.requests).toEqual([]);
     expect(existsSync(home)).toBe(false);
 
     // The default home (XDG_CONFIG_HOME/slipway) is checked the same way.
-    const xdg = await slipway(project.root, ['bootstrap', '--env', 'staging'], { GITHUB_TOKEN: TOKEN, SLIPWAY_HOME: '', XDG_CONFIG_HOME: join(project.root, 'config') });
-    expectRefused(xdg, `error: slipway's home (${join(project.root, 'config', 'slipway')}, the default for SLIPWAY_HOME) is inside the git work tree ${tree}: the Argo CD deploy key written there could be committed; set SLIPWAY_HOME to a folder outside every repository`);
+    const xdg = await slipway(project.root, ['bootstrap', '--env', 'staging'], {
+      GITHUB_TOKEN: TOKEN,
+      SLIPWAY_HOME: '',
+      XDG_CONFIG_HOME: join(project.root, 'config'),
+    });
+    expectRefused(
+      xdg,
+      `error: slipway's home (${join(project.root, 'config', 'slipway')}, the default for SLIPWAY_HOME) is inside the git work tree ${tree}: the Argo CD deploy key written there could be committed; set SLIPWAY_HOME to a folder outside every repository`,
+    );
     expect(server.requests).toEqual([]);
 
     const plan = await slipway(project.root, ['plan', '--env', 'staging'], { GITHUB_TOKEN: TOKEN, SLIPWAY_HOME: home });
@@ -287,7 +359,10 @@ describe('CRLF env files', () => {
   ].join('\n');
 
   it('setTags keeps CRLF on every line, and edits exactly as for the LF file', () => {
-    const tags = new Map([['web', '1.1'], ['api', '2.1']]);
+    const tags = new Map([
+      ['web', '1.1'],
+      ['api', '2.1'],
+    ]);
     const out = setTags(LF.replace(/\n/g, '\r\n'), tags, 'envs/staging.yaml');
     expect(out).not.toMatch(/(?<!\r)\n/); // no lone LF
     expect(out).not.toMatch(/\r(?!\n)/); // no lone CR

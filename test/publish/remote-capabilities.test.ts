@@ -30,7 +30,14 @@ function gitRemote(url: string, name: string): GitRemote {
 }
 
 function githubRemote(): GitHubRemote {
-  return new GitHubRemote({ owner: 'acme', repo: 'env-dev', branch: 'main', token: 'not-used', apiUrl: 'http://127.0.0.1:9/api/v3', description: 'test' });
+  return new GitHubRemote({
+    owner: 'acme',
+    repo: 'env-dev',
+    branch: 'main',
+    token: 'not-used',
+    apiUrl: 'http://127.0.0.1:9/api/v3',
+    description: 'test',
+  });
 }
 
 /** A host module that implements reading and committing only. */
@@ -58,20 +65,31 @@ describe('capability(remote, name)', () => {
     { name: 'git path: existence', remote: local, capability: 'existence' },
     { name: 'git URL: review branches', remote: url, capability: 'pullRequests' },
     {
-      name: 'git path: no deploy keys', remote: local, capability: 'readAccess',
+      name: 'git path: no deploy keys',
+      remote: local,
+      capability: 'readAccess',
       error: `/srv/slipway-test/env-dev.git: this remote cannot give Argo CD read access (deploy keys); give Argo CD a repository Secret with read credentials yourself, or make the repo public`,
     },
     {
-      name: 'git URL: no branch protection', remote: url, capability: 'branchProtection',
-      error: "https://git.example.test/acme/env-dev.git: this remote cannot protect branches; protect the branch in the host's own settings and turn branchProtection off in the env file",
+      name: 'git URL: no branch protection',
+      remote: url,
+      capability: 'branchProtection',
+      error:
+        "https://git.example.test/acme/env-dev.git: this remote cannot protect branches; protect the branch in the host's own settings and turn branchProtection off in the env file",
     },
     {
-      name: 'git URL: cannot tell whether it exists', remote: url, capability: 'existence',
-      error: 'https://git.example.test/acme/env-dev.git: this remote cannot tell whether its repo exists; create the repo first, then run again',
+      name: 'git URL: cannot tell whether it exists',
+      remote: url,
+      capability: 'existence',
+      error:
+        'https://git.example.test/acme/env-dev.git: this remote cannot tell whether its repo exists; create the repo first, then run again',
     },
     {
-      name: 'a host without review', remote: bareRemote, capability: 'pullRequests',
-      error: 'forge.example/acme/env-dev: this remote cannot take changes through review (pull requests or review branches); set promotion: direct in the env file, or promote with --direct',
+      name: 'a host without review',
+      remote: bareRemote,
+      capability: 'pullRequests',
+      error:
+        'forge.example/acme/env-dev: this remote cannot take changes through review (pull requests or review branches); set promotion: direct in the env file, or promote with --direct',
     },
   ];
 
@@ -85,7 +103,7 @@ describe('capability(remote, name)', () => {
     expect(() => capability(r, name)).toThrow(error);
   });
 
-  it('a missing capability is the user\'s to fix: a RemoteError, exit 1, one line', () => {
+  it("a missing capability is the user's to fix: a RemoteError, exit 1, one line", () => {
     let error: unknown;
     try {
       capability(bareRemote(), 'branchProtection');
@@ -116,7 +134,13 @@ describe('review branches of a plain git remote, through the PullRequests interf
 
     const base = await remote.commit({ parent: undefined, write: new Map([['apps/web.yaml', 'tag: 1\n']]), delete: [], message: 'first' });
     const branch = 'slipway/promote-dev-web';
-    const { sha: head } = await remote.commit({ parent: base.sha, branch, write: new Map([['apps/web.yaml', 'tag: 2\n']]), delete: [], message: 'promote web 1 → 2' });
+    const { sha: head } = await remote.commit({
+      parent: base.sha,
+      branch,
+      write: new Map([['apps/web.yaml', 'tag: 2\n']]),
+      delete: [],
+      message: 'promote web 1 → 2',
+    });
 
     const reviews = capability(remote, 'pullRequests');
     await expect(reviews.propose(branch, 'promote web', 'body')).resolves.toBeUndefined();
@@ -127,7 +151,11 @@ describe('review branches of a plain git remote, through the PullRequests interf
     expect(open.pullRequest).toBeUndefined();
     expect(open.commits.map((c) => [c.sha, c.message])).toEqual([[head, 'promote web 1 → 2']]);
 
-    const merged = await reviews.merge(open, { base: base.sha, message: "Merge branch 'slipway/promote-dev-web'\n", author: { name: 'Ann', email: 'ann@example.test' } });
+    const merged = await reviews.merge(open, {
+      base: base.sha,
+      message: "Merge branch 'slipway/promote-dev-web'\n",
+      author: { name: 'Ann', email: 'ann@example.test' },
+    });
     const [mergeCommit] = await remote.commits({ limit: 1 });
     expect(mergeCommit).toMatchObject({ sha: merged.sha, author: 'Ann', parents: [base.sha, head] });
     expect(await (await remote.read()).read('apps/web.yaml')).toBe('tag: 2\n');

@@ -64,7 +64,9 @@ export function handleGitHttp(req: IncomingMessage, res: ServerResponse, options
       res.write(buffer.subarray(end + 4));
     });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (!headerDone) {

@@ -18,13 +18,17 @@ export function writeGitShim(parent: string, beforeExec: readonly string[] = [])
   const dir = join(parent, 'shim');
   const log = join(parent, 'git-argv.log');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'git'), [
-    '#!/bin/sh',
-    `{ printf 'git'; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >> '${log}'`,
-    ...beforeExec,
-    `exec '${realGit}' "$@"`,
-    '',
-  ].join('\n'), { mode: 0o755 });
+  writeFileSync(
+    join(dir, 'git'),
+    [
+      '#!/bin/sh',
+      `{ printf 'git'; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >> '${log}'`,
+      ...beforeExec,
+      `exec '${realGit}' "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   writeFileSync(log, '');
   return { dir, log };
 }

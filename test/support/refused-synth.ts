@@ -34,13 +34,20 @@ function snapshot(dir: string): Map<string, string> {
  * order), each one line with no control character, and nothing written anywhere. With
  * `exactPositions`, an expected line without a line number must have none either.
  */
-export async function expectSynthRefused(project: Project, expected: readonly string[], options: { readonly exactPositions?: boolean } = {}): Promise<void> {
+export async function expectSynthRefused(
+  project: Project,
+  expected: readonly string[],
+  options: { readonly exactPositions?: boolean } = {},
+): Promise<void> {
   const outDir = path.join(project.root, 'out');
   fs.mkdirSync(outDir);
   fs.writeFileSync(path.join(outDir, SENTINEL), SENTINEL_TEXT);
   const before = snapshot(project.root);
 
-  const error: unknown = await synth({ root: project.root, outDir }).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await synth({ root: project.root, outDir }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
   expect(fs.readdirSync(outDir)).toEqual([SENTINEL]);
   expect(fs.readFileSync(path.join(outDir, SENTINEL), 'utf8')).toBe(SENTINEL_TEXT);

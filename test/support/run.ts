@@ -29,12 +29,20 @@ export function run(command: string, args: readonly string[], options: RunOption
   const started = Date.now();
   return new Promise((resolve) => {
     const bounded = options.limitMs !== undefined;
-    const child = spawn(command, [...args], { cwd: options.cwd, env: (options.env ?? process.env) as NodeJS.ProcessEnv, detached: bounded });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: (options.env ?? process.env) as NodeJS.ProcessEnv,
+      detached: bounded,
+    });
     let stdout = '';
     let stderr = '';
     let hung = false;
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer = bounded
       ? setTimeout(() => {
           hung = true;

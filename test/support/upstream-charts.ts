@@ -75,7 +75,10 @@ export interface IndexMatch {
  * (so the other checks still say something about a drifted pin) the entry of the same chart name,
  * preferring the same repoURL; undefined when the index has no chart of that name.
  */
-export function indexEntryFor(index: readonly ChartIndexEntry[], pin: { repoURL: string; chart: string; targetRevision: string }): IndexMatch | undefined {
+export function indexEntryFor(
+  index: readonly ChartIndexEntry[],
+  pin: { repoURL: string; chart: string; targetRevision: string },
+): IndexMatch | undefined {
   const exact = index.find((e) => e.repoURL === pin.repoURL && e.chart === pin.chart && e.version === pin.targetRevision);
   if (exact) return { entry: exact, exact: true };
   const sameName = index.filter((e) => e.chart === pin.chart);
@@ -147,7 +150,13 @@ export function chartInstalls(argocd: readonly unknown[]): ChartInstall[] {
     const component = str(labels[PLATFORM_LABEL]);
     if (component === undefined) continue;
     if (o['kind'] === 'Application') {
-      const install = fromApplication(component, `Application ${String(o['metadata']['name'])}`, str(o['metadata']['namespace']), o['metadata'], o['spec']);
+      const install = fromApplication(
+        component,
+        `Application ${String(o['metadata']['name'])}`,
+        str(o['metadata']['namespace']),
+        o['metadata'],
+        o['spec'],
+      );
       if (install) out.push(install);
     } else if (o['kind'] === 'ApplicationSet') {
       const template = o['spec']['template'];
@@ -157,11 +166,22 @@ export function chartInstalls(argocd: readonly unknown[]): ChartInstall[] {
         .filter(isRecord);
       const setName = String(o['metadata']['name']);
       const variants = elements.length
-        ? elements.map((el) => ({ t: expandTemplate(template, el) as Obj, why: ` (${Object.entries(el).map(([k, v]) => `${k}=${String(v)}`).join(', ')})` }))
+        ? elements.map((el) => ({
+            t: expandTemplate(template, el) as Obj,
+            why: ` (${Object.entries(el)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(', ')})`,
+          }))
         : [{ t: template, why: '' }];
       for (const { t, why } of variants) {
         if (!isRecord(t['spec'])) continue;
-        const install = fromApplication(component, `ApplicationSet ${setName}${why}`, str(o['metadata']['namespace']), isRecord(t['metadata']) ? t['metadata'] : {}, t['spec']);
+        const install = fromApplication(
+          component,
+          `ApplicationSet ${setName}${why}`,
+          str(o['metadata']['namespace']),
+          isRecord(t['metadata']) ? t['metadata'] : {},
+          t['spec'],
+        );
         if (install) out.push(install);
       }
     }
@@ -169,7 +189,13 @@ export function chartInstalls(argocd: readonly unknown[]): ChartInstall[] {
   return out;
 }
 
-function fromApplication(component: string, owner: string, ownerNamespace: string | undefined, metadata: Obj, spec: Obj): ChartInstall | undefined {
+function fromApplication(
+  component: string,
+  owner: string,
+  ownerNamespace: string | undefined,
+  metadata: Obj,
+  spec: Obj,
+): ChartInstall | undefined {
   const source = isRecord(spec['source']) ? spec['source'] : undefined;
   const chart = str(source?.['chart']);
   if (!source || chart === undefined) return undefined;
@@ -193,7 +219,9 @@ function fromApplication(component: string, owner: string, ownerNamespace: strin
     destinationName: str(destination['name']),
     namespace: str(destination['namespace']) ?? '',
     project: str(spec['project']) ?? 'default',
-    ignoreDifferences: (Array.isArray(spec['ignoreDifferences']) ? spec['ignoreDifferences'] : []).filter(isRecord) as unknown as IgnoreDifference[],
+    ignoreDifferences: (Array.isArray(spec['ignoreDifferences']) ? spec['ignoreDifferences'] : []).filter(
+      isRecord,
+    ) as unknown as IgnoreDifference[],
   };
 }
 
@@ -229,7 +257,10 @@ export const renderOk = (r: RenderResult): boolean => r.code === 0 && r.parseErr
 /** One line of a failed render, for messages. */
 export function renderFailure(r: RenderResult): string {
   if (r.parseError !== undefined) return `output does not parse: ${r.parseError}`;
-  const lines = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return `exit ${r.code}: ${lines.find((l) => /^Error:/.test(l)) ?? (lines.join(' | ') || '(no stderr)')}`;
 }
 
@@ -248,10 +279,12 @@ function limit(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
   return <T>(fn: () => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push(() => {
-        fn().then(resolve, reject).finally(() => {
-          active--;
-          next();
-        });
+        fn()
+          .then(resolve, reject)
+          .finally(() => {
+            active--;
+            next();
+          });
       });
       next();
     });
@@ -263,7 +296,11 @@ const renderCache = new Map<string, Promise<RenderResult>>();
 /** JSON with object keys sorted: equal values, equal keys. */
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  if (isRecord(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -277,7 +314,18 @@ function renderChart(helm: HelmBinary, req: RenderRequest, attempt = 1): Promise
   const key = stableJson([helm.path, req.file, req.releaseName, req.namespace, req.values, attempt]);
   let cached = renderCache.get(key);
   if (cached === undefined) {
-    const args = ['template', req.releaseName, req.file, '--namespace', req.namespace, '--include-crds', '--kube-version', KUBE_VERSION, '-f', '-'];
+    const args = [
+      'template',
+      req.releaseName,
+      req.file,
+      '--namespace',
+      req.namespace,
+      '--include-crds',
+      '--kube-version',
+      KUBE_VERSION,
+      '-f',
+      '-',
+    ];
     cached = renderSlot(async (): Promise<RenderResult> => {
       const r = await runHelm(helm, args, { input: stringify(req.values) });
       if (r.code !== 0) return { helm, args, code: r.code, stderr: r.stderr, objects: [] };
@@ -294,7 +342,11 @@ function renderChart(helm: HelmBinary, req: RenderRequest, attempt = 1): Promise
 
 /** Renders an install from the index entry its pin names (see {@link indexEntryFor}). */
 export function renderInstall(helm: HelmBinary, install: ChartInstall, entry: ChartIndexEntry, attempt = 1): Promise<RenderResult> {
-  return renderChart(helm, { file: entry.path, releaseName: install.releaseName, namespace: install.namespace, values: install.values }, attempt);
+  return renderChart(
+    helm,
+    { file: entry.path, releaseName: install.releaseName, namespace: install.namespace, values: install.values },
+    attempt,
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -312,11 +364,29 @@ export const objectRef = (o: Obj): string => `${String(o['kind'])}/${meta(o).nam
 
 /** API groups served by Kubernetes itself (not by CRDs). */
 export const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'admissionregistration.k8s.io', 'apiextensions.k8s.io',
-  'apiregistration.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'certificates.k8s.io',
-  'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io',
-  'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'rbac.authorization.k8s.io',
-  'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io',
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
 ]);
 
 export type Scope = 'Cluster' | 'Namespaced';
@@ -361,7 +431,9 @@ export class CrdScopes {
 
 function listYaml(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => /\.ya?ml$/i.test(f)).sort();
+    return readdirSync(dir)
+      .filter((f) => /\.ya?ml$/i.test(f))
+      .sort();
   } catch {
     return [];
   }
@@ -392,15 +464,24 @@ export function resourceScope(obj: Obj, crdScopes: CrdScopes): Scope | undefined
 
 /** Argo CD's glob for project fields: `*` any run of characters (also `/` and `.`), `?` one. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }
 
 const ruleMatches = (rules: unknown, group: string, kind: string): boolean =>
-  Array.isArray(rules) && rules.some((r: unknown) => isRecord(r) && globMatch(str(r['group']) ?? '', group) && globMatch(str(r['kind']) ?? '', kind));
+  Array.isArray(rules) &&
+  rules.some((r: unknown) => isRecord(r) && globMatch(str(r['group']) ?? '', group) && globMatch(str(r['kind']) ?? '', kind));
 
 /** Is (server or cluster name, namespace) a destination of the project? Honours `!` deny entries. */
-export function destinationPermitted(project: Obj, dest: { server?: string | undefined; name?: string | undefined; namespace: string }): boolean {
+export function destinationPermitted(
+  project: Obj,
+  dest: { server?: string | undefined; name?: string | undefined; namespace: string },
+): boolean {
   const spec = isRecord(project['spec']) ? project['spec'] : {};
   const destinations = (Array.isArray(spec['destinations']) ? spec['destinations'] : []).filter(isRecord);
   const matchField = (pattern: string | undefined, value: string | undefined): boolean => {
@@ -436,8 +517,10 @@ export function permissionProblems(project: Obj, obj: Obj, install: ChartInstall
   const problems: string[] = [];
   if (scope === undefined) return [`scope of ${gk} unknown (no CRD for it): cannot check it against AppProject ${projectName}`];
   if (scope === 'Cluster') {
-    if (!ruleMatches(spec['clusterResourceWhitelist'], group, kind)) problems.push(`cluster-scoped ${gk} is not in AppProject ${projectName}'s clusterResourceWhitelist`);
-    if (ruleMatches(spec['clusterResourceBlacklist'], group, kind)) problems.push(`cluster-scoped ${gk} is in AppProject ${projectName}'s clusterResourceBlacklist`);
+    if (!ruleMatches(spec['clusterResourceWhitelist'], group, kind))
+      problems.push(`cluster-scoped ${gk} is not in AppProject ${projectName}'s clusterResourceWhitelist`);
+    if (ruleMatches(spec['clusterResourceBlacklist'], group, kind))
+      problems.push(`cluster-scoped ${gk} is in AppProject ${projectName}'s clusterResourceBlacklist`);
     return problems;
   }
   const whitelist = spec['namespaceResourceWhitelist'];
@@ -445,10 +528,13 @@ export function permissionProblems(project: Obj, obj: Obj, install: ChartInstall
   if (Array.isArray(whitelist) && whitelist.length > 0 && !ruleMatches(whitelist, group, kind)) {
     problems.push(`${gk} is not in AppProject ${projectName}'s namespaceResourceWhitelist`);
   }
-  if (ruleMatches(spec['namespaceResourceBlacklist'], group, kind)) problems.push(`${gk} is in AppProject ${projectName}'s namespaceResourceBlacklist`);
+  if (ruleMatches(spec['namespaceResourceBlacklist'], group, kind))
+    problems.push(`${gk} is in AppProject ${projectName}'s namespaceResourceBlacklist`);
   const namespace = meta(obj).namespace ?? install.namespace;
   if (!destinationPermitted(project, { server: install.server, name: install.destinationName, namespace })) {
-    problems.push(`namespace ${namespace} on ${install.server ?? install.destinationName ?? '?'} is not a destination of AppProject ${projectName}`);
+    problems.push(
+      `namespace ${namespace} on ${install.server ?? install.destinationName ?? '?'} is not a destination of AppProject ${projectName}`,
+    );
   }
   return problems;
 }
@@ -548,7 +634,10 @@ export function formatPointer(path: Path): string {
 export function parseJsonPointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`JSON pointer "${pointer}" does not start with "/"`);
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Leaf paths where two values differ (a key or item present on one side only is one path). */
@@ -573,7 +662,10 @@ export function diffPaths(a: unknown, b: unknown, at: (string | number)[] = []):
 }
 
 /** One step of a jq path expression in the subset slipway uses. */
-type JqStep = { readonly t: 'key'; readonly key: string; readonly opt: boolean } | { readonly t: 'index'; readonly index: number; readonly opt: boolean } | { readonly t: 'iterate'; readonly opt: boolean };
+type JqStep =
+  | { readonly t: 'key'; readonly key: string; readonly opt: boolean }
+  | { readonly t: 'index'; readonly index: number; readonly opt: boolean }
+  | { readonly t: 'iterate'; readonly opt: boolean };
 
 /**
  * Parses the jq path subset Argo CD users write in `jqPathExpressions`: `.a.b`, `.a[]`,
@@ -673,7 +765,10 @@ export function jqPaths(expr: string, value: unknown): Path[] {
               const idx = step.index < 0 ? v.length + step.index : step.index;
               next.push({ path: [...path, idx], v: v[idx] });
             } else throw new JqError(`cannot index ${typeof v} with number`);
-          } else if (Array.isArray(v)) v.forEach((item, idx) => { next.push({ path: [...path, idx], v: item }); });
+          } else if (Array.isArray(v))
+            v.forEach((item, idx) => {
+              next.push({ path: [...path, idx], v: item });
+            });
           else if (isRecord(v)) for (const [k, item] of Object.entries(v)) next.push({ path: [...path, k], v: item });
           else throw new JqError(`cannot iterate over ${v === null || v === undefined ? 'null' : typeof v}`);
         } catch (error) {
@@ -712,7 +807,8 @@ export function ignoredPaths(entries: readonly IgnoreDifference[], obj: Obj, def
   return out;
 }
 
-const isPrefix = (prefix: Path, path: Path): boolean => prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
+const isPrefix = (prefix: Path, path: Path): boolean =>
+  prefix.length <= path.length && prefix.every((s, i) => String(s) === String(path[i]));
 
 /** True when one of `ignored` is `path` or a parent of it. */
 export const pathCovered = (ignored: readonly Path[], path: Path): boolean => ignored.some((p) => isPrefix(p, path));
@@ -738,7 +834,10 @@ export function uncoveredDifferences(install: ChartInstall, first: readonly Obj[
     }
     const paths = diffPaths(o1, o2);
     if (paths.length === 0) continue;
-    const ignored = [...ignoredPaths(install.ignoreDifferences, o1, install.namespace), ...ignoredPaths(install.ignoreDifferences, o2, install.namespace)];
+    const ignored = [
+      ...ignoredPaths(install.ignoreDifferences, o1, install.namespace),
+      ...ignoredPaths(install.ignoreDifferences, o2, install.namespace),
+    ];
     for (const p of paths) if (!pathCovered(ignored, p)) out.push(`${install.display} ${objectRef(o1)} ${formatPointer(p)}`);
   }
   for (const [key, o2] of b) if (!a.has(key)) out.push(`${install.display} ${objectRef(o2)} (only in render 2)`);
@@ -749,7 +848,12 @@ export function uncoveredDifferences(install: ChartInstall, first: readonly Obj[
 // The istio gateway.
 
 export interface IstioGatewayExposure {
-  readonly service: { readonly name: string; readonly namespace: string; readonly selector: Readonly<Record<string, string>>; readonly type: string };
+  readonly service: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly selector: Readonly<Record<string, string>>;
+    readonly type: string;
+  };
   readonly deployment: { readonly name: string; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
 
@@ -760,7 +864,10 @@ export interface IstioGatewayExposure {
 export function istioGatewayExposure(objects: readonly Obj[], defaultNamespace: string): IstioGatewayExposure {
   const one = (kind: string, apiVersion: string): Obj => {
     const found = objects.filter((o) => o['kind'] === kind && o['apiVersion'] === apiVersion);
-    if (found.length !== 1) throw new Error(`istio gateway chart rendered ${found.length} ${kind} objects (${found.map(objectRef).join(', ') || 'none'}); expected 1`);
+    if (found.length !== 1)
+      throw new Error(
+        `istio gateway chart rendered ${found.length} ${kind} objects (${found.map(objectRef).join(', ') || 'none'}); expected 1`,
+      );
     return found[0]!;
   };
   const svc = one('Service', 'v1');
@@ -787,7 +894,11 @@ export function istioGatewayExposure(objects: readonly Obj[], defaultNamespace: 
  * Renders the env's istio gateway install (chart `gateway`) with `helm` and returns what it
  * exposes. Throws when the env has none, the pin has no chart in the index, or helm fails.
  */
-export async function renderedIstioGateway(argocd: readonly unknown[], helm: HelmBinary, index: readonly ChartIndexEntry[] = readChartIndex()): Promise<IstioGatewayExposure & { install: ChartInstall }> {
+export async function renderedIstioGateway(
+  argocd: readonly unknown[],
+  helm: HelmBinary,
+  index: readonly ChartIndexEntry[] = readChartIndex(),
+): Promise<IstioGatewayExposure & { install: ChartInstall }> {
   const installs = chartInstalls(argocd).filter((i) => i.chart === 'gateway');
   if (installs.length === 0) throw new Error('no istio gateway (chart "gateway") install among the Argo CD objects');
   const install = installs[0]!;

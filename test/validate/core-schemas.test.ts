@@ -220,9 +220,7 @@ describe('validateCoreObject: types, required fields, enums', () => {
   it('reports a container without a name', () => {
     const d = deployment();
     delete container(d).name;
-    expect(validateCoreObject(d)).toEqual([
-      { path: 'spec.template.spec.containers[0].name', message: 'missing required field "name"' },
-    ]);
+    expect(validateCoreObject(d)).toEqual([{ path: 'spec.template.spec.containers[0].name', message: 'missing required field "name"' }]);
   });
 
   it('reports a value outside an enum with the allowed values', () => {

@@ -217,9 +217,7 @@ describeWithShared('CrdSchemas.validate: problems', () => {
   it('reports setWeigth in a Rollout step as an unknown field', () => {
     const r = rollout();
     r.spec.strategy.canary.steps[2] = { setWeigth: 50 };
-    expect(crds.validate(r)).toEqual([
-      { path: 'spec.strategy.canary.steps[2].setWeigth', message: 'unknown field "setWeigth"' },
-    ]);
+    expect(crds.validate(r)).toEqual([{ path: 'spec.strategy.canary.steps[2].setWeigth', message: 'unknown field "setWeigth"' }]);
   });
 
   it('reports unknown fields inside the embedded pod template', () => {
@@ -246,10 +244,7 @@ describeWithShared('CrdSchemas.validate: problems', () => {
     const r = rollout();
     r.spec.strategy.canary.maxSurge = 1.5;
     r.spec.strategy.canary.maxUnavailable = true;
-    expect(crds.validate(r).map((i) => i.path)).toEqual([
-      'spec.strategy.canary.maxSurge',
-      'spec.strategy.canary.maxUnavailable',
-    ]);
+    expect(crds.validate(r).map((i) => i.path)).toEqual(['spec.strategy.canary.maxSurge', 'spec.strategy.canary.maxUnavailable']);
   });
 
   it('reports a missing required field', () => {
@@ -413,7 +408,10 @@ describe('CrdSchemas.fromDirectory: file formats and errors', () => {
     writeFileSync(join(d, 'widget.json'), JSON.stringify(widgetCrd([{ name: 'v1', served: true }])));
     const gadget = widgetCrd([{ name: 'v2', served: true }]) as any;
     gadget.spec.names.kind = 'Gadget';
-    writeFileSync(join(d, 'more.yml'), `---\n${toBlockYaml({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } })}---\n${toBlockYaml(gadget)}`);
+    writeFileSync(
+      join(d, 'more.yml'),
+      `---\n${toBlockYaml({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } })}---\n${toBlockYaml(gadget)}`,
+    );
     writeFileSync(join(d, 'README.md'), 'not yaml: [');
     const loaded = CrdSchemas.fromDirectory(d);
     expect(loaded.kinds).toEqual(['example.com/Gadget', 'example.com/Widget']);
@@ -494,9 +492,7 @@ describe('CrdSchemas.fromDirectory: file formats and errors', () => {
     expect(() => CrdSchemas.fromDirectory(d, { eager: true })).toThrow(/widget\.yaml/);
     const lazy = CrdSchemas.fromDirectory(d);
     expect(lazy.has('example.com/v1', 'Widget')).toBe(true);
-    expect(() => lazy.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toThrow(
-      /widget\.yaml/,
-    );
+    expect(() => lazy.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toThrow(/widget\.yaml/);
   });
 });
 

@@ -23,47 +23,75 @@ describe('validateGenerated', () => {
   it('without CRDs, names the custom kinds it could not check', async () => {
     const { validation } = await generate({ root: REPO_ROOT });
     expect(validation.unchecked).toEqual([
-      'argoproj.io/v1alpha1 AnalysisTemplate', 'argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application',
-      'argoproj.io/v1alpha1 Rollout', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 VirtualService',
-      'operator.knative.dev/v1beta1 KnativeServing', 'serving.knative.dev/v1 Service', 'serving.knative.dev/v1beta1 DomainMapping',
+      'argoproj.io/v1alpha1 AnalysisTemplate',
+      'argoproj.io/v1alpha1 AppProject',
+      'argoproj.io/v1alpha1 Application',
+      'argoproj.io/v1alpha1 Rollout',
+      'networking.istio.io/v1 Gateway',
+      'networking.istio.io/v1 VirtualService',
+      'operator.knative.dev/v1beta1 KnativeServing',
+      'serving.knative.dev/v1 Service',
+      'serving.knative.dev/v1beta1 DomainMapping',
     ]);
   });
 
   itWithShared('rejects an unknown field in a generated object, naming the source, the object and the path', async () => {
     const { model, appFiles, envFiles } = await loadProject(REPO_ROOT);
     const output = generatePlatform(model);
-    const deployment = output.envs[0]!.apps.find((a) => a.app === 'go-demo-9')!.objects.find((o) => o.kind === 'Deployment')! as K8sObject & { spec: Record<string, unknown> };
+    const deployment = output.envs[0]!.apps.find((a) => a.app === 'go-demo-9')!.objects.find(
+      (o) => o.kind === 'Deployment',
+    )! as K8sObject & { spec: Record<string, unknown> };
     deployment.spec.replica = 3;
     const crds = CrdSchemas.fromDirectory(SHARED_CRDS);
-    const run = () => validateGenerated(output, crds, (a) => appFiles.find((f) => f.definition.name === a)!.file, (e) => envFiles.find((f) => f.definition.name === e)!.file);
+    const run = () =>
+      validateGenerated(
+        output,
+        crds,
+        (a) => appFiles.find((f) => f.definition.name === a)!.file,
+        (e) => envFiles.find((f) => f.definition.name === e)!.file,
+      );
     expect(run).toThrow(ConfigError);
     try {
       run();
     } catch (e) {
-      expect((e as ConfigError).problems).toContain(`charts-src/go-demo-9.ts (in production): Deployment/go-demo-9: spec.replica: unknown field "replica"`);
+      expect((e as ConfigError).problems).toContain(
+        `charts-src/go-demo-9.ts (in production): Deployment/go-demo-9: spec.replica: unknown field "replica"`,
+      );
     }
   });
 
   itWithShared('rejects an Application with a typo against the Argo CD CRD', async () => {
     const { model } = await loadProject(REPO_ROOT);
     const output = generatePlatform(model);
-    const app = output.envs[0]!.argocd.find((o) => o.kind === 'Application')! as K8sObject & { spec: { syncPolicy: Record<string, unknown> } };
+    const app = output.envs[0]!.argocd.find((o) => o.kind === 'Application')! as K8sObject & {
+      spec: { syncPolicy: Record<string, unknown> };
+    };
     app.spec.syncPolicy.automatic = { prune: true };
-    expect(() => validateGenerated(output, CrdSchemas.fromDirectory(SHARED_CRDS), name, (e) => `envs/${e}.yaml`))
-      .toThrow('envs/production.yaml: Application/production-root: spec.syncPolicy.automatic: unknown field "automatic"');
+    expect(() => validateGenerated(output, CrdSchemas.fromDirectory(SHARED_CRDS), name, (e) => `envs/${e}.yaml`)).toThrow(
+      'envs/production.yaml: Application/production-root: spec.syncPolicy.automatic: unknown field "automatic"',
+    );
   });
 });
 
 describe('policyProblems', () => {
-  const pod = (image: string) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'x' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image }] } } } } } });
+  const pod = (image: string) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'x' },
+    spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image }] } } } } },
+  });
 
   it('refuses a Secret carrying data, allows one without', () => {
-    expect(policyProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { p: 'x' } }, false)[0]).toMatch(/secret values in Git/);
+    expect(policyProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { p: 'x' } }, false)[0]).toMatch(
+      /secret values in Git/,
+    );
     expect(policyProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }, false)).toEqual([]);
   });
 
   it('refuses floating images anywhere in an object in a pinned env, and only there', () => {
-    expect(policyProblems(pod('busybox:latest'), true)).toEqual([`image 'busybox:latest' floats (tag 'latest') in an environment that pins tags`]);
+    expect(policyProblems(pod('busybox:latest'), true)).toEqual([
+      `image 'busybox:latest' floats (tag 'latest') in an environment that pins tags`,
+    ]);
     expect(policyProblems(pod('busybox'), true)).toEqual([`image 'busybox' floats (no tag) in an environment that pins tags`]);
     expect(policyProblems(pod('registry:5000/busybox'), true)).toHaveLength(1);
     expect(policyProblems(pod('busybox:1.36'), true)).toEqual([]);
@@ -72,6 +100,8 @@ describe('policyProblems', () => {
   });
 
   it('refuses cluster-scoped kinds from an app', () => {
-    expect(policyProblems({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' } }, false)[0]).toMatch(/cluster-scoped/);
+    expect(policyProblems({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' } }, false)[0]).toMatch(
+      /cluster-scoped/,
+    );
   });
 });

@@ -95,11 +95,11 @@ function outside(snap: Map<string, string>, under: string): Map<string, string> 
 function synthCli(args: readonly string[], cwd: string, home: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: home };
   delete env.CDK8S_OUTDIR;
-  return run(process.execPath, [
-    '--import', path.join(REPO_ROOT, 'src/cli/register-ts.mjs'),
-    path.join(REPO_ROOT, 'src/cli/synth-main.ts'),
-    ...args,
-  ], { cwd, env });
+  return run(
+    process.execPath,
+    ['--import', path.join(REPO_ROOT, 'src/cli/register-ts.mjs'), path.join(REPO_ROOT, 'src/cli/synth-main.ts'), ...args],
+    { cwd, env },
+  );
 }
 
 /** What one synth of the unmodified sample generates. */
@@ -203,15 +203,17 @@ const refusals: readonly Refusal[] = [
       s.project.write('docs/notes.txt', 'mine\n');
     },
     out: () => 'docs',
-    line: () => 'docs/: refusing to replace a directory slipway synth did not write: it holds README.md, notes.txt and no .slipway-out marker; '
-      + 'give --out a new or empty directory, or empty this one yourself',
+    line: () =>
+      'docs/: refusing to replace a directory slipway synth did not write: it holds README.md, notes.txt and no .slipway-out marker; ' +
+      'give --out a new or empty directory, or empty this one yourself',
   },
   {
-    name: '--out <a folder outside the repo, not synth\'s>',
+    name: "--out <a folder outside the repo, not synth's>",
     setup: (s) => fs.mkdirSync(path.join(s.dir, 'elsewhere/a/b'), { recursive: true }),
     out: (s) => path.join(s.dir, 'elsewhere'),
-    line: (s) => `${s.dir}/elsewhere/: refusing to replace a directory slipway synth did not write: it holds a and no .slipway-out marker; `
-      + 'give --out a new or empty directory, or empty this one yourself',
+    line: (s) =>
+      `${s.dir}/elsewhere/: refusing to replace a directory slipway synth did not write: it holds a and no .slipway-out marker; ` +
+      'give --out a new or empty directory, or empty this one yourself',
   },
   {
     name: 'out/ without the marker holding more than charts/ and envs/',
@@ -220,15 +222,17 @@ const refusals: readonly Refusal[] = [
       s.project.write('out/envs/production/README.md', 'old\n');
       s.project.write('out/notes.txt', 'mine\n');
     },
-    line: () => 'out/: refusing to replace a directory slipway synth did not write: it holds charts, envs, notes.txt and no .slipway-out marker; '
-      + 'give --out a new or empty directory, or empty this one yourself',
+    line: () =>
+      'out/: refusing to replace a directory slipway synth did not write: it holds charts, envs, notes.txt and no .slipway-out marker; ' +
+      'give --out a new or empty directory, or empty this one yourself',
   },
   {
     name: '--out build holding only envs/, but env files rather than env trees',
     setup: (s) => s.project.write('build/envs/production.yaml', 'apps: {}\n'),
     out: () => 'build',
-    line: () => 'build/: refusing to replace a directory slipway synth did not write: it holds envs and no .slipway-out marker; '
-      + 'give --out a new or empty directory, or empty this one yourself',
+    line: () =>
+      'build/: refusing to replace a directory slipway synth did not write: it holds envs and no .slipway-out marker; ' +
+      'give --out a new or empty directory, or empty this one yourself',
   },
 ];
 
@@ -359,7 +363,9 @@ describe('synths at once on one project', () => {
           expect(r.stdout, shown).toMatch(new RegExp(`^synth: 3 apps × 2 envs → ${expected.size} files in out/ \\(`));
         } else {
           expect(r.code, shown).toBe(1);
-          expect(r.stderr, shown).toMatch(/^error: \S+\/\.out\.lock: another slipway synth \(pid \d+\) has been writing out\/ for over \d+ s; /);
+          expect(r.stderr, shown).toMatch(
+            /^error: \S+\/\.out\.lock: another slipway synth \(pid \d+\) has been writing out\/ for over \d+ s; /,
+          );
         }
       }
       expect(runs.filter((r) => r.code === 0).length).toBeGreaterThan(0);
@@ -376,7 +382,10 @@ describe('synths at once on one project', () => {
     fs.writeFileSync(lock, String(process.pid));
     const before = snapshot(s.dir);
 
-    const thrown = await replaceOutDir(out, expected, { root: s.root, label: 'out/', lockTimeoutMs: 1000 }).then(() => undefined, (e: unknown) => e);
+    const thrown = await replaceOutDir(out, expected, { root: s.root, label: 'out/', lockTimeoutMs: 1000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).problems).toEqual([
@@ -443,8 +452,8 @@ describe('the writer confines every path to the output directory', () => {
 
       expect(thrown).toBeInstanceOf(ConfigError);
       expect((thrown as ConfigError).problems).toEqual([
-        `${out}/: refusing to write ${JSON.stringify(p)}: ${c.reason}; nothing was written `
-          + '(generated paths come from app, env and object names: check charts-src/ and envs/)',
+        `${out}/: refusing to write ${JSON.stringify(p)}: ${c.reason}; nothing was written ` +
+          '(generated paths come from app, env and object names: check charts-src/ and envs/)',
       ]);
       expect(snapshot(s.dir)).toEqual(before);
       expect(fs.readdirSync(s.sentinel)).toEqual(['keep.txt']);
@@ -457,11 +466,16 @@ describe('the writer confines every path to the output directory', () => {
     const before = snapshot(s.dir);
     const files = new Map([...expected, ['envs/production/manifests/x/../../../../../sentinel/pwned.yaml', 'pwned\n']]);
 
-    const thrown = await replaceOutDir(path.join(s.root, 'out'), files, { root: s.root, label: 'out/' }).then(() => undefined, (e: unknown) => e);
+    const thrown = await replaceOutDir(path.join(s.root, 'out'), files, { root: s.root, label: 'out/' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).problems).toHaveLength(1);
-    expect((thrown as ConfigError).problems[0]).toMatch(/^out\/: refusing to write "envs\/production\/manifests\/x\/\.\.\/.*": it contains '\.\.'; nothing was written /);
+    expect((thrown as ConfigError).problems[0]).toMatch(
+      /^out\/: refusing to write "envs\/production\/manifests\/x\/\.\.\/.*": it contains '\.\.'; nothing was written /,
+    );
     expect(snapshot(s.dir)).toEqual(before);
   });
 });

@@ -16,8 +16,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const oldTree = new Map([['a.txt', 'old a\n'], ['sub/b.txt', 'old b\n'], ['gone.txt', 'bye\n']]);
-const newTree = new Map([['a.txt', 'new a\n'], ['sub/b.txt', 'new b\n'], ['sub/c.txt', 'new c\n']]);
+const oldTree = new Map([
+  ['a.txt', 'old a\n'],
+  ['sub/b.txt', 'old b\n'],
+  ['gone.txt', 'bye\n'],
+]);
+const newTree = new Map([
+  ['a.txt', 'new a\n'],
+  ['sub/b.txt', 'new b\n'],
+  ['sub/c.txt', 'new c\n'],
+]);
 
 describe('writeOutDir', () => {
   it('replaces the whole tree: new files appear, changed ones change, removed ones disappear', () => {
@@ -31,7 +39,13 @@ describe('writeOutDir', () => {
   it('a crash while writing the new tree leaves the old one whole', () => {
     const out = join(tempDir(), 'out');
     writeOutDir(out, oldTree);
-    expect(() => writeOutDir(out, newTree, { beforeSwap: () => { throw new Error('killed'); } })).toThrow('killed');
+    expect(() =>
+      writeOutDir(out, newTree, {
+        beforeSwap: () => {
+          throw new Error('killed');
+        },
+      }),
+    ).toThrow('killed');
     expect(readTree(out)).toEqual(oldTree);
     // The next run cleans up the half-written tree and succeeds.
     writeOutDir(out, newTree);

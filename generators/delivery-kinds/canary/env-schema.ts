@@ -13,7 +13,8 @@ export const CANARY_ENV_OVERRIDE: EnvOverrideSchema = {
       additionalProperties: false,
       properties: {
         steps: {
-          description: 'Argo Rollouts canary steps: setWeight (0-100) and pause ({} waits for a person; duration: seconds, or a number with s/m/h).',
+          description:
+            'Argo Rollouts canary steps: setWeight (0-100) and pause ({} waits for a person; duration: seconds, or a number with s/m/h).',
           type: 'array',
           minItems: 1,
           items: { $ref: '#/definitions/canaryStep' },

@@ -8,7 +8,14 @@ import type { IgnoreDifference } from '../../argocd.js';
 import { defineDeliveryKind } from '../delivery-kind.js';
 import { CANARY_ENV_OVERRIDE } from './env-schema.js';
 import { canaryDocuments } from './objects.js';
-import { canarySteps, checkCanaryAnalysis, checkCanarySteps, type CanaryAnalysisProps, type CanarySettings, type CanaryStep } from './props.js';
+import {
+  canarySteps,
+  checkCanaryAnalysis,
+  checkCanarySteps,
+  type CanaryAnalysisProps,
+  type CanarySettings,
+  type CanaryStep,
+} from './props.js';
 import { CANARY_DOC, canaryValues, DEFAULT_PROMETHEUS, effectiveCanary, type CanaryValues } from './values.js';
 
 declare module '../../delivery.js' {
@@ -67,13 +74,22 @@ New tags roll out as an Argo Rollouts canary{{ if .Values.canary.analysis.enable
   envOverride: CANARY_ENV_OVERRIDE,
   checkDefinition: (app) => {
     // Istio splits traffic between the stable and canary Services by port: it must be the app's own.
-    const problems: Array<[string, string]> = app.portDeclared ? [] : [['port', 'required for canary delivery (Istio routes the canary by Service port)']];
+    const problems: Array<[string, string]> = app.portDeclared
+      ? []
+      : [['port', 'required for canary delivery (Istio routes the canary by Service port)']];
     const canary = app.delivery.canary!;
     const steps = canarySteps(canary.steps, canary.analysis.enabled);
-    return [...problems, ...checkCanarySteps(steps, 'delivery.steps'), ...checkCanaryAnalysis(canary.analysis, 'delivery.analysis', steps.length)];
+    return [
+      ...problems,
+      ...checkCanarySteps(steps, 'delivery.steps'),
+      ...checkCanaryAnalysis(canary.analysis, 'delivery.analysis', steps.length),
+    ];
   },
   checkOverride: (app, settings, field) => {
     const canary = effectiveCanary(app, settings);
-    return [...checkCanarySteps(canary.steps, `${field}.steps`), ...checkCanaryAnalysis(canary.analysis, `${field}.analysis`, canary.steps.length)];
+    return [
+      ...checkCanarySteps(canary.steps, `${field}.steps`),
+      ...checkCanaryAnalysis(canary.analysis, `${field}.analysis`, canary.steps.length),
+    ];
   },
 });

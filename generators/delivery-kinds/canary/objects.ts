@@ -194,10 +194,16 @@ export function canaryDocuments(app: AppDefinition, src: ValueSource): Document[
     { id: 'pdb', object: podDisruptionBudget(src) },
     {
       id: 'analysis-template',
-      object: src.when(analysisOn, () => analysisTemplate({ name, labels: src.labels() }, ['service-name'], [
-        metric('success-rate', thresholdConditions('atLeast', src.str`${'canary.analysis.successRate'}`), successRateQuery(rateWindow)),
-        metric('avg-req-duration', thresholdConditions('atMost', src.str`${'canary.analysis.maxLatencyMs'}`), latencyQuery(rateWindow)),
-      ])),
+      object: src.when(analysisOn, () =>
+        analysisTemplate(
+          { name, labels: src.labels() },
+          ['service-name'],
+          [
+            metric('success-rate', thresholdConditions('atLeast', src.str`${'canary.analysis.successRate'}`), successRateQuery(rateWindow)),
+            metric('avg-req-duration', thresholdConditions('atMost', src.str`${'canary.analysis.maxLatencyMs'}`), latencyQuery(rateWindow)),
+          ],
+        ),
+      ),
     },
     {
       id: 'virtual-service',
@@ -205,23 +211,30 @@ export function canaryDocuments(app: AppDefinition, src: ValueSource): Document[
         metadata: { name, labels: src.labels() },
         hosts: [src.when(exposed, () => host), name],
         gateways: [src.when(exposed, () => name), 'mesh'],
-        http: [{
-          name: 'primary',
-          // Argo Rollouts rewrites these weights during a rollout; Argo CD is told to ignore them.
-          route: [{ host: name, port: app.port, weight: 100 }, { host: canaryName, port: app.port, weight: 0 }],
-        }],
+        http: [
+          {
+            name: 'primary',
+            // Argo Rollouts rewrites these weights during a rollout; Argo CD is told to ignore them.
+            route: [
+              { host: name, port: app.port, weight: 100 },
+              { host: canaryName, port: app.port, weight: 0 },
+            ],
+          },
+        ],
       }),
     },
     {
       id: 'gateway',
-      object: src.when(exposed, () => gateway({ name, labels: src.labels() }, [
-        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [host] },
-        src.when({ paths: ['ingress.tls.enabled'] }, () => ({
-          port: { number: 443, name: 'https', protocol: 'HTTPS' as const },
-          hosts: [host],
-          tls: { mode: 'SIMPLE' as const, credentialName: src.scalar<string>('ingress.tls.secretName') },
-        })),
-      ])),
+      object: src.when(exposed, () =>
+        gateway({ name, labels: src.labels() }, [
+          { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [host] },
+          src.when({ paths: ['ingress.tls.enabled'] }, () => ({
+            port: { number: 443, name: 'https', protocol: 'HTTPS' as const },
+            hosts: [host],
+            tls: { mode: 'SIMPLE' as const, credentialName: src.scalar<string>('ingress.tls.secretName') },
+          })),
+        ]),
+      ),
     },
   ];
 }

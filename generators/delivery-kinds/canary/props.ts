@@ -8,9 +8,7 @@ import type { Problem } from '../delivery-kind.js';
  * An Argo Rollouts canary step: shift traffic, or wait. A pause without duration waits for a
  * person (`kubectl argo rollouts promote`); a duration is whole seconds or a number with s/m/h.
  */
-export type CanaryStep =
-  | { readonly setWeight: number }
-  | { readonly pause: { readonly duration?: number | string } };
+export type CanaryStep = { readonly setWeight: number } | { readonly pause: { readonly duration?: number | string } };
 
 /** Prometheus analysis of the canary's Istio metrics. */
 export interface CanaryAnalysisProps {
@@ -48,17 +46,24 @@ export type CanaryAnalysis = Required<CanaryAnalysisProps>;
 
 /** The book's manual canary (analysis off): a person promotes past the first two pauses. */
 export const MANUAL_STEPS: readonly CanaryStep[] = [
-  { setWeight: 20 }, { pause: {} },
-  { setWeight: 40 }, { pause: {} },
-  { setWeight: 60 }, { pause: { duration: '10s' } },
-  { setWeight: 80 }, { pause: { duration: '10s' } },
+  { setWeight: 20 },
+  { pause: {} },
+  { setWeight: 40 },
+  { pause: {} },
+  { setWeight: 60 },
+  { pause: { duration: '10s' } },
+  { setWeight: 80 },
+  { pause: { duration: '10s' } },
 ];
 
 /** The book's automated canary (analysis on from step 2). */
 export const AUTOMATED_STEPS: readonly CanaryStep[] = [
-  { setWeight: 10 }, { pause: { duration: '2m' } },
-  { setWeight: 30 }, { pause: { duration: '30s' } },
-  { setWeight: 50 }, { pause: { duration: '30s' } },
+  { setWeight: 10 },
+  { pause: { duration: '2m' } },
+  { setWeight: 30 },
+  { pause: { duration: '30s' } },
+  { setWeight: 50 },
+  { pause: { duration: '30s' } },
 ];
 
 /**
@@ -85,9 +90,8 @@ export interface CanarySettings {
 
 /** Resolves the props' defaults, once. */
 export function resolveCanary(props: CanaryProps = {}): CanarySettings {
-  const analysis: CanaryAnalysis = props.analysis === false
-    ? { ...DEFAULT_ANALYSIS, enabled: false }
-    : { ...DEFAULT_ANALYSIS, ...props.analysis };
+  const analysis: CanaryAnalysis =
+    props.analysis === false ? { ...DEFAULT_ANALYSIS, enabled: false } : { ...DEFAULT_ANALYSIS, ...props.analysis };
   return { steps: props.steps, analysis };
 }
 
@@ -98,8 +102,9 @@ export function canarySteps(steps: readonly CanaryStep[] | undefined, analysisEn
 
 /** A pause duration Argo Rollouts accepts: whole seconds, or a whole number with s, m or h. */
 function isRolloutDuration(value: unknown): boolean {
-  return (typeof value === 'number' && Number.isInteger(value) && value >= 0)
-    || (typeof value === 'string' && /^[0-9]+(s|m|h)?$/.test(value));
+  return (
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^[0-9]+(s|m|h)?$/.test(value))
+  );
 }
 
 /** Problems with a step list, as `[field, message]` pairs (the loader adds the file name). */
@@ -120,7 +125,10 @@ export function checkCanarySteps(steps: readonly CanaryStep[], field: string): P
       else if (w <= last) problems.push([`${at}.setWeight`, `${w} must be above the previous weight (${last}): weights only increase`]);
       else last = w;
     } else if (step.pause.duration !== undefined && !isRolloutDuration(step.pause.duration)) {
-      problems.push([`${at}.pause.duration`, `'${step.pause.duration}' is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)`]);
+      problems.push([
+        `${at}.pause.duration`,
+        `'${step.pause.duration}' is not a duration Argo Rollouts accepts (whole seconds, or a number with s, m or h: 30s, 2m, 1h)`,
+      ]);
     }
   });
   if (!steps.some((s) => 'setWeight' in s)) problems.push([field, 'needs at least one setWeight step']);
@@ -131,7 +139,10 @@ export function checkCanarySteps(steps: readonly CanaryStep[], field: string): P
 export function checkCanaryAnalysis(a: Partial<CanaryAnalysis>, field: string, stepCount: number): Problem[] {
   const problems: Problem[] = [];
   if (a.successRate !== undefined && !(a.successRate >= 0 && a.successRate <= 1 && Number.isInteger(a.successRate * 10000))) {
-    problems.push([`${field}.successRate`, `${a.successRate} must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses not 5xx)`]);
+    problems.push([
+      `${field}.successRate`,
+      `${a.successRate} must be between 0 and 1, at most 4 decimals (0.99 = 99% of responses not 5xx)`,
+    ]);
   }
   if (a.maxLatencyMs !== undefined && !(Number.isInteger(a.maxLatencyMs) && a.maxLatencyMs > 0 && a.maxLatencyMs < 1e6)) {
     problems.push([`${field}.maxLatencyMs`, `${a.maxLatencyMs} must be a whole number of milliseconds from 1 to 999999`]);

@@ -19,7 +19,12 @@ export interface CanaryValues {
   readonly analysis: CanaryAnalysis & { readonly rateWindow: string; readonly prometheus: string };
 }
 
-const duration = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(s|m|h)?$' }] };
+const duration = {
+  oneOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', pattern: '^[0-9]+(s|m|h)?$' },
+  ],
+};
 
 export const CANARY_DOC: ValueDoc = {
   doc: 'Argo Rollouts canary: traffic shifts to the new version step by step.',
@@ -45,7 +50,10 @@ export const CANARY_DOC: ValueDoc = {
       doc: "Prometheus analysis of the canary's Istio metrics; failing it aborts the rollout.",
       children: {
         enabled: { doc: 'Run the analysis (an AnalysisTemplate, referenced from the Rollout).', schema: { type: 'boolean' } },
-        successRate: { doc: 'Share of non-5xx responses the canary must keep (0-1); no traffic passes.', schema: { type: 'number', minimum: 0, maximum: 1 } },
+        successRate: {
+          doc: 'Share of non-5xx responses the canary must keep (0-1); no traffic passes.',
+          schema: { type: 'number', minimum: 0, maximum: 1 },
+        },
         maxLatencyMs: { doc: 'Highest average request duration, in milliseconds.', schema: { type: 'integer', minimum: 1 } },
         interval: { doc: 'How often each metric is measured.', schema: { type: 'string', pattern: '^[0-9]+(s|m|h)$' } },
         rateWindow: {
@@ -61,7 +69,10 @@ export const CANARY_DOC: ValueDoc = {
 };
 
 /** An app's canary settings in an environment: the env's overrides over the definition's. */
-export function effectiveCanary(app: AppDefinition, settings: EnvAppSettings | undefined): { steps: readonly CanaryStep[]; analysis: CanaryAnalysis } {
+export function effectiveCanary(
+  app: AppDefinition,
+  settings: EnvAppSettings | undefined,
+): { steps: readonly CanaryStep[]; analysis: CanaryAnalysis } {
   const base = app.delivery.canary!;
   const override = settings?.delivery?.canary;
   const analysis = { ...base.analysis, ...override?.analysis };

@@ -38,11 +38,15 @@ function ingress(src: ValueSource) {
     },
     spec: {
       ingressClassName: src.when({ paths: ['ingress.className'] }, () => src.scalar<string>('ingress.className')),
-      rules: [{
-        host: src.when({ paths: ['ingress.host'] }, () => host),
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: src.fullname(), port: { name: 'http' } } } }] },
-      }],
-      tls: src.when({ paths: ['ingress.tls.enabled'] }, () => [{ hosts: [host], secretName: src.scalar<string>('ingress.tls.secretName') }]),
+      rules: [
+        {
+          host: src.when({ paths: ['ingress.host'] }, () => host),
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: src.fullname(), port: { name: 'http' } } } }] },
+        },
+      ],
+      tls: src.when({ paths: ['ingress.tls.enabled'] }, () => [
+        { hosts: [host], secretName: src.scalar<string>('ingress.tls.secretName') },
+      ]),
     },
   }));
 }

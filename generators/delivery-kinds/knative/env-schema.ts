@@ -10,7 +10,7 @@ import { KNATIVE_METRICS } from './props.js';
 export const KNATIVE_ENV_OVERRIDE: EnvOverrideSchema = {
   definitions: {
     knative: {
-      description: 'Knative Service settings over the app\'s: revision autoscaling and traffic split.',
+      description: "Knative Service settings over the app's: revision autoscaling and traffic split.",
       type: 'object',
       additionalProperties: false,
       properties: {
@@ -37,7 +37,7 @@ export const KNATIVE_ENV_OVERRIDE: EnvOverrideSchema = {
           exclusiveMinimum: 0,
         },
         metric: {
-          description: 'cpu and memory use Knative\'s HPA class, which cannot scale to zero.',
+          description: "cpu and memory use Knative's HPA class, which cannot scale to zero.",
           enum: [...KNATIVE_METRICS],
         },
         timeoutSeconds: { type: 'integer', minimum: 1 },

@@ -54,7 +54,11 @@ Knative scales it from {{ .Values.knative.minScale }} to {{ .Values.knative.maxS
     const knative = app.delivery.knative!;
     const ceiling = (field: string, n: unknown): Array<[string, string]> =>
       Number.isInteger(n) && (n as number) > MAX_REPLICAS ? [[field, `${n as number} is above ${MAX_REPLICAS}, ${REPLICAS_CEILING}`]] : [];
-    return [...checkKnative(knative, 'delivery'), ...ceiling('delivery.minScale', knative.minScale), ...ceiling('delivery.maxScale', knative.maxScale)];
+    return [
+      ...checkKnative(knative, 'delivery'),
+      ...ceiling('delivery.minScale', knative.minScale),
+      ...ceiling('delivery.maxScale', knative.maxScale),
+    ];
   },
   checkOverride: (app, settings, field) => {
     // Checked merged with the app's settings (min-scale against max-scale, metric against

@@ -37,7 +37,10 @@ export function knativeDocuments(app: AppDefinition, src: ValueSource): Document
     metadata: {
       name: src.fullname(),
       // Not exposed: Knative serves it inside the cluster only.
-      labels: src.labels(undefined, { condition: { paths: ['ingress.enabled'], negate: true }, labels: { 'networking.knative.dev/visibility': 'cluster-local' } }),
+      labels: src.labels(undefined, {
+        condition: { paths: ['ingress.enabled'], negate: true },
+        labels: { 'networking.knative.dev/visibility': 'cluster-local' },
+      }),
     },
     spec: {
       template: {

@@ -74,17 +74,24 @@ export function checkKnative(k: Partial<KnativeSettings>, field: string): Proble
   if (k.metric !== undefined && !KNATIVE_METRICS.includes(k.metric)) {
     problems.push([`${field}.metric`, `unknown metric '${k.metric}' (known: ${KNATIVE_METRICS.join(', ')})`]);
   } else if (k.metric !== undefined && HPA_METRICS.includes(k.metric) && k.minScale === 0) {
-    problems.push([`${field}.metric`, `'${k.metric}' needs Knative's HPA autoscaler class, which cannot scale to zero: set minScale to 1 or more, or use concurrency or rps`]);
+    problems.push([
+      `${field}.metric`,
+      `'${k.metric}' needs Knative's HPA autoscaler class, which cannot scale to zero: set minScale to 1 or more, or use concurrency or rps`,
+    ]);
   }
-  if (k.target !== undefined && !(typeof k.target === 'number' && k.target > 0)) problems.push([`${field}.target`, `${k.target} must be a number above 0`]);
+  if (k.target !== undefined && !(typeof k.target === 'number' && k.target > 0))
+    problems.push([`${field}.target`, `${k.target} must be a number above 0`]);
   if (k.traffic !== undefined && k.traffic.length > 0) {
     let sum = 0;
     k.traffic.forEach((t, i) => {
       const at = `${field}.traffic[${i}]`;
-      if (!(Number.isInteger(t.percent) && t.percent >= 0 && t.percent <= 100)) problems.push([`${at}.percent`, `${t.percent} must be a whole number from 0 to 100`]);
+      if (!(Number.isInteger(t.percent) && t.percent >= 0 && t.percent <= 100))
+        problems.push([`${at}.percent`, `${t.percent} must be a whole number from 0 to 100`]);
       else sum += t.percent;
-      if ((t.latestRevision === true) === (t.revisionName !== undefined)) problems.push([at, 'needs exactly one of latestRevision: true or revisionName']);
-      if (t.tag !== undefined && !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(t.tag)) problems.push([`${at}.tag`, `'${t.tag}' is not a DNS-1035 label`]);
+      if ((t.latestRevision === true) === (t.revisionName !== undefined))
+        problems.push([at, 'needs exactly one of latestRevision: true or revisionName']);
+      if (t.tag !== undefined && !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(t.tag))
+        problems.push([`${at}.tag`, `'${t.tag}' is not a DNS-1035 label`]);
     });
     if (sum !== 100) problems.push([`${field}.traffic`, `percents add up to ${sum}, not 100`]);
   }

@@ -17,7 +17,10 @@ const KNATIVE_DOC: ValueDoc = {
     maxScale: { doc: 'Most pods; 0 means no limit.', schema: { type: 'integer', minimum: 0 } },
     containerConcurrency: { doc: 'Requests one pod serves at once; 0 means no limit.', schema: { type: 'integer', minimum: 0 } },
     target: { doc: "Scaling target per pod for the metric; 0 leaves Knative's default.", schema: { type: 'number', minimum: 0 } },
-    metric: { doc: "concurrency, rps, cpu or memory; empty leaves Knative's default (concurrency).", schema: { enum: ['', 'concurrency', 'rps', 'cpu', 'memory'] } },
+    metric: {
+      doc: "concurrency, rps, cpu or memory; empty leaves Knative's default (concurrency).",
+      schema: { enum: ['', 'concurrency', 'rps', 'cpu', 'memory'] },
+    },
     timeoutSeconds: { doc: 'Longest a request may take, in seconds.', schema: { type: 'integer', minimum: 1 } },
     traffic: {
       doc: 'Split between revisions (latestRevision or revisionName, percent, tag); empty: all to the latest.',
@@ -49,7 +52,16 @@ export function knativeValuesDoc(base: Readonly<Record<string, ValueDoc>>): Read
     doc: 'How the app is reached from outside the cluster: a DomainMapping for the host, or cluster-local.',
     children: { enabled: base.ingress!.children!.enabled!, host: base.ingress!.children!.host! },
   };
-  return { nameOverride: nameOverride!, fullnameOverride: fullnameOverride!, image: image!, resources: resources!, ingress, env: env!, secretEnv: secretEnv!, knative: KNATIVE_DOC };
+  return {
+    nameOverride: nameOverride!,
+    fullnameOverride: fullnameOverride!,
+    image: image!,
+    resources: resources!,
+    ingress,
+    env: env!,
+    secretEnv: secretEnv!,
+    knative: KNATIVE_DOC,
+  };
 }
 
 /** An app's Knative settings in an environment: the env's overrides over the definition's. */

@@ -34,8 +34,16 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const { main } = state;
   await checkUncommitted(platform, envFile, main, env);
   const trailers = trailerLines({
-    app: o.app, env: o.env, from: state.current, to: tag, sourceCommit: source, actor,
-    forced: o.force ? o.reason : undefined, direct: bypass ? o.reason : undefined, rollback: o.rollback, promotedFrom: o.from,
+    app: o.app,
+    env: o.env,
+    from: state.current,
+    to: tag,
+    sourceCommit: source,
+    actor,
+    forced: o.force ? o.reason : undefined,
+    direct: bypass ? o.reason : undefined,
+    rollback: o.rollback,
+    promotedFrom: o.from,
   });
   // A PR branch continues from its own head; a direct promotion from the branch's.
   const branch = usePr ? promotionBranch(o.env, o.app) : undefined;
@@ -56,7 +64,10 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   }
   try {
     c.envCommit = await commit();
-    return succeeded(c.envCommit.message ?? `committed ${c.envCommit.commit!.slice(0, 12)}`, { commit: c.envCommit.commit, branch: c.envCommit.branch });
+    return succeeded(c.envCommit.message ?? `committed ${c.envCommit.commit!.slice(0, 12)}`, {
+      commit: c.envCommit.commit,
+      branch: c.envCommit.branch,
+    });
   } catch (e) {
     if (e instanceof BranchMovedError) return errored(e, { moved: true });
     throw e;
@@ -77,12 +88,15 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
     const pr = await capability(remote, 'pullRequests').propose(branch, title(state.current), pullRequestBody(plan, o, tag, state.current));
     if (pr) {
       return result('pull-request', {
-        commit: sha, branch, pullRequest: pr,
+        commit: sha,
+        branch,
+        pullRequest: pr,
         message: `${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${branch}; merge it, then slipway pull`,
       });
     }
     return result('branch-pushed', {
-      commit: sha, branch,
+      commit: sha,
+      branch,
       message: `pushed ${branch} to ${remote.description} for review (no pull-request API here): merge it with slipway approve ${o.env} ${o.app} (or a merge request), then slipway pull`,
     });
   }
@@ -100,7 +114,8 @@ async function checkUncommitted(platform: PlatformRepo | undefined, file: string
     if (repoTags.get(app) === tag) continue;
     throw new ConfigError(
       `${file} has an uncommitted change: apps.${app}.tag ${tag} (committed: ${pending.committed.get(app) ?? 'none'}; the env repo has ${repoTags.get(app) ?? 'none'}): ` +
-      `commit or discard it first (git checkout -- ${file}); nothing was written`);
+        `commit or discard it first (git checkout -- ${file}); nothing was written`,
+    );
   }
 }
 

@@ -19,19 +19,44 @@ async function commitPlatformRepo(c: PromotionContext): Promise<StepResult> {
   const state = need(c.edited, 'edit-envs');
   const { desired } = need(c.rendered, 'render');
   const envCommit = need(c.envCommit, 'commit-env-repo');
-  if (!platform) return skipped(envCommit.branch ? 'for review: envs/ changes once it is merged (slipway pull)' : 'nothing records in the platform repo');
+  if (!platform)
+    return skipped(
+      envCommit.branch ? 'for review: envs/ changes once it is merged (slipway pull)' : 'nothing records in the platform repo',
+    );
   if (envCommit.status === 'unchanged') {
     // The env repo has it: an earlier promotion whose platform-repo half did not happen (or another machine's).
-    const recorded = await platform.record(recordRequest(o, env, state, desired, tag, title(localTag),
-      `${o.app} ${tag} is in ${remote.description} already`, state.main.head!, actor));
+    const recorded = await platform.record(
+      recordRequest(
+        o,
+        env,
+        state,
+        desired,
+        tag,
+        title(localTag),
+        `${o.app} ${tag} is in ${remote.description} already`,
+        state.main.head!,
+        actor,
+      ),
+    );
     if (recorded.status === 'unchanged') return skipped(recorded.summary);
     c.platformCommit = { status: 'recorded', summary: recorded.summary };
     return succeeded(recorded.summary, { commit: recorded.commit });
   }
   if (envCommit.status !== 'committed') return skipped(`nothing to record (${envCommit.status})`);
   const sha = envCommit.commit!;
-  const recorded = await platform.record(recordRequest(o, env, state, desired, tag, title(state.current),
-    `${o.app} ${tag} is committed to ${remote.description} (${sha.slice(0, 12)})`, sha, actor));
+  const recorded = await platform.record(
+    recordRequest(
+      o,
+      env,
+      state,
+      desired,
+      tag,
+      title(state.current),
+      `${o.app} ${tag} is committed to ${remote.description} (${sha.slice(0, 12)})`,
+      sha,
+      actor,
+    ),
+  );
   c.platformCommit = { status: 'committed', summary: recorded.summary };
   return succeeded(recorded.summary, { commit: recorded.commit });
 }
@@ -40,7 +65,17 @@ async function commitPlatformRepo(c: PromotionContext): Promise<StepResult> {
  * The platform-repo half of a direct promotion: this app's tag edit (and the tags adopted from
  * the env repo), re-applicable on a newer head of the platform repo; out/ refreshed along.
  */
-function recordRequest(o: PromoteOptions, env: EnvDefinition, state: Edited, desired: ReadonlyMap<string, string>, tag: string, title: string, done: string, envCommit: string, actor: string): RecordRequest {
+function recordRequest(
+  o: PromoteOptions,
+  env: EnvDefinition,
+  state: Edited,
+  desired: ReadonlyMap<string, string>,
+  tag: string,
+  title: string,
+  done: string,
+  envCommit: string,
+  actor: string,
+): RecordRequest {
   const file = `envs/${o.env}.yaml`;
   const recover = `slipway pull --env ${o.env}`;
   const changes = [
@@ -50,7 +85,16 @@ function recordRequest(o: PromoteOptions, env: EnvDefinition, state: Edited, des
   return {
     file,
     edit: tagEdit(file, changes, recover),
-    message: [title, '', `Slipway-App: ${o.app}`, `Slipway-Env: ${o.env}`, `Slipway-To: ${tag}`, `Slipway-Env-Commit: ${envCommit}`, `Slipway-Actor: ${actor}`, ''].join('\n'),
+    message: [
+      title,
+      '',
+      `Slipway-App: ${o.app}`,
+      `Slipway-Env: ${o.env}`,
+      `Slipway-To: ${tag}`,
+      `Slipway-Env-Commit: ${envCommit}`,
+      `Slipway-Actor: ${actor}`,
+      '',
+    ].join('\n'),
     done,
     recover,
     out: {
@@ -58,7 +102,11 @@ function recordRequest(o: PromoteOptions, env: EnvDefinition, state: Edited, des
       refresh: async (text) => {
         if (!hasOutDir(o.root)) return;
         // The text rendered already (the usual case) is not rendered again.
-        await refreshOutEnv(o.root, o.env, text === state.after ? desired : await renderEnvFiles(o.root, o.env, text, { crdsDir: o.crdsDir, validate: false }));
+        await refreshOutEnv(
+          o.root,
+          o.env,
+          text === state.after ? desired : await renderEnvFiles(o.root, o.env, text, { crdsDir: o.crdsDir, validate: false }),
+        );
       },
     },
   };

@@ -21,9 +21,12 @@ async function editEnvs(c: PromotionContext): Promise<StepResult> {
   const local = env.apps[o.app]!.tag;
   // current === tag: the env repo has this very promotion already (its platform-repo half is what is left).
   if (current !== undefined && current !== local && current !== tag && !o.force) {
-    return failed(new ConfigError(
-      `envs/${o.env}.yaml says ${o.app} ${local}, but the env repo has ${current} (promoted from another machine, or a merged pull request): ` +
-      `run slipway pull to adopt it, then promote again (or --force --reason)`));
+    return failed(
+      new ConfigError(
+        `envs/${o.env}.yaml says ${o.app} ${local}, but the env repo has ${current} (promoted from another machine, or a merged pull request): ` +
+          `run slipway pull to adopt it, then promote again (or --force --reason)`,
+      ),
+    );
   }
   const adopted: Array<{ app: string; tag: string }> = [];
   const tags = new Map<string, string>();
@@ -40,7 +43,9 @@ async function editEnvs(c: PromotionContext): Promise<StepResult> {
   tags.set(o.app, tag);
   const after = setTags(envText, tags, `envs/${o.env}.yaml`);
   c.edited = { main, current, adopted, before, after };
-  return succeeded(`${o.app} ${current ?? 'none'} → ${tag}${adopted.length ? `; adopted ${adopted.map((a) => `${a.app} ${a.tag}`).join(', ')}` : ''}`);
+  return succeeded(
+    `${o.app} ${current ?? 'none'} → ${tag}${adopted.length ? `; adopted ${adopted.map((a) => `${a.app} ${a.tag}`).join(', ')}` : ''}`,
+  );
 }
 
 export const editEnvsStep: Step<PromotionContext> = { kind: 'edit-envs', run: editEnvs };

@@ -22,32 +22,38 @@ import { routeStep } from './route.js';
 import type { Pipeline, Step } from '../../core/step-runner.js';
 
 const promotionSteps = {
-  'resolve': resolveStep,
-  'gate': gateStep,
-  'route': routeStep,
+  resolve: resolveStep,
+  gate: gateStep,
+  route: routeStep,
   'edit-envs': editEnvsStep,
-  'render': renderStep,
+  render: renderStep,
   'commit-env-repo': commitEnvRepoStep,
   'commit-platform-repo': commitPlatformRepoStep,
-  'report': reportStep,
+  report: reportStep,
 } as const satisfies Record<string, Step<PromotionContext>>;
 
 /** How the env-repo group retries, and what it says doing so. */
 function envRepoRetry(c: PromotionContext): RetryPolicy {
   return {
     backoffMs: cappedBackoff(200),
-    onRetry: (wait, next, attempts) => c.o.log(`${c.o.env}: someone committed first; re-reading and re-applying the promotion in ${wait} ms (attempt ${next}/${attempts})`),
-    gaveUp: (cause, attempts) => new RemoteUnavailableError(
-      `${need(c.routed, 'route').remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`,
-      { cause, reason: 'contention' }),
+    onRetry: (wait, next, attempts) =>
+      c.o.log(`${c.o.env}: someone committed first; re-reading and re-applying the promotion in ${wait} ms (attempt ${next}/${attempts})`),
+    gaveUp: (cause, attempts) =>
+      new RemoteUnavailableError(
+        `${need(c.routed, 'route').remote.description}: the branch kept moving; gave up after ${attempts} attempts (nothing was written; run again)`,
+        { cause, reason: 'contention' },
+      ),
   };
 }
 
 export function promotionPipeline(c: PromotionContext): Pipeline<PromotionContext> {
   const s = promotionSteps;
   return [
-    s['resolve'], s['gate'], s['route'],
+    s['resolve'],
+    s['gate'],
+    s['route'],
     { retry: envRepoRetry(c), steps: [s['edit-envs'], s['render'], s['commit-env-repo']] },
-    s['commit-platform-repo'], s['report'],
+    s['commit-platform-repo'],
+    s['report'],
   ];
 }

@@ -13,7 +13,13 @@ import { failed, succeeded, type Step, type StepResult } from '../../core/step-r
 
 /** The files of the env repo of `o.env`, given its env file's text. */
 async function renderEnv(o: PromoteOptions, text: string, validate: boolean): Promise<Map<string, string>> {
-  const out = await generate({ root: o.root, crdsDir: o.crdsDir, envOverrides: new Map([[`envs/${o.env}.yaml`, text]]), onlyEnvs: [o.env], validate });
+  const out = await generate({
+    root: o.root,
+    crdsDir: o.crdsDir,
+    envOverrides: new Map([[`envs/${o.env}.yaml`, text]]),
+    onlyEnvs: [o.env],
+    validate,
+  });
   const prefix = `envs/${o.env}/`;
   return new Map([...out.output.files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
 }
@@ -26,9 +32,15 @@ async function render(c: PromotionContext): Promise<StepResult> {
   }
   const drift = await planEnv(o.env, '', main, await renderEnv(o, before, false));
   if (drift.changes.length > 0) {
-    return failed(new ConfigError(
-      `the env repo of ${o.env} differs from what the platform repo generates in more than tags (${drift.changes.map((d) => d.path).slice(0, 5).join(', ')}${drift.changes.length > 5 ? ', …' : ''}): ` +
-      `run slipway bootstrap --env ${o.env} first, so this promotion changes only ${o.app}'s tag`));
+    return failed(
+      new ConfigError(
+        `the env repo of ${o.env} differs from what the platform repo generates in more than tags (${drift.changes
+          .map((d) => d.path)
+          .slice(0, 5)
+          .join(', ')}${drift.changes.length > 5 ? ', …' : ''}): ` +
+          `run slipway bootstrap --env ${o.env} first, so this promotion changes only ${o.app}'s tag`,
+      ),
+    );
   }
   const desired = await renderEnv(o, after, true);
   c.rendered = { desired };

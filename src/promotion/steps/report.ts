@@ -14,25 +14,48 @@ async function report(c: PromotionContext): Promise<StepResult> {
   const envCommit = need(c.envCommit, 'commit-env-repo');
   const { plan } = envCommit;
   const result = (status: PromoteResult['status'], extra: Partial<PromoteResult> = {}): PromoteResult => ({
-    app: o.app, env: o.env, from: state.current, to: tag, plan, status, adopted: state.adopted, warnings, message: '', ...extra,
+    app: o.app,
+    env: o.env,
+    from: state.current,
+    to: tag,
+    plan,
+    status,
+    adopted: state.adopted,
+    warnings,
+    message: '',
+    ...extra,
   });
   c.result = ((): PromoteResult => {
     switch (envCommit.status) {
       case 'unchanged': {
         if (c.platformCommit?.status === 'recorded') {
-          return result('recorded', { platformRepo: c.platformCommit.summary, message: `${o.app} is already ${tag} in ${o.env}'s env repo; recorded it in ${envFile}` });
+          return result('recorded', {
+            platformRepo: c.platformCommit.summary,
+            message: `${o.app} is already ${tag} in ${o.env}'s env repo; recorded it in ${envFile}`,
+          });
         }
         const unrecorded = localTag !== tag && !platform ? `; slipway pull records it in ${envFile}` : '';
-        return result('skipped', { message: `${o.app} is already ${tag} in ${o.env}${envCommit.onBranch ? ` (on ${envCommit.onBranch})` : ''}; nothing to do${unrecorded}` });
+        return result('skipped', {
+          message: `${o.app} is already ${tag} in ${o.env}${envCommit.onBranch ? ` (on ${envCommit.onBranch})` : ''}; nothing to do${unrecorded}`,
+        });
       }
       case 'dry-run':
         return result('dry-run', { message: `dry run: nothing written` });
       case 'committed': {
         const sha = envCommit.commit!;
-        return result('committed', { commit: sha, platformRepo: need(c.platformCommit, 'commit-platform-repo').summary, message: `${title(state.current)}: committed ${sha.slice(0, 12)} to ${remote.description}` });
+        return result('committed', {
+          commit: sha,
+          platformRepo: need(c.platformCommit, 'commit-platform-repo').summary,
+          message: `${title(state.current)}: committed ${sha.slice(0, 12)} to ${remote.description}`,
+        });
       }
       case 'pull-request':
-        return result('pull-request', { commit: envCommit.commit, branch: envCommit.branch, pullRequest: envCommit.pullRequest, message: envCommit.message! });
+        return result('pull-request', {
+          commit: envCommit.commit,
+          branch: envCommit.branch,
+          pullRequest: envCommit.pullRequest,
+          message: envCommit.message!,
+        });
       case 'branch-pushed':
         return result('branch-pushed', { commit: envCommit.commit, branch: envCommit.branch, message: envCommit.message! });
     }

@@ -19,7 +19,8 @@ async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefin
   const envs = new Map((await loadProject(o.root)).envFiles.map((f) => [f.definition.name, f.definition]));
   const env = envs.get(o.env);
   if (!env) throw new ConfigError(`--env ${o.env}: no ${envFile} (known: ${[...envs.keys()].join(', ')})`);
-  if (!env.apps[o.app]) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is not in ${o.env} (its apps: ${Object.keys(env.apps).join(', ')})`);
+  if (!env.apps[o.app])
+    throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is not in ${o.env} (its apps: ${Object.keys(env.apps).join(', ')})`);
   if (!env.apps[o.app]!.enabled) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is disabled in ${o.env} (enabled: false)`);
   return { envs, env };
 }
@@ -33,7 +34,14 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
   // (identity, branch, remote reachable, nothing unpushed, envs/<env>.yaml clean).
   const recordsInPlatform = !o.dryRun && (o.direct === true || !(o.pr ?? env.promotion === 'pr'));
   const platform = recordsInPlatform
-    ? await PlatformRepo.open({ root: o.root, files: [envFile, ...outPathsOf(o.env)], push: o.push, verify: o.verify, log: o.log, environment: o.environment })
+    ? await PlatformRepo.open({
+        root: o.root,
+        files: [envFile, ...outPathsOf(o.env)],
+        push: o.push,
+        verify: o.verify,
+        log: o.log,
+        environment: o.environment,
+      })
     : undefined;
   // Fast-forwarded: envs/ may say something else now; read it again.
   if (platform?.fastForwarded) ({ envs, env } = await loadEnvs(o));
@@ -46,7 +54,10 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
     const sourceRemote = remoteFor(source, ctx);
     o.log(`${o.from}: reading ${o.app}'s tag from ${sourceRemote.description}`);
     tag = await committedTag(await sourceRemote.read(), source, o.app);
-    if (tag === undefined) return failed(new ConfigError(`--from ${o.from}: ${sourceRemote.description} deploys no ${o.app} yet; promote it to ${o.from} first`));
+    if (tag === undefined)
+      return failed(
+        new ConfigError(`--from ${o.from}: ${sourceRemote.description} deploys no ${o.app} yet; promote it to ${o.from} first`),
+      );
   }
   c.resolved = { envs, env, envFile, remoteContext: ctx, platform, tag: tag! };
   return succeeded(`${o.app} ${tag} to ${o.env}`);

@@ -23,10 +23,11 @@ async function route(c: PromotionContext): Promise<StepResult> {
   // A remote that cannot take changes through review says so now, before anything is pushed.
   if (usePr) capability(remote, 'pullRequests');
   const warnings = bypass
-    ? [`${o.env} takes promotions through review (promotion: pr); --direct commits straight to ${env.repo.branch}, bypassing it: ${o.reason!.trim()}`]
+    ? [
+        `${o.env} takes promotions through review (promotion: pr); --direct commits straight to ${env.repo.branch}, bypassing it: ${o.reason!.trim()}`,
+      ]
     : [];
-  const title = (from: string | undefined) =>
-    `${o.rollback ? 'rollback' : 'promote'} ${o.app} ${from ?? 'none'} → ${tag} (${o.env})`;
+  const title = (from: string | undefined) => `${o.rollback ? 'rollback' : 'promote'} ${o.app} ${from ?? 'none'} → ${tag} (${o.env})`;
   const source = await sourceCommit(o.root);
   const identities = await gitIdentities(o.root, o.environment);
   const actor = resolveActor({ flag: o.actor, environment: o.environment, identity: identities.author });

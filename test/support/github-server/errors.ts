@@ -29,6 +29,12 @@ export const notFound = (documentationUrl: string = DOCS) => new ApiError(404, '
 export const emptyRepo = (documentationUrl: string = DOCS) => new ApiError(409, 'Git Repository is empty.', documentationUrl);
 
 /** 422 "Validation Failed" with one `errors` entry, as GitHub answers invalid fields. */
-export function validationFailed(resource: string, field: string, code: string, documentationUrl: string = DOCS, message?: string): ApiError {
+export function validationFailed(
+  resource: string,
+  field: string,
+  code: string,
+  documentationUrl: string = DOCS,
+  message?: string,
+): ApiError {
   return new ApiError(422, 'Validation Failed', documentationUrl, [{ resource, code, field, ...(message ? { message } : {}) }]);
 }

@@ -44,10 +44,14 @@ export function runGit(gitDir: string, args: readonly string[], options: GitRunO
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
-    child.stdin.on('error', () => { /* git may exit before reading all input (EPIPE) */ });
+    child.stdin.on('error', () => {
+      /* git may exit before reading all input (EPIPE) */
+    });
     child.stdin.end(options.input ?? '');
   });
 }
@@ -246,7 +250,14 @@ function gitDate(iso: string): string {
 }
 
 /** `git commit-tree` with an exact message (no cleanup) and the given signatures. */
-export async function writeCommit(gitDir: string, tree: string, parents: readonly string[], message: string, author: Signature, committer: Signature): Promise<string> {
+export async function writeCommit(
+  gitDir: string,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+  author: Signature,
+  committer: Signature,
+): Promise<string> {
   return git(gitDir, ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
     input: message,
     env: {
@@ -274,10 +285,13 @@ export interface RefInfo {
 
 export async function listRefs(gitDir: string): Promise<RefInfo[]> {
   const out = await git(gitDir, ['for-each-ref', '--format=%(refname) %(objectname) %(objecttype)', 'refs/']);
-  return out.split('\n').filter(Boolean).map((line) => {
-    const [ref, sha, type] = line.split(' ');
-    return { ref: ref!, sha: sha!, type: type! };
-  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [ref, sha, type] = line.split(' ');
+      return { ref: ref!, sha: sha!, type: type! };
+    });
 }
 
 /** Compare-and-swap of a ref: `old` undefined means "must not exist yet"; false when it moved. */
@@ -334,10 +348,15 @@ function pathArgs(options: LogOptions): string[] {
 export async function logCommits(gitDir: string, tip: string, options: LogOptions = {}): Promise<CommitObject[]> {
   const fields = ['%H', '%T', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
   const out = await runGit(gitDir, [
-    '--literal-pathspecs', 'log', '-z', `--format=${fields.join('%x00')}`,
+    '--literal-pathspecs',
+    'log',
+    '-z',
+    `--format=${fields.join('%x00')}`,
     ...(options.skip ? [`--skip=${options.skip}`] : []),
     ...(options.max !== undefined ? [`--max-count=${options.max}`] : []),
-    ...logFilters(options), tip, ...pathArgs(options),
+    ...logFilters(options),
+    tip,
+    ...pathArgs(options),
   ]);
   if (out.code !== 0) throw new Error(`git log ${tip}: ${out.stderr.trim()}`);
   const tokens = out.stdout.toString('utf8').split('\0');
@@ -387,7 +406,14 @@ export interface FileChange {
   readonly deletions: number;
 }
 
-const CHANGE_STATUS: Record<string, FileChange['status']> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
+const CHANGE_STATUS: Record<string, FileChange['status']> = {
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+  R: 'renamed',
+  C: 'copied',
+  T: 'changed',
+};
 
 /** Files changed from one tree-ish to another (`git diff-tree -r -M`), with line counts. */
 export async function diffFiles(gitDir: string, from: string, to: string): Promise<FileChange[]> {

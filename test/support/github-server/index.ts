@@ -119,7 +119,13 @@ export interface MergeButtonOptions {
 }
 
 /** `server.mergePullRequest(...)` as a function. */
-export function mergePullRequest(server: StartedGitHubServer, owner: string, repo: string, number: number, options?: MergeButtonOptions): Promise<{ sha: string }> {
+export function mergePullRequest(
+  server: StartedGitHubServer,
+  owner: string,
+  repo: string,
+  number: number,
+  options?: MergeButtonOptions,
+): Promise<{ sha: string }> {
   return server.mergePullRequest(owner, repo, number, options);
 }
 
@@ -149,7 +155,8 @@ interface Tamper {
 
 const RATE_LIMIT = 5000;
 const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
-const SECONDARY_DOCS = 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
+const SECONDARY_DOCS =
+  'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
 
 function requestId(): string {
   const hex = (n: number) => randomBytes(n).toString('hex').toUpperCase();
@@ -201,7 +208,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
   const first = userEntries[0]?.[1] ?? { login: 'slipway-bot', type: 'User' as const };
   const state = new ServerState({
     reposDir,
-    users: [{ token: options.token, login: first.login, type: 'User' }, ...userEntries.map(([token, u]) => ({ token, login: u.login, type: u.type }))],
+    users: [
+      { token: options.token, login: first.login, type: 'User' },
+      ...userEntries.map(([token, u]) => ({ token, login: u.login, type: u.type })),
+    ],
     orgs: options.orgs ?? [],
     protectionNeedsPro: options.protectionNeedsPro ?? false,
     treeLimit: options.treeLimit ?? 100_000,
@@ -229,7 +239,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
   };
 
   /** Sends a REST answer: validated against the description (500 on a mismatch), with GitHub's headers. */
-  const sendJson = (res: ServerResponse, record: RequestRecord, operation: string | undefined, status: number, body: unknown, headers: Record<string, string>) => {
+  const sendJson = (
+    res: ServerResponse,
+    record: RequestRecord,
+    operation: string | undefined,
+    status: number,
+    body: unknown,
+    headers: Record<string, string>,
+  ) => {
     const check = subset.checkResponse(operation, status, body);
     if (!check.ok) {
       schemaViolations.push({ method: record.method, path: record.path, operation, status, errors: check.errors, body });
@@ -267,7 +284,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
   };
 
   /** Answers with a fault (or, for a hang, never). */
-  const applyFault = (spec: FaultSpec, res: ServerResponse, record: RequestRecord, who: Account | undefined, operation: string | undefined, isGit: boolean): void => {
+  const applyFault = (
+    spec: FaultSpec,
+    res: ServerResponse,
+    record: RequestRecord,
+    who: Account | undefined,
+    operation: string | undefined,
+    isGit: boolean,
+  ): void => {
     if ('hang' in spec) {
       hung.add(res);
       res.on('close', () => hung.delete(res));
@@ -276,20 +300,39 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
     const id = requestId();
     if ('status' in spec && !('rateLimit' in spec)) {
       const message = spec.status === 503 ? 'Service Unavailable' : spec.status === 502 ? 'Server Error' : 'Internal Server Error';
-      if (isGit) { record.status = spec.status; res.writeHead(spec.status, { 'content-type': 'text/plain' }).end(message); return; }
+      if (isGit) {
+        record.status = spec.status;
+        res.writeHead(spec.status, { 'content-type': 'text/plain' }).end(message);
+        return;
+      }
       sendJson(res, record, operation, spec.status, { message, documentation_url: DOCS, status: String(spec.status) }, rateHeaders(who));
       return;
     }
     const seconds = spec.resetInSeconds ?? 60;
     if (spec.rateLimit === 'primary') {
       const status = spec.status ?? 403;
-      const headers = { ...rateHeaders(who), 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(RATE_LIMIT), 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + seconds) };
-      const message = `API rate limit exceeded for user ID ${who?.id ?? 0}. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.`;
+      const headers = {
+        ...rateHeaders(who),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': String(RATE_LIMIT),
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + seconds),
+      };
+      const message = `API rate limit exceeded for user ID ${who?.id ?? 0}. If you reach out to GitHub Support for help, please include the request ID ${id} and timestamp ${new Date()
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')}.`;
       sendJson(res, record, operation, status, { message, documentation_url: RATE_LIMIT_DOCS, status: String(status) }, headers);
     } else {
       const status = spec.status ?? 403;
       const message = `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${id}.`;
-      sendJson(res, record, operation, status, { message, documentation_url: SECONDARY_DOCS, status: String(status) }, { ...rateHeaders(who), 'retry-after': String(seconds) });
+      sendJson(
+        res,
+        record,
+        operation,
+        status,
+        { message, documentation_url: SECONDARY_DOCS, status: String(status) },
+        { ...rateHeaders(who), 'retry-after': String(seconds) },
+      );
     }
   };
 
@@ -305,7 +348,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
     if (gitPath) {
       if (!who) {
         record.status = 401;
-        res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'application/json; charset=utf-8' })
+        res
+          .writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'application/json; charset=utf-8' })
           .end(JSON.stringify({ message: 'Bad credentials', documentation_url: DOCS, status: '401' }));
         return;
       }
@@ -329,11 +373,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
     const operation = found ? operationKey(found.def) : undefined;
     if (!who) {
       const missing = !req.headers.authorization;
-      sendJson(res, record, operation, 401, {
-        message: missing ? 'Requires authentication' : 'Bad credentials',
-        documentation_url: missing ? 'https://docs.github.com/rest/users/users#get-the-authenticated-user' : DOCS,
-        status: '401',
-      }, rateHeaders(undefined));
+      sendJson(
+        res,
+        record,
+        operation,
+        401,
+        {
+          message: missing ? 'Requires authentication' : 'Bad credentials',
+          documentation_url: missing ? 'https://docs.github.com/rest/users/users#get-the-authenticated-user' : DOCS,
+          status: '401',
+        },
+        rateHeaders(undefined),
+      );
       return;
     }
     let body: unknown;
@@ -341,7 +392,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        sendJson(res, record, operation, 400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' }, rateHeaders(who));
+        sendJson(
+          res,
+          record,
+          operation,
+          400,
+          { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' },
+          rateHeaders(who),
+        );
         return;
       }
       record.body = body;
@@ -370,10 +428,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
         answer = e.body();
         headers = { ...e.headers };
       } else {
-        const message = e instanceof Error ? e.stack ?? e.message : String(e);
+        const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
         serverErrors.push(`${method} ${pathname}: ${message}`);
         status = 500;
-        answer = { message: `Internal error of the test GitHub server: ${e instanceof Error ? e.message : String(e)}`, documentation_url: DOCS, status: '500' };
+        answer = {
+          message: `Internal error of the test GitHub server: ${e instanceof Error ? e.message : String(e)}`,
+          documentation_url: DOCS,
+          status: '500',
+        };
       }
     }
     const tamper = tampers.findIndex((t) => matches(t.match, method, pathname, false));
@@ -417,9 +479,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<S
       if (!repo || !pr) throw notFound();
       const by = state.account(options.by ?? first.login);
       if (!by) throw new Error(`mergePullRequest: unknown user ${options.by}`);
-      const { sha } = await mergePull(state, repo, pr, by, {
-        method: options.method, commitTitle: options.commitTitle, commitMessage: options.commitMessage,
-      }, 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request');
+      const { sha } = await mergePull(
+        state,
+        repo,
+        pr,
+        by,
+        {
+          method: options.method,
+          commitTitle: options.commitTitle,
+          commitMessage: options.commitMessage,
+        },
+        'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request',
+      );
       return { sha };
     },
     async stop() {

@@ -175,7 +175,9 @@ export function fullRepository(state: ServerState, repo: Repo, sizeKb: number): 
     ...(repo.owner.type === 'Organization' ? { organization: owner } : {}),
     network_count: 0,
     subscribers_count: 1,
-    security_and_analysis: repo.private ? null : { secret_scanning: { status: 'enabled' }, secret_scanning_push_protection: { status: 'enabled' } },
+    security_and_analysis: repo.private
+      ? null
+      : { secret_scanning: { status: 'enabled' }, secret_scanning_push_protection: { status: 'enabled' } },
   };
 }
 
@@ -241,32 +243,40 @@ export function protectedBranch(state: ServerState, repo: Repo, branch: string, 
   const url = `${state.url}/repos/${repo.owner.login}/${repo.name}/branches/${encodeURIComponent(branch)}/protection`;
   return {
     url,
-    ...(p.requiredStatusChecks ? {
-      required_status_checks: {
-        url: `${url}/required_status_checks`,
-        strict: p.requiredStatusChecks.strict,
-        contexts: p.requiredStatusChecks.contexts,
-        contexts_url: `${url}/required_status_checks/contexts`,
-        checks: p.requiredStatusChecks.checks,
-      },
-    } : {}),
-    ...(p.requiredPullRequestReviews ? {
-      required_pull_request_reviews: { url: `${url}/required_pull_request_reviews`, ...p.requiredPullRequestReviews },
-    } : {}),
-    ...(p.restrictions ? {
-      restrictions: {
-        url: `${url}/restrictions`,
-        users_url: `${url}/restrictions/users`,
-        teams_url: `${url}/restrictions/teams`,
-        apps_url: `${url}/restrictions/apps`,
-        users: p.restrictions.users.map((login) => {
-          const account = state.account(login);
-          return account ? simpleUser(state, account) : undefined;
-        }).filter(Boolean),
-        teams: [],
-        apps: [],
-      },
-    } : {}),
+    ...(p.requiredStatusChecks
+      ? {
+          required_status_checks: {
+            url: `${url}/required_status_checks`,
+            strict: p.requiredStatusChecks.strict,
+            contexts: p.requiredStatusChecks.contexts,
+            contexts_url: `${url}/required_status_checks/contexts`,
+            checks: p.requiredStatusChecks.checks,
+          },
+        }
+      : {}),
+    ...(p.requiredPullRequestReviews
+      ? {
+          required_pull_request_reviews: { url: `${url}/required_pull_request_reviews`, ...p.requiredPullRequestReviews },
+        }
+      : {}),
+    ...(p.restrictions
+      ? {
+          restrictions: {
+            url: `${url}/restrictions`,
+            users_url: `${url}/restrictions/users`,
+            teams_url: `${url}/restrictions/teams`,
+            apps_url: `${url}/restrictions/apps`,
+            users: p.restrictions.users
+              .map((login) => {
+                const account = state.account(login);
+                return account ? simpleUser(state, account) : undefined;
+              })
+              .filter(Boolean),
+            teams: [],
+            apps: [],
+          },
+        }
+      : {}),
     required_signatures: { url: `${url}/required_signatures`, enabled: false },
     enforce_admins: { url: `${url}/enforce_admins`, enabled: p.enforceAdmins },
     required_linear_history: { enabled: p.requiredLinearHistory },
@@ -281,7 +291,13 @@ export function protectedBranch(state: ServerState, repo: Repo, branch: string, 
 
 /** The "Repository" representation (a pull request's `head.repo` and `base.repo`). */
 function repository(state: ServerState, repo: Repo, sizeKb: number): Record<string, unknown> {
-  const { network_count: _n, subscribers_count: _s, organization: _o, security_and_analysis: _a, ...rest } = fullRepository(state, repo, sizeKb);
+  const {
+    network_count: _n,
+    subscribers_count: _s,
+    organization: _o,
+    security_and_analysis: _a,
+    ...rest
+  } = fullRepository(state, repo, sizeKb);
   return rest;
 }
 
@@ -317,25 +333,27 @@ export function commit(state: ServerState, repo: Repo, c: CommitObject, files?: 
     author: commitUser(state, c.author),
     committer: commitUser(state, c.committer),
     parents: c.parents.map((sha) => ({ sha, url: `${api}/commits/${sha}`, html_url: `${web}/commit/${sha}` })),
-    ...(files ? {
-      stats: {
-        total: files.reduce((n, f) => n + f.additions + f.deletions, 0),
-        additions: files.reduce((n, f) => n + f.additions, 0),
-        deletions: files.reduce((n, f) => n + f.deletions, 0),
-      },
-      files: files.map((f) => ({
-        sha: f.sha,
-        filename: f.path,
-        status: f.status,
-        additions: f.additions,
-        deletions: f.deletions,
-        changes: f.additions + f.deletions,
-        blob_url: `${web}/blob/${c.sha}/${f.path}`,
-        raw_url: `${web}/raw/${c.sha}/${f.path}`,
-        contents_url: contents(f.path, c.sha),
-        ...(f.previousPath !== undefined ? { previous_filename: f.previousPath } : {}),
-      })),
-    } : {}),
+    ...(files
+      ? {
+          stats: {
+            total: files.reduce((n, f) => n + f.additions + f.deletions, 0),
+            additions: files.reduce((n, f) => n + f.additions, 0),
+            deletions: files.reduce((n, f) => n + f.deletions, 0),
+          },
+          files: files.map((f) => ({
+            sha: f.sha,
+            filename: f.path,
+            status: f.status,
+            additions: f.additions,
+            deletions: f.deletions,
+            changes: f.additions + f.deletions,
+            blob_url: `${web}/blob/${c.sha}/${f.path}`,
+            raw_url: `${web}/raw/${c.sha}/${f.path}`,
+            contents_url: contents(f.path, c.sha),
+            ...(f.previousPath !== undefined ? { previous_filename: f.previousPath } : {}),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -354,7 +372,13 @@ export interface PullDetails {
  * A pull request: "Pull Request Simple" (lists) without `details`, "Pull Request" with them.
  * Forks do not exist here: head and base are branches of the same repo.
  */
-export function pullRequest(state: ServerState, repo: Repo, pr: PullRequest, sizeKb: number, details?: PullDetails): Record<string, unknown> {
+export function pullRequest(
+  state: ServerState,
+  repo: Repo,
+  pr: PullRequest,
+  sizeKb: number,
+  details?: PullDetails,
+): Record<string, unknown> {
   const api = `${state.url}/repos/${repo.owner.login}/${repo.name}`;
   const web = `${state.url}/${repo.owner.login}/${repo.name}`;
   const url = `${api}/pulls/${pr.number}`;
@@ -408,19 +432,21 @@ export function pullRequest(state: ServerState, repo: Repo, pr: PullRequest, siz
     author_association: association,
     auto_merge: null,
     active_lock_reason: null,
-    ...(details ? {
-      merged: pr.mergedAt !== null,
-      mergeable: details.mergeable,
-      rebaseable: details.mergeable,
-      mergeable_state: details.mergeableState,
-      merged_by: pr.mergedBy ? simpleUser(state, pr.mergedBy) : null,
-      comments: 0,
-      review_comments: 0,
-      maintainer_can_modify: false,
-      commits: details.commits,
-      additions: details.additions,
-      deletions: details.deletions,
-      changed_files: details.changedFiles,
-    } : {}),
+    ...(details
+      ? {
+          merged: pr.mergedAt !== null,
+          mergeable: details.mergeable,
+          rebaseable: details.mergeable,
+          mergeable_state: details.mergeableState,
+          merged_by: pr.mergedBy ? simpleUser(state, pr.mergedBy) : null,
+          comments: 0,
+          review_comments: 0,
+          maintainer_can_modify: false,
+          commits: details.commits,
+          additions: details.additions,
+          deletions: details.deletions,
+          changed_files: details.changedFiles,
+        }
+      : {}),
   };
 }

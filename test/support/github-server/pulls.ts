@@ -12,7 +12,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiError, validationFailed } from './errors.js';
 import {
-  casRef, diffFiles, git, isAncestor, isolatedGitEnv, logCommits, mergeBase, mergeTrees, resolveRef, writeCommit, type Signature,
+  casRef,
+  diffFiles,
+  git,
+  isAncestor,
+  isolatedGitEnv,
+  logCommits,
+  mergeBase,
+  mergeTrees,
+  resolveRef,
+  writeCommit,
+  type Signature,
 } from './git.js';
 import type { PullDetails } from './json.js';
 import { now, type Account, type Repo, type ServerState } from './state.js';
@@ -54,9 +64,13 @@ export interface MergeOptions {
 
 const heads = (branch: string) => `refs/heads/${branch}`;
 const noCommits = (docs: string, base: string, head: string) =>
-  new ApiError(422, 'Validation Failed', docs, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }]);
+  new ApiError(422, 'Validation Failed', docs, [
+    { resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` },
+  ]);
 const alreadyExists = (docs: string, repo: Repo, head: string) =>
-  new ApiError(422, 'Validation Failed', docs, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner.login}:${head}.` }]);
+  new ApiError(422, 'Validation Failed', docs, [
+    { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner.login}:${head}.` },
+  ]);
 
 /** Brings an open pull up to date with its branches (what GitHub does on push and branch deletion). */
 async function refresh(repo: Repo, pr: PullRequest): Promise<void> {
@@ -105,15 +119,24 @@ export function headBranch(repo: Repo, head: string): string | undefined {
 }
 
 /** The tips of head and base, or GitHub's 422 for what a pull cannot be made of. */
-async function checkBranches(repo: Repo, head: string, base: string, docs: string, except?: PullRequest): Promise<{ headSha: string; baseSha: string }> {
+async function checkBranches(
+  repo: Repo,
+  head: string,
+  base: string,
+  docs: string,
+  except?: PullRequest,
+): Promise<{ headSha: string; baseSha: string }> {
   const baseSha = await resolveRef(repo.gitDir, heads(base));
   if (!baseSha) throw validationFailed('PullRequest', 'base', 'invalid', docs);
   const headSha = await resolveRef(repo.gitDir, heads(head));
   if (!headSha) throw validationFailed('PullRequest', 'head', 'invalid', docs);
   await refreshAll(repo);
-  if (repo.pulls.some((p) => p !== except && p.state === 'open' && p.head === head && p.base === base)) throw alreadyExists(docs, repo, head);
-  if (!await mergeBase(repo.gitDir, baseSha, headSha)) {
-    throw new ApiError(422, 'Validation Failed', docs, [{ resource: 'PullRequest', code: 'custom', message: `The ${base} branch has no history in common with ${head}` }]);
+  if (repo.pulls.some((p) => p !== except && p.state === 'open' && p.head === head && p.base === base))
+    throw alreadyExists(docs, repo, head);
+  if (!(await mergeBase(repo.gitDir, baseSha, headSha))) {
+    throw new ApiError(422, 'Validation Failed', docs, [
+      { resource: 'PullRequest', code: 'custom', message: `The ${base} branch has no history in common with ${head}` },
+    ]);
   }
   if (await isAncestor(repo.gitDir, headSha, baseSha)) throw noCommits(docs, base, head);
   return { headSha, baseSha };
@@ -162,10 +185,13 @@ export interface PullUpdate {
 
 export async function updatePull(repo: Repo, pr: PullRequest, update: PullUpdate, docs: string): Promise<void> {
   const reopening = update.state === 'open' && pr.state === 'closed';
-  const invalid = (field: string, message: string) => new ApiError(422, 'Validation Failed', docs, [{ resource: 'PullRequest', code: 'custom', field, message }]);
-  if (reopening && pr.mergedAt) throw invalid('state', 'state cannot be changed. The pull request cannot be reopened because it has already been merged.');
+  const invalid = (field: string, message: string) =>
+    new ApiError(422, 'Validation Failed', docs, [{ resource: 'PullRequest', code: 'custom', field, message }]);
+  if (reopening && pr.mergedAt)
+    throw invalid('state', 'state cannot be changed. The pull request cannot be reopened because it has already been merged.');
   const base = update.base ?? pr.base;
-  if (base !== pr.base && pr.state === 'closed' && !reopening) throw invalid('base', 'Cannot change the base branch of a closed pull request.');
+  if (base !== pr.base && pr.state === 'closed' && !reopening)
+    throw invalid('base', 'Cannot change the base branch of a closed pull request.');
   if (reopening || base !== pr.base) {
     const tips = await checkBranches(repo, pr.head, base, docs, pr);
     pr.headSha = tips.headSha;
@@ -204,13 +230,21 @@ export async function pullDetails(repo: Repo, pr: PullRequest): Promise<PullDeta
 }
 
 /** Runs git in a temporary work tree of the bare repo (for rebasing, which needs one). */
-function gitIn(workTree: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+function gitIn(
+  workTree: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: workTree, env: isolatedGitEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, out: out.trim(), err }));
   });
@@ -223,7 +257,11 @@ async function rebase(repo: Repo, onto: string, base: string, head: string, comm
   try {
     await git(repo.gitDir, ['worktree', 'add', '--quiet', '--detach', workTree, onto]);
     const picks = (await git(repo.gitDir, ['rev-list', '--reverse', '--no-merges', `${base}..${head}`])).split('\n').filter(Boolean);
-    const env = { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email, GIT_COMMITTER_DATE: `${Math.floor(Date.parse(committer.date) / 1000)} +0000` };
+    const env = {
+      GIT_COMMITTER_NAME: committer.name,
+      GIT_COMMITTER_EMAIL: committer.email,
+      GIT_COMMITTER_DATE: `${Math.floor(Date.parse(committer.date) / 1000)} +0000`,
+    };
     for (const sha of picks) {
       const picked = await gitIn(workTree, ['cherry-pick', '--allow-empty', '--keep-redundant-commits', sha], env);
       if (picked.code !== 0) return undefined;
@@ -259,11 +297,19 @@ function protectionBlock(repo: Repo, pr: PullRequest): string | undefined {
  * compare-and-swap; the head branch stays. Errors: 405 not mergeable (closed, conflicts,
  * protection), 409 head moved (`sha`).
  */
-export async function mergePull(state: ServerState, repo: Repo, pr: PullRequest, by: Account, options: MergeOptions, docs: string): Promise<{ sha: string; message: string }> {
+export async function mergePull(
+  state: ServerState,
+  repo: Repo,
+  pr: PullRequest,
+  by: Account,
+  options: MergeOptions,
+  docs: string,
+): Promise<{ sha: string; message: string }> {
   await refresh(repo, pr);
   const notMergeable = (message = 'Pull Request is not mergeable') => new ApiError(405, message, docs);
   if (pr.state !== 'open') throw notMergeable();
-  if (options.sha !== undefined && options.sha !== pr.headSha) throw new ApiError(409, 'Head branch was modified. Review and try the merge again.', docs);
+  if (options.sha !== undefined && options.sha !== pr.headSha)
+    throw new ApiError(409, 'Head branch was modified. Review and try the merge again.', docs);
   if (pr.draft) throw notMergeable('Pull Request is still a draft');
   if (options.enforceProtection) {
     const blocked = protectionBlock(repo, pr);
@@ -279,19 +325,21 @@ export async function mergePull(state: ServerState, repo: Repo, pr: PullRequest,
     let sha: string | undefined;
     if (method === 'rebase') {
       sha = await rebase(repo, baseTip, pr.baseSha, pr.headSha, committer);
-      if (!sha) throw notMergeable('This branch can\'t be rebased');
+      if (!sha) throw notMergeable("This branch can't be rebased");
     } else if (method === 'squash') {
       const commits = (await logCommits(repo.gitDir, `${baseTip}..${pr.headSha}`)).reverse();
       const single = commits.length === 1 ? commits[0]!.message : undefined;
       const title = options.commitTitle ?? `${single ? single.split('\n')[0] : pr.title} (#${pr.number})`;
-      const message = options.commitMessage ?? (single ? single.split('\n').slice(1).join('\n').trim() : commits.map((c) => `* ${c.message.trim()}`).join('\n\n'));
+      const message =
+        options.commitMessage ??
+        (single ? single.split('\n').slice(1).join('\n').trim() : commits.map((c) => `* ${c.message.trim()}`).join('\n\n'));
       sha = await writeCommit(repo.gitDir, tree, [baseTip], message ? `${title}\n\n${message}` : title, author, committer);
     } else {
       const title = options.commitTitle ?? `Merge pull request #${pr.number} from ${repo.owner.login}/${pr.head}`;
       const message = options.commitMessage ?? pr.title;
       sha = await writeCommit(repo.gitDir, tree, [baseTip, pr.headSha], message ? `${title}\n\n${message}` : title, author, committer);
     }
-    if (!await casRef(repo.gitDir, heads(pr.base), sha, baseTip)) continue; // the base moved: merge again
+    if (!(await casRef(repo.gitDir, heads(pr.base), sha, baseTip))) continue; // the base moved: merge again
     pr.state = 'closed';
     pr.mergedAt = now();
     pr.closedAt = pr.mergedAt;

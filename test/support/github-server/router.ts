@@ -86,7 +86,9 @@ export class Router {
       if (!m) continue;
       const params: Record<string, string> = {};
       try {
-        c.names.forEach((name, i) => { params[name] = decodeURIComponent(m[i + 1]!); });
+        c.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(m[i + 1]!);
+        });
       } catch {
         return undefined; // malformed percent-encoding
       }

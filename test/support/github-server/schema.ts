@@ -33,7 +33,12 @@ const DEFS_ID = 'github-openapi-subset';
 function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (value && typeof value === 'object') {
-    const rewritten = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DEFS_ID}${v}` : rewriteRefs(v)]));
+    const rewritten = Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DEFS_ID}${v}` : rewriteRefs(v),
+      ]),
+    );
     if (rewritten.nullable === true && rewritten.type === undefined) {
       const { nullable: _nullable, ...rest } = rewritten;
       return { anyOf: [rest, { type: 'null' }] };
@@ -44,12 +49,12 @@ function rewriteRefs(value: unknown): unknown {
 }
 
 function formatErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return (errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`,
+  );
 }
 
-export type ResponseCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly errors: string[] };
+export type ResponseCheck = { readonly ok: true } | { readonly ok: false; readonly errors: string[] };
 
 export class OpenApiSubset {
   private readonly subset: Subset;
@@ -122,6 +127,8 @@ export class OpenApiSubset {
   private checkError(status: number, body: unknown): ResponseCheck {
     const fn = this.validator('fallback error', this.subset.fallbackError);
     if (body === undefined) return { ok: false, errors: [`an error answer (${status}) must have GitHub's error body`] };
-    return fn(body) && typeof (body as { message?: unknown }).message === 'string' ? { ok: true } : { ok: false, errors: formatErrors(fn.errors).concat('an error needs a message') };
+    return fn(body) && typeof (body as { message?: unknown }).message === 'string'
+      ? { ok: true }
+      : { ok: false, errors: formatErrors(fn.errors).concat('an error needs a message') };
   }
 }

@@ -163,7 +163,12 @@ export class ServerState {
     return repo;
   }
 
-  private register(owner: Account, name: string, gitDir: string, settings: { private: boolean; description: string | null; homepage?: string | null }): Repo {
+  private register(
+    owner: Account,
+    name: string,
+    gitDir: string,
+    settings: { private: boolean; description: string | null; homepage?: string | null },
+  ): Repo {
     const created = now();
     const repo: Repo = {
       id: this.nextId() * 1000 + 7,
@@ -191,14 +196,23 @@ export class ServerState {
    * Creates a repo like `POST /user/repos`: a bare repo whose HEAD names `main`; with `autoInit`
    * one commit adding README.md (otherwise the repo stays empty).
    */
-  async createRepo(owner: Account, requested: { name: string; private: boolean; description: string | null; homepage: string | null; autoInit: boolean }, author: Account, docs: string): Promise<Repo> {
+  async createRepo(
+    owner: Account,
+    requested: { name: string; private: boolean; description: string | null; homepage: string | null; autoInit: boolean },
+    author: Account,
+    docs: string,
+  ): Promise<Repo> {
     // GitHub turns what a repo name cannot hold into hyphens ("Team Environment" → "Team-Environment").
     const settings = { ...requested, name: requested.name.trim().replace(/[^\w.-]+/g, '-') };
     if (!settings.name || settings.name === '.' || settings.name === '..') {
-      throw new ApiError(422, 'Repository creation failed.', docs, [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }]);
+      throw new ApiError(422, 'Repository creation failed.', docs, [
+        { resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' },
+      ]);
     }
     if (this.findRepo(owner.login, settings.name)) {
-      throw new ApiError(422, 'Repository creation failed.', docs, [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }]);
+      throw new ApiError(422, 'Repository creation failed.', docs, [
+        { resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' },
+      ]);
     }
     const gitDir = path.join(this.reposDir, owner.login, `${settings.name}.git`);
     await initBare(gitDir, 'main');

@@ -15,7 +15,7 @@ async function branchOf(ctx: RouteContext) {
     throw new ApiError(403, 'Upgrade to GitHub Pro or make this repository public to enable this feature.', ctx.docs);
   }
   const branch = ctx.params.branch!;
-  if (!await resolveRef(repo.gitDir, `refs/heads/${branch}`)) throw new ApiError(404, 'Branch not found', ctx.docs);
+  if (!(await resolveRef(repo.gitDir, `refs/heads/${branch}`))) throw new ApiError(404, 'Branch not found', ctx.docs);
   return { repo, branch };
 }
 
@@ -24,21 +24,25 @@ function normalize(body: Record<string, any>): Protection {
   const reviews = body.required_pull_request_reviews;
   const restrictions = body.restrictions;
   return {
-    requiredStatusChecks: checks ? {
-      strict: checks.strict === true,
-      contexts: [...(checks.contexts ?? []), ...(checks.checks ?? []).map((c: { context: string }) => c.context)],
-      checks: [
-        ...(checks.contexts ?? []).map((context: string) => ({ context, app_id: null })),
-        ...(checks.checks ?? []).map((c: { context: string; app_id?: number }) => ({ context: c.context, app_id: c.app_id ?? null })),
-      ],
-    } : null,
+    requiredStatusChecks: checks
+      ? {
+          strict: checks.strict === true,
+          contexts: [...(checks.contexts ?? []), ...(checks.checks ?? []).map((c: { context: string }) => c.context)],
+          checks: [
+            ...(checks.contexts ?? []).map((context: string) => ({ context, app_id: null })),
+            ...(checks.checks ?? []).map((c: { context: string; app_id?: number }) => ({ context: c.context, app_id: c.app_id ?? null })),
+          ],
+        }
+      : null,
     enforceAdmins: body.enforce_admins === true,
-    requiredPullRequestReviews: reviews ? {
-      dismiss_stale_reviews: reviews.dismiss_stale_reviews === true,
-      require_code_owner_reviews: reviews.require_code_owner_reviews === true,
-      required_approving_review_count: reviews.required_approving_review_count ?? 1,
-      require_last_push_approval: reviews.require_last_push_approval === true,
-    } : null,
+    requiredPullRequestReviews: reviews
+      ? {
+          dismiss_stale_reviews: reviews.dismiss_stale_reviews === true,
+          require_code_owner_reviews: reviews.require_code_owner_reviews === true,
+          required_approving_review_count: reviews.required_approving_review_count ?? 1,
+          require_last_push_approval: reviews.require_last_push_approval === true,
+        }
+      : null,
     restrictions: restrictions ? { users: restrictions.users ?? [], teams: restrictions.teams ?? [], apps: restrictions.apps ?? [] } : null,
     requiredLinearHistory: body.required_linear_history === true,
     allowForcePushes: body.allow_force_pushes === true,

@@ -73,7 +73,14 @@ export const routes = [
     const [mode, type, sha, size] = record.slice(0, record.indexOf('\t')).split(/\s+/);
     const entryPath = record.slice(record.indexOf('\t') + 1);
     if (entryPath !== wanted) throw notFound(ctx.docs);
-    const entry = { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? undefined : Number(size), path: wanted, name: name(wanted) };
+    const entry = {
+      mode: mode!,
+      type: type as TreeEntry['type'],
+      sha: sha!,
+      size: size === '-' ? undefined : Number(size),
+      path: wanted,
+      name: name(wanted),
+    };
     if (entry.type === 'tree') {
       const children = await listTree(repo.gitDir, entry.sha, false);
       return { status: 200, body: children.map((e) => entryJson(ctx, repo, ref, { ...e, path: `${wanted}/${e.path}`, name: e.path })) };

@@ -20,7 +20,7 @@ export const routes = [
   route('GET', '/repos/{owner}/{repo}/git/blobs/{file_sha}', async (ctx) => {
     const repo = await gitRepoOf(ctx);
     const sha = ctx.params.file_sha!;
-    if (await objectType(repo.gitDir, sha) !== 'blob') throw notFound(ctx.docs);
+    if ((await objectType(repo.gitDir, sha)) !== 'blob') throw notFound(ctx.docs);
     const content = await readBlob(repo.gitDir, sha);
     const base64 = content.toString('base64');
     return {

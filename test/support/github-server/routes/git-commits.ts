@@ -20,7 +20,7 @@ export const routes = [
   route('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}', async (ctx) => {
     const repo = await gitRepoOf(ctx);
     const sha = ctx.params.commit_sha!;
-    if (await objectType(repo.gitDir, sha) !== 'commit') throw notFound(ctx.docs);
+    if ((await objectType(repo.gitDir, sha)) !== 'commit') throw notFound(ctx.docs);
     return { status: 200, body: gitCommit(ctx.state, repo, await readCommit(repo.gitDir, sha)) };
   }),
 
@@ -28,9 +28,10 @@ export const routes = [
     const repo = await gitRepoOf(ctx);
     const { message, tree } = ctx.body as { message: string; tree: string };
     const parents = (ctx.body.parents ?? []) as string[];
-    if (await objectType(repo.gitDir, tree) !== 'tree') throw new ApiError(422, 'Tree SHA does not exist', ctx.docs);
+    if ((await objectType(repo.gitDir, tree)) !== 'tree') throw new ApiError(422, 'Tree SHA does not exist', ctx.docs);
     for (const parent of parents) {
-      if (await objectType(repo.gitDir, parent) !== 'commit') throw new ApiError(422, 'Parent SHA does not exist or is not a commit object', ctx.docs);
+      if ((await objectType(repo.gitDir, parent)) !== 'commit')
+        throw new ApiError(422, 'Parent SHA does not exist or is not a commit object', ctx.docs);
     }
     const author = signature(ctx, ctx.body.author, ctx.state.signature(ctx.user));
     // "By default, committer will use the information set in author."

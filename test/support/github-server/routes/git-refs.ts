@@ -39,8 +39,8 @@ export const routes = [
     if (!/^refs\/[^/]+\/.+/.test(ref) || (await runGit(repo.gitDir, ['check-ref-format', ref])).code !== 0) {
       throw unprocessable(ctx, `Reference name must start with 'refs/' and have at least two slashes.`);
     }
-    if (!await objectType(repo.gitDir, sha)) throw unprocessable(ctx, 'Object does not exist');
-    if (!await casRef(repo.gitDir, ref, sha, undefined)) throw unprocessable(ctx, 'Reference already exists');
+    if (!(await objectType(repo.gitDir, sha))) throw unprocessable(ctx, 'Object does not exist');
+    if (!(await casRef(repo.gitDir, ref, sha, undefined))) throw unprocessable(ctx, 'Reference already exists');
     ctx.state.touch(repo);
     const json = await refJson(ctx, repo, ref);
     return { status: 201, body: json, headers: { location: String(json.url) } };
@@ -51,7 +51,7 @@ export const routes = [
     const fullRef = `refs/${ctx.params.ref}`;
     const { sha } = ctx.body as { sha: string };
     const force = ctx.body.force === true;
-    if (!await objectType(repo.gitDir, sha)) throw unprocessable(ctx, 'Object does not exist');
+    if (!(await objectType(repo.gitDir, sha))) throw unprocessable(ctx, 'Object does not exist');
     const protection = protectionOf(repo, fullRef);
     if (protection?.enforceAdmins && (protection.requiredPullRequestReviews || protection.requiredStatusChecks)) {
       throw new ApiError(422, `Protected branch update failed for ${fullRef}.`, ctx.docs);
@@ -60,7 +60,7 @@ export const routes = [
     for (let attempt = 0; attempt < 5; attempt++) {
       const old = await resolveRef(repo.gitDir, fullRef);
       if (!old) throw unprocessable(ctx, 'Reference does not exist');
-      const fastForward = old === sha || await isAncestor(repo.gitDir, old, sha);
+      const fastForward = old === sha || (await isAncestor(repo.gitDir, old, sha));
       if (!fastForward && !force) throw unprocessable(ctx, 'Update is not a fast forward');
       if (!fastForward && protection && !protection.allowForcePushes) throw unprocessable(ctx, 'Cannot force-push to this branch');
       if (await casRef(repo.gitDir, fullRef, sha, old)) {

@@ -27,7 +27,9 @@ export const routes = [
     const repo = await gitRepoOf(ctx);
     const wanted = ctx.params.tree_sha!;
     // A tree SHA, or anything that names one (commit SHA, branch, tag), as on GitHub.
-    const resolved = wanted.startsWith('-') ? undefined : await runGit(repo.gitDir, ['rev-parse', '--verify', '--quiet', `${wanted}^{tree}`]);
+    const resolved = wanted.startsWith('-')
+      ? undefined
+      : await runGit(repo.gitDir, ['rev-parse', '--verify', '--quiet', `${wanted}^{tree}`]);
     if (resolved?.code !== 0) throw notFound(ctx.docs);
     const sha = resolved.stdout.toString('utf8').trim();
     // "Setting this parameter to any value returns the objects or subtrees referenced by the tree."
@@ -57,22 +59,25 @@ export const routes = [
   route('POST', '/repos/{owner}/{repo}/git/trees', async (ctx) => {
     const repo = await gitRepoOf(ctx);
     const base: string | undefined = ctx.body.base_tree;
-    if (base !== undefined && await objectType(repo.gitDir, base) !== 'tree') throw unprocessable(ctx, 'GitRPC::BadObjectState');
+    if (base !== undefined && (await objectType(repo.gitDir, base)) !== 'tree') throw unprocessable(ctx, 'GitRPC::BadObjectState');
     const input = ctx.body.tree as TreeEntryInput[];
     const invalid = (message: string) => new ApiError(422, message, ctx.docs);
     for (const entry of input) {
       if (typeof entry.path !== 'string' || !validPath(entry.path)) throw invalid(`tree.path contains a malformed path component`);
       const deleting = entry.sha === null;
-      if (entry.sha !== undefined && entry.content !== undefined) throw invalid('Must supply either tree.sha or tree.content. Request will be rejected if both are present.');
+      if (entry.sha !== undefined && entry.content !== undefined)
+        throw invalid('Must supply either tree.sha or tree.content. Request will be rejected if both are present.');
       if (entry.sha === undefined && entry.content === undefined) throw invalid('Must supply either tree.sha or tree.content.');
       if (deleting) continue;
       if (entry.mode === undefined) throw invalid('Must supply a valid tree.mode');
-      if (entry.type !== undefined && TYPE_OF_MODE[entry.mode] !== entry.type) throw invalid(`tree.type ${entry.type} does not match tree.mode ${entry.mode}`);
-      if (entry.content !== undefined && TYPE_OF_MODE[entry.mode] !== 'blob') throw invalid('tree.content can only be used with a blob mode');
+      if (entry.type !== undefined && TYPE_OF_MODE[entry.mode] !== entry.type)
+        throw invalid(`tree.type ${entry.type} does not match tree.mode ${entry.mode}`);
+      if (entry.content !== undefined && TYPE_OF_MODE[entry.mode] !== 'blob')
+        throw invalid('tree.content can only be used with a blob mode');
       if (typeof entry.sha === 'string') {
         const expected = TYPE_OF_MODE[entry.mode];
         // Submodule commits live in another repo; everything else must exist here.
-        if (expected !== 'commit' && await objectType(repo.gitDir, entry.sha) !== expected) throw invalid('GitRPC::BadObjectState');
+        if (expected !== 'commit' && (await objectType(repo.gitDir, entry.sha)) !== expected) throw invalid('GitRPC::BadObjectState');
       }
     }
     const contents = input.filter((e) => e.sha === undefined).map((e) => Buffer.from(e.content!, 'utf8'));

@@ -7,7 +7,17 @@
  */
 import { notFound, validationFailed } from '../errors.js';
 import { pullRequest } from '../json.js';
-import { createPull, findPull, headBranch, mergePull, pullDetails, refreshAll, updatePull, type MergeMethod, type PullRequest } from '../pulls.js';
+import {
+  createPull,
+  findPull,
+  headBranch,
+  mergePull,
+  pullDetails,
+  refreshAll,
+  updatePull,
+  type MergeMethod,
+  type PullRequest,
+} from '../pulls.js';
 import { route, type RouteContext } from '../router.js';
 import type { Repo } from '../state.js';
 import { linkHeader, pageOf, repoOf } from './common.js';
@@ -60,13 +70,19 @@ export const routes = [
     if (body.title === undefined) throw validationFailed('PullRequest', 'title', 'missing_field', ctx.docs);
     const head = headBranch(repo, body.head);
     if (head === undefined) throw validationFailed('PullRequest', 'head', 'invalid', ctx.docs);
-    const pr = await createPull(ctx.state, repo, ctx.user, {
-      title: body.title,
-      head,
-      base: body.base,
-      body: body.body ?? null,
-      draft: body.draft === true,
-    }, ctx.docs);
+    const pr = await createPull(
+      ctx.state,
+      repo,
+      ctx.user,
+      {
+        title: body.title,
+        head,
+        base: body.base,
+        body: body.body ?? null,
+        draft: body.draft === true,
+      },
+      ctx.docs,
+    );
     const json = await fullJson(ctx, repo, pr, true);
     return { status: 201, body: json, headers: { location: String(json.url) } };
   }),
@@ -85,13 +101,20 @@ export const routes = [
   route('PUT', '/repos/{owner}/{repo}/pulls/{pull_number}/merge', async (ctx) => {
     const { repo, pr } = await pullOf(ctx);
     const body = (ctx.body ?? {}) as { commit_title?: string; commit_message?: string; sha?: string; merge_method?: MergeMethod };
-    const merged = await mergePull(ctx.state, repo, pr, ctx.user, {
-      method: body.merge_method ?? 'merge',
-      sha: body.sha,
-      commitTitle: body.commit_title,
-      commitMessage: body.commit_message,
-      enforceProtection: true,
-    }, ctx.docs);
+    const merged = await mergePull(
+      ctx.state,
+      repo,
+      pr,
+      ctx.user,
+      {
+        method: body.merge_method ?? 'merge',
+        sha: body.sha,
+        commitTitle: body.commit_title,
+        commitMessage: body.commit_message,
+        enforceProtection: true,
+      },
+      ctx.docs,
+    );
     return { status: 200, body: { sha: merged.sha, merged: true, message: merged.message } };
   }),
 ];

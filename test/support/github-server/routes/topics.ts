@@ -14,9 +14,11 @@ export const routes = [
     const invalid = names.filter((n) => !TOPIC.test(n));
     if (invalid.length > 0 || names.length > 20) {
       // The description of this 422 is "Validation Error Simple": `errors` are strings.
-      throw new ApiError(422, 'Validation Failed', ctx.docs, [invalid.length > 0
-        ? `${invalid.map((n) => `"${n}"`).join(', ')} ${invalid.length === 1 ? 'is' : 'are'} invalid. Topics must start with a lowercase letter or number, consist of 50 characters or less, and can include hyphens.`
-        : 'A repository cannot have more than 20 topics.']);
+      throw new ApiError(422, 'Validation Failed', ctx.docs, [
+        invalid.length > 0
+          ? `${invalid.map((n) => `"${n}"`).join(', ')} ${invalid.length === 1 ? 'is' : 'are'} invalid. Topics must start with a lowercase letter or number, consist of 50 characters or less, and can include hyphens.`
+          : 'A repository cannot have more than 20 topics.',
+      ]);
     }
     repo.topics = names;
     return { status: 200, body: { names } };

@@ -1,6 +1,10 @@
 /**
  * The `slipway` command line (commander). Every command loads and validates first; writing
  * commands show their plan before they write.
+ *
+ * Length (over the ~400 lines files keep to): every command's options and help text in one place
+ * is the CLI's contract, read as a whole; what a command does lives in the modules it imports
+ * when it runs, and what it prints in reports.ts.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';

@@ -11,7 +11,8 @@
  */
 import type { Environment } from './git-run.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
-import { count, defaultBranch, fetchHead, gitIn, pushRemote, uncommittedChanges } from './platform-repo.js';
+import { uncommittedChanges } from './env-file-tags.js';
+import { count, defaultBranch, fetchHead, gitIn, pushRemote } from './platform-repo.js';
 
 export interface Disagreement {
   /** The env it is about (none: the platform repo as a whole). */

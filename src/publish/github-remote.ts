@@ -7,6 +7,10 @@
  * Verified, since GitHub itself creates them. The client (rate limits, retries, deadlines) is
  * github-client.ts; pull requests, deploy keys and branch protection reach commands as
  * capabilities (github-capabilities.ts).
+ *
+ * Length (over the ~400 lines files keep to): every REST call slipway makes on one repository,
+ * each with the translation of GitHub's answers into slipway's errors, read side by side; the
+ * client and the capabilities already live apart.
  */
 import {
   BranchMovedError,

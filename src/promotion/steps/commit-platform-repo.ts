@@ -7,7 +7,8 @@
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from '../out-refresh.js';
-import { tagEdit, type RecordRequest } from '../platform-repo.js';
+import { tagEdit } from '../env-file-tags.js';
+import type { RecordRequest } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';
 import { need, type Edited, type PromotionContext } from './context.js';
 import { skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';

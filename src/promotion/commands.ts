@@ -2,7 +2,8 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
-import { loadProject } from '../load/load-project.js';
+import { join } from 'node:path';
+import { loadEnvFiles } from '../load/load-envs.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { committedTag, committedTags } from '../plan/committed-tags.js';
@@ -21,8 +22,12 @@ export interface CommandContext extends RemoteContext {
   readonly envs?: readonly string[];
 }
 
+/**
+ * The env files, validated: all these commands read (status, history, pull, rollback's checks).
+ * Not the whole project: no app file is loaded (nor cdk8s, nor the TypeScript hooks) to list tags.
+ */
 async function envsOf(ctx: CommandContext): Promise<EnvDefinition[]> {
-  const { envFiles } = await loadProject(ctx.root);
+  const envFiles = loadEnvFiles(join(ctx.root, 'envs'), 'envs');
   const all = envFiles.map((f) => f.definition);
   for (const name of ctx.envs ?? [])
     if (!all.some((e) => e.name === name))

@@ -5,7 +5,7 @@
  *
  * Errors: one line each on stderr (slipway's sentence with the fix; what git or the server said
  * only with --verbose), and with --json also one document on stdout,
- * `{"command", "ok": false, "exitCode", "error": {"code", "message", "file"?, "field"?}, "errors": [...]}`.
+ * `{"command", "ok": false, "exitCode", "error": {"code", "message", "file"?, "line"?, "field"?}, "errors": [...]}`.
  * The exit code comes from the error's class (see `exitCodeFor`), never from its message.
  */
 import { CommanderError } from 'commander';

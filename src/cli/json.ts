@@ -3,7 +3,7 @@
  *
  *   { "command": "plan", "ok": true, ...the command's fields }
  *   { "command": "plan", "ok": false, "exitCode": 4,
- *     "error": { "code": "remote_unavailable", "message": "...", "file"?: "...", "field"?: "...", "env"?: "..." },
+ *     "error": { "code": "remote_unavailable", "message": "...", "file"?: "...", "line"?: 12, "field"?: "...", "env"?: "..." },
  *     "errors": [ ...every problem, the first one is "error" ] }
  *
  * `ok` is false exactly when the run failed (exit 1, 3 or 4); exit 2 (plan: changes pending) is

@@ -28,7 +28,7 @@ Exit codes:
      retries (5xx) or its branch kept moving; nothing was written: run again
   Over several envs (plan, status) every env is reported; the exit code is the worst: 3, 1, 4, 2, 0.
   With --json every run prints one document on stdout, {"command", "ok", ...}; on failure
-  "ok": false, "exitCode" and "error": {"code", "message", "file"?, "field"?}.
+  "ok": false, "exitCode" and "error": {"code", "message", "file"?, "line"?, "field"?}.
 
 Credentials come from the environment only: GITHUB_TOKEN (or GH_TOKEN) for GitHub env repos,
 SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https git remotes. They never appear in

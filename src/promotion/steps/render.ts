@@ -6,23 +6,9 @@
  */
 import { ConfigError } from '../../core/config-error.js';
 import { planEnv } from '../../plan/plan.js';
-import { generate } from '../../synth.js';
-import type { PromoteOptions } from '../promote.js';
+import { renderEnvFiles } from '../out-refresh.js';
 import { need, type PromotionContext } from './context.js';
 import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
-
-/** The files of the env repo of `o.env`, given its env file's text. */
-async function renderEnv(o: PromoteOptions, text: string, validate: boolean): Promise<Map<string, string>> {
-  const out = await generate({
-    root: o.root,
-    crdsDir: o.crdsDir,
-    envOverrides: new Map([[`envs/${o.env}.yaml`, text]]),
-    onlyEnvs: [o.env],
-    validate,
-  });
-  const prefix = `envs/${o.env}/`;
-  return new Map([...out.output.files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
-}
 
 async function render(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
@@ -30,7 +16,7 @@ async function render(c: PromotionContext): Promise<StepResult> {
   if (main.head === undefined) {
     return failed(new ConfigError(`${o.env}: the env repo has no commit yet: run slipway bootstrap --env ${o.env} first`));
   }
-  const drift = await planEnv(o.env, '', main, await renderEnv(o, before, false));
+  const drift = await planEnv(o.env, '', main, await renderEnvFiles(o.root, o.env, before, { crdsDir: o.crdsDir, validate: false }));
   if (drift.changes.length > 0) {
     return failed(
       new ConfigError(
@@ -42,7 +28,7 @@ async function render(c: PromotionContext): Promise<StepResult> {
       ),
     );
   }
-  const desired = await renderEnv(o, after, true);
+  const desired = await renderEnvFiles(o.root, o.env, after, { crdsDir: o.crdsDir, validate: true });
   c.rendered = { desired };
   return succeeded(`${desired.size} files`);
 }

@@ -50,21 +50,34 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
   }
   const duplicated = new Set(files.filter((f) => byName.get(f.replace(APP_FILE, '')) !== f).map((f) => f.replace(APP_FILE, '')));
   const apps: AppFile[] = [];
+  // Run from dist/, the CLI registers the TypeScript hooks only now (launch.mjs); under vitest
+  // (and from the sources) they are there already.
+  (globalThis as { slipwayLoadTypeScript?: () => void }).slipwayLoadTypeScript?.();
+  // Every readable file's import starts at once (the hooks' thread transpiles while others load:
+  // 100 app files in ~0.33 s instead of ~0.44 s); results are taken in file order.
+  const loading = new Map<string, Promise<{ default?: unknown }> | { readonly unreadable: string }>();
   for (const f of files) {
     if (duplicated.has(f.replace(APP_FILE, ''))) continue;
-    const file = `${displayDir}/${f}`;
     const path = resolve(join(dir, f));
     const unreadable = inputFileProblem(path, 'charts-src files');
     if (unreadable) {
-      problems.add(file, '', unreadable);
+      loading.set(f, { unreadable });
+      continue;
+    }
+    const imported = import(pathToFileURL(path).href) as Promise<{ default?: unknown }>;
+    imported.catch(() => undefined); // handled below, in order
+    loading.set(f, imported);
+  }
+  for (const [f, load] of loading) {
+    const file = `${displayDir}/${f}`;
+    const path = resolve(join(dir, f));
+    if ('unreadable' in load) {
+      problems.add(file, '', load.unreadable);
       continue;
     }
     let mod: { default?: unknown };
     try {
-      // Run from dist/, the CLI registers the TypeScript hooks only now (launch.mjs); under vitest
-      // (and from the sources) they are there already.
-      (globalThis as { slipwayLoadTypeScript?: () => void }).slipwayLoadTypeScript?.();
-      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      mod = await load;
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;
       const syntax = syntaxError(path, f) ?? esbuildError(cause);

@@ -4,8 +4,7 @@
  */
 import { applicationName, enabledApps, type EnvDefinition } from './environment.js';
 import type { K8sObject } from './app-objects.js';
-import type { DeliveryKind } from './delivery.js';
-import { deliveryKind, DELIVERY_KIND_REGISTRY, type DeliveryKindRegistry } from './delivery-kinds/index.js';
+import type { Delivery } from './delivery.js';
 import {
   ARGOCD_CLUSTER,
   CHARTS,
@@ -149,15 +148,10 @@ export const APPS_DIR = 'apps';
 
 /**
  * Child Application of one app: Helm chart + this env's values, or a directory of manifests. The
- * delivery kind (looked up in `registry`) says what Argo CD must not count as drift.
+ * app's delivery kind says what Argo CD must not count as drift.
  */
-export function childApplication(
-  env: EnvDefinition,
-  app: string,
-  delivery: DeliveryKind,
-  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
-): K8sObject {
-  const ignoreDifferences = deliveryKind(delivery, registry)?.ignoreDifferences;
+export function childApplication(env: EnvDefinition, app: string, delivery: Delivery): K8sObject {
+  const { ignoreDifferences } = delivery.module;
   const source: ApplicationSource =
     env.render === 'helm'
       ? {
@@ -186,18 +180,8 @@ export function childApplication(
  * engine that already runs across clusters) fans it out. Its template is the single-cluster
  * Application with the cluster's name and URL as parameters and the cluster's values file on top.
  */
-export function fleetApplicationSet(
-  env: EnvDefinition,
-  app: string,
-  delivery: DeliveryKind,
-  registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY,
-): K8sObject {
-  const template = childApplication(
-    { ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } },
-    app,
-    delivery,
-    registry,
-  ) as K8sObject & {
+export function fleetApplicationSet(env: EnvDefinition, app: string, delivery: Delivery): K8sObject {
+  const template = childApplication({ ...env, cluster: { name: '{{.cluster}}', server: '{{.url}}' } }, app, delivery) as K8sObject & {
     spec: { source: ApplicationSource & { helm: { valueFiles: string[] } } };
   };
   template.spec.source.helm.valueFiles = [...template.spec.source.helm.valueFiles, `../../values/${app}.{{.cluster}}.yaml`];

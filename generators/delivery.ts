@@ -11,24 +11,6 @@ import { deploymentKind } from './delivery-kinds/deployment/index.js';
 import { knativeKind } from './delivery-kinds/knative/index.js';
 import { resolveKnative, type KnativeProps } from './delivery-kinds/knative/props.js';
 
-// The kinds' props, defaults and rules, where code outside generators/ has always imported them.
-export {
-  AUTOMATED_STEPS,
-  checkCanarySteps,
-  DEFAULT_ANALYSIS,
-  DEFAULT_ANALYSIS_INTERVAL,
-  MANUAL_STEPS,
-  type CanaryProps,
-  type CanarySettings,
-} from './delivery-kinds/canary/props.js';
-export {
-  checkKnative,
-  HPA_METRICS,
-  KNATIVE_METRICS,
-  type KnativeProps,
-  type KnativeSettings,
-} from './delivery-kinds/knative/props.js';
-
 /** A delivery kind's name (a registered kind's, delivery-kinds/index.ts, for a definition the loader accepted). */
 export type DeliveryKind = string;
 

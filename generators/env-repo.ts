@@ -38,7 +38,6 @@ import { concreteSource } from './value-source.js';
 import { toYaml } from './yaml-emitter.js';
 
 // Where src/publish has always found it; it lives with the argo-cd component.
-export { ARGOCD_INSTALL_VALUES };
 
 /** One app as rendered for one environment. */
 export interface RenderedApp {
@@ -86,7 +85,7 @@ export function renderEnvRepo(
     const app = apps.get(name)!;
     for (const obj of objects) kinds.set(`${obj.apiVersion}/${obj.kind}`, { group: groupOf(obj.apiVersion), kind: obj.kind });
 
-    const child = env.fleet ? fleetApplicationSet(env, name, app.delivery.kind) : childApplication(env, name, app.delivery.kind);
+    const child = env.fleet ? fleetApplicationSet(env, name, app.delivery) : childApplication(env, name, app.delivery);
     children.push(child);
     tree.set(`${APPS_DIR}/${name}.yaml`, toYaml(child), { app: name, what: `app ${name}'s ${child.kind}` });
     if (env.render === 'helm') {

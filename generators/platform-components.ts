@@ -6,7 +6,6 @@
  *
  * This file keeps the names code outside generators/ has always imported.
  */
-import { componentsNeededByKind } from './delivery-kinds/index.js';
 import { chartPins, platformComponentNames, type ChartSource, type PlatformComponent } from './platform-components/index.js';
 
 export {
@@ -37,6 +36,3 @@ export interface PlatformChoice {
  * when the two drift).
  */
 export const CHARTS: Readonly<Record<string, ChartSource>> = chartPins();
-
-/** Components an env's apps need, by delivery kind: what the registered kinds declare. */
-export const NEEDED_BY: Readonly<Record<string, readonly PlatformComponent[]>> = componentsNeededByKind();

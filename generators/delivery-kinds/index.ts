@@ -15,7 +15,7 @@ import type { DeliveryKindModule, Problem } from './delivery-kind.js';
 import { deploymentKind } from './deployment/index.js';
 import { knativeKind } from './knative/index.js';
 
-export type { DeliveryKindModule, Problem } from './delivery-kind.js';
+export type { Problem } from './delivery-kind.js';
 export { defineDeliveryKind } from './delivery-kind.js';
 
 /** A list of delivery kinds, in the order messages and the env schema list them. */
@@ -29,7 +29,7 @@ export function deliveryKindNames(registry: DeliveryKindRegistry = DELIVERY_KIND
 }
 
 /** The module of a kind, by name; undefined when the registry has none. */
-export function deliveryKind(name: string, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): DeliveryKindModule | undefined {
+function deliveryKind(name: string, registry: DeliveryKindRegistry = DELIVERY_KIND_REGISTRY): DeliveryKindModule | undefined {
   return registry.find((k) => k.name === name);
 }
 

@@ -4,8 +4,7 @@
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { applicationName, enabledApps } from '../../generators/environment.js';
-import { ARGOCD_INSTALL_VALUES } from '../../generators/env-repo.js';
-import { ARGOCD_RELEASE, CHARTS, componentApplications } from '../../generators/platform-components.js';
+import { ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE, CHARTS, componentApplications } from '../../generators/platform-components.js';
 import type { Plan } from '../plan/plan.js';
 import { ConfigError } from '../core/config-error.js';
 import { generate } from '../synth.js';

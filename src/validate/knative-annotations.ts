@@ -3,9 +3,9 @@
  * check. slipway checks them itself, on every Knative Service it writes (escape-hatch ones too),
  * as Knative's webhook would at admission.
  */
-import { HPA_METRICS, KNATIVE_METRICS } from '../../generators/delivery.js';
+import { HPA_METRICS, KNATIVE_METRICS } from '../../generators/delivery-kinds/knative/props.js';
 import type { K8sObject } from '../../generators/app-objects.js';
-import { HPA_CLASS } from '../../generators/objects/knative.js';
+import { HPA_CLASS } from '../../generators/delivery-kinds/knative/objects.js';
 
 const PREFIX = 'autoscaling.knative.dev/';
 const CLASSES = ['kpa.autoscaling.knative.dev', HPA_CLASS];

@@ -7,14 +7,14 @@ import type { K8sObject } from '../../generators/app-objects.js';
 import { buildAppObjects } from '../../generators/app-objects.js';
 import { defineApp } from '../../generators/app-definition.js';
 import { defaultValues } from '../../generators/chart-values.js';
+import { Delivery } from '../../generators/delivery.js';
 import {
   AUTOMATED_STEPS,
   checkCanarySteps,
   DEFAULT_ANALYSIS,
   DEFAULT_ANALYSIS_INTERVAL,
-  Delivery,
   MANUAL_STEPS,
-} from '../../generators/delivery.js';
+} from '../../generators/delivery-kinds/canary/props.js';
 import { analysisRateWindow } from '../../generators/delivery-kinds/canary/objects.js';
 import type { GeneratedPlatform } from '../../generators/platform.js';
 import { concreteSource } from '../../generators/value-source.js';

@@ -80,7 +80,7 @@ describe('fleet environment', () => {
       const expanded = expand(set);
       expect(expanded).toHaveLength(3);
       for (const [i, cluster] of FLEET.entries()) {
-        const single = childApplication(envOnCluster(fleetEnv, cluster), app, model.apps.find((a) => a.name === app)!.delivery.kind) as any;
+        const single = childApplication(envOnCluster(fleetEnv, cluster), app, model.apps.find((a) => a.name === app)!.delivery) as any;
         single.metadata.name = `${app}-production-${cluster.name}`;
         single.spec.source.helm.valueFiles.push(`../../values/${app}.${cluster.name}.yaml`);
         expect(expanded[i]).toEqual(single);

@@ -1,7 +1,8 @@
 /** devops-paradox is the sample's Knative app: one Service that scales to zero, a DomainMapping per env. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../generators/app-objects.js';
-import { checkKnative, Delivery } from '../../generators/delivery.js';
+import { Delivery } from '../../generators/delivery.js';
+import { checkKnative } from '../../generators/delivery-kinds/knative/props.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
 import { knativeAnnotationProblems } from '../../src/validate/knative-annotations.js';
 import { SAMPLE_TAGS, sampleModel } from '../support/generated.js';

@@ -50,11 +50,19 @@ export function readInputFile(path: string, kind: string): { text: string } | { 
     return { problem: `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` };
   }
   try {
-    const problem = statsProblem(fstatSync(fd), kind);
+    const stats = fstatSync(fd);
+    const problem = statsProblem(stats, kind);
     if (problem) return { problem };
-    const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    // Sized by the file (every command reads every env file: no 10 MiB buffer each time), grown
+    // if it grows while being read, never past the cap plus the one byte that proves it over.
+    let buffer = Buffer.allocUnsafe(Math.min(stats.size, MAX_INPUT_BYTES) + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; ) {
+    for (let n = -1; n !== 0 && length <= MAX_INPUT_BYTES; ) {
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_INPUT_BYTES + 1));
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
       n = readSync(fd, buffer, length, buffer.length - length, null);
       length += n;
     }

@@ -45,10 +45,16 @@ describe("setTags: an env file's tags edited, nothing else", () => {
       expected: 'apps:\r\n  a:\r\n    tag:   "2"   # keep\r\n  b:\r\n    tag: "3"\r\n    replicas: 1\r\n',
     },
     {
-      name: 'a flow-style app entry (edited through the document)',
-      text: 'apps:\n  a: { tag: "1", replicas: 2 }\n',
+      name: 'a flow-style app entry, its comment kept',
+      text: 'apps:\n  a: { tag: "1", replicas: 2 } # pinned\n',
       tags: { a: '2' },
-      expected: 'apps:\n  a: { tag: "2", replicas: 2 }\n',
+      expected: 'apps:\n  a: { tag: "2", replicas: 2 } # pinned\n',
+    },
+    {
+      name: 'a flow-style entry without a tag, in a CRLF file: the tag goes in first, the endings stay',
+      text: 'name: x\r\napps:\r\n  a: {replicas: 2}\r\n',
+      tags: { a: '3' },
+      expected: 'name: x\r\napps:\r\n  a: {tag: "3", replicas: 2}\r\n',
     },
     {
       name: 'a digest-pinned tag is written whole',
@@ -63,6 +69,11 @@ describe("setTags: an env file's tags edited, nothing else", () => {
 
   it('an app the file does not have is an error naming file and field', () => {
     expect(() => setTags('apps:\n  a:\n    tag: "1"\n', new Map([['b', '2']]), 'envs/x.yaml')).toThrow('envs/x.yaml: apps.b: not found');
+  });
+
+  it('a tag written as an alias is refused, not rewritten', () => {
+    const text = 'common: &v "1"\napps:\n  a:\n    tag: *v\n';
+    expect(() => setTags(text, new Map([['a', '2']]), 'envs/x.yaml')).toThrow('envs/x.yaml: apps.a.tag: write the tag as a plain value');
   });
 });
 

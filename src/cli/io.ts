@@ -33,7 +33,7 @@ export interface Io {
   error(line: string): void;
   /**
    * The --json document (stdout): `{ "command": io.command, "ok": true, ...body }` (body may set
-   * `ok`). Same as `printJson(io, io.command, body)`. At most one document per run.
+   * `ok`). At most one document per run.
    */
   emitJson(body: object): void;
   /** Writes `document` as the run's one JSON document, as is (the envelope helpers use it). */

@@ -7,9 +7,8 @@
  *     "errors": [ ...every problem, the first one is "error" ] }
  *
  * `ok` is false exactly when the run failed (exit 1, 3 or 4); exit 2 (plan: changes pending) is
- * `ok: true`. Commands print theirs through `printJson(io, command, body)` or `io.emitJson(body)`.
+ * `ok: true`. Commands print theirs through `io.emitJson(body)`.
  */
-import type { Io } from './io.js';
 
 /** One error as --json reports it. */
 export interface JsonError {
@@ -37,13 +36,8 @@ export interface JsonEnvelope {
   readonly [field: string]: unknown;
 }
 
-/** `{ command, ok, ...body }`; `ok` defaults to true and may be set by the body. */
-export function jsonEnvelope(command: string, body: Readonly<Record<string, unknown>>, ok = true): JsonEnvelope {
+/** `{ command, ok: true, ...body }`; the body may set `ok` (false) itself. */
+export function jsonEnvelope(command: string, body: Readonly<Record<string, unknown>>): JsonEnvelope {
   const { command: _ignored, ...rest } = body;
-  return { command, ok, ...rest };
-}
-
-/** Prints `command`'s --json document: `{ "command": command, "ok": true, ...body }`. */
-export function printJson(io: Io, command: string, body: Readonly<Record<string, unknown>>): void {
-  io.writeJson(jsonEnvelope(command, body));
+  return { command, ok: true, ...rest };
 }

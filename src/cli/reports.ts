@@ -7,7 +7,6 @@ import type { EnvPublishResult } from '../publish/bootstrap.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import type { PromoteResult } from '../promotion/promote.js';
 import { EXIT, exitCodeFor, jsonErrors, reportEnvFailures, worstExitCode, type Io } from './io.js';
-import { printJson } from './json.js';
 
 /** Prints a promotion's plan and outcome; exit 0 (also when there was nothing to do). */
 export function reportPromotion(result: PromoteResult, io: Io): number {
@@ -47,7 +46,7 @@ export function report(
   const code = worstExitCode([mode === 'plan' && pending ? EXIT.changesPending : EXIT.ok, ...failures.map((f) => exitCodeFor(f.error))]);
   if (io.json) {
     const failed = failures.length ? new EnvFailuresError([], failures) : undefined;
-    printJson(io, io.command, {
+    io.emitJson({
       ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
       ...(io.command === 'bootstrap' ? { dryRun: mode === 'plan' } : {}),
       changesPending: mode === 'plan' ? pending : undefined,
@@ -98,7 +97,7 @@ export function reportApply(
   const code = worstExitCode(failures.map((f) => exitCodeFor(f.error)));
   if (io.json) {
     const failed = failures.length ? new EnvFailuresError([], failures) : undefined;
-    printJson(io, io.command, {
+    io.emitJson({
       ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
       plan,
       envs: results.map((r) => ({

@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 // Only what every command needs is imported here: each command imports its own modules when it
 // runs, so `slipway --help` or `slipway history` never loads cdk8s, ajv or Octokit.
 import type { EnvPublishResult } from '../publish/bootstrap.js';
+import type { PromoteOptions } from '../promotion/promote.js';
+import type { RollbackOptions } from '../promotion/commands.js';
 import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
@@ -163,19 +165,15 @@ function buildProgram(run: (code: number) => void): Command {
         const out = (command.opts() as { out?: string }).out;
         let saved: string | undefined;
         if (out !== undefined && failures.length === 0) {
-          const [{ loadEnvFiles }, { toSavedPlan, writeSavedPlan }, { sourceCommit }] = await Promise.all([
-            import('../load/load-envs.js'),
+          const [{ toSavedPlan, writeSavedPlan }, { sourceCommit }] = await Promise.all([
             import('../plan/saved-plan.js'),
             import('../publish/source-commit.js'),
           ]);
-          const root = rootOf(command);
-          const branches = new Map(loadEnvFiles(resolve(root, 'envs'), 'envs').map((f) => [f.definition.name, f.definition.repo.branch]));
-          const file = resolve(out);
           writeSavedPlan(
-            file,
+            resolve(out),
             toSavedPlan(
-              results.map((r) => ({ plan: r.plan, branch: branches.get(r.env)! })),
-              await sourceCommit(root),
+              results.map((r) => ({ plan: r.plan, branch: r.repoBranch })),
+              await sourceCommit(rootOf(command)),
             ),
           );
           saved = out;
@@ -244,35 +242,15 @@ function buildProgram(run: (code: number) => void): Command {
     .action(
       action(async (command, io) => {
         const [app, tag] = command.args as [string, string | undefined];
-        const o = command.opts() as {
-          env: string;
-          from?: string;
-          pr?: boolean;
-          direct?: boolean;
-          dryRun?: boolean;
-          force?: boolean;
-          reason?: string;
+        // The options are PromoteOptions' own names (commander: --dry-run → dryRun, --no-push → push).
+        const { crds: _crds, ...flags } = command.opts() as Omit<
+          PromoteOptions,
+          'root' | 'environment' | 'log' | 'debug' | 'app' | 'tag'
+        > & {
           crds?: string;
-          push: boolean;
-          verify: boolean;
-          actor?: string;
         };
         const [{ promote }, { reportPromotion }] = await Promise.all([import('../promotion/promote.js'), import('./reports.js')]);
-        const result = await promote({
-          ...promotionOptions(command, io),
-          app,
-          tag,
-          env: o.env,
-          from: o.from,
-          pr: o.pr,
-          direct: o.direct,
-          dryRun: o.dryRun,
-          force: o.force,
-          reason: o.reason,
-          push: o.push,
-          verify: o.verify,
-          actor: o.actor,
-        });
+        const result = await promote({ ...promotionOptions(command, io), ...flags, app, tag });
         return reportPromotion(result, io);
       }),
     );
@@ -301,36 +279,11 @@ function buildProgram(run: (code: number) => void): Command {
     .action(
       action(async (command, io) => {
         const [app] = command.args as [string];
-        const o = command.opts() as {
-          env: string;
-          to?: string;
-          pr?: boolean;
-          direct?: boolean;
-          dryRun?: boolean;
-          force?: boolean;
-          reason?: string;
-          push: boolean;
-          verify: boolean;
-          actor?: string;
+        const { crds: _crds, ...flags } = command.opts() as Omit<RollbackOptions, 'root' | 'environment' | 'log' | 'debug' | 'app'> & {
+          crds?: string;
         };
-        if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
-        if (o.direct && !o.reason?.trim())
-          throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
         const [{ rollback }, { reportPromotion }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
-        const result = await rollback({
-          ...promotionOptions(command, io),
-          app,
-          env: o.env,
-          to: o.to,
-          pr: o.pr,
-          direct: o.direct,
-          dryRun: o.dryRun,
-          force: o.force,
-          reason: o.reason,
-          push: o.push,
-          verify: o.verify,
-          actor: o.actor,
-        });
+        const result = await rollback({ ...promotionOptions(command, io), ...flags, app });
         return reportPromotion(result, io);
       }),
     );

@@ -46,8 +46,6 @@ export interface ApproveOptions extends RemoteContext {
   readonly dryRun?: boolean;
   /** Who approves (`Slipway-Approved-By`). @default resolved as promote's `Slipway-Actor` (SLIPWAY_ACTOR, the CI's user, git's user.name, the OS user) */
   readonly actor?: string;
-  /** For tests: what to wait between attempts. @default 200 ms × 2^n, capped at 5 s */
-  readonly backoffMs?: (attempt: number) => number;
 }
 
 export interface ApproveResult {
@@ -173,7 +171,6 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
       }
     },
     {
-      ...(o.backoffMs ? { backoffMs: o.backoffMs } : {}),
       onRetry: (wait, next, attempts) =>
         o.log(
           `${env.name}: ${main} or ${branch} moved while merging; re-reading and merging again in ${wait} ms (attempt ${next}/${attempts})`,

@@ -14,7 +14,7 @@ import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refr
 import { tagsIn } from './env-file-tags.js';
 import { PlatformRepo } from './platform-repo.js';
 import { pendingBranches } from './promotion-branch.js';
-import { promote, type PromoteOptions, type PromoteResult } from './promote.js';
+import { checkPromotionFlags, promote, type PromoteOptions, type PromoteResult } from './promote.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
 import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
 
@@ -55,17 +55,19 @@ export interface PullOptions extends CommandContext {
  */
 export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: string }>> {
   return withLock(ctx.root, async () => {
-    const names = (await envsOf(ctx)).map((e) => e.name);
+    let envs = await envsOf(ctx);
     const platform = await PlatformRepo.open({
       root: ctx.root,
-      files: names.flatMap((n) => [`envs/${n}.yaml`, ...outPathsOf(n)]),
+      files: envs.flatMap((e) => [`envs/${e.name}.yaml`, ...outPathsOf(e.name)]),
       push: ctx.push,
       verify: ctx.verify,
       log: ctx.log,
       environment: ctx.environment,
     });
+    // Opening fast-forwards a checkout that was behind: its env files are read again only then.
+    if (platform.fastForwarded) envs = await envsOf(ctx);
     const adopted: Array<TagDrift & { env: string }> = [];
-    for (const env of await envsOf(ctx)) {
+    for (const env of envs) {
       const file = `envs/${env.name}.yaml`;
       const remote = remoteFor(env, ctx);
       ctx.log(`${env.name}: reading ${remote.description}`);
@@ -115,9 +117,10 @@ export async function history(ctx: RemoteContext, app: string, envName: string, 
 }
 
 /** `slipway rollback`: promote the previous (or named) tag back, as a new commit marked as a rollback. */
-export async function rollback(
-  options: Omit<PromoteOptions, 'tag' | 'from' | 'rollback'> & { readonly to?: string },
-): Promise<PromoteResult> {
+export type RollbackOptions = Omit<PromoteOptions, 'tag' | 'from' | 'rollback'> & { readonly to?: string };
+
+export async function rollback(options: RollbackOptions): Promise<PromoteResult> {
+  checkPromotionFlags(options);
   const ctx: RemoteContext = { root: options.root, environment: options.environment, log: options.log, debug: options.debug };
   const env = await envNamed(ctx, options.env, options.app);
   const remote = remoteFor(env, ctx);

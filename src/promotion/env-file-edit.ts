@@ -28,7 +28,8 @@ function quoted(tag: string): string {
 function tagEdit(text: string, entry: YAMLMap, tag: string, where: string): { start: number; end: number; text: string } {
   const existing = entry.get('tag', true);
   if (existing !== undefined) {
-    if (!isScalar(existing) || !existing.range) throw new Error(`${where}.tag: write the tag as a plain value (not an alias) so slipway can set it`);
+    if (!isScalar(existing) || !existing.range)
+      throw new Error(`${where}.tag: write the tag as a plain value (not an alias) so slipway can set it`);
     return { start: existing.range[0], end: existing.range[1], text: quoted(tag) };
   }
   const first = entry.items[0]?.key;

@@ -38,8 +38,6 @@ export interface PlatformRepoOptions {
   readonly log: (line: string) => void;
   /** The environment git runs with (the person's: identity, config, ssh). @default process.env */
   readonly environment?: Environment;
-  /** The wait before attempt n+1. @default 200 ms × 2^n (capped at 5 s) + up to 200 ms */
-  readonly backoffMs?: (attempt: number) => number;
 }
 
 /** Where the platform repo's commit goes: `origin main`. */
@@ -223,7 +221,7 @@ export class PlatformRepo {
         return new Moved();
       },
       {
-        backoffMs: this.o.backoffMs ?? cappedBackoff(200),
+        backoffMs: cappedBackoff(200),
         // Only a rejected push gets here, so there is a target.
         onRetry: (wait, next, attempts) =>
           this.o.log(

@@ -92,11 +92,16 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   return ctx.result!;
 }
 
-function checkArguments(o: PromoteOptions): void {
+/** The flags promote and rollback share, checked before anything is read. */
+export function checkPromotionFlags(o: Pick<PromoteOptions, 'force' | 'direct' | 'pr' | 'reason'>): void {
   if (o.force && !o.reason?.trim()) throw new ConfigError('--force needs --reason "<why>": the reason goes into the commit');
   if (o.direct && !o.reason?.trim())
     throw new ConfigError('--direct needs --reason "<why>": it bypasses review, and the reason goes into the commit');
   if (o.direct && o.pr) throw new ConfigError('--direct and --pr contradict each other: give one');
+}
+
+function checkArguments(o: PromoteOptions): void {
+  checkPromotionFlags(o);
   if (o.tag !== undefined && o.from !== undefined) throw new ConfigError('give a tag or --from <env>, not both');
   if (o.tag === undefined && o.from === undefined)
     throw new ConfigError('which tag? give one (slipway promote <app> <tag> --env <env>) or --from <env>');

@@ -73,7 +73,7 @@ export async function syncForReview(options: SyncOptions & { readonly branch: st
 function commitForReviewStep(target: string): Step<SyncContext> {
   return {
     kind: 'commit-for-review',
-    run: async (c, attempt): Promise<StepResult> => {
+    run: async (c): Promise<StepResult> => {
       const { options } = c;
       const { remote } = options;
       const review = bootstrapBranch(options.env);
@@ -94,7 +94,6 @@ function commitForReviewStep(target: string): Step<SyncContext> {
           return {
             plan,
             commit: undefined,
-            attempts: attempt,
             route: `${options.env}: ${remote.description} already up to date; no commit`,
           };
         }
@@ -108,7 +107,6 @@ function commitForReviewStep(target: string): Step<SyncContext> {
           return {
             plan,
             commit: sha,
-            attempts: attempt,
             route: `${options.env}: committed ${sha} to ${remote.description} directly (first bootstrap: nothing to review against yet)`,
           };
         }
@@ -137,7 +135,6 @@ function commitForReviewStep(target: string): Step<SyncContext> {
           return {
             plan,
             commit,
-            attempts: attempt,
             branch: review,
             pullRequest: pr,
             route: `${options.env}: ${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${review}; merge it (or slipway approve ${options.env} --bootstrap)`,
@@ -146,7 +143,6 @@ function commitForReviewStep(target: string): Step<SyncContext> {
         return {
           plan,
           commit,
-          attempts: attempt,
           branch: review,
           route: commit
             ? `${options.env}: pushed ${review} (${commit.slice(0, 12)}) to ${remote.description} for review; merge it with: slipway approve ${options.env} --bootstrap`

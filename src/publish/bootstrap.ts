@@ -51,6 +51,8 @@ export interface PublishOptions {
 export interface EnvPublishResult {
   readonly env: string;
   readonly remote: string;
+  /** The env repo's branch the plan is against (what a saved plan records). */
+  readonly repoBranch: string;
   readonly plan: Plan;
   readonly created: boolean;
   readonly commit: string | undefined;
@@ -150,7 +152,17 @@ export async function planEnvs(options: PublishOptions): Promise<EnvPublishResul
         reviewsBootstrap(env) && plan.changes.length > 0 && read ? bootstrapRoute(env.name, remote, read, env.repo.branch) : undefined;
       if (route && !options.allowDirty && (await sourceCommit(options.root)).endsWith('-dirty'))
         warnings.push(`bootstrap would refuse: ${dirtyRefusal([env]).problems[0]!}`);
-      return { env: env.name, remote: remote.description, plan, created: false, commit: undefined, handOver: [], warnings, route };
+      return {
+        env: env.name,
+        remote: remote.description,
+        repoBranch: env.repo.branch,
+        plan,
+        created: false,
+        commit: undefined,
+        handOver: [],
+        warnings,
+        route,
+      };
     }),
   );
 }
@@ -212,6 +224,7 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
     results.push({
       env: env.name,
       remote: remote.description,
+      repoBranch: env.repo.branch,
       plan: sync.plan,
       created,
       commit: sync.commit,

@@ -26,32 +26,26 @@ export interface SyncOptions {
   readonly dryRun?: boolean;
   /** Runs on every tree read, before planning; throws to refuse (e.g. tags that would move backwards). */
   readonly check?: (tree: RemoteTree) => Promise<void>;
-  /** @default 5 */
-  readonly attempts?: number;
   readonly log?: (line: string) => void;
-  /** For tests: what to wait between attempts. @default 200 ms × 2^n, capped at 5 s */
-  readonly backoffMs?: (attempt: number) => number;
 }
 
 export interface SyncResult {
   readonly plan: Plan;
   /** The commit made; undefined when nothing changed or in a dry run. */
   readonly commit: string | undefined;
-  readonly attempts: number;
 }
 
 export async function syncEnv(options: SyncOptions): Promise<SyncResult> {
   const ctx: SyncContext = { options };
   await runSteps([{ retry: envRepoRetry(options), steps: [readEnvRepoStep, planEnvRepoStep, commitEnvRepoStep] }], ctx);
-  const { plan, commit, attempts } = ctx.result!;
-  return { plan, commit, attempts };
+  const { plan, commit } = ctx.result!;
+  return { plan, commit };
 }
 
 /** How an env-repo sync (bootstrap's, direct or for review) retries, and what it says doing so. */
-export function envRepoRetry(options: Pick<SyncOptions, 'env' | 'remote' | 'attempts' | 'log' | 'backoffMs'>): RetryPolicy {
+export function envRepoRetry(options: Pick<SyncOptions, 'env' | 'remote' | 'log'>): RetryPolicy {
   return {
-    attempts: options.attempts,
-    backoffMs: options.backoffMs ?? cappedBackoff(100),
+    backoffMs: cappedBackoff(100),
     onRetry: (wait, next, attempts) =>
       options.log?.(`${options.env}: the branch moved under us; re-reading and retrying in ${wait} ms (attempt ${next}/${attempts})`),
     gaveUp: (cause, attempts) =>

@@ -8,12 +8,12 @@ import { BranchMovedError } from '../../core/env-remote.js';
 import type { Plan } from '../../plan/plan.js';
 import type { SyncContext } from './context.js';
 
-async function commitEnvRepo(c: SyncContext, attempt: number): Promise<StepResult> {
+async function commitEnvRepo(c: SyncContext): Promise<StepResult> {
   const { options } = c;
   const tree = need(c.tree, 'read-env-repo');
   const plan = need(c.plan, 'plan-env-repo');
   if (plan.changes.length === 0 || options.dryRun) {
-    c.result = { plan, commit: undefined, attempts: attempt };
+    c.result = { plan, commit: undefined };
     return skipped(options.dryRun ? 'dry run: nothing written' : 'up to date');
   }
   try {
@@ -23,7 +23,7 @@ async function commitEnvRepo(c: SyncContext, attempt: number): Promise<StepResul
       delete: plan.delete,
       message: commitMessage(plan, options.title(plan), options.trailers),
     });
-    c.result = { plan, commit: sha, attempts: attempt };
+    c.result = { plan, commit: sha };
     return succeeded(`committed ${sha.slice(0, 12)}`, { commit: sha });
   } catch (e) {
     if (e instanceof BranchMovedError) return errored(e, { moved: true });

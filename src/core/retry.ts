@@ -9,6 +9,7 @@
  * Env-repo syncs (bootstrap), the promotion runner's env-repo steps and the platform repo's
  * push (promote, pull) all go through it; only their words differ.
  */
+import { BranchMovedError } from './env-remote.js';
 
 /** What `work` returns when the branch moved: try again from the top. */
 export class Moved {
@@ -39,7 +40,11 @@ export async function retryWhenMoved<T>(work: (attempt: number) => Promise<T | M
   const attempts = policy.attempts ?? DEFAULT_ATTEMPTS;
   const backoff = policy.backoffMs ?? cappedBackoff(200);
   for (let attempt = 1; ; attempt++) {
-    const outcome = await work(attempt);
+    // A write that found its branch moved throws BranchMovedError: the same as returning Moved.
+    const outcome = await work(attempt).catch((e: unknown) => {
+      if (e instanceof BranchMovedError) return new Moved(e);
+      throw e;
+    });
     if (!(outcome instanceof Moved)) return outcome;
     if (attempt >= attempts) throw policy.gaveUp(outcome.cause, attempts);
     const wait = backoff(attempt);

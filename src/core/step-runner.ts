@@ -15,6 +15,7 @@
  * A step that throws is an `errored` step that is not retried (the error is thrown as it is).
  * The report lists every step run, in order, with its attempt: re-runs included.
  */
+import { BranchMovedError } from './env-remote.js';
 import { Moved, retryWhenMoved, type RetryPolicy } from './retry.js';
 
 export interface StepResult {
@@ -106,7 +107,11 @@ export async function runSteps<C>(pipeline: Pipeline<C>, ctx: C, options: RunOpt
       try {
         result = await step.run(ctx, attempt);
       } catch (e) {
-        records.push({ kind: step.kind, attempt, result: { status: 'errored', message: String((e as Error)?.message ?? e) } });
+        // A commit that found its branch moved throws BranchMovedError: in a retry group, that is a move.
+        result =
+          e instanceof BranchMovedError ? errored(e, { moved: true }) : { status: 'errored', message: String((e as Error)?.message ?? e) };
+        records.push({ kind: step.kind, attempt, result });
+        if (result.moved) return new Moved(e);
         throw e;
       }
       records.push({ kind: step.kind, attempt, result });

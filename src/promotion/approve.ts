@@ -21,15 +21,8 @@ import { ConfigError } from '../core/config-error.js';
 import { loadProject } from '../load/load-project.js';
 import { planEnv, type Plan } from '../plan/plan.js';
 import { bootstrapBranch } from '../publish/bootstrap-review.js';
-import { Moved, retryWhenMoved } from '../core/retry.js';
-import {
-  BranchMovedError,
-  MergeConflictError,
-  RemoteUnavailableError,
-  type CommitInfo,
-  type EnvRemote,
-  type RemoteTree,
-} from '../core/env-remote.js';
+import { type Moved, retryWhenMoved } from '../core/retry.js';
+import { MergeConflictError, RemoteUnavailableError, type CommitInfo, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
 import { capability } from '../core/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from './identity.js';
@@ -166,8 +159,7 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
               `delete the branch (git push <env repo> --delete ${branch}) and ${o.bootstrap ? `bootstrap --env ${env.name}` : `promote ${o.app} --env ${env.name}`} again`,
           );
         }
-        if (!(e instanceof BranchMovedError)) throw e;
-        return new Moved(e);
+        throw e; // a BranchMovedError: retryWhenMoved reads again and merges again
       }
     },
     {

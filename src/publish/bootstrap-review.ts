@@ -14,8 +14,8 @@
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { OWNED_DIRS, planEnv, renderPlan, type Plan } from '../plan/plan.js';
-import { errored, need, runSteps, skipped, succeeded, type Step, type StepResult } from '../core/step-runner.js';
-import { BranchMovedError, type EnvRemote, type RemoteTree } from '../core/env-remote.js';
+import { need, runSteps, skipped, succeeded, type Step, type StepResult } from '../core/step-runner.js';
+import type { EnvRemote, RemoteTree } from '../core/env-remote.js';
 import { capability } from '../core/remote-capabilities.js';
 import type { SyncContext } from './steps/context.js';
 import { planEnvRepoStep } from './steps/plan-env-repo.js';
@@ -80,14 +80,9 @@ function commitForReviewStep(target: string): Step<SyncContext> {
       const main = need(c.tree, 'read-env-repo');
       const desired = need(c.desired, 'plan-env-repo');
       const plan = need(c.plan, 'plan-env-repo');
-      try {
-        const result = await commitForReview();
-        c.result = result;
-        return result.commit ? succeeded(result.route, { commit: result.commit, branch: result.branch }) : skipped(result.route);
-      } catch (e) {
-        if (e instanceof BranchMovedError) return errored(e, { moved: true });
-        throw e;
-      }
+      const result = await commitForReview();
+      c.result = result;
+      return result.commit ? succeeded(result.route, { commit: result.commit, branch: result.branch }) : skipped(result.route);
 
       async function commitForReview(): Promise<ReviewSyncResult> {
         if (plan.changes.length === 0) {

@@ -5,6 +5,7 @@
 import type { PromotionContext } from '../../src/promotion/steps/context.js';
 import { promotionPipeline } from '../../src/promotion/steps/index.js';
 import { describe, expect, it } from 'vitest';
+import { BranchMovedError } from '../../src/core/env-remote.js';
 import { errored, failed, runSteps, skipped, succeeded, type Pipeline, type Step, type StepResult } from '../../src/core/step-runner.js';
 
 const ok = succeeded();
@@ -13,8 +14,8 @@ const fail = failed(new Error('fix this first'));
 const moved = errored(new Error('the branch moved'), { moved: true });
 const down = errored(new Error('network down'));
 
-/** A step whose calls return `script` in turn (the last one from then on); `throws`: it throws instead. */
-function scripted(kind: string, script: readonly (StepResult | 'throws')[], ran: string[]): Step<object> {
+/** A step whose calls return `script` in turn (the last one from then on); `throws`: it throws; `throws-moved`: a commit's BranchMovedError. */
+function scripted(kind: string, script: readonly (StepResult | 'throws' | 'throws-moved')[], ran: string[]): Step<object> {
   let call = 0;
   return {
     kind,
@@ -22,6 +23,7 @@ function scripted(kind: string, script: readonly (StepResult | 'throws')[], ran:
       ran.push(`${kind}@${attempt}`);
       const next = script[Math.min(call++, script.length - 1)]!;
       if (next === 'throws') throw new Error(`${kind} threw`);
+      if (next === 'throws-moved') throw new BranchMovedError('env repo', { cause: new Error('the branch moved') });
       return next;
     },
   };
@@ -30,7 +32,7 @@ function scripted(kind: string, script: readonly (StepResult | 'throws')[], ran:
 interface Row {
   readonly name: string;
   /** Per step kind, what it returns on each call (default: succeeded). */
-  readonly script: Readonly<Record<string, readonly (StepResult | 'throws')[]>>;
+  readonly script: Readonly<Record<string, readonly (StepResult | 'throws' | 'throws-moved')[]>>;
   /** `kind@attempt` in the order run. */
   readonly ran: readonly string[];
   /** The error's message, when the run throws. */
@@ -76,6 +78,13 @@ const rows: Row[] = [
   {
     name: 'branch moved in the group: the group runs again from its first step, steps before it do not',
     script: { g2: [moved, ok] },
+    ran: ['a@1', 'b@1', 'g1@1', 'g2@1', 'g1@2', 'g2@2', 'c@1'],
+    retries: ['2/3'],
+    report: ['a:succeeded', 'b:succeeded', 'g1:succeeded', 'g2:errored', 'g1:succeeded', 'g2:succeeded', 'c:succeeded'],
+  },
+  {
+    name: 'a step that throws BranchMovedError (a commit that found its branch moved) is a move too',
+    script: { g2: ['throws-moved', ok] },
     ran: ['a@1', 'b@1', 'g1@1', 'g2@1', 'g1@2', 'g2@2', 'c@1'],
     retries: ['2/3'],
     report: ['a:succeeded', 'b:succeeded', 'g1:succeeded', 'g2:errored', 'g1:succeeded', 'g2:succeeded', 'c:succeeded'],

@@ -9,7 +9,7 @@
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
 import { planEnv, renderPlan, type Plan } from '../../plan/plan.js';
-import { BranchMovedError, type RemoteTree } from '../../core/env-remote.js';
+import type { RemoteTree } from '../../core/env-remote.js';
 import { capability } from '../../core/remote-capabilities.js';
 import { commitMessage } from '../../publish/sync-env.js';
 import { committedTags } from '../../plan/committed-tags.js';
@@ -18,7 +18,7 @@ import type { PromoteOptions } from '../promote.js';
 import { restartReason } from '../promotion-branch.js';
 import { trailerLines } from '../trailers.js';
 import { need, type EnvCommit, type PromotionContext } from './context.js';
-import { errored, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
+import { skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 /** The branch a promotion for review commits to. */
 export function promotionBranch(env: string, app: string): string {
@@ -62,16 +62,11 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
     c.envCommit = result('dry-run');
     return skipped('dry run: nothing written');
   }
-  try {
-    c.envCommit = await commit();
-    return succeeded(c.envCommit.message ?? `committed ${c.envCommit.commit!.slice(0, 12)}`, {
-      commit: c.envCommit.commit,
-      branch: c.envCommit.branch,
-    });
-  } catch (e) {
-    if (e instanceof BranchMovedError) return errored(e, { moved: true });
-    throw e;
-  }
+  c.envCommit = await commit();
+  return succeeded(c.envCommit.message ?? `committed ${c.envCommit.commit!.slice(0, 12)}`, {
+    commit: c.envCommit.commit,
+    branch: c.envCommit.branch,
+  });
 
   async function commit(): Promise<EnvCommit> {
     const { sha } = await remote.commit({

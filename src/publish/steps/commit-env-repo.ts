@@ -3,8 +3,7 @@
  * Nothing to change, or a dry run: `skipped`. The branch moved meanwhile: `errored` (moved),
  * and the runner starts the group again from the read.
  */
-import { errored, need, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
-import { BranchMovedError } from '../../core/env-remote.js';
+import { need, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 import type { Plan } from '../../plan/plan.js';
 import type { SyncContext } from './context.js';
 
@@ -16,19 +15,15 @@ async function commitEnvRepo(c: SyncContext): Promise<StepResult> {
     c.result = { plan, commit: undefined };
     return skipped(options.dryRun ? 'dry run: nothing written' : 'up to date');
   }
-  try {
-    const { sha } = await options.remote.commit({
-      parent: tree.head,
-      write: plan.write,
-      delete: plan.delete,
-      message: commitMessage(plan, options.title(plan), options.trailers),
-    });
-    c.result = { plan, commit: sha };
-    return succeeded(`committed ${sha.slice(0, 12)}`, { commit: sha });
-  } catch (e) {
-    if (e instanceof BranchMovedError) return errored(e, { moved: true });
-    throw e;
-  }
+  // A moved branch throws BranchMovedError: the runner starts the group again from the read.
+  const { sha } = await options.remote.commit({
+    parent: tree.head,
+    write: plan.write,
+    delete: plan.delete,
+    message: commitMessage(plan, options.title(plan), options.trailers),
+  });
+  c.result = { plan, commit: sha };
+  return succeeded(`committed ${sha.slice(0, 12)}`, { commit: sha });
 }
 
 export const commitEnvRepoStep: Step<SyncContext> = { kind: 'commit-env-repo', run: commitEnvRepo };

@@ -11,7 +11,7 @@ import type { PlatformChoice } from '../../generators/platform-components.js';
 import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
-import { Problems, type Locate, type Position } from '../core/config-error.js';
+import { ConfigError, Problems, type Locate, type Position } from '../core/config-error.js';
 import { packageFile } from '../core/package-root.js';
 import { parseEnvYaml } from './env-yaml.js';
 import { readInputFile } from './input-guards.js';
@@ -264,4 +264,13 @@ export function githubHost(apiUrl: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The envs `--env` names (all of them when it names none); one line naming the known ones for a name that is not. */
+export function selectEnvs<E extends { readonly name: string }>(all: readonly E[], names: readonly string[] | undefined): E[] {
+  for (const name of names ?? []) {
+    if (!all.some((e) => e.name === name))
+      throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
+  }
+  return names?.length ? all.filter((e) => names.includes(e.name)) : [...all];
 }

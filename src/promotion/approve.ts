@@ -27,7 +27,7 @@ import { capability } from '../core/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from './identity.js';
 import { withLock } from './lock.js';
-import { promotionBranch } from './promote.js';
+import { promotionBranch } from './promotion-branch.js';
 
 export interface ApproveOptions extends RemoteContext {
   readonly env: string;

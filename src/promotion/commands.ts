@@ -3,7 +3,7 @@ import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
 import { join } from 'node:path';
-import { loadEnvFiles } from '../load/load-envs.js';
+import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { committedTag, committedTags } from '../plan/committed-tags.js';
@@ -28,11 +28,10 @@ export interface CommandContext extends RemoteContext {
  */
 async function envsOf(ctx: CommandContext): Promise<EnvDefinition[]> {
   const envFiles = loadEnvFiles(join(ctx.root, 'envs'), 'envs');
-  const all = envFiles.map((f) => f.definition);
-  for (const name of ctx.envs ?? [])
-    if (!all.some((e) => e.name === name))
-      throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
-  return ctx.envs?.length ? all.filter((e) => ctx.envs!.includes(e.name)) : all;
+  return selectEnvs(
+    envFiles.map((f) => f.definition),
+    ctx.envs,
+  );
 }
 
 async function envNamed(ctx: RemoteContext, name: string, app: string): Promise<EnvDefinition> {
@@ -187,7 +186,7 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
     ctx.log(`${env.name}: reading ${remote.description}`);
     const apps = enabledApps(env);
     const tags = await committedTags(await remote.read(), env, apps);
-    const pending = await pendingBranches(remote, env.name, apps, env.repo.branch);
+    const pending = await pendingBranches(remote, env.name, apps);
     const drift: TagDrift[] = [];
     for (const app of apps) {
       const committed = tags.get(app);

@@ -82,9 +82,6 @@ export interface PromoteResult {
   readonly message: string;
 }
 
-// Where the steps use it; exported here too, as before.
-export { promotionBranch } from './steps/commit-env-repo.js';
-
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   checkArguments(options);
   const ctx: PromotionContext = { o: options };

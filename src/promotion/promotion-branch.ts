@@ -8,12 +8,16 @@
 import type { EnvRemote } from '../core/env-remote.js';
 import { capability, type PullRequestRef } from '../core/remote-capabilities.js';
 
+/** The branch a promotion for review commits to. */
+export function promotionBranch(env: string, app: string): string {
+  return `slipway/promote-${env}-${app}`;
+}
+
 /**
  * Why the promotion branch at `head` is done (so restarted from the env repo's branch), or
- * undefined when it is still pending. `_main`: that branch, which reviews always merge into (the
- * remote's own).
+ * undefined when it is still pending.
  */
-export async function restartReason(remote: EnvRemote, branch: string, head: string, _main?: string): Promise<string | undefined> {
+export async function restartReason(remote: EnvRemote, branch: string, head: string): Promise<string | undefined> {
   const state = await capability(remote, 'pullRequests').state(branch, head);
   return state.done ? state.reason : undefined;
 }
@@ -31,18 +35,13 @@ export interface PendingBranch {
  * request (or none yet); elsewhere, those not contained in the env repo's branch. None on a
  * remote that cannot list branches or take changes through review.
  */
-export async function pendingBranches(
-  remote: EnvRemote,
-  env: string,
-  apps: readonly string[],
-  _main?: string,
-): Promise<Map<string, PendingBranch>> {
+export async function pendingBranches(remote: EnvRemote, env: string, apps: readonly string[]): Promise<Map<string, PendingBranch>> {
   const pending = new Map<string, PendingBranch>();
   const reviews = remote.capabilities.pullRequests;
   if (!remote.branchHeads || !reviews) return pending;
-  const heads = await remote.branchHeads(`slipway/promote-${env}-`);
+  const heads = await remote.branchHeads(promotionBranch(env, ''));
   for (const app of apps) {
-    const branch = `slipway/promote-${env}-${app}`;
+    const branch = promotionBranch(env, app);
     const head = heads.get(branch);
     if (head === undefined) continue;
     const state = await reviews.state(branch, head);

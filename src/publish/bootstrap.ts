@@ -7,6 +7,7 @@ import { applicationName, enabledApps } from '../../generators/environment.js';
 import { ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE, CHARTS, componentApplications } from '../../generators/platform-components.js';
 import type { Plan } from '../plan/plan.js';
 import { ConfigError } from '../core/config-error.js';
+import { selectEnvs } from '../load/load-envs.js';
 import { generate } from '../synth.js';
 import { checkSlipwayHome, ensureArgoCdAccess, needsArgoCdAccess, slipwayHome, type AccessResult } from './argocd-access.js';
 import type { EnvRemote } from '../core/env-remote.js';
@@ -80,12 +81,10 @@ function dirtyRefusal(reviewed: readonly EnvDefinition[]): ConfigError {
 /** Generates once and selects the envs; the files of each env repo, relative to its root. */
 async function prepare(options: PublishOptions) {
   const generated = await generate({ root: options.root, crdsDir: options.crdsDir });
-  const all = generated.output.envs.map((e) => e.env);
-  for (const name of options.envs ?? []) {
-    if (!all.some((e) => e.name === name))
-      throw new ConfigError(`--env ${name}: no envs/${name}.yaml (known: ${all.map((e) => e.name).join(', ')})`);
-  }
-  const envs = options.envs?.length ? all.filter((e) => options.envs!.includes(e.name)) : all;
+  const envs = selectEnvs(
+    generated.output.envs.map((e) => e.env),
+    options.envs,
+  );
   const filesOf = (files: ReadonlyMap<string, string>, env: string) => {
     const prefix = `envs/${env}/`;
     return new Map([...files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));

@@ -15,15 +15,10 @@ import { commitMessage } from '../../publish/sync-env.js';
 import { committedTags } from '../../plan/committed-tags.js';
 import type { PlatformRepo } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';
-import { restartReason } from '../promotion-branch.js';
+import { promotionBranch, restartReason } from '../promotion-branch.js';
 import { trailerLines } from '../trailers.js';
 import { need, type EnvCommit, type PromotionContext } from './context.js';
 import { skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
-
-/** The branch a promotion for review commits to. */
-export function promotionBranch(env: string, app: string): string {
-  return `slipway/promote-${env}-${app}`;
-}
 
 async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
@@ -49,7 +44,7 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const branch = usePr ? promotionBranch(o.env, o.app) : undefined;
   const base = branch ? await remote.read(branch) : main;
   // …unless its pull request was merged or closed (elsewhere: it is merged): then it starts again from main.
-  const restart = branch && base.head ? await restartReason(remote, branch, base.head, env.repo.branch) : undefined;
+  const restart = branch && base.head ? await restartReason(remote, branch, base.head) : undefined;
   if (restart) o.log(`${o.env}: ${branch} ${restart}; starting it again from ${env.repo.branch}`);
   const onto = base.head && !restart ? base : main;
   const plan = await planEnv(o.env, remote.description, onto, desired);

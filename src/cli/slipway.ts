@@ -1,6 +1,7 @@
 /**
- * The `slipway` command line (commander). Every command loads and validates first; writing
- * commands show their plan before they write.
+ * The `slipway` command line (commander). Every command validates its input first (the commands
+ * that render: charts-src/ and envs/; status, history and pull: envs/); writing commands show
+ * their plan before they write.
  *
  * Length (over the ~400 lines files keep to): every command's options and help text in one place
  * is the CLI's contract, read as a whole; what a command does lives in the modules it imports

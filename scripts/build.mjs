@@ -6,7 +6,21 @@
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Leaves every npm package to node_modules except those `bundled` matches: kubernetes-models is
+ * 22 MB on disk of which slipway requires the schemas of ~30 kinds (src/validate/core-models.cjs),
+ * so those go into dist/ and kubernetes-models is a devDependency.
+ */
+function externalPackagesBut(bundled) {
+  return {
+    name: 'external-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => (bundled.test(args.path) ? undefined : { path: args.path, external: true }));
+    },
+  };
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -14,25 +28,43 @@ const started = Date.now();
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { slipway: 'src/cli/slipway.ts', synth: 'src/cli/synth-main.ts', generators: 'generators/index.ts' },
+  entryPoints: {
+    slipway: 'src/cli/slipway.ts',
+    synth: 'src/cli/synth-main.ts',
+    generators: 'generators/index.ts',
+    // Built only to write dist/core-fields.json below, then removed.
+    'core-schemas': 'src/validate/core-schemas.ts',
+  },
   outdir: dist,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [externalPackagesBut(/^kubernetes-models\//)],
+  // The bundled CommonJS (kubernetes-models) requires its own dependencies: esbuild's ESM output
+  // has no `require` of its own, so every output file gets Node's.
+  banner: { js: "import { createRequire as __slipwayCreateRequire } from 'node:module'; const require = __slipwayCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
 });
 const sources = {};
+// Bundled packages are left out: they change only with `npm ci`, which builds again.
 for (const input of Object.keys(result.metafile.inputs).sort()) {
+  if (input.startsWith('node_modules/')) continue;
   const { size, mtimeMs } = statSync(join(root, input));
   sources[input] = [size, mtimeMs];
 }
 mkdirSync(dist, { recursive: true });
+// The unknown-field tables of built-in kinds, from @kubernetes/client-node (a devDependency:
+// 57 MB that an installed slipway does not need). See src/validate/core-field-tables.ts.
+const coreSchemas = join(dist, 'core-schemas.js');
+const { collectCoreFieldTables } = await import(pathToFileURL(coreSchemas).href);
+writeFileSync(join(dist, 'core-fields.json'), `${JSON.stringify(collectCoreFieldTables())}\n`);
+rmSync(coreSchemas);
+rmSync(`${coreSchemas}.map`);
 writeFileSync(join(dist, 'sources.json'), `${JSON.stringify(sources)}\n`);
 if (!process.argv.includes('--quiet')) {
   console.log(`dist/: ${Object.keys(sources).length} sources compiled in ${Date.now() - started} ms (${relative(process.cwd(), dist) || 'dist'})`);

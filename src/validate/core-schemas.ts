@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-
+import coreModels, { type ModelClass } from './core-models.cjs';
+import { ARRAY_TYPE, collectFieldTables, type FieldTables, loadFieldTables, MAP_TYPE, OPAQUE_TYPES } from './core-field-tables.js';
 import { formatPath, isRecord, type AjvLikeError, type PathSegment } from '../core/ajv-errors.js';
 import { dedupeIssues, issuesFromAjvErrors } from './schema-issue.js';
 import type { SchemaIssue } from './schema-issue.js';
@@ -8,55 +8,24 @@ import type { SchemaIssue } from './schema-issue.js';
  * Two sources, because neither does the whole job alone:
  * - kubernetes-models: precompiled ajv validators with types, required fields, enums and
  *   formats, but every schema allows unknown properties;
- * - @kubernetes/client-node: generated model classes whose `attributeTypeMap` lists every
- *   field of every type, which is what `kubectl --validate=strict` checks unknown fields
- *   against.
+ * - the field tables of every type (core-field-tables.ts, from @kubernetes/client-node's
+ *   generated models at build time), which is what `kubectl --validate=strict` checks unknown
+ *   fields against.
  *
- * Both are loaded lazily with a synchronous `require`, one module per kind/type actually
- * met, so importing this file costs nothing and validating a Deployment loads only the
- * Deployment's schema closure (not the 1700 kubernetes-models schemas, nor client-node's
- * index with its HTTP/WebSocket stack). client-node is ESM-only; Node >= 20.19 (our
- * engines floor) can `require()` ES modules, and its model files import nothing at runtime.
+ * kubernetes-models is loaded lazily (core-models.cjs), one module per kind
+ * actually met, so importing this file costs nothing and validating a Deployment loads only
+ * the Deployment's schema closure (not the 1700 kubernetes-models schemas).
  */
-const require = createRequire(import.meta.url);
 
 interface CoreKind {
-  /** Module under `kubernetes-models/`, e.g. `apps/v1/Deployment`. */
+  /** Key in core-models.cjs and module under `kubernetes-models/`, e.g. `apps/v1/Deployment`. */
   readonly modelModule: string;
   /** client-node class of the top-level object, e.g. `V1Deployment`. */
   readonly clientClass: string;
 }
 
-/** apiVersion -> kinds we validate. Extend here; the class/module names follow one pattern. */
-const CORE_KINDS: Readonly<Record<string, readonly string[]>> = {
-  v1: [
-    'ConfigMap',
-    'LimitRange',
-    'Namespace',
-    'PersistentVolume',
-    'PersistentVolumeClaim',
-    'Pod',
-    'ResourceQuota',
-    'Secret',
-    'Service',
-    'ServiceAccount',
-  ],
-  'apps/v1': ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'],
-  'batch/v1': ['CronJob', 'Job'],
-  'networking.k8s.io/v1': ['Ingress', 'IngressClass', 'NetworkPolicy'],
-  'autoscaling/v1': ['HorizontalPodAutoscaler'],
-  'autoscaling/v2': ['HorizontalPodAutoscaler'],
-  'policy/v1': ['PodDisruptionBudget'],
-  'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
-  'scheduling.k8s.io/v1': ['PriorityClass'],
-  'storage.k8s.io/v1': ['StorageClass'],
-  // What platform charts install: their CRDs and admission webhooks.
-  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
-  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
-};
-
 function lookupKind(apiVersion: string, kind: string): CoreKind | undefined {
-  if (!Object.hasOwn(CORE_KINDS, apiVersion) || !CORE_KINDS[apiVersion]?.includes(kind)) return undefined;
+  if (!Object.hasOwn(coreModels, `${apiVersion}/${kind}`)) return undefined;
   const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
   return {
     modelModule: `${apiVersion}/${kind}`,
@@ -81,22 +50,13 @@ export function validateCoreObject(obj: Record<string, unknown>): SchemaIssue[] 
 // ---------------------------------------------------------------------------------------
 // Types, required fields, enums, formats: kubernetes-models.
 
-interface ModelInstance {
-  validate(): void;
-}
-interface ModelClass {
-  new (data: Record<string, unknown>): ModelInstance;
-  readonly prototype: ModelInstance;
-}
-
 const modelClasses = new Map<string, ModelClass>();
 
 function modelClass(core: CoreKind): ModelClass {
   let cls = modelClasses.get(core.modelModule);
   if (cls === undefined) {
-    const kind = core.modelModule.slice(core.modelModule.lastIndexOf('/') + 1);
-    cls = (require(`kubernetes-models/${core.modelModule}`) as Record<string, ModelClass>)[kind];
-    if (cls === undefined) throw new Error(`kubernetes-models/${core.modelModule} does not export ${kind}`);
+    cls = coreModels[core.modelModule]!();
+    if (cls === undefined) throw new Error(`kubernetes-models/${core.modelModule} does not export its kind`);
     modelClasses.set(core.modelModule, cls);
   }
   return cls;
@@ -126,42 +86,32 @@ function metadataIssues(obj: Record<string, unknown>): SchemaIssue[] {
 }
 
 // ---------------------------------------------------------------------------------------
-// Unknown fields: walk the object along client-node's attribute type maps.
+// Unknown fields: walk the object along the field tables.
 
-interface Attribute {
-  readonly name: string;
-  readonly baseName: string;
-  readonly type: string;
-}
-interface ClientModel {
-  getAttributeTypeMap(): Attribute[];
-}
-
-/** class name -> JSON field name -> field type; `null` when client-node has no such class. */
+/** class name -> JSON field name -> field type; `null` when there is no such class. */
 const fieldTables = new Map<string, ReadonlyMap<string, string> | null>();
 
 function fieldTable(className: string): ReadonlyMap<string, string> | null {
   let table = fieldTables.get(className);
   if (table !== undefined) return table;
-  table = null;
-  if (/^[A-Za-z][A-Za-z0-9]*$/.test(className)) {
-    try {
-      const mod = require(`@kubernetes/client-node/dist/gen/models/${className}.js`) as Record<string, ClientModel>;
-      const cls = mod[className];
-      if (cls !== undefined) table = new Map(cls.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    }
-  }
+  const tables = loadFieldTables(coreRootClasses());
+  table = Object.hasOwn(tables, className) ? new Map(Object.entries(tables[className]!)) : null;
   fieldTables.set(className, table);
   return table;
 }
 
-/** Types whose content is not checked for unknown fields: scalars (kubernetes-models checks them) and free-form values. */
-const OPAQUE_TYPES = new Set(['string', 'number', 'boolean', 'Date', 'any', 'object', 'IntOrString', 'V1MicroTime']);
+/** Every field table the check can need; scripts/build.mjs writes it to dist/core-fields.json. */
+export function collectCoreFieldTables(): FieldTables {
+  return collectFieldTables(coreRootClasses());
+}
 
-const ARRAY_TYPE = /^Array<(.+)>$/;
-const MAP_TYPE = /^\{ \[key: string\]: (.+); \}$/;
+/** client-node class names of every kind in core-models.cjs: the roots the field tables are collected from. */
+function coreRootClasses(): string[] {
+  return Object.keys(coreModels).map((key) => {
+    const slash = key.lastIndexOf('/');
+    return lookupKind(key.slice(0, slash), key.slice(slash + 1))!.clientClass;
+  });
+}
 
 function unknownFieldIssues(rootClass: string, obj: Record<string, unknown>): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
@@ -191,9 +141,9 @@ function walk(value: unknown, type: string, path: PathSegment[], issues: SchemaI
 
   const fields = fieldTable(type);
   if (fields === null) {
-    // An unknown class name means client-node changed its naming: fail loudly rather than
-    // silently skipping the strict check.
-    throw new Error(`@kubernetes/client-node has no model ${type} (at ${formatPath(path) || 'the top level'})`);
+    // An unknown class name means the tables miss a type: fail loudly rather than silently
+    // skipping the strict check.
+    throw new Error(`no field table for ${type} (at ${formatPath(path) || 'the top level'})`);
   }
   if (!isRecord(value)) return;
   for (const [key, item] of Object.entries(value)) {

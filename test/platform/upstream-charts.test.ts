@@ -236,9 +236,7 @@ for (const c of ENVS) {
             if (isCoreKind(apiVersion, kind)) issues = validateCoreObject(obj);
             else if (crds.has(apiVersion, kind)) issues = crds.validate(obj);
             else if (BUILTIN_GROUPS.has(groupOf(apiVersion))) {
-              out.push(
-                `${at}: built-in kind ${apiVersion} ${kind} has no schema in src/validate/core-schemas.ts (CORE_KINDS), so it is not validated`,
-              );
+              out.push(`${at}: built-in kind ${apiVersion} ${kind} has no schema in src/validate/core-models.cjs, so it is not validated`);
               continue;
             } else {
               out.push(`${at}: custom kind ${apiVersion} ${kind} has no CRD in ../shared/crds nor among the env's rendered charts`);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Suites with no process-wide state of their own (no env vars, no servers, no cwd): one module graph per worker is enough. */
@@ -12,6 +13,8 @@ const PURE = [
 ];
 
 export default defineConfig({
+  // App files import 'slipway' (as in a platform repo that installed it): in tests, the sources.
+  resolve: { alias: [{ find: /^slipway$/, replacement: fileURLToPath(new URL('generators/index.ts', import.meta.url)) }] },
   test: {
     // helm and git tests start real processes; give them room on a 2-core machine.
     testTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { defineApp, Delivery, Security } from '../generators/index.js';
+import { defineApp, Delivery, Security } from 'slipway';
 
 /**
  * The DevOps Paradox podcast site: static pages served by nginx, run serverless on Knative as in

@@ -1,4 +1,4 @@
-import { defineApp, Delivery, Security } from '../generators/index.js';
+import { defineApp, Delivery, Security } from 'slipway';
 
 /**
  * The book's DevOps Toolkit site: static pages served by nginx, released as a canary (Argo

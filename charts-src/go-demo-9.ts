@@ -1,5 +1,5 @@
 import { ConfigMap } from 'cdk8s-plus-33';
-import { defineApp } from '../generators/index.js';
+import { defineApp } from 'slipway';
 
 /** The book's demo API, written in Go; it keeps data in PostgreSQL. */
 export default defineApp({

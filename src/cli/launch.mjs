@@ -3,7 +3,7 @@
 // from exactly the sources on disk now (dist/sources.json, their sizes and times), so a checkout
 // whose src/ was edited since the last build never runs stale code; it runs the sources, slower.
 // Either way the user's charts-src/*.ts are loaded through the hooks, registered only when needed.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -35,19 +35,24 @@ function registerTypeScript(generators) {
   register('./ts-hooks.mjs', import.meta.url, { data: { generators } });
 }
 
-/** Imports the entry's module (`slipway` → main of src/cli/slipway.ts or dist/slipway.js). */
+/**
+ * Imports the entry's module (`slipway` → main of src/cli/slipway.ts or dist/slipway.js). An
+ * installed slipway (npm) ships dist/ without the sources: dist is then the only code there is.
+ */
 export async function load(entry, source) {
-  if (process.env.SLIPWAY_FROM_SOURCE !== '1' && distIsFresh()) {
-    // charts-src/*.ts import ../generators/index.js: those imports get dist's generators, the very
-    // modules the compiled CLI uses, not a second copy from the sources.
+  const generatorsSource = fileURLToPath(new URL('generators/index.ts', root));
+  const installed = !existsSync(generatorsSource);
+  if (installed || (process.env.SLIPWAY_FROM_SOURCE !== '1' && distIsFresh())) {
+    // App files' imports of 'slipway' (or a checkout's ../generators/index.js) get dist's
+    // generators, the very modules the compiled CLI uses, not a second copy.
     globalThis.slipwayLoadTypeScript = () =>
       registerTypeScript({
-        source: realpathSync(fileURLToPath(new URL('generators/index.ts', root))),
+        source: installed ? undefined : realpathSync(generatorsSource),
         compiled: new URL('dist/generators.js', root).href,
       });
     return import(new URL(`dist/${entry}.js`, root).href);
   }
-  registerTypeScript(undefined);
+  registerTypeScript({ source: realpathSync(generatorsSource), sourceUrl: new URL('generators/index.ts', root).href });
   globalThis.slipwayLoadTypeScript = () => {};
   return import(new URL(source, root).href);
 }

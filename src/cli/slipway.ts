@@ -17,6 +17,7 @@ import type { RollbackOptions } from '../promotion/commands.js';
 import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
+import { addScaffoldCommands } from './scaffold-commands.js';
 import { packageVersion } from './version.js';
 
 const EXIT_CODES_HELP = `
@@ -458,6 +459,7 @@ function buildProgram(run: (code: number) => void): Command {
       }),
     );
 
+  addScaffoldCommands(program, action, rootOf);
   return program;
 }
 

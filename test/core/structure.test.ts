@@ -18,6 +18,7 @@ const LAYERS: Readonly<Record<string, number>> = {
   'src/plan': 4,
   'src/publish': 5,
   'src/promotion': 6,
+  'src/scaffold': 6,
   'src/cli': 7,
 };
 

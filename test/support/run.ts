@@ -53,6 +53,11 @@ export function run(command: string, args: readonly string[], options: RunOption
           }
         }, options.limitMs)
       : undefined;
+    // A command that cannot start (missing binary or cwd) is a failed run, not a hung test.
+    child.on('error', (error) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: -1, stdout, stderr: `${stderr}${error.message}`, ms: Date.now() - started, hung, pid: child.pid ?? -1 });
+    });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started, hung, pid: child.pid! });

@@ -54,7 +54,15 @@ function ioFor(command: Command): Io {
     quiet: g.quiet,
     verbose: g.verbose,
     color: g.color === false ? false : undefined,
-    secrets: [environment.GITHUB_TOKEN, environment.GH_TOKEN, environment.SLIPWAY_GIT_TOKEN].filter((s): s is string => Boolean(s)),
+    secrets: [
+      environment.GITHUB_TOKEN,
+      environment.GH_TOKEN,
+      environment.SLIPWAY_GIT_TOKEN,
+      // SLIPWAY_REGISTRY_<HOST>_PASSWORD (registry/credentials.ts): the same pattern, no module load.
+      ...Object.entries(environment)
+        .filter(([name]) => /^SLIPWAY_REGISTRY_\w+_PASSWORD$/.test(name))
+        .map(([, value]) => value),
+    ].filter((s): s is string => Boolean(s)),
   });
 }
 

@@ -4,7 +4,7 @@ import { loadEnvFiles } from '../../src/load/load-envs.js';
 import { makeProject } from '../support/project-fixture.js';
 
 function load(track: string, extra = ''): string | undefined {
-  const p = makeProject((x) => x.replace('envs/staging.yaml', /( {2}devops-toolkit:\n {4}tag: "2\.9\.17"\n)/, `$1    track: ${track}\n`));
+  const p = makeProject((x) => x.replace('envs/staging.yaml', 'track: { semver: "~2.9", auto: true }', `track: ${track}`));
   if (extra) p.replace('envs/staging.yaml', 'pinnedTags: false', `pinnedTags: false\n${extra}`);
   try {
     loadEnvFiles(`${p.root}/envs`);
@@ -17,10 +17,8 @@ function load(track: string, extra = ''): string | undefined {
 }
 
 describe('track policies in env files', () => {
-  it('a sound policy loads, with its defaults', () => {
-    const p = makeProject((x) =>
-      x.replace('envs/staging.yaml', /( {2}devops-toolkit:\n {4}tag: "2\.9\.17"\n)/, '$1    track: { semver: "~2.9", auto: true }\n'),
-    );
+  it("the sample's policy loads, with its defaults", () => {
+    const p = makeProject();
     try {
       const staging = loadEnvFiles(`${p.root}/envs`).find((f) => f.definition.name === 'staging')!;
       expect(staging.definition.apps['devops-toolkit']!.track).toEqual({ semver: '~2.9', order: 'semver', digest: false, auto: true });

@@ -33,6 +33,9 @@ function git(cwd: string, ...args: string[]): string {
 
 type Platform = Project & { cli: (env: Record<string, string>, ...args: string[]) => Promise<Run> };
 
+// Each case runs the CLI 3 to 6 times (git, a bootstrap, registry reads): ~20 s alone, more beside other files.
+const SLOW = 180_000;
+
 describeWithRegistry('track and promote --latest (real registry)', () => {
   let dir: string;
   let registry: TestRegistry;
@@ -132,7 +135,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     } finally {
       p.cleanup();
     }
-  });
+  }, SLOW);
 
   it('promote --latest: pins the index digest (skopeo inspect --raw | sha256sum); --dry-run --json says what and why', async () => {
     const p = await platform((x) =>
@@ -160,7 +163,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     } finally {
       p.cleanup();
     }
-  });
+  }, SLOW);
 
   it('never backwards without --force --reason; gating still applies; no match is a decision, not an error', async () => {
     const p = await platform((x) =>
@@ -214,7 +217,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     } finally {
       p.cleanup();
     }
-  });
+  }, SLOW);
 
   it('a registry that is down: exit 4, one line, nothing written; bad credentials: exit 1, one line', async () => {
     const p = await platform();
@@ -246,7 +249,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     } finally {
       p.cleanup();
     }
-  });
+  }, SLOW);
 
   it('a human promotes a newer tag while track commits: track re-reads and does not overwrite it', async () => {
     const shimParent = mkdtempSync(join(tmpdir(), 'slipway-shim-'));
@@ -282,5 +285,5 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
       p.cleanup();
       rmSync(shimParent, { recursive: true, force: true });
     }
-  });
+  }, SLOW);
 });

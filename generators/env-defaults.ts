@@ -21,4 +21,8 @@ export const ENV_DEFAULTS = {
   'gateway.serviceType': 'LoadBalancer',
   render: 'helm',
   'apps.*.enabled': true,
+  /** A tracking policy orders what allowTags lets through as versions, pins no digest, commits nothing on its own. */
+  'apps.*.track.order': 'semver',
+  'apps.*.track.digest': false,
+  'apps.*.track.auto': false,
 } as const;

@@ -64,6 +64,32 @@ export interface EnvAppSettings {
   /** Extra or overridden literal environment variables. */
   readonly env?: Readonly<Record<string, string>>;
   readonly delivery?: DeliveryOverrides;
+  /**
+   * Follow the image registry: `slipway track` and `promote --latest` pick the newest tag this
+   * policy allows. Not rendered: the env repo never sees it. @default - not tracked
+   */
+  readonly track?: TrackPolicy;
+}
+
+/**
+ * Which registry tags an app follows in an env (as Flux's ImagePolicy or Argo CD Image Updater's
+ * update strategies): a `semver` range, or `allowTags` (and `extract`) ordered by `order`.
+ */
+export interface TrackPolicy {
+  /** A semver range (`~2.9`, `>=1.2 <2`); pre-releases only when the range names one. */
+  readonly semver?: string;
+  /** Only tags this regular expression matches (JavaScript syntax, unanchored unless written `^…$`). */
+  readonly allowTags?: string;
+  /** Tags this regular expression matches are never picked. */
+  readonly ignoreTags?: string;
+  /** What of an allowed tag is ordered: `$1`, `$<name>` of allowTags' groups (Flux's filterTags.extract). @default - the whole tag */
+  readonly extract?: string;
+  /** How tags (or what `extract` takes of them) are ordered, newest last. @default 'semver' */
+  readonly order: 'semver' | 'numeric' | 'alphabetical';
+  /** Pin the tag's digest: `tag@sha256:…` (the index's digest for a multi-platform image). */
+  readonly digest: boolean;
+  /** `slipway track` commits it on its own (otherwise only `promote --latest` does). */
+  readonly auto: boolean;
 }
 
 export interface EnvDefinition {

@@ -6,6 +6,7 @@ import type { EnvApplyResult } from '../publish/apply-plan.js';
 import type { EnvPublishResult } from '../publish/bootstrap.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import type { PromoteResult } from '../promotion/promote.js';
+import type { TrackDecision } from '../promotion/track.js';
 import { EXIT, exitCodeFor, jsonErrors, reportEnvFailures, worstExitCode, type Io } from './io.js';
 
 /** Prints a promotion's plan and outcome; exit 0 (also when there was nothing to do). */
@@ -117,5 +118,28 @@ export function reportApply(
     io.out(r.commit ? `${r.env}: committed ${r.commit} to ${r.remote}` : `${r.env}: nothing to apply`);
   }
   reportEnvFailures(failures, io);
+  return code;
+}
+
+/** `slipway track`: one row per decision; the exit code is the worst failure's (0 when every app was decided). */
+export function reportTrack(decisions: readonly TrackDecision[], io: Io): number {
+  const code = worstExitCode([EXIT.ok, ...decisions.filter((d) => d.error).map((d) => exitCodeFor(d.error))]);
+  if (io.json) {
+    const errors = decisions.flatMap((d) => (d.error ? jsonErrors(d.error) : []));
+    io.emitJson({
+      ...(code !== EXIT.ok ? { ok: false, exitCode: code, error: errors[0], errors } : {}),
+      decisions: decisions.map(({ error: _e, ...d }) => d),
+    });
+    return code;
+  }
+  if (decisions.length === 0) io.out('no app has a track policy in these environments');
+  else
+    io.out(
+      table(
+        ['env', 'app', 'deployed', 'picked', 'decision', 'why'],
+        decisions.map((d) => [d.env, d.app, d.current ?? '', d.tag ?? '', d.action, d.reason]),
+      ),
+    );
+  for (const d of decisions) if (d.error) io.error(`${d.env}: ${d.app}: ${d.reason}`);
   return code;
 }

@@ -38,6 +38,20 @@ Credentials come from the environment only: GITHUB_TOKEN (or GH_TOKEN) for GitHu
 SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https git remotes. They never appear in
 output, command lines, remote URLs or .git/config.`;
 
+const TRACK_HELP = `
+Policies (envs/<env>.yaml, per app):
+  track: { semver: "~2.9", auto: true }        newest 2.9.x; pre-releases only if the range names one
+  track: { allowTags: "^v(\\d+)$", extract: "$1", order: numeric }   order: semver | numeric | alphabetical
+  ignoreTags: "<regex>" never picks those; digest: true pins tag@sha256:<index digest> (needed
+  where the env has requireDigests); auto: true lets slipway track commit (else: promote --latest).
+
+Registry credentials: SLIPWAY_REGISTRY_<HOST>_USERNAME and _PASSWORD (<HOST>: upper case, every
+character not a letter or digit as _: ghcr.io → GHCR_IO, 127.0.0.1:5000 → 127_0_0_1_5000), else
+~/.docker/config.json (credHelpers or credsStore when the helper is installed, then auths), else
+anonymous. SLIPWAY_REGISTRY_<HOST>_MIRROR=<host:port> reads <HOST>'s images from another registry.
+Exit 0 when every app was decided (promoted, up to date, no match, blocked); 4 when a registry or
+env repo could not be reached (that app is left as it was), 1 for bad credentials.`;
+
 interface GlobalOptions {
   root?: string;
   json?: boolean;
@@ -55,7 +69,15 @@ function ioFor(command: Command): Io {
     quiet: g.quiet,
     verbose: g.verbose,
     color: g.color === false ? false : undefined,
-    secrets: [environment.GITHUB_TOKEN, environment.GH_TOKEN, environment.SLIPWAY_GIT_TOKEN].filter((s): s is string => Boolean(s)),
+    secrets: [
+      environment.GITHUB_TOKEN,
+      environment.GH_TOKEN,
+      environment.SLIPWAY_GIT_TOKEN,
+      // SLIPWAY_REGISTRY_<HOST>_PASSWORD (registry/credentials.ts): the same pattern, no module load.
+      ...Object.entries(environment)
+        .filter(([name]) => /^SLIPWAY_REGISTRY_\w+_PASSWORD$/.test(name))
+        .map(([, value]) => value),
+    ].filter((s): s is string => Boolean(s)),
   });
 }
 
@@ -220,6 +242,10 @@ function buildProgram(run: (code: number) => void): Command {
     .argument('[tag]', 'the image tag, optionally with @sha256:<digest>')
     .requiredOption('-e, --env <name>', 'the environment to promote in')
     .option('--from <env>', 'take the tag the env repo of <env> holds now')
+    .option(
+      '--latest',
+      "take the newest tag the app's track policy (envs/<env>.yaml) allows in its registry; never one older than the env runs without --force --reason",
+    )
     .option(
       '--pr',
       'commit to a branch and open (or update) a pull request instead of committing directly (default from the env file: promotion: pr)',
@@ -427,6 +453,34 @@ function buildProgram(run: (code: number) => void): Command {
           if (lines.length) io.out(['', ...lines].join('\n'));
         }
         return reportEnvFailures(report.failures, io);
+      }),
+    );
+
+  program
+    .command('track')
+    .description(
+      'promote, in each env, every app whose track policy says auto: true to the newest tag its registry has that the policy allows ' +
+        '(as promote --latest: gating, review, history); one decision per app, with why. For a CI schedule; a run with no new tags writes nothing',
+    )
+    .addOption(envOption())
+    .option('--dry-run', 'say what each app would get; write nothing')
+    .option('--no-push', 'commit envs/ in the platform repo on the checked-out branch, and push nothing there')
+    .option('--no-verify', "skip the platform repo's git hooks for its commits")
+    .option('--actor <name>', 'who tracks, for the Slipway-Actor trailer (default: as promote)')
+    .addHelpText('after', TRACK_HELP)
+    .action(
+      action(async (command, io) => {
+        const o = command.opts() as { env?: string[]; dryRun?: boolean; push: boolean; verify: boolean; actor?: string };
+        const [{ track }, { reportTrack }] = await Promise.all([import('../promotion/track.js'), import('./reports.js')]);
+        const decisions = await track({
+          ...remoteContext(command, io),
+          envs: o.env,
+          dryRun: o.dryRun,
+          push: o.push,
+          verify: o.verify,
+          actor: o.actor,
+        });
+        return reportTrack(decisions, io);
       }),
     );
 

@@ -6,13 +6,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster } from '../../generators/environment.js';
+import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster, TrackPolicy } from '../../generators/environment.js';
 import type { PlatformChoice } from '../../generators/platform-components.js';
 import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
 import { ConfigError, Problems, type Locate, type Position } from '../core/config-error.js';
 import { packageFile } from '../core/package-root.js';
+import { policyProblems } from '../core/tag-policy.js';
 import { parseEnvYaml } from './env-yaml.js';
 import { readInputFile } from './input-guards.js';
 import { describeErrors } from './env-schema-wording.js';
@@ -120,7 +121,13 @@ function loadEnvFile(
   const fleet = parseFleet(raw, file, problems);
   if (fleet === null) return undefined;
   const apps: Record<string, EnvAppSettings> = {};
-  for (const [name, a] of Object.entries(raw.apps)) apps[name] = { ...a, enabled: a.enabled ?? ENV_DEFAULTS['apps.*.enabled'] };
+  let badPolicy = false;
+  for (const [name, { track, ...a }] of Object.entries(raw.apps)) {
+    const policy = track === undefined ? undefined : parseTrack(track, raw, `apps.${name}.track`, file, problems);
+    if (policy === null) badPolicy = true;
+    apps[name] = { ...a, enabled: a.enabled ?? ENV_DEFAULTS['apps.*.enabled'], ...(policy ? { track: policy } : {}) };
+  }
+  if (badPolicy) return undefined;
   return {
     file,
     locate,
@@ -168,7 +175,24 @@ interface RawEnv {
   gateway?: { serviceType?: GatewayServiceType };
   render?: 'helm' | 'manifests';
   platform?: Array<PlatformChoice['component'] | PlatformChoice>;
-  apps: Record<string, Omit<EnvAppSettings, 'enabled'> & { enabled?: boolean }>;
+  apps: Record<string, Omit<EnvAppSettings, 'enabled' | 'track'> & { enabled?: boolean; track?: RawTrack }>;
+}
+
+type RawTrack = Partial<TrackPolicy>;
+
+/** An app's tracking policy with its defaults (null: a problem was reported). */
+function parseTrack(raw: RawTrack, env: RawEnv, field: string, file: string, problems: Problems): TrackPolicy | null {
+  const policy: TrackPolicy = {
+    ...raw,
+    order: raw.order ?? ENV_DEFAULTS['apps.*.track.order'],
+    digest: raw.digest ?? ENV_DEFAULTS['apps.*.track.digest'],
+    auto: raw.auto ?? ENV_DEFAULTS['apps.*.track.auto'],
+  };
+  const found = policyProblems(policy);
+  if (env.requireDigests && !policy.digest)
+    found.push({ field: 'digest', message: `${env.name} requires digests (requireDigests: true): set digest: true` });
+  for (const p of found) problems.add(file, p.field ? `${field}.${p.field}` : field, p.message);
+  return found.length ? null : policy;
 }
 
 /** A fleet's clusters (undefined: not a fleet; null: a problem was reported). */

@@ -171,7 +171,7 @@ export class PlatformRepo {
         if (attempt > 1) await this.catchUp(git, r);
         const before = readFileSync(abs, 'utf8');
         const next = r.edit(before);
-        if (next === before && !(await dirty(git, [r.file]))) {
+        if (next === before && (await dirty(git, [r.file])).length === 0) {
           await r.out?.refresh(next);
           return { status: 'unchanged', summary: `${r.file} records it already` };
         }

@@ -24,6 +24,7 @@
  */
 import { ConfigError } from '../core/config-error.js';
 import type { Plan } from '../plan/plan.js';
+import type { LatestPick } from './latest.js';
 import type { RemoteContext } from '../publish/remotes.js';
 import { withLock } from './lock.js';
 import type { PromotionContext } from './steps/context.js';
@@ -40,6 +41,8 @@ export interface PromoteOptions {
   /** The tag to promote; or take it from `from`. */
   readonly tag?: string;
   readonly from?: string;
+  /** Take the newest tag the app's `track` policy allows in its registry (latest.ts); never backwards without `force`. */
+  readonly latest?: boolean;
   readonly pr?: boolean;
   readonly dryRun?: boolean;
   readonly force?: boolean;
@@ -78,6 +81,8 @@ export interface PromoteResult {
   readonly adopted: ReadonlyArray<{ app: string; tag: string }>;
   /** For the user's attention (a review bypassed with --direct). */
   readonly warnings?: readonly string[];
+  /** --latest: the policy, what the registry offered and why this tag. */
+  readonly tracked?: LatestPick;
   readonly platformRepo?: string;
   readonly message: string;
 }
@@ -99,9 +104,10 @@ export function checkPromotionFlags(o: Pick<PromoteOptions, 'force' | 'direct' |
 
 function checkArguments(o: PromoteOptions): void {
   checkPromotionFlags(o);
-  if (o.tag !== undefined && o.from !== undefined) throw new ConfigError('give a tag or --from <env>, not both');
-  if (o.tag === undefined && o.from === undefined)
-    throw new ConfigError('which tag? give one (slipway promote <app> <tag> --env <env>) or --from <env>');
+  if ([o.tag !== undefined, o.from !== undefined, o.latest === true].filter(Boolean).length > 1)
+    throw new ConfigError('give one of a tag, --from <env> or --latest');
+  if (o.tag === undefined && o.from === undefined && !o.latest)
+    throw new ConfigError('which tag? give one (slipway promote <app> <tag> --env <env>), --from <env>, or --latest');
   if (o.from !== undefined && o.from === o.env) throw new ConfigError(`--from ${o.from}: an environment cannot promote from itself`);
   if (o.tag !== undefined && !DOCKER_TAG.test(o.tag)) {
     throw new ConfigError(

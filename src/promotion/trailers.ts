@@ -20,6 +20,8 @@ export interface PromotionTrailers {
   readonly rollback?: boolean;
   /** The environment whose tag was taken (--from). */
   readonly promotedFrom?: string;
+  /** The tracking policy that picked the tag (--latest, slipway track). */
+  readonly tracked?: string;
 }
 
 export function trailerLines(t: PromotionTrailers): Record<string, string> {
@@ -32,6 +34,7 @@ export function trailerLines(t: PromotionTrailers): Record<string, string> {
     ...(t.forced ? { 'Slipway-Forced': t.forced.replace(/\s+/g, ' ') } : {}),
     ...(t.direct ? { 'Slipway-Direct': t.direct.replace(/\s+/g, ' ') } : {}),
     ...(t.rollback ? { 'Slipway-Rollback': 'true' } : {}),
+    ...(t.tracked ? { 'Slipway-Tracked': t.tracked } : {}),
     'Slipway-Actor': t.actor,
     'Slipway-Source-Commit': t.sourceCommit,
   };

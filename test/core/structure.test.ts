@@ -17,6 +17,7 @@ const LAYERS: Readonly<Record<string, number>> = {
   'src/write': 3,
   'src/plan': 4,
   'src/publish': 5,
+  'src/registry': 5,
   'src/promotion': 6,
   'src/scaffold': 6,
   'src/cli': 7,

@@ -60,7 +60,7 @@ describe('synth CLI', () => {
 
     expect(run.stderr).toBe(
       'error: envs/production.yaml:23: apps.devops-toolkit.tag: required\n' +
-        "error: envs/staging.yaml:34: render: 'kustomize' must be one of: helm, manifests\n",
+        "error: envs/staging.yaml:37: render: 'kustomize' must be one of: helm, manifests\n",
     );
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.stdout).toBe('');

@@ -53,6 +53,7 @@ describe('env-file defaults: one list', () => {
           'apps:',
           '  go-demo-9:',
           '    tag: "1.0.0"',
+          '    track: { allowTags: "^1\\\\." }',
         ].join('\n') + '\n',
       );
     });
@@ -75,6 +76,9 @@ describe('env-file defaults: one list', () => {
         'gateway.serviceType': d.gatewayServiceType,
         render: d.render,
         'apps.*.enabled': d.apps['go-demo-9']!.enabled,
+        'apps.*.track.order': d.apps['go-demo-9']!.track?.order,
+        'apps.*.track.digest': d.apps['go-demo-9']!.track?.digest,
+        'apps.*.track.auto': d.apps['go-demo-9']!.track?.auto,
       };
       expect(loaded).toEqual(ENV_DEFAULTS);
     } finally {

@@ -22,7 +22,7 @@ import { skipped, succeeded, type Step, type StepResult } from '../../core/step-
 
 async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env, envFile, platform, tag } = need(c.resolved, 'resolve');
+  const { env, envFile, platform, tag, tracked } = need(c.resolved, 'resolve');
   const { remote, usePr, bypass, title, source, actor, author } = need(c.routed, 'route');
   const state = need(c.edited, 'edit-envs');
   const { desired } = need(c.rendered, 'render');
@@ -39,6 +39,7 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
     direct: bypass ? o.reason : undefined,
     rollback: o.rollback,
     promotedFrom: o.from,
+    tracked: tracked?.policy,
   });
   // A PR branch continues from its own head; a direct promotion from the branch's.
   const branch = usePr ? promotionBranch(o.env, o.app) : undefined;
@@ -111,7 +112,7 @@ async function checkUncommitted(platform: PlatformRepo | undefined, file: string
 
 function pullRequestBody(plan: Plan, o: PromoteOptions, tag: string, from: string | undefined): string {
   return [
-    `Promotes **${o.app}** in **${o.env}**: \`${from ?? 'none'}\` → \`${tag}\`${o.from ? ` (the tag ${o.from} runs)` : ''}.`,
+    `Promotes **${o.app}** in **${o.env}**: \`${from ?? 'none'}\` → \`${tag}\`${o.from ? ` (the tag ${o.from} runs)` : ''}${o.latest ? ' (the newest tag its track policy allows)' : ''}.`,
     ...(o.force ? ['', `Gate bypassed with --force: ${o.reason}`] : []),
     '',
     'Plan:',

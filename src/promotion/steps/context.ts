@@ -8,6 +8,7 @@ import type { Plan } from '../../plan/plan.js';
 import type { EnvRemote, RemoteTree } from '../../core/env-remote.js';
 import type { RemoteContext } from '../../publish/remotes.js';
 import type { GitIdentity } from '../identity.js';
+import type { LatestPick } from '../latest.js';
 import type { PlatformRepo } from '../platform-repo.js';
 import type { PromoteOptions, PromoteResult } from '../promote.js';
 
@@ -20,6 +21,8 @@ interface Resolved {
   readonly remoteContext: RemoteContext;
   readonly platform: PlatformRepo | undefined;
   readonly tag: string;
+  /** --latest: the registry's pick (the trailer's policy, the result's reason). */
+  readonly tracked?: LatestPick;
 }
 
 /** route: where the commit goes and in whose name. */

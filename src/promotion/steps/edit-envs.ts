@@ -7,13 +7,15 @@
 import { enabledApps } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
 import { committedTags } from '../../plan/committed-tags.js';
+import { comparedTo } from '../../core/tag-policy.js';
 import { setTags } from '../env-file-edit.js';
+import { trackPolicyOf, TrackRefusal } from '../latest.js';
 import { need, type PromotionContext } from './context.js';
 import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function editEnvs(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env, tag } = need(c.resolved, 'resolve');
+  const { env, tag, tracked } = need(c.resolved, 'resolve');
   const { remote, envText } = need(c.routed, 'route');
   const main = await remote.read();
   const repoTags = await committedTags(main, env, enabledApps(env));
@@ -21,6 +23,16 @@ async function editEnvs(c: PromotionContext): Promise<StepResult> {
   const local = env.apps[o.app]!.tag;
   // current === tag: the env repo has this very promotion already (its platform-repo half is what is left).
   if (current !== undefined && current !== local && current !== tag && !o.force) {
+    // A tracked promotion that someone overtook (a promotion landed since the registry was read):
+    // it never writes over a tag as new as its own or newer.
+    const standing = tracked ? comparedTo(trackPolicyOf(env, o.app), tag.split('@')[0]!, current) : undefined;
+    if (tracked && (standing === 'older' || standing === 'same'))
+      return failed(
+        new TrackRefusal(
+          `${o.app}: ${current} was promoted to ${o.env} meanwhile, as new as ${tag} or newer: nothing written (slipway pull adopts it into envs/)`,
+          { ...tracked, current, standing: 'older', reason: `overtaken: ${o.env} got ${current} meanwhile (not older than ${tag})` },
+        ),
+      );
     return failed(
       new ConfigError(
         `envs/${o.env}.yaml says ${o.app} ${local}, but the env repo has ${current} (promoted from another machine, or a merged pull request): ` +

@@ -8,7 +8,7 @@ import { succeeded, type Step, type StepResult } from '../../core/step-runner.js
 
 async function report(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { envFile, platform, tag } = need(c.resolved, 'resolve');
+  const { envFile, platform, tag, tracked } = need(c.resolved, 'resolve');
   const { remote, title, warnings, localTag } = need(c.routed, 'route');
   const state = need(c.edited, 'edit-envs');
   const envCommit = need(c.envCommit, 'commit-env-repo');
@@ -22,6 +22,7 @@ async function report(c: PromotionContext): Promise<StepResult> {
     status,
     adopted: state.adopted,
     warnings,
+    ...(tracked ? { tracked } : {}),
     message: '',
     ...extra,
   });

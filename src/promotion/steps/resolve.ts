@@ -8,27 +8,32 @@ import { ConfigError } from '../../core/config-error.js';
 import { loadProject } from '../../load/load-project.js';
 import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
 import { committedTag } from '../../plan/committed-tags.js';
+import { pickLatest, trackPolicyOf, TrackRefusal, type LatestPick } from '../latest.js';
 import { outPathsOf } from '../out-refresh.js';
 import { PlatformRepo } from '../platform-repo.js';
 import type { PromoteOptions } from '../promote.js';
 import type { PromotionContext } from './context.js';
 import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
-async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefinition>; env: EnvDefinition }> {
+async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefinition>; env: EnvDefinition; image: string | undefined }> {
   const envFile = `envs/${o.env}.yaml`;
-  const envs = new Map((await loadProject(o.root)).envFiles.map((f) => [f.definition.name, f.definition]));
+  const project = await loadProject(o.root);
+  const envs = new Map(project.envFiles.map((f) => [f.definition.name, f.definition]));
+  const image = project.model.apps.find((a) => a.name === o.app)?.image;
   const env = envs.get(o.env);
   if (!env) throw new ConfigError(`--env ${o.env}: no ${envFile} (known: ${[...envs.keys()].join(', ')})`);
   if (!env.apps[o.app])
     throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is not in ${o.env} (its apps: ${Object.keys(env.apps).join(', ')})`);
   if (!env.apps[o.app]!.enabled) throw new ConfigError(`${envFile}: apps.${o.app}: '${o.app}' is disabled in ${o.env} (enabled: false)`);
-  return { envs, env };
+  return { envs, env, image };
 }
 
 async function resolve(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
   const envFile = `envs/${o.env}.yaml`;
-  let { envs, env } = await loadEnvs(o);
+  let { envs, env, image } = await loadEnvs(o);
+  // --latest: the policy must be there before anything is opened.
+  if (o.latest) trackPolicyOf(env, o.app);
   const ctx: RemoteContext = { root: o.root, environment: o.environment, log: o.log, debug: o.debug };
   // A direct promotion records in the platform repo: every check there comes before any write
   // (identity, branch, remote reachable, nothing unpushed, envs/<env>.yaml clean).
@@ -44,7 +49,7 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
       })
     : undefined;
   // Fast-forwarded: envs/ may say something else now; read it again.
-  if (platform?.fastForwarded) ({ envs, env } = await loadEnvs(o));
+  if (platform?.fastForwarded) ({ envs, env, image } = await loadEnvs(o));
 
   // The tag: given, or what the source env's repo holds now.
   let tag = o.tag;
@@ -59,8 +64,20 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
         new ConfigError(`--from ${o.from}: ${sourceRemote.description} deploys no ${o.app} yet; promote it to ${o.from} first`),
       );
   }
-  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, tag: tag! };
-  return succeeded(`${o.app} ${tag} to ${o.env}`);
+  // --latest: the newest tag the policy allows, against what the env repo deploys now.
+  let tracked: LatestPick | undefined;
+  if (o.latest) {
+    const current = await committedTag(await remoteFor(env, ctx).read(), env, o.app);
+    tracked = await pickLatest({ app: o.app, env, image: image!, current, environment: o.environment, log: o.log, debug: o.debug });
+    if (tracked.tag === undefined) return failed(new TrackRefusal(`${envFile}: apps.${o.app}.track: ${tracked.reason}`, tracked));
+    if (tracked.standing === 'older') {
+      if (!o.force) return failed(new TrackRefusal(`${o.app}: ${tracked.reason}`, tracked));
+      o.log(`${o.env}: ${o.app} goes back to ${tracked.tag} (--force): ${o.reason}`);
+    }
+    tag = tracked.tag;
+  }
+  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, tag: tag!, ...(tracked ? { tracked } : {}) };
+  return succeeded(`${o.app} ${tag} to ${o.env}${tracked ? `: ${tracked.reason}` : ''}`);
 }
 
 export const resolveStep: Step<PromotionContext> = { kind: 'resolve', run: resolve };

@@ -68,6 +68,8 @@ export interface EnvRepoInput {
   readonly context: PlatformContext;
   /** What the env's clusters must provide; the README lists it. */
   readonly prerequisites: readonly Prerequisite[];
+  /** Recorded in the README (PlatformModel.slipwayVersion). */
+  readonly slipwayVersion?: string;
 }
 
 export function renderEnvRepo(
@@ -160,6 +162,7 @@ export function renderEnvRepo(
         }))
         .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name)),
       prerequisites: input.prerequisites,
+      slipwayVersion: input.slipwayVersion,
       apps: enabledApps(env).map((name) => ({
         name,
         application: applicationName(env, name),

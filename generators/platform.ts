@@ -22,6 +22,11 @@ export interface PlatformModel {
    * @default []
    */
   readonly peers?: readonly EnvDefinition[];
+  /**
+   * The slipway version generating, recorded in each env repo's README so an upgrade shows in
+   * `slipway plan` as what it changes. @default - not recorded
+   */
+  readonly slipwayVersion?: string;
 }
 
 interface GeneratedEnv {
@@ -81,6 +86,7 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
       rendered: rendered.get(env.name)!,
       context: contextOf(env),
       prerequisites: needs.filter((n) => n.env === env.name),
+      slipwayVersion: model.slipwayVersion,
     });
     for (const [path, content] of repo.files) tree.set(`envs/${env.name}/${path}`, content, { what: `env ${env.name}'s repo` });
     conflicts.push(...repo.conflicts.map((conflict) => ({ env: env.name, conflict })));

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../generators/platform.js';
 import { envClusters } from '../generators/prerequisites.js';
 import { ConfigError, formatProblem } from './core/config-error.js';
+import { packageVersion } from './core/package-root.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
 import type { EnvFile } from './load/load-envs.js';
 import { CrdSchemas } from './validate/crd-schemas.js';
@@ -53,7 +54,8 @@ export interface SynthResult {
 /** Loads, generates and validates, without writing. */
 export async function generate(options: SynthOptions): Promise<Omit<SynthResult, 'differences' | 'outDir' | 'outLabel'>> {
   const project = await loadProject(options.root, options.envOverrides);
-  const output = generatePlatform(options.onlyEnvs ? onlyEnvs(project.model, options.onlyEnvs) : project.model);
+  const model = { ...project.model, slipwayVersion: packageVersion() };
+  const output = generatePlatform(options.onlyEnvs ? onlyEnvs(model, options.onlyEnvs) : model);
   if (output.refusals.length) {
     const envFileOf = new Map(project.envFiles.map((e) => [e.definition.name, e]));
     throw new ConfigError(
@@ -87,7 +89,7 @@ function onlyEnvs(model: PlatformModel, names: readonly string[]): PlatformModel
   const servers = new Set(envs.flatMap((e) => envClusters(e).map((c) => c.server)));
   const peers = model.envs.filter((e) => !names.includes(e.name) && envClusters(e).some((c) => servers.has(c.server)));
   const used = new Set([...envs, ...peers].flatMap((e) => Object.keys(e.apps)));
-  return { apps: model.apps.filter((a) => used.has(a.name)), envs, peers };
+  return { ...model, apps: model.apps.filter((a) => used.has(a.name)), envs, peers };
 }
 
 export async function synth(options: SynthOptions): Promise<SynthResult> {

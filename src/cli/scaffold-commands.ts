@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { EXIT, type Io } from './io.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../core/package-root.js';
 
 type Action = (fn: (command: Command, io: Io) => Promise<number>) => (...args: unknown[]) => Promise<void>;
 

@@ -18,7 +18,7 @@ import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
 import { addScaffoldCommands } from './scaffold-commands.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../core/package-root.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:

@@ -22,3 +22,11 @@ function packageRoot(): string {
 export function packageFile(path: string): string {
   return join(packageRoot(), path);
 }
+
+let version: string | undefined;
+
+/** slipway's version: package.json's, read once (on first use) and kept. */
+export function packageVersion(): string {
+  version ??= (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}

@@ -17,6 +17,7 @@ import type { RollbackOptions } from '../promotion/commands.js';
 import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
+import { addExamples } from './help-examples.js';
 import { addScaffoldCommands } from './scaffold-commands.js';
 import { packageVersion } from '../core/package-root.js';
 
@@ -514,6 +515,7 @@ function buildProgram(run: (code: number) => void): Command {
     );
 
   addScaffoldCommands(program, action, rootOf);
+  addExamples(program);
   return program;
 }
 

@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+import { REPO_ROOT } from '../support/project-fixture.js';
+
+const help = (...args: string[]) =>
+  spawnSync(process.execPath, [`${REPO_ROOT}/src/cli/slipway.mjs`, ...args, '--help'], { encoding: 'utf8' });
+
+/** The commands `slipway --help` lists (its "Commands:" block), subcommands of `add` included. */
+function commands(): string[][] {
+  const listed = (text: string) =>
+    [...text.slice(text.indexOf('Commands:')).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  return listed(help().stdout).flatMap((c) => (c === 'add' ? listed(help('add').stdout).map((s) => [c, s]) : [[c]]));
+}
+
+describe('--help', () => {
+  it('shows examples under every command', () => {
+    const all = commands();
+    expect(all.length).toBeGreaterThan(12);
+    const without = all
+      .filter((c) => !/\nExamples:\n {2}(npm run|slipway|source|mkdir|npx)/.test(help(...c).stdout))
+      .map((c) => c.join(' '));
+    expect(without).toEqual([]);
+  });
+});

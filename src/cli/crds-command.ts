@@ -38,7 +38,8 @@ function report(results: readonly ComponentPull[], root: string, io: Io): number
     });
   }
   for (const r of results) {
-    if (r.status === 'downloaded') io.out(`${r.component} ${r.version}: ${r.files} files, sha256 verified → ${where(r)}`);
+    if (r.status === 'downloaded')
+      io.out(`${r.component} ${r.version}: ${r.files} file${r.files === 1 ? '' : 's'}, sha256 verified → ${where(r)}`);
     else if (r.status === 'up-to-date') io.out(`${r.component} ${r.version}: up to date (${where(r)})`);
   }
   for (const r of failed) {

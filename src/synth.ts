@@ -10,6 +10,7 @@ import { ConfigError, formatProblem } from './core/config-error.js';
 import { packageVersion } from './core/package-root.js';
 import { loadProject, type LoadedProject } from './load/load-project.js';
 import type { EnvFile } from './load/load-envs.js';
+import { cachedCrdDirs } from './crds/crd-cache.js';
 import { CrdSchemas } from './validate/crd-schemas.js';
 import { validateGenerated, type ValidationReport } from './validate/validate-output.js';
 import { diffTrees, readTree, replaceOutDir } from './write/out-dir.js';
@@ -25,7 +26,10 @@ export interface SynthOptions {
    * @default '<root>/out'
    */
   readonly outDir?: string;
-  /** Folder of CRD YAML to validate custom resources against. @default - package.json "slipway.crds" */
+  /**
+   * Folder of CRD YAML to validate custom resources against.
+   * @default - package.json "slipway.crds", else the CRD cache `slipway crds pull` fills (.slipway/crds/)
+   */
   readonly crdsDir?: string;
   /** Compare with out/ instead of writing it. */
   readonly check?: boolean;
@@ -68,7 +72,7 @@ export async function generate(options: SynthOptions): Promise<Omit<SynthResult,
   }
   if (options.validate === false) return { project, output, validation: { unchecked: [], objectsChecked: 0 } };
   const crdsDir = options.crdsDir ?? configuredCrds(options.root);
-  const crds = crdsDir ? loadCrds(crdsDir) : undefined;
+  const crds = crdsDir ? loadCrds(crdsDir) : cachedCrds(options.root);
   const appFile = new Map(project.appFiles.map((a) => [a.definition.name, a.file]));
   const envFile = new Map(project.envFiles.map((e) => [e.definition.name, e.file]));
   const validation = validateGenerated(
@@ -125,6 +129,17 @@ function loadCrds(dir: string): CrdSchemas {
     return CrdSchemas.fromDirectory(dir);
   } catch (cause) {
     throw new ConfigError(`${dir}: ${(cause as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The CRDs `slipway crds pull` cached for the pinned controller versions, or undefined when none is. */
+function cachedCrds(root: string): CrdSchemas | undefined {
+  const dirs = cachedCrdDirs(root);
+  if (dirs.length === 0) return undefined;
+  try {
+    return CrdSchemas.fromSources({ directories: dirs });
+  } catch (cause) {
+    throw new ConfigError(`${(cause as Error).message.split('\n')[0]} (the CRD cache: run slipway crds pull again)`);
   }
 }
 

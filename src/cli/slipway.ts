@@ -514,6 +514,39 @@ function buildProgram(run: (code: number) => void): Command {
       }),
     );
 
+  program
+    .command('crds')
+    .description('the CRDs of the controller versions slipway pins, so synth schema-checks every custom resource')
+    .command('pull')
+    .description(
+      'download the pinned CRDs (Argo CD, Argo Rollouts, Istio, Knative Serving and operator) into .slipway/crds/, sha256-verified',
+    )
+    .argument('[component...]', 'only these: argo-cd, argo-rollouts, istio, knative-serving, knative-operator (default: all)')
+    .option('--base-url <url>', 'a mirror holding each file at its upstream path (also: SLIPWAY_CRDS_BASE_URL)')
+    .addHelpText(
+      'after',
+      `
+Each file is checked against the sha256 slipway records for its pinned version; a component's
+folder (.slipway/crds/<component>-<version>/) appears only once all its files verified, and a
+verified one is not downloaded again. synth, validate, plan and bootstrap then validate custom
+resources against it by default (--crds or package.json "slipway": {"crds"} still win).
+
+Mirrors and air-gapped sites: --base-url (or SLIPWAY_CRDS_BASE_URL) replaces
+https://raw.githubusercontent.com, the path stays: a mirror serves
+  <base-url>/argoproj/argo-cd/v3.4.4/manifests/crds/application-crd.yaml
+https, http or file:// (a local copy). SLIPWAY_CRDS_TIMEOUT: seconds per file (default 60).
+
+Examples:
+  slipway crds pull
+  slipway crds pull argo-rollouts istio
+  slipway crds pull --base-url https://artifacts.example.com/github-raw
+  SLIPWAY_CRDS_BASE_URL=file:///mnt/mirror slipway crds pull`,
+    )
+    .action(async (components: string[], flags: { baseUrl?: string }, command: Command) => {
+      const { runCrdsPull } = await import('./crds-command.js');
+      run(await runCrdsPull(command, rootOf(command), components, flags));
+    });
+
   addScaffoldCommands(program, action, rootOf);
   addExamples(program);
   return program;

@@ -35,7 +35,9 @@ export async function runSynth(options: SynthCommandOptions, io: Io): Promise<nu
   for (const line of missingPlatformLines(output, result.project.envFiles)) io.warn(line);
   for (const line of prerequisiteLines(output)) io.warn(line);
   if (validation.unchecked.length > 0 && !io.quiet) {
-    process.stderr.write(`note: no CRDs given (--crds), so these kinds were not schema-checked: ${validation.unchecked.join(', ')}\n`);
+    process.stderr.write(
+      `note: no CRDs for these kinds, so they were not schema-checked: ${validation.unchecked.join(', ')} (slipway crds pull fetches the pinned controllers' CRDs; or --crds <dir>)\n`,
+    );
   }
   const warnings = [...result.project.warnings, ...missingPlatformLines(output, result.project.envFiles), ...prerequisiteLines(output)];
   if (options.check) {

@@ -15,7 +15,8 @@ tree of every environment repo (out/envs/<env>/).
 
   --check       compare out/ with what the sources generate; write nothing; exit 1 if they differ
   --crds <dir>  folder of CRD YAML (e.g. kubectl get crd -o yaml) to validate custom resources
-                against; default: package.json "slipway": { "crds": ... }
+                against; default: package.json "slipway": { "crds": ... }, else the
+                pinned controllers' CRDs that slipway crds pull cached in .slipway/crds/
   --out <dir>   output folder (default: out). Synth replaces it whole, so it must be missing,
                 empty, or written by an earlier synth (it holds a .slipway-out marker); never
                 the platform repo, a folder holding it, envs/, charts-src/, generators/, src/,

@@ -6,11 +6,12 @@ import { REPO_ROOT } from '../support/project-fixture.js';
 const help = (...args: string[]) =>
   spawnSync(process.execPath, [`${REPO_ROOT}/src/cli/slipway.mjs`, ...args, '--help'], { encoding: 'utf8' });
 
-/** The commands `slipway --help` lists (its "Commands:" block), subcommands of `add` included. */
-function commands(): string[][] {
-  const listed = (text: string) =>
-    [...text.slice(text.indexOf('Commands:')).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-  return listed(help().stdout).flatMap((c) => (c === 'add' ? listed(help('add').stdout).map((s) => [c, s]) : [[c]]));
+/** The commands a `--help` lists (its "Commands:" block); for one with subcommands, those instead. */
+function commands(path: string[] = []): string[][] {
+  const text = help(...path).stdout;
+  if (!text.includes('\nCommands:\n')) return [path];
+  const listed = [...text.slice(text.indexOf('\nCommands:\n')).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  return listed.flatMap((c) => commands([...path, c]));
 }
 
 describe('--help', () => {

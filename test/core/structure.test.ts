@@ -15,6 +15,7 @@ const LAYERS: Readonly<Record<string, number>> = {
   'src/load': 2,
   'src/validate': 3,
   'src/write': 3,
+  'src/crds': 3,
   'src/plan': 4,
   'src/publish': 5,
   'src/registry': 5,

@@ -18,7 +18,8 @@ const LAYERS: Readonly<Record<string, number>> = {
   'src/plan': 4,
   'src/publish': 5,
   'src/promotion': 6,
-  'src/cli': 7,
+  'src/status-page': 7,
+  'src/cli': 8,
 };
 
 function sourceFiles(dir: string): string[] {

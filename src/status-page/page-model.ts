@@ -54,8 +54,13 @@ export interface AppCell {
   /** When the running tag reached the branch, and who brought it. */
   readonly landed?: Landed;
   readonly pending?: { readonly branch: string; readonly tag?: string; readonly url?: string; readonly label: string };
-  /** The env it promotes from runs another tag: this one lags (or was rolled back). */
+  /** The env it promotes from runs another tag, one this env never ran: it lags behind. */
   readonly lag?: { readonly env: string; readonly tag: string };
+  /**
+   * The env it promotes from runs another tag, one this env ran before: it moved past it (a
+   * forced hotfix, or a rollback upstream). Not lagging.
+   */
+  readonly ahead?: { readonly env: string; readonly tag: string };
 }
 
 interface Landed {
@@ -180,9 +185,14 @@ function cellOf(env: EnvFacts, facts: AppFacts | undefined, upstream: AppFacts |
         }
       : {}),
     ...(upstreamTag !== undefined && running !== undefined && upstreamTag !== running
-      ? { lag: { env: env.promotesFrom!, tag: upstreamTag } }
+      ? { [ranHere(facts, upstreamTag) ? 'ahead' : 'lag']: { env: env.promotesFrom!, tag: upstreamTag } }
       : {}),
   };
+}
+
+/** Whether the env's history shows it running `tag` once (as a promotion's from or to). */
+function ranHere(facts: AppFacts, tag: string): boolean {
+  return facts.history.some((e) => e.kind !== 'other' && (e.from === tag || e.to === tag));
 }
 
 /**

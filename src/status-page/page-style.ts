@@ -49,6 +49,7 @@ th[scope="row"] { background: var(--head); white-space: nowrap; }
 .marker { display: block; margin-top: 4px; padding: 1px 6px; border-radius: 4px; font-size: 0.85rem; border-left: 4px solid; }
 .marker.drift { background: var(--drift-bg); color: var(--drift-fg); border-color: var(--drift-line); }
 .marker.lag { background: var(--lag-bg); color: var(--lag-fg); border-color: var(--lag-line); }
+.marker.ahead { background: var(--head); color: var(--fg); border-color: var(--muted); }
 .marker.pending { background: var(--pending-bg); color: var(--pending-fg); border-color: var(--pending-line); }
 .marker a { color: inherit; font-weight: 600; }
 td.lagging { box-shadow: inset 4px 0 0 var(--lag-line); }

@@ -90,6 +90,7 @@ function matrixSection(page: StatusPage): string {
     '<ul class="legend" aria-label="Markers">',
     '<li><span class="marker drift">≠ drift</span> the env repo runs another tag than envs/ (<code>slipway pull</code> adopts it)</li>',
     '<li><span class="marker lag">↓ behind</span> the env it promotes from runs another tag</li>',
+    '<li><span class="marker ahead">↑ ahead</span> it moved past the tag the env it promotes from runs (a hotfix)</li>',
     '<li><span class="marker pending">… pending</span> a promotion waiting for review</li>',
     '</ul>',
     '<table class="matrix">',
@@ -118,9 +119,10 @@ function cellHtml(app: string, env: EnvColumn, cell: Cell): string {
 
 function appCell(attrs: (classes: string, state: string) => string, cell: AppCell): string {
   const states = [
-    cell.running === undefined ? 'not-deployed' : cell.drift || cell.lag || cell.pending ? '' : 'in-sync',
+    cell.running === undefined ? 'not-deployed' : cell.drift || cell.lag || cell.ahead || cell.pending ? '' : 'in-sync',
     cell.drift ? 'drift' : '',
     cell.lag ? 'lagging' : '',
+    cell.ahead ? 'ahead' : '',
     cell.pending ? 'pending' : '',
   ].filter(Boolean);
   const parts: string[] = [];
@@ -140,6 +142,10 @@ function appCell(attrs: (classes: string, state: string) => string, cell: AppCel
   if (cell.lag)
     parts.push(
       `<span class="marker lag">↓ behind ${escapeHtml(cell.lag.env)}, which runs <span class="tag">${escapeHtml(cell.lag.tag)}</span></span>`,
+    );
+  if (cell.ahead)
+    parts.push(
+      `<span class="marker ahead">↑ ahead of ${escapeHtml(cell.ahead.env)}, which runs <span class="tag">${escapeHtml(cell.ahead.tag)}</span> (ran here before)</span>`,
     );
   if (cell.pending) {
     const p = cell.pending;

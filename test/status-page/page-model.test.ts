@@ -144,6 +144,20 @@ describe('buildStatusPage', () => {
     expect(page.counts).toEqual({ pending: 1, drifted: 1, lagging: 1 });
   });
 
+  it('ahead, not lagging: the upstream runs a tag this env ran before (a hotfix here, a rollback there)', () => {
+    const hotfix = buildStatusPage({
+      ...sampleInput(),
+      envs: [
+        env('staging', undefined, [app('api', '1.0', '1.0')]),
+        env('production', 'staging', [app('api', '1.1', '1.1', { history: [promoted('h', T2, '1.0', '1.1', 'bob', { forced: 'CVE' })] })]),
+      ],
+    });
+    expect(cell(hotfix, 'api', 'production')).toMatchObject({ ahead: { env: 'staging', tag: '1.0' } });
+    expect((cell(hotfix, 'api', 'production') as AppCell).lag).toBeUndefined();
+    expect(hotfix.counts.lagging).toBe(0);
+    expect(renderStatusPage(hotfix)).toContain('<td class="cell ahead" data-env="production" data-app="api" data-state="ahead">');
+  });
+
   it('landed: the newest promotion to the running tag (a merge: who merged), else the first commit of a complete history', () => {
     expect((cell(page, 'api', 'production') as AppCell).landed).toEqual({
       date: T2,

@@ -67,8 +67,10 @@ describe('the model, from the sample env repos', () => {
     // A local path has no web page: nothing to link to.
     expect(cellOf('go-demo-9', 'production').pending!.url).toBeUndefined();
     expect(cellOf('go-demo-9', 'staging')).toMatchObject({ drift: false, landed: { who: 'bob', kind: 'rollback' } });
-    expect(cellOf('devops-paradox', 'production')).toMatchObject({ lag: { env: 'staging', tag: '1.71' }, landed: { who: 'bob' } });
-    expect(page.counts).toEqual({ pending: 1, drifted: 1, lagging: 2 });
+    // The forced hotfix moved production past the tag staging runs: ahead, not lagging.
+    expect(cellOf('devops-paradox', 'production')).toMatchObject({ ahead: { env: 'staging', tag: '1.71' }, landed: { who: 'bob' } });
+    expect(cellOf('devops-paradox', 'production').lag).toBeUndefined();
+    expect(page.counts).toEqual({ pending: 1, drifted: 1, lagging: 1 });
     expect(page.disagreements.map((d) => d.reconcile)).toEqual(['slipway pull --env production']);
   });
 
@@ -216,13 +218,17 @@ describe('in a browser', () => {
           expect(await seen(drifted.locator('.landed'))).toMatch(/^(just now|\d+ (minute|hour)s? ago) by carol$/);
           expect(await seen(td('go-demo-9', 'staging').locator('.landed'))).toMatch(/^rolled back .* by bob$/);
           // Lagging cells look different from the others (not by colour alone: the marker says it).
+          expect(await seen(td('devops-paradox', 'production').locator('.marker.ahead'))).toBe(
+            '↑ ahead of staging, which runs 1.71 (ran here before)',
+          );
           const shadow = (app: string, env: string) =>
             td(app, env).evaluate((el) => (globalThis as any).getComputedStyle(el).boxShadow as string);
           expect(await shadow('go-demo-9', 'production')).not.toBe('none');
           expect(await shadow('devops-toolkit', 'production')).toBe('none');
+          expect(await shadow('devops-paradox', 'production')).toBe('none');
 
           // Markers and text readable: WCAG AA contrast in both schemes.
-          for (const selector of ['.marker.drift', '.marker.lag', '.marker.pending', '.landed', 'caption', 'td .tag']) {
+          for (const selector of ['.marker.drift', '.marker.lag', '.marker.ahead', '.marker.pending', '.landed', 'caption', 'td .tag']) {
             const ratio = await tab.locator(selector).first().evaluate(contrastRatio);
             expect(ratio, `${selector} (${scheme})`).toBeGreaterThanOrEqual(4.5);
           }

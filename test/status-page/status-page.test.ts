@@ -13,7 +13,7 @@ import type { StatusPageInput } from '../../src/status-page/page-input.js';
 import { buildStatusPage, type AppCell, type StatusPage } from '../../src/status-page/page-model.js';
 import { renderStatusPage } from '../../src/status-page/render-html.js';
 import { CHROMIUM, CHROMIUM_MISSING, openChromium } from '../support/chromium.js';
-import { REPO_ROOT } from '../support/project-fixture.js';
+import { makeProject, REPO_ROOT } from '../support/project-fixture.js';
 import { run } from '../support/run.js';
 import { makeStatusSample, type StatusSample } from '../support/status-sample.js';
 
@@ -160,6 +160,35 @@ describe('slipway status --html', () => {
     const json = await cli(['status', '--html', '-', '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).error.message).toBe('--html - and --json both write to stdout: give --html a file name');
+  }, 120_000);
+
+  it("env repos that cannot be read: one error line each, status's exit code, and the page still written, saying so", async () => {
+    const fresh = makeProject();
+    try {
+      const file = join(fresh.root, 'status.html');
+      const r = await run(process.execPath, [
+        join(REPO_ROOT, 'src/cli/slipway.mjs'),
+        '--root',
+        fresh.root,
+        '--no-color',
+        'status',
+        '--html',
+        file,
+        '-q',
+      ]);
+      expect(r.code).toBe(1);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .map((l) => l.replace(/^(error: [^:]+):.*/, '$1')),
+      ).toEqual(['error: production', 'error: staging']);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toContain('<td class="cell unknown" data-env="production" data-app="go-demo-9" data-state="unknown">');
+      expect(html).toMatch(/<dt>read<\/dt><dd class="marker lag">could not be read: [^<]*production\.git/);
+    } finally {
+      fresh.cleanup();
+    }
   }, 120_000);
 
   it('a token slipway holds never reaches the page', async () => {

@@ -15,7 +15,7 @@ import { remoteFor } from '../publish/remotes.js';
 import { statusReport, type CommandContext, type StatusReport } from '../promotion/commands.js';
 import { appHistory } from '../promotion/history.js';
 import { deliveryFromManifests, deliveryFromValues, platformPinFrom } from './env-repo-facts.js';
-import type { AppFacts, DeliveryFacts, EnvFacts, StatusPageInput } from './page-input.js';
+import type { AppFacts, DeliveryFacts, EnvFacts, PlatformPin, StatusPageInput } from './page-input.js';
 
 export interface GatherOptions extends CommandContext {
   /** Promotions listed per app and env. */
@@ -62,7 +62,7 @@ async function envFacts(env: EnvDefinition, options: GatherOptions, report: Stat
   const remote = remoteFor(env, options);
   options.log(`${env.name}: reading ${remote.description} for the status page`);
   const tree = await remote.read();
-  const platform = [];
+  const platform: PlatformPin[] = [];
   for (const path of [...tree.blobs.keys()].filter((p) => /^apps\/platform-[^/]+\.ya?ml$/.test(p)).sort()) {
     const pin = platformPinFrom(await tree.read(path));
     if (pin) platform.push(pin);

@@ -63,23 +63,33 @@ interface GlobalOptions {
 
 function ioFor(command: Command): Io {
   const g = command.optsWithGlobals() as GlobalOptions;
-  const environment = process.env;
   return createIo({
     command: command.name(),
     json: g.json,
     quiet: g.quiet,
     verbose: g.verbose,
     color: g.color === false ? false : undefined,
-    secrets: [
-      environment.GITHUB_TOKEN,
-      environment.GH_TOKEN,
-      environment.SLIPWAY_GIT_TOKEN,
-      // SLIPWAY_REGISTRY_<HOST>_PASSWORD (registry/credentials.ts): the same pattern, no module load.
-      ...Object.entries(environment)
-        .filter(([name]) => /^SLIPWAY_REGISTRY_\w+_PASSWORD$/.test(name))
-        .map(([, value]) => value),
-    ].filter((s): s is string => Boolean(s)),
+    secrets: secretsOf(process.env),
   });
+}
+
+/** The tokens slipway may hold: never printed, never in a page it writes. */
+function secretsOf(environment: NodeJS.ProcessEnv): string[] {
+  return [
+    environment.GITHUB_TOKEN,
+    environment.GH_TOKEN,
+    environment.SLIPWAY_GIT_TOKEN,
+    // SLIPWAY_REGISTRY_<HOST>_PASSWORD (registry/credentials.ts): the same pattern, no module load.
+    ...Object.entries(environment)
+      .filter(([name]) => /^SLIPWAY_REGISTRY_\w+_PASSWORD$/.test(name))
+      .map(([, value]) => value),
+  ].filter((s): s is string => Boolean(s));
+}
+
+/** Now, or SOURCE_DATE_EPOCH when set (https://reproducible-builds.org/specs/source-date-epoch/). */
+function generationTime(environment: NodeJS.ProcessEnv): string {
+  const epoch = environment.SOURCE_DATE_EPOCH;
+  return new Date(epoch !== undefined && /^\d{1,12}$/.test(epoch) ? Number(epoch) * 1000 : Date.now()).toISOString();
 }
 
 function rootOf(command: Command): string {
@@ -418,14 +428,39 @@ function buildProgram(run: (code: number) => void): Command {
         'and where the platform repo and the env repos disagree, each with the one command that reconciles it',
     )
     .addOption(envOption())
+    .option(
+      '--html <file>',
+      'also write the status as one self-contained web page (apps × envs in promotion order, drift, pending promotions, ' +
+        "each app's recent promotions and delivery, each env's platform and clusters, the promotion graph); - writes it to stdout instead of the table",
+    )
+    .option('--history <n>', 'promotions listed per app and env on the --html page', '10')
     .action(
       action(async (command, io) => {
+        const o = command.opts() as { env?: string[]; html?: string; history: string };
         const [{ statusReport }, { disagreementLines }, { table }] = await Promise.all([
           import('../promotion/commands.js'),
           import('../promotion/two-repos.js'),
           import('./reports.js'),
         ]);
-        const report = await statusReport({ ...remoteContext(command, io), envs: (command.opts() as { env?: string[] }).env });
+        let report: Awaited<ReturnType<typeof statusReport>>;
+        if (o.html !== undefined) {
+          if (!/^[1-9]\d{0,3}$/.test(o.history))
+            throw new ConfigError(`--history '${o.history}': expected a whole number of promotions from 1 to 9999`);
+          if (o.html === '-' && io.json) throw new ConfigError('--html - and --json both write to stdout: give --html a file name');
+          const { writeStatusPage } = await import('../status-page/write-page.js');
+          const secrets = secretsOf(process.env);
+          const { redact } = await import('../publish/git-credentials.js');
+          ({ report } = await writeStatusPage({
+            ...remoteContext(command, io),
+            envs: o.env,
+            target: o.html,
+            historyLimit: Number(o.history),
+            generatedAt: generationTime(process.env),
+            redact: (text) => redact(text, secrets),
+          }));
+          if (o.html === '-') return reportEnvFailures(report.failures, io);
+          io.progress(`wrote the status page to ${o.html}`);
+        } else report = await statusReport({ ...remoteContext(command, io), envs: o.env });
         const code = worstExitCode([EXIT.ok, ...report.failures.map((f) => exitCodeFor(f.error))]);
         if (io.json) {
           const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
@@ -434,6 +469,7 @@ function buildProgram(run: (code: number) => void): Command {
             rows: report.rows,
             platform: report.platform,
             disagreements: report.disagreements,
+            ...(o.html !== undefined ? { html: o.html } : {}),
           });
           return code;
         } else {

@@ -21,7 +21,8 @@ const LAYERS: Readonly<Record<string, number>> = {
   'src/registry': 5,
   'src/promotion': 6,
   'src/scaffold': 6,
-  'src/cli': 7,
+  'src/status-page': 7,
+  'src/cli': 8,
 };
 
 function sourceFiles(dir: string): string[] {

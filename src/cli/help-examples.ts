@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 
-export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
+const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   synth: ['npm run synth', 'slipway synth --check            # CI: out/ matches the sources', 'slipway synth --crds .slipway/crds'],
   validate: ['slipway validate', 'slipway validate --json | jq .unchecked'],
   plan: ['slipway plan', 'slipway plan --env production --out production.plan'],

@@ -22,7 +22,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   approve: ['slipway approve production devops-toolkit'],
   pull: ['slipway pull', 'slipway pull --env production'],
   history: ['slipway history devops-toolkit --env production', 'slipway history go-demo-9 --env staging -n 5 --json'],
-  status: ['slipway status', 'slipway status --env production --json'],
+  status: ['slipway status', 'slipway status --env production --json', 'slipway status --registry'],
   track: ['slipway track --dry-run', 'slipway track --env staging --json'],
   bootstrap: ['slipway bootstrap --dry-run', 'slipway bootstrap --env staging'],
 };

@@ -7,6 +7,7 @@ import type { EnvPublishResult } from '../publish/bootstrap.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
 import type { PromoteResult } from '../promotion/promote.js';
 import type { TrackDecision } from '../promotion/track.js';
+import type { RegistryLookup } from '../registry/registry-standing.js';
 import { EXIT, exitCodeFor, jsonErrors, reportEnvFailures, worstExitCode, type Io } from './io.js';
 
 /** Prints a promotion's plan and outcome; exit 0 (also when there was nothing to do). */
@@ -142,4 +143,32 @@ export function reportTrack(decisions: readonly TrackDecision[], io: Io): number
     );
   for (const d of decisions) if (d.error) io.error(`${d.env}: ${d.app}: ${d.reason}`);
   return code;
+}
+
+/** `status --registry`: the registry column's text for a row (empty: the app has no track policy there). */
+export function registryCell(lookup: RegistryLookup | undefined): string {
+  if (!lookup) return '';
+  const s = lookup.standing;
+  switch (s.state) {
+    case 'error':
+      return `${exitCodeFor(lookup.failure) === EXIT.remote ? 'unreachable' : 'failed'}: ${s.error}`;
+    case 'no-match':
+      return 'no match';
+    case 'up-to-date':
+      // Deployed past what the policy allows (a forced tag): nothing newer, and never backwards.
+      return lookup.against === 'older' ? `up to date (runs newer than ${s.newest})` : 'up to date';
+    case 'newer': {
+      // The digest shortened as `docker images` does; --json has it whole.
+      const shown = `${s.newest}${s.digest ? `@${s.digest.slice(0, 19)}…` : ''}`;
+      return `${shown} (${lookup.against === 'repushed' ? 'pushed again' : 'newer'})`;
+    }
+  }
+}
+
+/** `status --registry`: one stderr line per registry failure (rows sharing one are named together); the exit code they mean. */
+export function registryErrors(lookups: readonly RegistryLookup[], io: Io): number {
+  const byMessage = new Map<string, RegistryLookup[]>();
+  for (const l of lookups) if (l.failure !== undefined) byMessage.set(l.standing.error!, [...(byMessage.get(l.standing.error!) ?? []), l]);
+  for (const [message, rows] of byMessage) io.error(`${rows.map((r) => `${r.env}: ${r.app}`).join(', ')}: registry: ${message}`);
+  return worstExitCode([EXIT.ok, ...lookups.filter((l) => l.failure !== undefined).map((l) => exitCodeFor(l.failure))]);
 }

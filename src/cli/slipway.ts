@@ -434,15 +434,26 @@ function buildProgram(run: (code: number) => void): Command {
         "each app's recent promotions and delivery, each env's platform and clusters, the promotion graph); - writes it to stdout instead of the table",
     )
     .option('--history <n>', 'promotions listed per app and env on the --html page', '10')
+    .option(
+      '--registry',
+      "also read each tracked app's registry (apps with a track policy): the newest tag the policy allows, as promote --latest " +
+        'would pick it, beside the deployed one (column registry, --json rows[].registry, a marker on the --html page). ' +
+        'Off by default: plain status reads only envs/ and the env repos. Registry credentials as for slipway track',
+    )
     .action(
       action(async (command, io) => {
-        const o = command.opts() as { env?: string[]; html?: string; history: string };
-        const [{ statusReport }, { disagreementLines }, { table }] = await Promise.all([
+        const o = command.opts() as { env?: string[]; html?: string; history: string; registry?: boolean };
+        const [{ statusReport }, { disagreementLines }, { table, registryCell, registryErrors }] = await Promise.all([
           import('../promotion/commands.js'),
           import('../promotion/two-repos.js'),
           import('./reports.js'),
         ]);
+        // Input first (envs/, and charts-src/ for the images): a bad file stops here, before any remote is read.
+        const readRegistry = o.registry
+          ? await (await import('../registry/registry-standing.js')).registryReader({ ...remoteContext(command, io), envs: o.env })
+          : undefined;
         let report: Awaited<ReturnType<typeof statusReport>>;
+        let registry: Awaited<ReturnType<NonNullable<typeof readRegistry>>> | undefined;
         if (o.html !== undefined) {
           if (!/^[1-9]\d{0,3}$/.test(o.history))
             throw new ConfigError(`--history '${o.history}': expected a whole number of promotions from 1 to 9999`);
@@ -450,23 +461,37 @@ function buildProgram(run: (code: number) => void): Command {
           const { writeStatusPage } = await import('../status-page/write-page.js');
           const secrets = secretsOf(process.env);
           const { redact } = await import('../publish/git-credentials.js');
-          ({ report } = await writeStatusPage({
+          ({ report, registry } = await writeStatusPage({
             ...remoteContext(command, io),
             envs: o.env,
             target: o.html,
             historyLimit: Number(o.history),
             generatedAt: generationTime(process.env),
             redact: (text) => redact(text, secrets),
+            ...(readRegistry ? { readRegistry } : {}),
           }));
-          if (o.html === '-') return reportEnvFailures(report.failures, io);
+          if (o.html === '-') return worstExitCode([reportEnvFailures(report.failures, io), registryErrors(registry ?? [], io)]);
           io.progress(`wrote the status page to ${o.html}`);
-        } else report = await statusReport({ ...remoteContext(command, io), envs: o.env });
-        const code = worstExitCode([EXIT.ok, ...report.failures.map((f) => exitCodeFor(f.error))]);
+        } else {
+          report = await statusReport({ ...remoteContext(command, io), envs: o.env });
+          registry = await readRegistry?.(report.rows);
+        }
+        const registryOf = (r: { env: string; app: string }) => registry?.find((l) => l.env === r.env && l.app === r.app);
+        const registryFailures = (registry ?? []).filter((l) => l.failure !== undefined);
+        const code = worstExitCode([
+          EXIT.ok,
+          ...report.failures.map((f) => exitCodeFor(f.error)),
+          ...registryFailures.map((l) => exitCodeFor(l.failure)),
+        ]);
         if (io.json) {
           const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
+          const errors = [
+            ...(failed ? jsonErrors(failed) : []),
+            ...registryFailures.flatMap((l) => jsonErrors(l.failure).map((e) => ({ ...e, env: l.env, app: l.app }))),
+          ];
           io.emitJson({
-            ...(failed ? { ok: false, exitCode: code, error: jsonErrors(failed)[0], errors: jsonErrors(failed) } : {}),
-            rows: report.rows,
+            ...(code !== EXIT.ok ? { ok: false, exitCode: code, error: errors[0], errors } : {}),
+            rows: report.rows.map((r) => (registry ? { ...r, registry: registryOf(r)?.standing ?? null } : r)),
             platform: report.platform,
             disagreements: report.disagreements,
             ...(o.html !== undefined ? { html: o.html } : {}),
@@ -475,7 +500,7 @@ function buildProgram(run: (code: number) => void): Command {
         } else {
           io.out(
             table(
-              ['app', 'env', 'envs/', 'env repo', 'pending', 'state'],
+              ['app', 'env', 'envs/', 'env repo', 'pending', 'state', ...(registry ? ['registry'] : [])],
               report.rows.map((r) => [
                 r.app,
                 r.env,
@@ -483,13 +508,14 @@ function buildProgram(run: (code: number) => void): Command {
                 r.committed ?? '(not deployed)',
                 r.pending ? (r.pending.pullRequest ? `#${r.pending.pullRequest.number} (${r.pending.branch})` : r.pending.branch) : '',
                 r.state,
+                ...(registry ? [registryCell(registryOf(r))] : []),
               ]),
             ),
           );
           const lines = disagreementLines(report.disagreements);
           if (lines.length) io.out(['', ...lines].join('\n'));
         }
-        return reportEnvFailures(report.failures, io);
+        return worstExitCode([reportEnvFailures(report.failures, io), registryErrors(registry ?? [], io)]);
       }),
     );
 

@@ -14,6 +14,7 @@ import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor } from '../publish/remotes.js';
 import { statusReport, type CommandContext, type StatusReport } from '../promotion/commands.js';
 import { appHistory } from '../promotion/history.js';
+import type { RegistryLookup, RegistryReader } from '../registry/registry-standing.js';
 import { deliveryFromManifests, deliveryFromValues, platformPinFrom } from './env-repo-facts.js';
 import type { AppFacts, DeliveryFacts, EnvFacts, PlatformPin, StatusPageInput } from './page-input.js';
 
@@ -22,12 +23,16 @@ export interface GatherOptions extends CommandContext {
   readonly historyLimit: number;
   /** ISO 8601: when the page is made. */
   readonly generatedAt: string;
+  /** `--registry`: reads the newest tag each tracked app's policy allows (registry-standing.ts). */
+  readonly readRegistry?: RegistryReader;
 }
 
 export interface Gathered {
   /** What `slipway status` prints, with the envs the page could not read as failures too. */
   readonly report: StatusReport;
   readonly input: StatusPageInput;
+  /** With `readRegistry`: one per row with a track policy. */
+  readonly registry?: readonly RegistryLookup[];
 }
 
 /** History entries other than promotions (a bootstrap) come between them: read a few more than shown. */
@@ -35,13 +40,14 @@ const OTHER_COMMITS_ALLOWANCE = 20;
 
 export async function gatherStatusPage(options: GatherOptions): Promise<Gathered> {
   const report = await statusReport(options);
+  const registry = await options.readRegistry?.(report.rows);
   const envs = selectEnvs(
     loadEnvFiles(join(options.root, 'envs'), 'envs').map((f) => f.definition),
     options.envs,
   );
   const failures = new Map<string, unknown>(report.failures.map((f) => [f.env, f.error]));
   const readable = envs.filter((e) => !failures.has(e.name));
-  const outcome = await forEachEnv(readable, (env) => envFacts(env, options, report));
+  const outcome = await forEachEnv(readable, (env) => envFacts(env, options, report, registry ?? []));
   for (const f of outcome.failures) failures.set(f.env, f.error);
   const read = new Map(outcome.results.map((f) => [f.name, f]));
   return {
@@ -55,10 +61,16 @@ export async function gatherStatusPage(options: GatherOptions): Promise<Gathered
       envs: envs.map((e) => read.get(e.name) ?? unreadableFacts(e, failures.get(e.name))),
       disagreements: report.disagreements.map((d) => ({ message: d.message, reconcile: d.reconcile })),
     },
+    ...(registry ? { registry } : {}),
   };
 }
 
-async function envFacts(env: EnvDefinition, options: GatherOptions, report: StatusReport): Promise<EnvFacts> {
+async function envFacts(
+  env: EnvDefinition,
+  options: GatherOptions,
+  report: StatusReport,
+  registry: readonly RegistryLookup[],
+): Promise<EnvFacts> {
   const remote = remoteFor(env, options);
   options.log(`${env.name}: reading ${remote.description} for the status page`);
   const tree = await remote.read();
@@ -80,12 +92,14 @@ async function envFacts(env: EnvDefinition, options: GatherOptions, report: Stat
     const pending = row?.pending;
     const pendingTag = pending ? await committedTag(await remote.read(pending.branch), env, app) : undefined;
     const delivery = await deliveryOf(env, app, tree);
+    const newest = registry.find((l) => l.env === env.name && l.app === app)?.standing;
     apps.push({
       app,
       enabled: true,
       declared: settings.tag,
       ...(committed !== undefined ? { committed } : {}),
       ...(delivery ? { delivery } : {}),
+      ...(newest ? { registry: newest } : {}),
       history,
       historyComplete: history.length < depth,
       ...(pending

@@ -4,6 +4,7 @@
  * this, so a test can hand it known facts and the page needs no remote to be rendered.
  */
 import type { HistoryEntry } from '../promotion/history.js';
+import type { RegistryStanding } from '../registry/registry-standing.js';
 
 export interface StatusPageInput {
   /** When the page was made (ISO 8601): shown in one place only, so pages compare byte for byte. */
@@ -73,6 +74,8 @@ export interface AppFacts {
   readonly historyComplete: boolean;
   /** A promotion waiting for review. */
   readonly pending?: PendingFacts;
+  /** `status --html --registry`, apps with a track policy: the newest tag it allows in the registry. */
+  readonly registry?: RegistryStanding;
 }
 
 interface PendingFacts {

@@ -61,6 +61,14 @@ export interface AppCell {
    * forced hotfix, or a rollback upstream). Not lagging.
    */
   readonly ahead?: { readonly env: string; readonly tag: string };
+  /**
+   * `--registry`: a newer tag the app's track policy allows (`promote --latest` would take it;
+   * `repushed`: the same tag, pushed again with another digest), or why the registry gave none.
+   */
+  readonly registry?:
+    | { readonly kind: 'newer'; readonly tag: string; readonly digest?: string; readonly repushed: boolean }
+    | { readonly kind: 'no-match'; readonly policy: string }
+    | { readonly kind: 'error'; readonly message: string };
 }
 
 interface Landed {
@@ -187,6 +195,23 @@ function cellOf(env: EnvFacts, facts: AppFacts | undefined, upstream: AppFacts |
     ...(upstreamTag !== undefined && running !== undefined && upstreamTag !== running
       ? { [ranHere(facts, upstreamTag) ? 'ahead' : 'lag']: { env: env.promotesFrom!, tag: upstreamTag } }
       : {}),
+    ...registryOf(facts),
+  };
+}
+
+/** The cell's registry marker: only what asks for attention (up to date says nothing). */
+function registryOf(facts: AppFacts): Pick<AppCell, 'registry'> {
+  const r = facts.registry;
+  if (!r || r.state === 'up-to-date') return {};
+  if (r.state === 'no-match') return { registry: { kind: 'no-match', policy: r.policy } };
+  if (r.state === 'error') return { registry: { kind: 'error', message: r.error ?? 'unreadable' } };
+  return {
+    registry: {
+      kind: 'newer',
+      tag: r.newest!,
+      ...(r.digest ? { digest: r.digest } : {}),
+      repushed: facts.committed?.split('@')[0] === r.newest,
+    },
   };
 }
 

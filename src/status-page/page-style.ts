@@ -51,6 +51,8 @@ th[scope="row"] { background: var(--head); white-space: nowrap; }
 .marker.lag { background: var(--lag-bg); color: var(--lag-fg); border-color: var(--lag-line); }
 .marker.ahead { background: var(--head); color: var(--fg); border-color: var(--muted); }
 .marker.pending { background: var(--pending-bg); color: var(--pending-fg); border-color: var(--pending-line); }
+.marker.registry { background: var(--head); color: var(--muted); border-color: var(--line); }
+.marker.registry.newer { color: var(--ok-fg); border-color: var(--ok-fg); }
 .marker a { color: inherit; font-weight: 600; }
 td.lagging { box-shadow: inset 4px 0 0 var(--lag-line); }
 td.absent { background: repeating-linear-gradient(135deg, transparent 0 6px, var(--head) 6px 12px); }

@@ -92,6 +92,12 @@ function matrixSection(page: StatusPage): string {
     '<li><span class="marker lag">↓ behind</span> the env it promotes from runs another tag</li>',
     '<li><span class="marker ahead">↑ ahead</span> it moved past the tag the env it promotes from runs (a hotfix)</li>',
     '<li><span class="marker pending">… pending</span> a promotion waiting for review</li>',
+    // Only on a page made with --registry: without it the registry was not read.
+    ...(page.apps.some((a) => a.cells.some((c) => c.kind === 'app' && c.registry))
+      ? [
+          '<li><span class="marker registry newer">2.0 available</span> a newer tag the app\'s track policy allows is in the registry (<code>slipway promote &lt;app&gt; --latest</code>)</li>',
+        ]
+      : []),
     '</ul>',
     '<table class="matrix">',
     `<caption>What runs where: the tag each env repo holds, when it landed and who brought it. Columns in promotion order.</caption>`,
@@ -147,6 +153,7 @@ function appCell(attrs: (classes: string, state: string) => string, cell: AppCel
     parts.push(
       `<span class="marker ahead">↑ ahead of ${escapeHtml(cell.ahead.env)}, which runs <span class="tag">${escapeHtml(cell.ahead.tag)}</span> (ran here before)</span>`,
     );
+  if (cell.registry) parts.push(registryMarker(cell.registry));
   if (cell.pending) {
     const p = cell.pending;
     parts.push(
@@ -154,6 +161,14 @@ function appCell(attrs: (classes: string, state: string) => string, cell: AppCel
     );
   }
   return `${attrs(states.join(' '), states.join(' '))}${parts.join('')}</td>`;
+}
+
+/** `--registry`: a newer tag available (its digest on hover), no tag matching, or the registry unreadable. */
+function registryMarker(r: NonNullable<AppCell['registry']>): string {
+  if (r.kind === 'no-match') return `<span class="marker registry">no registry tag matches ${escapeHtml(r.policy)}</span>`;
+  if (r.kind === 'error') return `<span class="marker registry" title="${escapeHtml(r.message)}">registry unreadable</span>`;
+  const tag = `<span class="tag"${r.digest ? ` title="${escapeHtml(r.digest)}"` : ''}>${escapeHtml(r.tag)}</span>`;
+  return `<span class="marker registry newer">${r.repushed ? `${tag} pushed again` : `${tag} available`}</span>`;
 }
 
 function graphSection(page: StatusPage): string {

@@ -7,6 +7,7 @@ import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
 import type { StatusReport } from '../promotion/commands.js';
+import type { RegistryLookup } from '../registry/registry-standing.js';
 import { gatherStatusPage, type GatherOptions } from './gather.js';
 import { buildStatusPage } from './page-model.js';
 import { renderStatusPage } from './render-html.js';
@@ -18,15 +19,17 @@ export interface StatusPageOptions extends GatherOptions {
   readonly redact: (text: string) => string;
 }
 
-export async function writeStatusPage(options: StatusPageOptions): Promise<{ readonly report: StatusReport; readonly bytes: number }> {
+export async function writeStatusPage(
+  options: StatusPageOptions,
+): Promise<{ readonly report: StatusReport; readonly bytes: number; readonly registry?: readonly RegistryLookup[] }> {
   // Checked before any remote is read: a wrong path fails at once, and nothing is written.
   const file = options.target === '-' ? undefined : resolve(options.target);
   if (file) checkTarget(file, options.target);
-  const { report, input } = await gatherStatusPage(options);
+  const { report, input, registry } = await gatherStatusPage(options);
   const html = options.redact(renderStatusPage(buildStatusPage(input)));
   if (file) writeAtomically(file, options.target, html);
   else process.stdout.write(html);
-  return { report, bytes: Buffer.byteLength(html) };
+  return { report, bytes: Buffer.byteLength(html), ...(registry ? { registry } : {}) };
 }
 
 function checkTarget(file: string, label: string): void {

@@ -288,3 +288,39 @@ describe('renderStatusPage', () => {
     expect((html.match(/<table/g) ?? []).length).toBe((html.match(/<caption>/g) ?? []).length);
   });
 });
+
+describe('status --html --registry: the registry marker', () => {
+  const D = `sha256:${'ab'.repeat(32)}`;
+  const input = (): StatusPageInput => ({
+    ...sampleInput(),
+    envs: [
+      env('staging', undefined, [
+        app('api', '1.1', '1.1', { registry: { policy: 'semver ~1', newest: '1.3', state: 'newer' } }),
+        app('web', '2.1', `2.1@sha256:${'cd'.repeat(32)}`, { registry: { policy: 'semver ~2', newest: '2.1', digest: D, state: 'newer' } }),
+        app('tool', '0.1', '0.1', { registry: { policy: 'semver ~0.1', newest: '0.1', state: 'up-to-date' } }),
+        app('db', '5', '5', { registry: { policy: 'semver ~7', newest: null, state: 'no-match' } }),
+        app('q', '1', '1', { registry: { policy: 'semver ~1', newest: null, state: 'error', error: 'q: connection <refused>' } }),
+        app('plain', '1', '1'),
+      ]),
+    ],
+  });
+  const page = buildStatusPage(input());
+  const html = renderStatusPage(page);
+  const td = (a: string) => new RegExp(`<td [^>]*data-app="${a}"[^>]*>.*?</td>`).exec(html)![0];
+
+  it('newer (digest on hover), pushed again, no match, unreadable; up to date and no policy: nothing', () => {
+    expect((cell(page, 'api', 'staging') as AppCell).registry).toEqual({ kind: 'newer', tag: '1.3', repushed: false });
+    expect((cell(page, 'web', 'staging') as AppCell).registry).toEqual({ kind: 'newer', tag: '2.1', digest: D, repushed: true });
+    expect(td('api')).toContain('<span class="marker registry newer"><span class="tag">1.3</span> available</span>');
+    expect(td('web')).toContain(`<span class="marker registry newer"><span class="tag" title="${D}">2.1</span> pushed again</span>`);
+    expect(td('db')).toContain('<span class="marker registry">no registry tag matches semver ~7</span>');
+    expect(td('q')).toContain('<span class="marker registry" title="q: connection &#60;refused&#62;">registry unreadable</span>');
+    expect(td('tool')).not.toContain('marker registry');
+    expect(td('plain')).not.toContain('marker registry');
+    expect(html).toContain('<li><span class="marker registry newer">2.0 available</span>');
+  });
+
+  it('a page made without --registry has no registry legend', () => {
+    expect(renderStatusPage(buildStatusPage(sampleInput()))).not.toContain('marker registry');
+  });
+});

@@ -156,7 +156,10 @@ function buildProgram(run: (code: number) => void): Command {
           });
         else {
           io.out(`valid: ${output.envs.length} environments, ${validation.objectsChecked} objects checked`);
-          if (validation.unchecked.length) io.out(`not schema-checked (no CRDs given): ${validation.unchecked.join(', ')}`);
+          if (validation.unchecked.length)
+            io.out(
+              `not schema-checked (no CRDs for these kinds): ${validation.unchecked.join(', ')} (slipway crds pull fetches the pinned controllers' CRDs; or --crds <dir>)`,
+            );
         }
         return EXIT.ok;
       }),

@@ -465,8 +465,8 @@ const cases: readonly HardeningCase[] = [
     mutate: (p) =>
       p.replace(
         GO_DEMO,
-        "import { defineApp } from '../generators/index.js';",
-        "import { defineApp } from '../generators/index.js';\nthrow new Error('no database\\nconfigured');",
+        "import { defineApp } from 'slipway';",
+        "import { defineApp } from 'slipway';\nthrow new Error('no database\\nconfigured');",
       ),
     expected: [`${GO_DEMO}: cannot be loaded: no database`],
   },

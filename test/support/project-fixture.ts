@@ -7,9 +7,10 @@
  *
  * What is copied: `charts-src/`, `envs/` and `package.json` (so each test may edit them).
  * What is linked: `generators/` and `node_modules/` point back at this checkout. The charts-src
- * files import `../generators/index.js` (and cdk8s-plus-33, a bare package): Node, tsx and vitest
- * all resolve a symlink to its real path, so the copied app files load the very same generator
- * and cdk8s modules as `src/`, with no second copy (and no stale one) to keep in sync.
+ * files import `'slipway'` (vitest's alias, or the CLI's module hooks, give them this checkout's
+ * generators; some tests write files importing `../generators/index.js`, which the link serves)
+ * and cdk8s-plus-33, a bare package: Node and vitest resolve a symlink to its real path, so the
+ * copied app files load the very same generator and cdk8s modules as `src/`, with no second copy.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

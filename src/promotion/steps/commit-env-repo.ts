@@ -4,7 +4,8 @@
  * started again from the branch when its pull request was merged or closed), with a pull
  * request where the remote has the API. Committed on top of the head read by `edit-envs`, never
  * forced: when the branch moved meanwhile it reports `errored` (moved), and the runner re-runs
- * the group. Nothing to change, or a dry run: `skipped`.
+ * the group. Nothing to change, or a dry run: `skipped`. A bundle (several apps) is one commit,
+ * its review branch `slipway/bundle-<env>`, its trailers `Slipway-Bundle` (trailers.ts).
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
@@ -29,6 +30,11 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const { main, moves } = state;
   const from = (app: string) => state.current.get(app);
   await checkUncommitted(platform, envFile, main, env);
+  if (moves.length === 0) {
+    // A bundle whose every app was left out on this attempt (changed in the env repo meanwhile).
+    c.envCommit = { status: 'unchanged', plan: await planEnv(o.env, remote.description, main, desired) };
+    return skipped('nothing moves');
+  }
   const promotedFrom = moves.find((m) => m.promotedFrom)?.promotedFrom;
   const trailers = trailersFor({
     env: o.env,

@@ -26,15 +26,15 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const { env, envFile, platform } = need(c.resolved, 'resolve');
   const { remote, usePr, bypass, title, source, actor, author } = need(c.routed, 'route');
   const state = need(c.edited, 'edit-envs');
-  const { desired } = need(c.rendered, 'render');
   const { main, moves } = state;
-  const from = (app: string) => state.current.get(app);
-  await checkUncommitted(platform, envFile, main, env);
   if (moves.length === 0) {
     // A bundle whose every app was left out on this attempt (changed in the env repo meanwhile).
-    c.envCommit = { status: 'unchanged', plan: await planEnv(o.env, remote.description, main, desired) };
+    c.envCommit = { status: 'unchanged' };
     return skipped('nothing moves');
   }
+  const { desired } = need(c.rendered, 'render');
+  const from = (app: string) => state.current.get(app);
+  await checkUncommitted(platform, envFile, main, env);
   const promotedFrom = moves.find((m) => m.promotedFrom)?.promotedFrom;
   const trailers = trailersFor({
     env: o.env,

@@ -86,7 +86,8 @@ interface Rendered {
 /** commit-env-repo: what the env-repo half did. */
 export interface EnvCommit {
   readonly status: 'unchanged' | 'dry-run' | 'committed' | 'pull-request' | 'branch-pushed';
-  readonly plan: Plan;
+  /** What the commit changes (none: a bundle with nothing left to move). */
+  readonly plan?: Plan;
   readonly commit?: string;
   readonly branch?: string;
   readonly pullRequest?: PromoteResult['pullRequest'];

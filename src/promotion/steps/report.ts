@@ -12,7 +12,7 @@ async function report(c: PromotionContext): Promise<StepResult> {
   const { remote, title, warnings } = need(c.routed, 'route');
   const state = need(c.edited, 'edit-envs');
   const envCommit = need(c.envCommit, 'commit-env-repo');
-  const { plan } = envCommit;
+  const plan = need(envCommit.plan, 'commit-env-repo');
   const { tag, tracked } = state.moves[0]!;
   const localTag = env.apps[o.app]!.tag;
   const result = (status: PromoteResult['status'], extra: Partial<PromoteResult> = {}): PromoteResult => ({

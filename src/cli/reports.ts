@@ -5,6 +5,7 @@ import { planJson, renderPlan } from '../plan/plan.js';
 import type { EnvApplyResult } from '../publish/apply-plan.js';
 import type { EnvPublishResult } from '../publish/bootstrap.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
+import type { BundleResult } from '../promotion/bundle.js';
 import type { PromoteResult } from '../promotion/promote.js';
 import type { TrackDecision } from '../promotion/track.js';
 import type { RegistryLookup } from '../registry/registry-standing.js';
@@ -17,6 +18,27 @@ export function reportPromotion(result: PromoteResult, io: Io): number {
     return EXIT.ok;
   }
   io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
+  for (const a of result.adopted) io.warn(`adopted ${a.app} ${a.tag} from the env repo (promoted elsewhere) into envs/${result.env}.yaml`);
+  for (const w of result.warnings ?? []) io.warn(w);
+  io.out(result.message);
+  if (result.platformRepo) io.out(result.platformRepo);
+  return EXIT.ok;
+}
+
+/** Prints a bundle's plan, one row per app (what it got, or why not) and the outcome; exit 0 (also when there was nothing to do). */
+export function reportBundle(result: BundleResult, io: Io): number {
+  if (io.json) {
+    io.emitJson({ ...result, apps: result.apps.map(({ error: _e, ...d }) => d), ...(result.plan ? { plan: planJson(result.plan) } : {}) });
+    return EXIT.ok;
+  }
+  if (result.plan) io.out(renderPlan(result.plan, { color: io.color, diffs: 'all', summaryOnly: io.quiet }));
+  if (result.apps.length > 0)
+    io.out(
+      table(
+        ['app', 'deployed', 'to', 'decision', 'why'],
+        result.apps.map((d) => [d.app, d.current ?? '', d.tag ?? '', d.action, d.reason]),
+      ),
+    );
   for (const a of result.adopted) io.warn(`adopted ${a.app} ${a.tag} from the env repo (promoted elsewhere) into envs/${result.env}.yaml`);
   for (const w of result.warnings ?? []) io.warn(w);
   io.out(result.message);

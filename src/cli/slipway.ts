@@ -39,6 +39,17 @@ Credentials come from the environment only: GITHUB_TOKEN (or GH_TOKEN) for GitHu
 SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https git remotes. They never appear in
 output, command lines, remote URLs or .git/config.`;
 
+const PROMOTE_HELP = `
+Examples:
+  slipway promote go-demo-9 0.0.2 --env staging
+  slipway promote go-demo-9 --from staging --env production
+  slipway promote --all --from staging --env production            every app that differs, one commit
+  slipway promote --all --from staging --env production --app go-demo-9 --app devops-toolkit --dry-run
+
+A bundle (--all) gates each app as promote does; one blocked app refuses the whole bundle, naming
+it, unless --skip-blocked. Its commit carries Slipway-Bundle: app=tag,...; history shows it as one
+change, and rollback of any of its apps restores every app in it. Nothing differs: exit 0.`;
+
 const TRACK_HELP = `
 Policies (envs/<env>.yaml, per app):
   track: { semver: "~2.9", auto: true }        newest 2.9.x; pre-releases only if the range names one
@@ -250,9 +261,10 @@ function buildProgram(run: (code: number) => void): Command {
   program
     .command('promote')
     .description(
-      "set <app>'s tag in an environment: edit envs/<env>.yaml, show the plan, commit the tag bump to the env repo (or open a pull request)",
+      "set <app>'s tag in an environment: edit envs/<env>.yaml, show the plan, commit the tag bump to the env repo (or open a pull request); " +
+        'with --all --from <env>, every app whose tag differs from what <env> runs, in one commit (or one pull request)',
     )
-    .argument('<app>', 'the app (charts-src/<app>.ts)')
+    .argument('[app]', 'the app (charts-src/<app>.ts); not with --all')
     .argument('[tag]', 'the image tag, optionally with @sha256:<digest>')
     .requiredOption('-e, --env <name>', 'the environment to promote in')
     .option('--from <env>', 'take the tag the env repo of <env> holds now')
@@ -280,17 +292,45 @@ function buildProgram(run: (code: number) => void): Command {
       '--actor <name>',
       "who promotes, for the Slipway-Actor trailer (default: SLIPWAY_ACTOR, the CI's user variable, git's user.name, the OS user)",
     )
+    .option(
+      '--all',
+      'promote the whole environment: every app whose tag differs from what the --from env runs, gated each, as one commit (or one pull request)',
+    )
+    .option('--app <name...>', 'with --all: only these apps (repeatable: --app a --app b)')
+    .option(
+      '--skip-blocked',
+      'with --all: leave out the apps gating blocks and promote the others (default: one blocked app refuses the bundle)',
+    )
     .option('--crds <dir>', 'folder of CRD YAML to validate custom resources against')
+    .addHelpText('after', PROMOTE_HELP)
     .action(
       action(async (command, io) => {
-        const [app, tag] = command.args as [string, string | undefined];
+        const [app, tag] = command.args as [string | undefined, string | undefined];
         // The options are PromoteOptions' own names (commander: --dry-run → dryRun, --no-push → push).
-        const { crds: _crds, ...flags } = command.opts() as Omit<
-          PromoteOptions,
-          'root' | 'environment' | 'log' | 'debug' | 'app' | 'tag'
-        > & {
+        const {
+          crds: _crds,
+          all,
+          app: apps,
+          skipBlocked,
+          ...flags
+        } = command.opts() as Omit<PromoteOptions, 'root' | 'environment' | 'log' | 'debug' | 'app' | 'tag'> & {
           crds?: string;
+          all?: boolean;
+          app?: string[];
+          skipBlocked?: boolean;
         };
+        if (all || apps) {
+          if (app !== undefined) throw new ConfigError(`promote --all takes no <app> ('${app}'): choose apps with --app ${app}`);
+          if (flags.latest)
+            throw new ConfigError(
+              'promote --all takes its tags from --from <env>, not --latest (slipway track lands tracked apps together)',
+            );
+          const [{ promoteBundle }, { reportBundle }] = await Promise.all([import('../promotion/bundle.js'), import('./reports.js')]);
+          return reportBundle(await promoteBundle({ ...promotionOptions(command, io), ...flags, apps, skipBlocked }), io);
+        }
+        if (app === undefined)
+          throw new ConfigError('which app? slipway promote <app> <tag> --env <env>, or --all --from <env> for every app');
+        if (skipBlocked) throw new ConfigError('--skip-blocked is for --all (a bundle of apps)');
         const [{ promote }, { reportPromotion }] = await Promise.all([import('../promotion/promote.js'), import('./reports.js')]);
         const result = await promote({ ...promotionOptions(command, io), ...flags, app, tag });
         return reportPromotion(result, io);
@@ -324,9 +364,13 @@ function buildProgram(run: (code: number) => void): Command {
         const { crds: _crds, ...flags } = command.opts() as Omit<RollbackOptions, 'root' | 'environment' | 'log' | 'debug' | 'app'> & {
           crds?: string;
         };
-        const [{ rollback }, { reportPromotion }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
+        const [{ rollback }, { reportBundle, reportPromotion }] = await Promise.all([
+          import('../promotion/commands.js'),
+          import('./reports.js'),
+        ]);
         const result = await rollback({ ...promotionOptions(command, io), ...flags, app });
-        return reportPromotion(result, io);
+        // The change rolled back was a bundle: every app of it goes back, in one commit.
+        return 'apps' in result ? reportBundle(result, io) : reportPromotion(result, io);
       }),
     );
 
@@ -340,14 +384,23 @@ function buildProgram(run: (code: number) => void): Command {
     .argument('<env>', 'the environment')
     .argument('[app]', 'the app whose promotion to approve')
     .option('--bootstrap', 'approve the bootstrap branch slipway/bootstrap-<env> instead of a promotion')
+    .option('--bundle', 'approve the bundle branch slipway/bundle-<env> (promote --all, track) instead of one app')
     .option('--dry-run', 'list the commits that would be merged; write nothing')
     .option('--actor <name>', "who approves, for the Slipway-Approved-By trailer (default: as promote's Slipway-Actor)")
     .action(
       action(async (command, io) => {
         const [env, app] = command.args as [string, string | undefined];
-        const o = command.opts() as { bootstrap?: boolean; dryRun?: boolean; actor?: string };
+        const o = command.opts() as { bootstrap?: boolean; bundle?: boolean; dryRun?: boolean; actor?: string };
         const [{ approve }, { planJson, renderPlan }] = await Promise.all([import('../promotion/approve.js'), import('../plan/plan.js')]);
-        const result = await approve({ ...remoteContext(command, io), env, app, bootstrap: o.bootstrap, dryRun: o.dryRun, actor: o.actor });
+        const result = await approve({
+          ...remoteContext(command, io),
+          env,
+          app,
+          bootstrap: o.bootstrap,
+          bundle: o.bundle,
+          dryRun: o.dryRun,
+          actor: o.actor,
+        });
         if (io.json) io.emitJson({ ...result, plan: result.plan ? planJson(result.plan) : null });
         else {
           if (result.commits.length)
@@ -413,9 +466,11 @@ function buildProgram(run: (code: number) => void): Command {
                   ? `forced: ${e.forced}`
                   : e.merged
                     ? `merged ${e.merged.pullRequest !== undefined ? `#${e.merged.pullRequest} ` : ''}${e.merged.branch ? `from ${e.merged.branch} ` : ''}by ${e.merged.by}${e.merged.promotedBy ? ` (promoted by ${e.merged.promotedBy})` : ''}`
-                    : e.kind === 'other'
-                      ? e.title
-                      : '',
+                    : e.bundle
+                      ? `bundle: ${e.bundle.map((b) => `${b.app} ${b.from ?? 'none'} → ${b.to}`).join(', ')}`
+                      : e.kind === 'other'
+                        ? e.title
+                        : '',
               ]),
             ),
           );

@@ -1,6 +1,7 @@
 /**
- * `slipway approve <env> <app>` (or `--bootstrap`): merges the branch a promotion
- * (`slipway/promote-<env>-<app>`) or a bootstrap (`slipway/bootstrap-<env>`) pushed into the env
+ * `slipway approve <env> <app>` (or `--bundle`, `--bootstrap`): merges the branch a promotion
+ * (`slipway/promote-<env>-<app>`), a bundle (`slipway/bundle-<env>`) or a bootstrap
+ * (`slipway/bootstrap-<env>`) pushed into the env
  * repo's branch, through the remote's `pullRequests` capability, whatever the host:
  *
  * - where the pushed branch is itself the review (a plain git remote: a local bare repo, GitLab,
@@ -27,7 +28,7 @@ import { capability } from '../core/remote-capabilities.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from './identity.js';
 import { withLock } from './lock.js';
-import { promotionBranch } from './promotion-branch.js';
+import { bundleBranch, promotionBranch } from './promotion-branch.js';
 
 export interface ApproveOptions extends RemoteContext {
   readonly env: string;
@@ -35,6 +36,8 @@ export interface ApproveOptions extends RemoteContext {
   readonly app?: string;
   /** Merge the bootstrap branch (`slipway/bootstrap-<env>`). */
   readonly bootstrap?: boolean;
+  /** Merge the bundle branch (`slipway/bundle-<env>`: `promote --all`, track). */
+  readonly bundle?: boolean;
   /** List what would be merged; write nothing. */
   readonly dryRun?: boolean;
   /** Who approves (`Slipway-Approved-By`). @default resolved as promote's `Slipway-Actor` (SLIPWAY_ACTOR, the CI's user, git's user.name, the OS user) */
@@ -58,8 +61,9 @@ export interface ApproveResult {
 }
 
 export async function approve(o: ApproveOptions): Promise<ApproveResult> {
-  if (o.bootstrap && o.app !== undefined) throw new ConfigError(`give an app or --bootstrap, not both`);
-  if (!o.bootstrap && o.app === undefined) {
+  if ([o.app !== undefined, o.bootstrap, o.bundle].filter(Boolean).length > 1)
+    throw new ConfigError(`give one of an app, --bundle or --bootstrap`);
+  if (!o.bootstrap && !o.bundle && o.app === undefined) {
     throw new ConfigError(
       `which branch? give an app (slipway approve ${o.env} <app>) or --bootstrap (slipway approve ${o.env} --bootstrap)`,
     );
@@ -80,7 +84,12 @@ async function envNamed(root: string, name: string, app: string | undefined): Pr
 async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<ApproveResult> {
   const remote = remoteFor(env, o);
   const reviews = capability(remote, 'pullRequests');
-  const branch = o.bootstrap ? bootstrapBranch(env.name) : promotionBranch(env.name, o.app!);
+  const branch = o.bootstrap ? bootstrapBranch(env.name) : o.bundle ? bundleBranch(env.name) : promotionBranch(env.name, o.app!);
+  const again = o.bootstrap
+    ? `bootstrap --env ${env.name}`
+    : o.bundle
+      ? `promote --all --env ${env.name}`
+      : `promote ${o.app} --env ${env.name}`;
   const main = env.repo.branch;
   // Who approves, and the merge commit's author: as for a promotion (see identity.ts).
   const identity = (await gitIdentities(o.root, o.environment)).author;
@@ -105,7 +114,7 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
           `${remote.description} has no branch ${branch}: nothing to approve (${
             o.bootstrap
               ? `slipway bootstrap --env ${env.name} pushes one when ${env.name} takes changes through review`
-              : `slipway promote ${o.app} --env ${env.name} pushes one when ${env.name} takes promotions through review`
+              : `slipway ${again} pushes one when ${env.name} takes promotions through review`
           })`,
         );
       }
@@ -156,7 +165,7 @@ async function approveLocked(o: ApproveOptions, env: EnvDefinition): Promise<App
         if (e instanceof MergeConflictError) {
           throw new ConfigError(
             `${branch} conflicts with ${main} of ${remote.description} in ${e.paths.join(', ')} (both changed since the branch was made): nothing was merged; ` +
-              `delete the branch (git push <env repo> --delete ${branch}) and ${o.bootstrap ? `bootstrap --env ${env.name}` : `promote ${o.app} --env ${env.name}`} again`,
+              `delete the branch (git push <env repo> --delete ${branch}) and ${again} again`,
           );
         }
         throw e; // a BranchMovedError: retryWhenMoved reads again and merges again

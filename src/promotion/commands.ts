@@ -7,7 +7,8 @@ import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { committedTag, committedTags } from '../plan/committed-tags.js';
-import { appHistory, previousTag, type HistoryEntry } from './history.js';
+import { promoteBundle, type BundleResult } from './bundle.js';
+import { appHistory, lastChange, previousTag, type HistoryEntry } from './history.js';
 import { withLock } from './lock.js';
 import { setTags } from './env-file-edit.js';
 import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refresh.js';
@@ -115,18 +116,25 @@ export async function history(ctx: RemoteContext, app: string, envName: string, 
   return appHistory(remoteFor(env, ctx), env, app, limit);
 }
 
-/** `slipway rollback`: promote the previous (or named) tag back, as a new commit marked as a rollback. */
+/**
+ * `slipway rollback`: promote the previous (or named) tag back, as a new commit marked as a
+ * rollback. When the change that brought the app's current tag was a bundle (several apps in one
+ * commit), every app of it goes back, as one bundle; an app changed since is left as it is.
+ */
 export type RollbackOptions = Omit<PromoteOptions, 'tag' | 'from' | 'rollback'> & { readonly to?: string };
 
-export async function rollback(options: RollbackOptions): Promise<PromoteResult> {
+export async function rollback(options: RollbackOptions): Promise<PromoteResult | BundleResult> {
   checkPromotionFlags(options);
   const ctx: RemoteContext = { root: options.root, environment: options.environment, log: options.log, debug: options.debug };
   const env = await envNamed(ctx, options.env, options.app);
   const remote = remoteFor(env, ctx);
-  const current = await committedTag(await remote.read(), env, options.app);
+  const tree = await remote.read();
+  const current = await committedTag(tree, env, options.app);
   const past = await appHistory(remote, env, options.app, 200);
   let target = options.to;
   if (target === undefined) {
+    const last = lastChange(past, current);
+    if (last?.bundle && last.bundle.length > 1) return rollbackBundle(options, env, last, await committedTags(tree, env, enabledApps(env)));
     target = previousTag(past, current);
     if (target === undefined)
       throw new ConfigError(
@@ -140,6 +148,32 @@ export async function rollback(options: RollbackOptions): Promise<PromoteResult>
   }
   if (target === current) throw new ConfigError(`${options.app} already runs ${target} in ${options.env}`);
   return promote({ ...options, tag: target, rollback: true });
+}
+
+/** A bundle's rollback: each of its apps back to what it ran before, in one commit (bundle.ts). */
+async function rollbackBundle(
+  options: RollbackOptions,
+  env: EnvDefinition,
+  change: HistoryEntry,
+  deployed: ReadonlyMap<string, string | undefined>,
+): Promise<BundleResult> {
+  const { app: _app, to: _to, ...flags } = options;
+  const tags = new Map<string, string>();
+  for (const b of change.bundle!) {
+    const now = deployed.get(b.app);
+    if (b.from === undefined) options.log(`${env.name}: ${b.app} ran nothing before ${change.sha.slice(0, 12)}: left as it is`);
+    else if (now !== b.to)
+      options.log(`${env.name}: ${b.app} changed since ${change.sha.slice(0, 12)} (runs ${now ?? 'nothing'}): left as it is`);
+    else tags.set(b.app, b.from);
+  }
+  if (tags.size === 0)
+    throw new ConfigError(
+      `${options.app} in ${options.env}: ${change.sha.slice(0, 12)} was a bundle, and none of its apps can go back (changed since, or new in it): name a tag with --to`,
+    );
+  options.log(
+    `${env.name}: ${change.sha.slice(0, 12)} promoted ${change.bundle!.length} apps together; rolling back ${[...tags.keys()].join(', ')} in one commit`,
+  );
+  return promoteBundle({ ...flags, tags, rollback: true });
 }
 
 interface StatusRow {

@@ -10,7 +10,7 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import type { CommitInfo, EnvRemote } from '../core/env-remote.js';
 import { tagPath } from '../plan/committed-tags.js';
-import { parseTrailers, previousTagOf } from './trailers.js';
+import { bundleOf, parseTrailers, previousTagOf, type BundledApp } from './trailers.js';
 
 export interface HistoryEntry {
   readonly sha: string;
@@ -25,6 +25,8 @@ export interface HistoryEntry {
   readonly title: string;
   /** The change reached the branch by this merge (of a promotion branch, a pull request). */
   readonly merged?: MergeInfo;
+  /** A bundle (several apps in one commit: promote --all, track): every app of it, from → to. */
+  readonly bundle?: readonly BundledApp[];
 }
 
 interface MergeInfo {
@@ -70,17 +72,21 @@ export async function appHistory(remote: EnvRemote, env: EnvDefinition, app: str
 function commitEntry(c: CommitInfo, app: string): HistoryEntry {
   const t = parseTrailers(c.message);
   const title = c.message.split('\n')[0] ?? '';
-  if (t['Slipway-App'] !== app) return { sha: c.sha, date: c.date, who: c.author, kind: 'other', title };
-  const from = previousTagOf(t);
+  // A bundle: this app's part of it is the entry, and the bundle rides along (one change).
+  const bundle = bundleOf(t);
+  const mine = bundle?.find((b) => b.app === app);
+  if (t['Slipway-App'] !== app && !mine) return { sha: c.sha, date: c.date, who: c.author, kind: 'other', title };
+  const from = mine ? mine.from : previousTagOf(t);
   return {
     sha: c.sha,
     date: c.date,
     who: t['Slipway-Actor'] ?? c.author,
     kind: t['Slipway-Rollback'] === 'true' ? 'rollback' : 'promote',
     ...(from !== undefined ? { from } : {}),
-    to: t['Slipway-To'],
+    to: mine ? mine.to : t['Slipway-To'],
     ...(t['Slipway-Forced'] ? { forced: t['Slipway-Forced'] } : {}),
     title,
+    ...(bundle ? { bundle } : {}),
   };
 }
 
@@ -105,8 +111,12 @@ function mergeEntry(c: CommitInfo, head: CommitInfo, app: string): HistoryEntry 
   return { ...brought, sha: c.sha, date: c.date, who: by, title, merged };
 }
 
+/** The newest promotion (or rollback) that brought the current tag: what a rollback undoes. */
+export function lastChange(history: readonly HistoryEntry[], current: string | undefined): HistoryEntry | undefined {
+  return history.find((h) => h.kind !== 'other' && h.to === current);
+}
+
 /** The tag a rollback goes back to: the one the newest promotion to the current tag replaced. */
 export function previousTag(history: readonly HistoryEntry[], current: string | undefined): string | undefined {
-  const last = history.find((h) => h.kind !== 'other' && h.to === current);
-  return last?.from;
+  return lastChange(history, current)?.from;
 }

@@ -34,15 +34,10 @@ import { runSteps } from '../core/step-runner.js';
 /** What Docker accepts as a tag, optionally with a digest. */
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
 
-export interface PromoteOptions {
+/** What every promotion takes, of one app or a bundle: the env, and how to commit. */
+export interface PromotionFlags {
   readonly root: string;
-  readonly app: string;
   readonly env: string;
-  /** The tag to promote; or take it from `from`. */
-  readonly tag?: string;
-  readonly from?: string;
-  /** Take the newest tag the app's `track` policy allows in its registry (latest.ts); never backwards without `force`. */
-  readonly latest?: boolean;
   readonly pr?: boolean;
   readonly dryRun?: boolean;
   readonly force?: boolean;
@@ -64,6 +59,15 @@ export interface PromoteOptions {
   readonly environment: RemoteContext['environment'];
   readonly log: (line: string) => void;
   readonly debug?: (line: string) => void;
+}
+
+export interface PromoteOptions extends PromotionFlags {
+  readonly app: string;
+  /** The tag to promote; or take it from `from`. */
+  readonly tag?: string;
+  readonly from?: string;
+  /** Take the newest tag the app's `track` policy allows in its registry (latest.ts); never backwards without `force`. */
+  readonly latest?: boolean;
 }
 
 export interface PromoteResult {
@@ -89,7 +93,7 @@ export interface PromoteResult {
 
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   checkArguments(options);
-  const ctx: PromotionContext = { o: options };
+  const ctx: PromotionContext = { o: options, single: options };
   await runSteps(promotionPipeline(ctx), ctx, { lock: (work) => withLock(options.root, work) });
   return ctx.result!;
 }

@@ -13,6 +13,11 @@ export function promotionBranch(env: string, app: string): string {
   return `slipway/promote-${env}-${app}`;
 }
 
+/** The branch a bundle for review commits to (several apps at once: `promote --all`, track). */
+export function bundleBranch(env: string): string {
+  return `slipway/bundle-${env}`;
+}
+
 /**
  * Why the promotion branch at `head` is done (so restarted from the env repo's branch), or
  * undefined when it is still pending.

@@ -1,8 +1,9 @@
 /**
  * `slipway track`: for each env, each enabled app whose `track` policy says `auto: true` is
- * promoted to the newest tag its registry has that the policy allows, by `promote --latest`
- * itself: the same gating (`promotesFrom`), review (`promotion: pr`), platform-repo record,
- * history and trailers (`Slipway-Tracked: <policy>`). A run decides once per app and says why:
+ * promoted to the newest tag its registry has that the policy allows, all of one env's in one
+ * bundle (bundle.ts: one commit, or one review branch, per env per run) through the promotion
+ * steps themselves: the same gating (`promotesFrom`), review (`promotion: pr`), platform-repo
+ * record, history and trailers (`Slipway-Tracked: <policy>`). A run decides once per app and says why:
  * a newer tag found (promoted), up to date, no tag matches, blocked (gating, or only an older
  * tag: never backwards), or failed (the registry or env repo could not be read: that app only).
  * Idempotent: with no new tags a second run writes nothing.
@@ -16,8 +17,8 @@ import { join } from 'node:path';
 import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
 import { describePolicy } from '../core/tag-policy.js';
 import type { RemoteContext } from '../publish/remotes.js';
-import { TrackRefusal } from './latest.js';
-import { promote, type PromoteResult } from './promote.js';
+import { promoteBundle, type BundleDecision, type BundleResult } from './bundle.js';
+import type { PromoteResult } from './promote.js';
 
 export interface TrackOptions extends RemoteContext {
   readonly envs?: readonly string[];
@@ -50,38 +51,41 @@ export async function track(o: TrackOptions): Promise<TrackDecision[]> {
   );
   const decisions: TrackDecision[] = [];
   for (const env of envs) {
-    for (const app of enabledApps(env)) {
-      const policy = env.apps[app]!.track;
-      if (!policy) continue;
-      const base = { env: env.name, app, policy: describePolicy(policy) };
-      if (!policy.auto) {
-        decisions.push({
-          ...base,
-          current: undefined,
-          tag: undefined,
-          action: 'manual',
-          reason: `auto: false: slipway promote ${app} --latest --env ${env.name}`,
-        });
-        continue;
-      }
-      decisions.push(await trackOne(o, env, app, base));
-    }
+    const tracked = enabledApps(env).filter((app) => env.apps[app]!.track);
+    const policyOf = (app: string) => describePolicy(env.apps[app]!.track!);
+    const decided: TrackDecision[] = tracked
+      .filter((app) => !env.apps[app]!.track!.auto)
+      .map((app) => ({
+        env: env.name,
+        app,
+        policy: policyOf(app),
+        current: undefined,
+        tag: undefined,
+        action: 'manual',
+        reason: `auto: false: slipway promote ${app} --latest --env ${env.name}`,
+      }));
+    const auto = tracked.filter((app) => env.apps[app]!.track!.auto);
+    if (auto.length > 0) decided.push(...(await trackEnv(o, env.name, auto, policyOf)));
+    decisions.push(...decided.sort((a, b) => a.app.localeCompare(b.app)));
   }
   return decisions;
 }
 
-async function trackOne(
+/** One env's auto-tracked apps, as one bundle: one commit (or review branch) for all that move. */
+async function trackEnv(
   o: TrackOptions,
-  env: EnvDefinition,
-  app: string,
-  base: Pick<TrackDecision, 'env' | 'app' | 'policy'>,
-): Promise<TrackDecision> {
+  env: string,
+  apps: readonly string[],
+  policyOf: (app: string) => string,
+): Promise<TrackDecision[]> {
   try {
-    const r = await promote({
+    const r = await promoteBundle({
       root: o.root,
-      app,
-      env: env.name,
+      env,
       latest: true,
+      apps,
+      // An app blocked (gating, never backwards, overtaken) is a decision; the others still go.
+      skipBlocked: true,
       dryRun: o.dryRun,
       push: o.push,
       verify: o.verify,
@@ -90,36 +94,42 @@ async function trackOne(
       log: o.log,
       debug: o.debug,
     });
-    const picked = { current: r.tracked?.current ?? r.from, tag: r.to };
-    switch (r.status) {
-      case 'committed':
-        return { ...base, ...picked, action: 'promoted', reason: r.tracked!.reason, commit: r.commit };
-      case 'pull-request':
-      case 'branch-pushed':
-        return {
-          ...base,
-          ...picked,
-          action: 'pull-request',
-          reason: `${r.tracked!.reason}; ${r.message}`,
-          commit: r.commit,
-          ...(r.pullRequest ? { pullRequest: r.pullRequest } : {}),
-        };
-      case 'dry-run':
-        return { ...base, ...picked, action: 'would-promote', reason: r.tracked!.reason };
-      default:
-        return { ...base, ...picked, action: 'up-to-date', reason: r.tracked?.standing === 'same' ? r.tracked.reason : r.message };
-    }
+    return r.apps.map((d) => decisionOf(env, d, r, policyOf));
   } catch (e) {
-    if (e instanceof TrackRefusal)
+    // The env as a whole could not go (its env repo, the platform repo, a render): each app says so.
+    const error = e as Error;
+    const action = e instanceof ConfigError ? 'blocked' : 'failed';
+    return apps.map((app) => ({
+      env,
+      app,
+      policy: policyOf(app),
+      current: undefined,
+      tag: undefined,
+      action,
+      reason: error.message,
+      ...(action === 'failed' ? { error } : {}),
+    }));
+  }
+}
+
+function decisionOf(env: string, d: BundleDecision, r: BundleResult, policyOf: (app: string) => string): TrackDecision {
+  const base = { env, app: d.app, policy: d.policy ?? policyOf(d.app), current: d.current, tag: d.tag, reason: d.reason };
+  switch (d.action) {
+    case 'promoted':
+      return { ...base, action: 'promoted', commit: r.commit };
+    case 'pull-request':
       return {
         ...base,
-        current: e.pick.current,
-        tag: e.pick.tag,
-        action: e.pick.standing === 'none' ? 'no-match' : 'blocked',
-        reason: e.message,
+        action: 'pull-request',
+        reason: `${d.reason}; ${r.message}`,
+        commit: r.commit,
+        ...(r.pullRequest ? { pullRequest: r.pullRequest } : {}),
       };
-    // Gating (promotesFrom), a pending review, a dirty envs/ file: the user's to act on, one line.
-    if (e instanceof ConfigError) return { ...base, current: undefined, tag: undefined, action: 'blocked', reason: e.message };
-    return { ...base, current: undefined, tag: undefined, action: 'failed', reason: (e as Error).message, error: e as Error };
+    case 'failed':
+      return { ...base, action: 'failed', ...(d.error ? { error: d.error } : {}) };
+    case 'absent':
+      return { ...base, action: 'blocked' };
+    default:
+      return { ...base, action: d.action };
   }
 }

@@ -4,6 +4,10 @@
  * The tag a promotion replaced is `Slipway-Previous-Tag` and the env a `--from` promotion took
  * its tag from is `Slipway-Promoted-From-Env` (before: `Slipway-From` and `Slipway-Promoted-From`,
  * too easily confused; an old commit's `Slipway-From` is still read as its previous tag).
+ *
+ * A bundle (several apps in one commit: `promote --all`, track) has no `Slipway-App`; it lists
+ * its apps `app=tag` in `Slipway-Bundle` and what each replaced in `Slipway-Bundle-Previous`,
+ * so history shows it as one change and rollback restores every app in it.
  */
 
 export interface PromotionTrailers {
@@ -38,6 +42,51 @@ export function trailerLines(t: PromotionTrailers): Record<string, string> {
     'Slipway-Actor': t.actor,
     'Slipway-Source-Commit': t.sourceCommit,
   };
+}
+
+/** One app of a bundle: from → to. */
+export interface BundledApp {
+  readonly app: string;
+  readonly from: string | undefined;
+  readonly to: string;
+}
+
+type SharedTrailers = Omit<PromotionTrailers, 'app' | 'from' | 'to' | 'tracked'>;
+
+/** A promotion's trailers: one app's (trailerLines), or a bundle's when it moves several. */
+export function trailersFor(
+  t: SharedTrailers & { readonly moves: ReadonlyArray<BundledApp & { readonly tracked?: string }> },
+): Record<string, string> {
+  if (t.moves.length === 1) {
+    const [m] = t.moves;
+    return trailerLines({ ...t, app: m!.app, from: m!.from, to: m!.to, tracked: m!.tracked });
+  }
+  const list = (value: (m: BundledApp) => string) => t.moves.map((m) => `${m.app}=${value(m)}`).join(',');
+  const tracked = t.moves.filter((m) => m.tracked).map((m) => `${m.app}=${m.tracked}`);
+  return {
+    'Slipway-Env': t.env,
+    'Slipway-Bundle': list((m) => m.to),
+    'Slipway-Bundle-Previous': list((m) => m.from ?? 'none'),
+    ...(t.promotedFrom ? { 'Slipway-Promoted-From-Env': t.promotedFrom } : {}),
+    ...(t.forced ? { 'Slipway-Forced': t.forced.replace(/\s+/g, ' ') } : {}),
+    ...(t.direct ? { 'Slipway-Direct': t.direct.replace(/\s+/g, ' ') } : {}),
+    ...(t.rollback ? { 'Slipway-Rollback': 'true' } : {}),
+    ...(tracked.length ? { 'Slipway-Tracked': tracked.join('; ') } : {}),
+    'Slipway-Actor': t.actor,
+    'Slipway-Source-Commit': t.sourceCommit,
+  };
+}
+
+/** A bundle commit's apps, from → to, in commit order (undefined: not a bundle). */
+export function bundleOf(t: Readonly<Record<string, string>>): BundledApp[] | undefined {
+  const to = t['Slipway-Bundle'];
+  if (to === undefined) return undefined;
+  const pairs = (value: string | undefined) => new Map((value ?? '').split(',').map((pair) => pair.split('=') as [string, string]));
+  const previous = pairs(t['Slipway-Bundle-Previous']);
+  return [...pairs(to)].map(([app, tag]) => {
+    const from = previous.get(app);
+    return { app, from: from === undefined || from === 'none' ? undefined : from, to: tag };
+  });
 }
 
 /** The tag a promotion commit replaced (undefined: none, or not a promotion commit); old commits' `Slipway-From` too. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { setTags } from '../../src/promotion/env-file-edit.js';
-import { parseTrailers, previousTagOf, trailerLines, type PromotionTrailers } from '../../src/promotion/trailers.js';
+import { bundleOf, parseTrailers, previousTagOf, trailerLines, trailersFor, type PromotionTrailers } from '../../src/promotion/trailers.js';
 
 describe("setTags: an env file's tags edited, nothing else", () => {
   const cases: ReadonlyArray<{ name: string; text: string; tags: Record<string, string>; expected: string }> = [
@@ -138,5 +138,37 @@ describe('trailers: written and read back', () => {
     ['only the last paragraph counts', 'x\n\nSlipway-Previous-Tag: 1\n\nnot: a trailer here', undefined],
   ] as const)('%s', (_name, message, previous) => {
     expect(previousTagOf(parseTrailers(message))).toBe(previous);
+  });
+});
+
+describe('bundle trailers: several apps in one commit, read back as the set', () => {
+  const shared = { env: 'production', sourceCommit: 'abc123', actor: 'ana' };
+  it('one app: the ordinary trailers (a bundle of one reads as a promotion)', () => {
+    const lines = trailersFor({ ...shared, moves: [{ app: 'web', from: '1.0', to: '1.1', tracked: 'semver ~1.1' }] });
+    expect(lines).toEqual(trailerLines({ ...shared, app: 'web', from: '1.0', to: '1.1', tracked: 'semver ~1.1' }));
+    expect(bundleOf(lines)).toBeUndefined();
+  });
+
+  it('several apps: Slipway-Bundle and Slipway-Bundle-Previous, no Slipway-App; bundleOf reads them back in order', () => {
+    const moves = [
+      { app: 'api', from: undefined, to: '2.0@sha256:' + 'a'.repeat(64) },
+      { app: 'web', from: '1.0', to: '1.1', tracked: 'semver ~1.1' },
+    ];
+    const lines = trailersFor({ ...shared, moves, promotedFrom: 'staging', rollback: true });
+    expect(lines).toEqual({
+      'Slipway-Env': 'production',
+      'Slipway-Bundle': `api=2.0@sha256:${'a'.repeat(64)},web=1.1`,
+      'Slipway-Bundle-Previous': 'api=none,web=1.0',
+      'Slipway-Promoted-From-Env': 'staging',
+      'Slipway-Rollback': 'true',
+      'Slipway-Tracked': 'web=semver ~1.1',
+      'Slipway-Actor': 'ana',
+      'Slipway-Source-Commit': 'abc123',
+    });
+    const message = `promote 2 apps (production)\n\n~ values/web.yaml\n\n${Object.entries(lines)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n')}\n`;
+    expect(bundleOf(parseTrailers(message))).toEqual(moves.map(({ app, from, to }) => ({ app, from, to })));
+    expect(parseTrailers(message)['Slipway-App']).toBeUndefined();
   });
 });

@@ -82,10 +82,11 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
   const repoTag = (p: Project, env: string, app: string) =>
     /tag: "?([^"\n]+)"?/.exec(git(p.root, '--git-dir', bare(p, env), 'show', `main:values/${app}.yaml`))![1];
   const head = (p: Project, env: string) => git(p.root, '--git-dir', bare(p, env), 'rev-parse', 'main');
+  const count = (p: Project, env: string) => Number(git(p.root, '--git-dir', bare(p, env), 'rev-list', '--count', 'main'));
   const json = (r: Run) => JSON.parse(r.stdout) as { decisions: Array<Record<string, unknown>>; ok: boolean; exitCode?: number };
 
   it(
-    'tracks the sample: staging gets the newest 2.9.x, once; a second run changes nothing; no secret anywhere',
+    'tracks the sample: staging gets the newest 2.9.x, once, two tracked apps in one commit; a second run changes nothing; no secret anywhere',
     async () => {
       const p = await platform((x) =>
         x.replace(
@@ -95,6 +96,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
         ),
       );
       try {
+        const [before, platformBefore] = [count(p, 'staging'), Number(git(p.root, 'rev-list', '--count', 'main'))];
         const first = await p.cli(registryEnv, 'track', '--json');
         expect(first.code, first.stderr).toBe(0);
         const decisions = json(first).decisions;
@@ -105,9 +107,13 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
         expect(decisions[1]!.reason).toBe('newer tag found: 2.9.18 (semver ~2.9); staging runs 2.9.17');
         expect(repoTag(p, 'staging', 'devops-toolkit')).toBe('2.9.18');
         expect(repoTag(p, 'staging', 'devops-paradox')).toBe('v10');
-        const log = git(p.root, '--git-dir', bare(p, 'staging'), 'log', '-2', '--format=%B', 'main');
-        expect(log).toContain('Slipway-Tracked: semver ~2.9');
-        expect(log).toContain('Slipway-Tracked: allowTags ^v(\\d+)$ extract $1 order numeric');
+        // Two tracked apps of one env: one commit (a bundle), in the env repo and in the platform repo.
+        expect(count(p, 'staging')).toBe(before + 1);
+        expect(Number(git(p.root, 'rev-list', '--count', 'main'))).toBe(platformBefore + 1);
+        const log = git(p.root, '--git-dir', bare(p, 'staging'), 'log', '-1', '--format=%B', 'main');
+        expect(log.split('\n')[0]).toBe('promote 2 apps (staging): devops-paradox v3 → v10, devops-toolkit 2.9.17 → 2.9.18');
+        expect(log).toContain('Slipway-Bundle: devops-paradox=v10,devops-toolkit=2.9.18');
+        expect(log).toContain('Slipway-Tracked: devops-paradox=allowTags ^v(\\d+)$ extract $1 order numeric; devops-toolkit=semver ~2.9');
         expect(readFileSync(join(p.root, 'envs/staging.yaml'), 'utf8')).toContain('tag: "2.9.18"\n    # Follow the registry');
         const h = head(p, 'staging');
 

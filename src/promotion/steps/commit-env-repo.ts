@@ -4,7 +4,8 @@
  * started again from the branch when its pull request was merged or closed), with a pull
  * request where the remote has the API. Committed on top of the head read by `edit-envs`, never
  * forced: when the branch moved meanwhile it reports `errored` (moved), and the runner re-runs
- * the group. Nothing to change, or a dry run: `skipped`.
+ * the group. Nothing to change, or a dry run: `skipped`. A bundle (several apps) is one commit,
+ * its review branch `slipway/bundle-<env>`, its trailers `Slipway-Bundle` (trailers.ts).
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
@@ -14,35 +15,39 @@ import { capability } from '../../core/remote-capabilities.js';
 import { commitMessage } from '../../publish/sync-env.js';
 import { committedTags } from '../../plan/committed-tags.js';
 import type { PlatformRepo } from '../platform-repo.js';
-import type { PromoteOptions } from '../promote.js';
-import { promotionBranch, restartReason } from '../promotion-branch.js';
-import { trailerLines } from '../trailers.js';
-import { need, type EnvCommit, type PromotionContext } from './context.js';
+import type { PromotionFlags } from '../promote.js';
+import { bundleBranch, promotionBranch, restartReason } from '../promotion-branch.js';
+import { trailersFor } from '../trailers.js';
+import { isBundle, need, type EnvCommit, type Move, type PromotionContext } from './context.js';
 import { skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env, envFile, platform, tag, tracked } = need(c.resolved, 'resolve');
+  const { env, envFile, platform } = need(c.resolved, 'resolve');
   const { remote, usePr, bypass, title, source, actor, author } = need(c.routed, 'route');
   const state = need(c.edited, 'edit-envs');
+  const { main, moves } = state;
+  if (moves.length === 0) {
+    // A bundle whose every app was left out on this attempt (changed in the env repo meanwhile).
+    c.envCommit = { status: 'unchanged' };
+    return skipped('nothing moves');
+  }
   const { desired } = need(c.rendered, 'render');
-  const { main } = state;
+  const from = (app: string) => state.current.get(app);
   await checkUncommitted(platform, envFile, main, env);
-  const trailers = trailerLines({
-    app: o.app,
+  const promotedFrom = moves.find((m) => m.promotedFrom)?.promotedFrom;
+  const trailers = trailersFor({
     env: o.env,
-    from: state.current,
-    to: tag,
+    moves: moves.map((m) => ({ app: m.app, from: from(m.app), to: m.tag, tracked: m.tracked?.policy })),
     sourceCommit: source,
     actor,
     forced: o.force ? o.reason : undefined,
     direct: bypass ? o.reason : undefined,
     rollback: o.rollback,
-    promotedFrom: o.from,
-    tracked: tracked?.policy,
+    promotedFrom,
   });
   // A PR branch continues from its own head; a direct promotion from the branch's.
-  const branch = usePr ? promotionBranch(o.env, o.app) : undefined;
+  const branch = usePr ? (isBundle(moves) ? bundleBranch(o.env) : promotionBranch(o.env, moves[0]!.app)) : undefined;
   const base = branch ? await remote.read(branch) : main;
   // …unless its pull request was merged or closed (elsewhere: it is merged): then it starts again from main.
   const restart = branch && base.head ? await restartReason(remote, branch, base.head) : undefined;
@@ -52,7 +57,7 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
   const result = (status: EnvCommit['status'], extra: Partial<EnvCommit> = {}): EnvCommit => ({ status, plan, ...extra });
   if (plan.changes.length === 0) {
     c.envCommit = result('unchanged', branch && base.head && !restart ? { onBranch: branch } : {});
-    return skipped(`${o.app} is already ${tag} in ${remote.description}`);
+    return skipped(`${moves.map((m) => `${m.app} is already ${m.tag}`).join(', ') || 'nothing moves'} in ${remote.description}`);
   }
   if (o.dryRun) {
     c.envCommit = result('dry-run');
@@ -70,13 +75,13 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
       branch,
       write: plan.write,
       delete: plan.delete,
-      message: commitMessage(plan, title(state.current), trailers),
+      message: commitMessage(plan, title(moves, from), trailers),
       ...(author ? { author } : {}),
       ...(restart ? { replaces: base.head } : {}),
     });
     // Direct: the platform repo records it next (commit-platform-repo).
     if (!branch) return result('committed', { commit: sha });
-    const pr = await capability(remote, 'pullRequests').propose(branch, title(state.current), pullRequestBody(plan, o, tag, state.current));
+    const pr = await capability(remote, 'pullRequests').propose(branch, title(moves, from), pullRequestBody(plan, o, moves, from));
     if (pr) {
       return result('pull-request', {
         commit: sha,
@@ -85,10 +90,11 @@ async function commitEnvRepo(c: PromotionContext): Promise<StepResult> {
         message: `${pr.created ? 'opened' : 'updated'} pull request #${pr.number} (${pr.url}) from ${branch}; merge it, then slipway pull`,
       });
     }
+    const approve = isBundle(moves) ? `slipway approve ${o.env} --bundle` : `slipway approve ${o.env} ${moves[0]!.app}`;
     return result('branch-pushed', {
       commit: sha,
       branch,
-      message: `pushed ${branch} to ${remote.description} for review (no pull-request API here): merge it with slipway approve ${o.env} ${o.app} (or a merge request), then slipway pull`,
+      message: `pushed ${branch} to ${remote.description} for review (no pull-request API here): merge it with ${approve} (or a merge request), then slipway pull`,
     });
   }
 }
@@ -110,9 +116,13 @@ async function checkUncommitted(platform: PlatformRepo | undefined, file: string
   }
 }
 
-function pullRequestBody(plan: Plan, o: PromoteOptions, tag: string, from: string | undefined): string {
+function pullRequestBody(plan: Plan, o: PromotionFlags, moves: readonly Move[], from: (app: string) => string | undefined): string {
+  const line = (m: Move) =>
+    `**${m.app}**${isBundle(moves) ? '' : ` in **${o.env}**`}: \`${from(m.app) ?? 'none'}\` → \`${m.tag}\`${m.promotedFrom ? ` (the tag ${m.promotedFrom} runs)` : ''}${m.tracked ? ' (the newest tag its track policy allows)' : ''}`;
   return [
-    `Promotes **${o.app}** in **${o.env}**: \`${from ?? 'none'}\` → \`${tag}\`${o.from ? ` (the tag ${o.from} runs)` : ''}${o.latest ? ' (the newest tag its track policy allows)' : ''}.`,
+    ...(isBundle(moves)
+      ? [`Promotes ${moves.length} apps in **${o.env}** together:`, '', ...moves.map((m) => `- ${line(m)}`)]
+      : [`Promotes ${line(moves[0]!)}.`]),
     ...(o.force ? ['', `Gate bypassed with --force: ${o.reason}`] : []),
     '',
     'Plan:',

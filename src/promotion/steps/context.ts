@@ -8,11 +8,24 @@ import type { Plan } from '../../plan/plan.js';
 import type { EnvRemote, RemoteTree } from '../../core/env-remote.js';
 import type { RemoteContext } from '../../publish/remotes.js';
 import type { GitIdentity } from '../identity.js';
+import type { BundleDecision, BundleOptions, BundleResult } from '../bundle.js';
 import type { LatestPick } from '../latest.js';
 import type { PlatformRepo } from '../platform-repo.js';
-import type { PromoteOptions, PromoteResult } from '../promote.js';
+import type { PromoteOptions, PromoteResult, PromotionFlags } from '../promote.js';
 
-/** resolve: the envs, the platform repo (direct promotions), the tag. */
+/** One app's tag change: a promotion makes one, a bundle several (in one commit). */
+export interface Move {
+  readonly app: string;
+  readonly tag: string;
+  /** The env whose repo the tag was read from (--from): the gate passes when it is the env's promotesFrom. */
+  readonly promotedFrom?: string;
+  /** --latest, track: the registry's pick (the trailer's policy, the reason). */
+  readonly tracked?: LatestPick;
+  /** What the env repo ran when the tag was picked (a bundle's decisions show it). */
+  readonly deployed?: string;
+}
+
+/** resolve: the envs, the platform repo (direct promotions), the tag(s). */
 interface Resolved {
   readonly envs: ReadonlyMap<string, EnvDefinition>;
   readonly env: EnvDefinition;
@@ -20,9 +33,16 @@ interface Resolved {
   readonly envFile: string;
   readonly remoteContext: RemoteContext;
   readonly platform: PlatformRepo | undefined;
-  readonly tag: string;
-  /** --latest: the registry's pick (the trailer's policy, the result's reason). */
-  readonly tracked?: LatestPick;
+  /** What to change: one app (promote), or every app of a bundle that differs. */
+  readonly moves: readonly Move[];
+  /** A bundle's apps left out already (up to date, not in the source env, no registry match…). */
+  readonly decided: readonly BundleDecision[];
+}
+
+/** gate: the moves the gate let through; a bundle's blocked ones (with --skip-blocked) as decisions. */
+interface Gated {
+  readonly moves: readonly Move[];
+  readonly blocked: readonly BundleDecision[];
 }
 
 /** route: where the commit goes and in whose name. */
@@ -32,23 +52,25 @@ interface Routed {
   readonly bypass: boolean;
   readonly usePr: boolean;
   readonly warnings: readonly string[];
-  /** The commit's title, given the tag it moves from. */
-  readonly title: (from: string | undefined) => string;
+  /** The commit's title, given the moves and the tag each moves from. */
+  readonly title: (moves: readonly Move[], from: (app: string) => string | undefined) => string;
   readonly source: string;
   readonly actor: string;
   readonly author: GitIdentity | undefined;
   /** envs/<env>.yaml as the checkout has it. */
   readonly envText: string;
-  /** The app's tag in envs/<env>.yaml. */
-  readonly localTag: string | undefined;
 }
 
 /** edit-envs: the promotion applied to envs/<env>.yaml on top of what the env repo holds now. */
-export interface Edited {
+interface Edited {
   /** The env repo's branch as read on this attempt. */
   readonly main: RemoteTree;
-  /** The app's tag in the env repo now (the promotion's "from"). */
-  readonly current: string | undefined;
+  /** The moves this attempt commits (a bundle with --skip-blocked drops those changed meanwhile). */
+  readonly moves: readonly Move[];
+  /** Each moving app's tag in the env repo now (its "from"). */
+  readonly current: ReadonlyMap<string, string | undefined>;
+  /** A bundle's moves dropped on this attempt (changed in the env repo meanwhile). */
+  readonly dropped: readonly BundleDecision[];
   readonly adopted: ReadonlyArray<{ app: string; tag: string }>;
   /** The env file with only the adopted tags (what the env repo should hold now). */
   readonly before: string;
@@ -64,7 +86,8 @@ interface Rendered {
 /** commit-env-repo: what the env-repo half did. */
 export interface EnvCommit {
   readonly status: 'unchanged' | 'dry-run' | 'committed' | 'pull-request' | 'branch-pushed';
-  readonly plan: Plan;
+  /** What the commit changes (none: a bundle with nothing left to move). */
+  readonly plan?: Plan;
   readonly commit?: string;
   readonly branch?: string;
   readonly pullRequest?: PromoteResult['pullRequest'];
@@ -81,8 +104,14 @@ interface PlatformCommit {
 }
 
 export interface PromotionContext {
-  readonly o: PromoteOptions;
+  /** What every step reads: the env and the flags. */
+  readonly o: PromotionFlags;
+  /** `promote <app>`: the app and where its tag comes from (the resolve step reads it). */
+  readonly single?: PromoteOptions;
+  /** `promote --all`, track, a bundle's rollback: the apps and where their tags come from. */
+  readonly bundle?: BundleOptions;
   resolved?: Resolved;
+  gated?: Gated;
   routed?: Routed;
   edited?: Edited;
   rendered?: Rendered;
@@ -90,6 +119,13 @@ export interface PromotionContext {
   platformCommit?: PlatformCommit;
   /** report: what `promote` returns. */
   result?: PromoteResult;
+  /** report-bundle: what `promoteBundle` returns. */
+  bundleResult?: BundleResult;
+}
+
+/** Texts and trailers name one app for a promotion of one (a bundle of one reads as one too). */
+export function isBundle(moves: readonly Move[]): boolean {
+  return moves.length > 1;
 }
 
 export { need } from '../../core/step-runner.js';

@@ -2,22 +2,47 @@
  * Step `gate`: may this tag go to this env? The env's tag policy (pinned tags, digests), and
  * gating: an env with `promotesFrom` takes only the tag its upstream env's repo holds now, unless
  * forced (logged, and the reason goes into the commit) or a rollback (the tag ran here before).
+ * A bundle gates each app: one blocked app refuses the whole bundle (one line naming it, nothing
+ * written) unless --skip-blocked, which leaves it out as a decision and promotes the others.
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
 import { FLOATING_TAGS } from '../../load/names.js';
 import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
 import { committedTag } from '../../plan/committed-tags.js';
-import type { PromoteOptions } from '../promote.js';
-import { need, type PromotionContext } from './context.js';
+import type { BundleDecision } from '../bundle.js';
+import type { PromotionFlags } from '../promote.js';
+import { need, type Move, type PromotionContext } from './context.js';
 import { failed, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function gate(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env, envs, envFile, tag, remoteContext } = need(c.resolved, 'resolve');
-  const refused = tagPolicy(tag, env, envFile, o.app);
-  if (refused) return failed(refused);
-  return checkGate(o, env, envs, tag, remoteContext);
+  const { env, envs, envFile, moves, remoteContext } = need(c.resolved, 'resolve');
+  const passed: Move[] = [];
+  const blocked: BundleDecision[] = [];
+  const notes: string[] = [];
+  for (const move of moves) {
+    const verdict = tagPolicy(move.tag, env, envFile, move.app) ?? (await checkGate(o, env, envs, move, remoteContext));
+    if (typeof verdict === 'string') {
+      passed.push(move);
+      notes.push(verdict);
+      continue;
+    }
+    // One app refused: the promotion; in a bundle, the whole bundle unless --skip-blocked.
+    if (!c.bundle) return failed(verdict);
+    blocked.push({ app: move.app, current: move.deployed, tag: move.tag, action: 'blocked', reason: verdict.message });
+  }
+  if (blocked.length > 0 && !c.bundle?.skipBlocked) {
+    return failed(
+      new ConfigError(
+        `${o.env}: blocked, so nothing was promoted: ${blocked.map((b) => `${b.app}: ${b.reason}`).join('; ')}; ` +
+          `promote the others with --skip-blocked (or choose them with --app)`,
+      ),
+    );
+  }
+  c.gated = { moves: passed, blocked };
+  if (moves.length === 1 && passed.length === 1) return notes[0]!.startsWith('skip: ') ? skipped(notes[0]!.slice(6)) : succeeded(notes[0]);
+  return succeeded(`${passed.length} may go${blocked.length ? `; blocked: ${blocked.map((b) => b.app).join(', ')}` : ''}`);
 }
 
 function tagPolicy(tag: string, env: EnvDefinition, envFile: string, app: string): ConfigError | undefined {
@@ -32,31 +57,33 @@ function tagPolicy(tag: string, env: EnvDefinition, envFile: string, app: string
   return undefined;
 }
 
-/** Gating: the tag must be what the upstream env's repo holds now, unless forced or a rollback. */
+/**
+ * Gating: the tag must be what the upstream env's repo holds now, unless forced or a rollback.
+ * A string: why it may go (`skip: …` when the gate does not apply); an error: why not.
+ */
 async function checkGate(
-  o: PromoteOptions,
+  o: PromotionFlags,
   env: EnvDefinition,
   envs: ReadonlyMap<string, EnvDefinition>,
-  tag: string,
+  move: Move,
   ctx: RemoteContext,
-): Promise<StepResult> {
+): Promise<string | ConfigError> {
+  const { app, tag } = move;
   if (!env.promotesFrom || o.rollback)
-    return skipped(env.promotesFrom ? 'a rollback: the tag ran here before' : `${o.env} has no promotesFrom`);
+    return `skip: ${env.promotesFrom ? 'a rollback: the tag ran here before' : `${o.env} has no promotesFrom`}`;
   const upstream = envs.get(env.promotesFrom)!;
-  if (o.from === env.promotesFrom) return succeeded(`the tag was read from ${upstream.name}`);
-  const upstreamTag = await committedTag(await remoteFor(upstream, ctx).read(), upstream, o.app);
-  if (upstreamTag === tag) return succeeded(`${upstream.name} runs ${tag}`);
+  if (move.promotedFrom === env.promotesFrom) return `the tag was read from ${upstream.name}`;
+  const upstreamTag = await committedTag(await remoteFor(upstream, ctx).read(), upstream, app);
+  if (upstreamTag === tag) return `${upstream.name} runs ${tag}`;
   if (o.force) {
     o.log(
-      `${o.env}: gate bypassed (--force): ${o.app} ${tag} is not what ${upstream.name} runs (${upstreamTag ?? 'nothing'}); reason: ${o.reason}`,
+      `${o.env}: gate bypassed (--force): ${app} ${tag} is not what ${upstream.name} runs (${upstreamTag ?? 'nothing'}); reason: ${o.reason}`,
     );
-    return succeeded('bypassed (--force)');
+    return 'bypassed (--force)';
   }
-  return failed(
-    new ConfigError(
-      `${o.env} promotes from ${upstream.name}, whose env repo has ${o.app} ${upstreamTag ?? '(none)'}, not ${tag}: ` +
-        `promote ${tag} to ${upstream.name} first, or use --from ${upstream.name}, or --force --reason "<why>"`,
-    ),
+  return new ConfigError(
+    `${o.env} promotes from ${upstream.name}, whose env repo has ${app} ${upstreamTag ?? '(none)'}, not ${tag}: ` +
+      `promote ${tag} to ${upstream.name} first, or use --from ${upstream.name}, or --force --reason "<why>"`,
   );
 }
 

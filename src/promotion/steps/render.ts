@@ -8,11 +8,13 @@ import { ConfigError } from '../../core/config-error.js';
 import { planEnv } from '../../plan/plan.js';
 import { renderEnvFiles } from '../out-refresh.js';
 import { need, type PromotionContext } from './context.js';
-import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
+import { failed, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function render(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { main, before, after } = need(c.edited, 'edit-envs');
+  const { main, before, after, moves } = need(c.edited, 'edit-envs');
+  // A bundle whose every app was left out on this attempt: nothing to render, nothing to commit.
+  if (moves.length === 0) return skipped('nothing moves');
   if (main.head === undefined) {
     return failed(new ConfigError(`${o.env}: the env repo has no commit yet: run slipway bootstrap --env ${o.env} first`));
   }
@@ -24,7 +26,7 @@ async function render(c: PromotionContext): Promise<StepResult> {
           .map((d) => d.path)
           .slice(0, 5)
           .join(', ')}${drift.changes.length > 5 ? ', …' : ''}): ` +
-          `run slipway bootstrap --env ${o.env} first, so this promotion changes only ${o.app}'s tag`,
+          `run slipway bootstrap --env ${o.env} first, so this promotion changes only ${moves.length === 1 ? `${moves[0]!.app}'s tag` : 'the tags'}`,
       ),
     );
   }

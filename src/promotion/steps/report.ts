@@ -7,16 +7,18 @@ import { need, type PromotionContext } from './context.js';
 import { succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function report(c: PromotionContext): Promise<StepResult> {
-  const { o } = c;
-  const { envFile, platform, tag, tracked } = need(c.resolved, 'resolve');
-  const { remote, title, warnings, localTag } = need(c.routed, 'route');
+  const o = need(c.single, 'promote');
+  const { env, envFile, platform } = need(c.resolved, 'resolve');
+  const { remote, title, warnings } = need(c.routed, 'route');
   const state = need(c.edited, 'edit-envs');
   const envCommit = need(c.envCommit, 'commit-env-repo');
-  const { plan } = envCommit;
+  const plan = need(envCommit.plan, 'commit-env-repo');
+  const { tag, tracked } = state.moves[0]!;
+  const localTag = env.apps[o.app]!.tag;
   const result = (status: PromoteResult['status'], extra: Partial<PromoteResult> = {}): PromoteResult => ({
     app: o.app,
     env: o.env,
-    from: state.current,
+    from: state.current.get(o.app),
     to: tag,
     plan,
     status,
@@ -47,7 +49,7 @@ async function report(c: PromotionContext): Promise<StepResult> {
         return result('committed', {
           commit: sha,
           platformRepo: need(c.platformCommit, 'commit-platform-repo').summary,
-          message: `${title(state.current)}: committed ${sha.slice(0, 12)} to ${remote.description}`,
+          message: `${title(state.moves, (app) => state.current.get(app))}: committed ${sha.slice(0, 12)} to ${remote.description}`,
         });
       }
       case 'pull-request':

@@ -11,8 +11,8 @@ import { committedTag } from '../../plan/committed-tags.js';
 import { pickLatest, trackPolicyOf, TrackRefusal, type LatestPick } from '../latest.js';
 import { outPathsOf } from '../out-refresh.js';
 import { PlatformRepo } from '../platform-repo.js';
-import type { PromoteOptions } from '../promote.js';
-import type { PromotionContext } from './context.js';
+import type { PromoteOptions, PromotionFlags } from '../promote.js';
+import { need, type PromotionContext } from './context.js';
 import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefinition>; env: EnvDefinition; image: string | undefined }> {
@@ -28,26 +28,31 @@ async function loadEnvs(o: PromoteOptions): Promise<{ envs: Map<string, EnvDefin
   return { envs, env, image };
 }
 
+/**
+ * The platform repo, opened when the promotion records there (a direct one): every check on that
+ * side comes before any write (identity, branch, remote reachable, nothing unpushed, envs/<env>.yaml clean).
+ */
+export async function openPlatform(o: PromotionFlags, env: EnvDefinition): Promise<PlatformRepo | undefined> {
+  const recordsInPlatform = !o.dryRun && (o.direct === true || !(o.pr ?? env.promotion === 'pr'));
+  if (!recordsInPlatform) return undefined;
+  return PlatformRepo.open({
+    root: o.root,
+    files: [`envs/${o.env}.yaml`, ...outPathsOf(o.env)],
+    push: o.push,
+    verify: o.verify,
+    log: o.log,
+    environment: o.environment,
+  });
+}
+
 async function resolve(c: PromotionContext): Promise<StepResult> {
-  const { o } = c;
+  const o = need(c.single, 'promote');
   const envFile = `envs/${o.env}.yaml`;
   let { envs, env, image } = await loadEnvs(o);
   // --latest: the policy must be there before anything is opened.
   if (o.latest) trackPolicyOf(env, o.app);
   const ctx: RemoteContext = { root: o.root, environment: o.environment, log: o.log, debug: o.debug };
-  // A direct promotion records in the platform repo: every check there comes before any write
-  // (identity, branch, remote reachable, nothing unpushed, envs/<env>.yaml clean).
-  const recordsInPlatform = !o.dryRun && (o.direct === true || !(o.pr ?? env.promotion === 'pr'));
-  const platform = recordsInPlatform
-    ? await PlatformRepo.open({
-        root: o.root,
-        files: [envFile, ...outPathsOf(o.env)],
-        push: o.push,
-        verify: o.verify,
-        log: o.log,
-        environment: o.environment,
-      })
-    : undefined;
+  const platform = await openPlatform(o, env);
   // Fast-forwarded: envs/ may say something else now; read it again.
   if (platform?.fastForwarded) ({ envs, env, image } = await loadEnvs(o));
 
@@ -76,7 +81,8 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
     }
     tag = tracked.tag;
   }
-  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, tag: tag!, ...(tracked ? { tracked } : {}) };
+  const move = { app: o.app, tag: tag!, ...(o.from !== undefined ? { promotedFrom: o.from } : {}), ...(tracked ? { tracked } : {}) };
+  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, moves: [move], decided: [] };
   return succeeded(`${o.app} ${tag} to ${o.env}${tracked ? `: ${tracked.reason}` : ''}`);
 }
 

@@ -10,12 +10,12 @@ import { capability } from '../../core/remote-capabilities.js';
 import { remoteFor } from '../../publish/remotes.js';
 import { sourceCommit } from '../../publish/source-commit.js';
 import { envRepoAuthor, gitIdentities, resolveActor } from '../identity.js';
-import { need, type PromotionContext } from './context.js';
+import { isBundle, need, type Move, type PromotionContext } from './context.js';
 import { succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
 async function route(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env, envFile, tag, remoteContext } = need(c.resolved, 'resolve');
+  const { env, envFile, remoteContext } = need(c.resolved, 'resolve');
   const remote = remoteFor(env, remoteContext);
   // --direct: past review in an env that takes promotions through it, audited (trailer, warning).
   const bypass = o.direct === true && env.promotion === 'pr';
@@ -27,14 +27,19 @@ async function route(c: PromotionContext): Promise<StepResult> {
         `${o.env} takes promotions through review (promotion: pr); --direct commits straight to ${env.repo.branch}, bypassing it: ${o.reason!.trim()}`,
       ]
     : [];
-  const title = (from: string | undefined) => `${o.rollback ? 'rollback' : 'promote'} ${o.app} ${from ?? 'none'} → ${tag} (${o.env})`;
+  const verb = o.rollback ? 'rollback' : 'promote';
+  const title = (moves: readonly Move[], from: (app: string) => string | undefined) => {
+    const step = (m: Move) => `${m.app} ${from(m.app) ?? 'none'} → ${m.tag}`;
+    return isBundle(moves)
+      ? `${verb} ${moves.length} apps (${o.env}): ${moves.map(step).join(', ')}`
+      : `${verb} ${step(moves[0]!)} (${o.env})`;
+  };
   const source = await sourceCommit(o.root);
   const identities = await gitIdentities(o.root, o.environment);
   const actor = resolveActor({ flag: o.actor, environment: o.environment, identity: identities.author });
   const author = envRepoAuthor(o.environment, identities.author);
   const envText = readFileSync(join(o.root, envFile), 'utf8');
-  const localTag = env.apps[o.app]!.tag;
-  c.routed = { remote, bypass, usePr, warnings, title, source, actor, author, envText, localTag };
+  c.routed = { remote, bypass, usePr, warnings, title, source, actor, author, envText };
   return succeeded(`${usePr ? 'for review' : 'directly'} to ${remote.description}`);
 }
 

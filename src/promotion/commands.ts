@@ -14,7 +14,7 @@ import { setTags } from './env-file-edit.js';
 import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refresh.js';
 import { tagsIn } from './env-file-tags.js';
 import { PlatformRepo } from './platform-repo.js';
-import { pendingBranches } from './promotion-branch.js';
+import { pendingBranches, pendingBundle } from './promotion-branch.js';
 import { checkPromotionFlags, promote, type PromoteOptions, type PromoteResult } from './promote.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
 import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
@@ -221,6 +221,13 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
     const apps = enabledApps(env);
     const tags = await committedTags(await remote.read(), env, apps);
     const pending = await pendingBranches(remote, env.name, apps);
+    // A bundle pending review is pending for each app whose tag it changes (an app's own
+    // promotion branch, when there is one too, is the one shown).
+    const bundle = await pendingBundle(remote, env.name);
+    if (bundle !== undefined) {
+      const bundled = await committedTags(await remote.read(bundle.branch), env, apps);
+      for (const app of apps) if (!pending.has(app) && bundled.get(app) !== tags.get(app)) pending.set(app, bundle);
+    }
     const drift: TagDrift[] = [];
     for (const app of apps) {
       const committed = tags.get(app);

@@ -55,3 +55,14 @@ export async function pendingBranches(remote: EnvRemote, env: string, apps: read
   }
   return pending;
 }
+
+/** The env's bundle branch (`promote --all`, track) when it is pending review, like pendingBranches. */
+export async function pendingBundle(remote: EnvRemote, env: string): Promise<PendingBranch | undefined> {
+  const reviews = remote.capabilities.pullRequests;
+  if (!remote.branchHeads || !reviews) return undefined;
+  const branch = bundleBranch(env);
+  const head = (await remote.branchHeads(branch)).get(branch);
+  if (head === undefined) return undefined;
+  const state = await reviews.state(branch, head);
+  return state.done ? undefined : { branch, head, ...(state.pullRequest ? { pullRequest: state.pullRequest } : {}) };
+}

@@ -182,6 +182,19 @@ describe('promote --all: a whole environment in one commit', () => {
       expect(envGit('production', 'log', '-1', '--format=%B', 'slipway/bundle-production')).toContain(
         'Slipway-Bundle: devops-toolkit=2.9.17,go-demo-9=0.0.3',
       );
+      // status shows the bundle pending for the apps it changes, not for the others.
+      const status = JSON.parse((await p.cli('status', '--env', 'production', '--json')).stdout) as {
+        rows: Array<{ app: string; pending?: { branch: string } }>;
+      };
+      expect(
+        status.rows
+          .filter((row) => row.pending)
+          .map((row) => [row.app, row.pending!.branch])
+          .sort(),
+      ).toEqual([
+        ['devops-toolkit', 'slipway/bundle-production'],
+        ['go-demo-9', 'slipway/bundle-production'],
+      ]);
       await ok(p.cli('approve', 'production', '--bundle'));
       expect([repoTag('production', 'go-demo-9'), repoTag('production', 'devops-toolkit')]).toEqual(['0.0.3', '2.9.17']);
       const h = await ok(p.cli('history', 'go-demo-9', '--env', 'production', '--json'));

@@ -1,7 +1,7 @@
 /**
  * The newest tag a `track` policy allows in an image's registry, and where it stands against the
  * tag an env repo deploys: the resolution `promote --latest` makes (src/promotion/latest.ts
- * `pickLatest` runs this very loop), kept below promotion so `status --registry` reads the
+ * `pickLatest` calls it), kept below promotion so `status --registry` reads the
  * registry with the same semantics. Newest first, each candidate is checked at the registry
  * (HEAD: its digest): a tag deleted since the list was read is passed over for the next one.
  */

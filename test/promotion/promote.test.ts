@@ -3,26 +3,13 @@
  * direct flow, the GitHub-compatible server for pull requests), with a real platform repo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { startGitHubServer, type StartedGitHubServer } from '../support/github-server/index.js';
-
-const GIT_ID = {
-  GIT_AUTHOR_NAME: 'dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-};
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+import { GIT_ID, git } from '../support/git-id.js';
 
 /** The sample as a real platform repo (git), its env repos local bare repos, bootstrapped. */
 async function platform(edit?: (p: Project) => void): Promise<Project & { cli: (...args: string[]) => Promise<Run> }> {

@@ -14,7 +14,6 @@
  * The scenarios are independent (each its own platform repo) and run side by side.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -23,19 +22,7 @@ import { makeProject, REPO_ROOT, type Mutate, type Project } from '../support/pr
 import { writeGitShim } from '../support/git-shim.js';
 import { startGitServer } from '../support/git-server.js';
 import { startGitHubServer } from '../support/github-server/index.js';
-
-const GIT_ID = {
-  GIT_AUTHOR_NAME: 'dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-};
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+import { GIT_ID, git } from '../support/git-id.js';
 
 type Platform = Project & { cli: (...args: string[]) => Promise<Run>; tmp: string };
 

@@ -26,23 +26,12 @@ import { makeProject, REPO_ROOT, type Mutate } from '../support/project-fixture.
 import { synth } from '../../src/synth.js';
 import { CI_ACTOR_VARIABLES, envRepoAuthor, resolveActor } from '../../src/promotion/identity.js';
 import { startGitHubServer } from '../support/github-server/index.js';
+import { GIT_ID, git } from '../support/git-id.js';
 
-const GIT_ID = {
-  GIT_AUTHOR_NAME: 'dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-};
 /** No CI actor variable from the machine running the tests. */
 const NO_CI_ACTOR = Object.fromEntries(
   [...CI_ACTOR_VARIABLES, 'SLIPWAY_ACTOR', 'SLIPWAY_GIT_AUTHOR_NAME', 'SLIPWAY_GIT_AUTHOR_EMAIL'].map((v) => [v, '']),
 );
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 const errors = (r: Run) => r.stderr.split('\n').filter((l) => l.startsWith('error:'));
 

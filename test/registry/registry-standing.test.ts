@@ -4,7 +4,6 @@
  * standing in for Docker Hub through SLIPWAY_REGISTRY_DOCKER_IO_MIRROR, as in
  * test/promotion/track.test.ts. The sample's staging tracks devops-toolkit `~2.9` at 2.9.17.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,22 +13,11 @@ import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture
 import { refusedPort } from '../support/refused-port.js';
 import { describeWithRegistry, startRegistry, type TestRegistry } from '../support/registry.js';
 import { run, type Run } from '../support/run.js';
+import { GIT_ID, git } from '../support/git-id.js';
 
-const GIT_ID = {
-  GIT_AUTHOR_NAME: 'dev',
-  GIT_AUTHOR_EMAIL: 'dev@example.com',
-  GIT_COMMITTER_NAME: 'dev',
-  GIT_COMMITTER_EMAIL: 'dev@example.com',
-};
 const AUTH = { username: 'reader', password: 'Stat-us-s3cret-qrs' };
 const TOOLKIT = 'vfarcic/devops-toolkit-series';
 const PARADOX = 'vfarcic/devops-paradox';
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ID } });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 type Platform = Project & { cli: (env: Record<string, string>, ...args: string[]) => Promise<Run> };
 interface StatusJson {

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/config-error.js';
 import { RemoteError, RemoteNotFoundError, RemoteUnavailableError, type UnavailableReason } from '../core/env-remote.js';
+import { networkUnreachable } from '../core/network-failure.js';
 import { cacheVerified, componentCacheDir, crdCacheDir, sha256 } from './crd-cache.js';
 import { cacheFileName, cacheName, mirrorUrl, PINNED_CRDS, type PinnedCrds } from './pinned-crds.js';
 
@@ -223,22 +224,22 @@ async function download(url: string, what: string, options: PullCrdsOptions): Pr
 }
 
 function networkFailure(error: unknown, url: string, timeoutMs: number): { message: string; reason: UnavailableReason; cause: unknown } {
-  const name = (error as Error | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return {
-      message: `${url} did not answer in ${timeoutMs / 1000} s (SLIPWAY_CRDS_TIMEOUT sets the limit)`,
-      reason: 'timeout',
-      cause: error,
-    };
-  }
-  // fetch wraps the socket's error: `TypeError: fetch failed`, its cause has the code.
-  const code = String(((error as { cause?: { code?: unknown } }).cause ?? (error as { code?: unknown }))?.code ?? '');
+  const unreachable = networkUnreachable(error);
   const host = new URL(url).host;
-  if (code === 'ECONNREFUSED') return { message: `${host} refused the connection`, reason: 'refused', cause: error };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { message: `${host} does not resolve`, reason: 'dns', cause: error };
-  if (/CERT|TLS|SSL/.test(code)) return { message: `TLS with ${host} failed (${code})`, reason: 'tls', cause: error };
-  const said = code || ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
-  return { message: `${url} failed: ${said}`, reason: 'network', cause: error };
+  switch (unreachable?.reason) {
+    case 'timeout':
+      return {
+        message: `${url} did not answer in ${timeoutMs / 1000} s (SLIPWAY_CRDS_TIMEOUT sets the limit)`,
+        reason: 'timeout',
+        cause: error,
+      };
+    case 'refused':
+    case 'dns':
+    case 'tls':
+      return { message: `${host}: ${unreachable.what}`, reason: unreachable.reason, cause: error };
+    default:
+      return { message: `${url} failed: ${unreachable?.what ?? (error as Error).message}`, reason: 'network', cause: error };
+  }
 }
 
 function readLocal(url: string, what: string): Buffer {

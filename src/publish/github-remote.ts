@@ -34,7 +34,7 @@ import {
   type GitHubClient,
   type GitHubClientOptions,
 } from './github-client.js';
-import { networkUnreachable } from './remote-failure.js';
+import { networkUnreachable } from '../core/network-failure.js';
 import type { RemoteCapabilities } from '../core/remote-capabilities.js';
 
 /** Topics that mark a repo as a slipway env repo (and let people find them). */

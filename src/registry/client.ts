@@ -26,6 +26,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RemoteAuthError, RemoteNotFoundError, RemoteUnavailableError, type UnavailableReason } from '../core/env-remote.js';
+import { networkUnreachable } from '../core/network-failure.js';
 import { registryCredentials, type RegistryCredentials } from './credentials.js';
 import { credentialHost, parseImage, type ImageRef } from './image-ref.js';
 
@@ -180,20 +181,21 @@ export class RegistryClient {
           redirect: 'follow',
         });
       } catch (e) {
-        const reason = networkReason(e);
-        if (reason === 'network' && attempt < this.attempts) {
+        const unreachable = networkUnreachable(e);
+        // A connection cut mid-way is worth another try; refused, DNS, TLS and timeouts are not.
+        if ((unreachable === undefined || unreachable.reason === 'network') && attempt < this.attempts) {
           await this.wait(attempt, undefined, `${method} ${redactUrl(url)}: connection cut`);
           continue;
         }
         throw this.unavailable(
-          reason === 'timeout'
+          unreachable?.reason === 'timeout'
             ? `no answer within ${this.timeoutMs} ms`
-            : reason === 'refused'
+            : unreachable?.reason === 'refused'
               ? 'connection refused'
-              : reason === 'dns'
+              : unreachable?.reason === 'dns'
                 ? 'the host name does not resolve'
-                : `cannot connect (${causeCode(e) ?? 'network'})`,
-          reason,
+                : `cannot connect (${unreachable?.what ?? 'network'})`,
+          unreachable?.reason ?? 'network',
           e,
         );
       }
@@ -261,20 +263,6 @@ export function nextPage(link: string | null, current: string): string | undefin
     if (m) return new URL(m[1]!, current).toString();
   }
   return undefined;
-}
-
-function causeCode(e: unknown): string | undefined {
-  const cause = (e as { cause?: { code?: string } })?.cause;
-  return cause?.code;
-}
-
-function networkReason(e: unknown): UnavailableReason {
-  if ((e as Error)?.name === 'TimeoutError' || (e as Error)?.name === 'AbortError') return 'timeout';
-  const code = causeCode(e) ?? '';
-  if (code === 'ECONNREFUSED') return 'refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
-  if (/CERT|TLS|SSL/.test(code) || /certificate/i.test(String((e as { cause?: Error })?.cause?.message))) return 'tls';
-  return 'network';
 }
 
 /** A URL without user info or query (a token service's query may carry nothing secret, but short is better). */

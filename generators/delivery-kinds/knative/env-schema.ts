@@ -5,7 +5,7 @@
  * `checkKnative` in props.ts.
  */
 import type { EnvOverrideSchema } from '../delivery-kind.js';
-import { KNATIVE_METRICS } from './props.js';
+import { KNATIVE_METRICS, trafficTargetSchema } from './props.js';
 
 export const KNATIVE_ENV_OVERRIDE: EnvOverrideSchema = {
   definitions: {
@@ -44,17 +44,7 @@ export const KNATIVE_ENV_OVERRIDE: EnvOverrideSchema = {
         traffic: {
           description: 'Split between revisions: latestRevision or revisionName, percent (adding up to 100), optional tag.',
           type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['percent'],
-            properties: {
-              latestRevision: { type: 'boolean' },
-              revisionName: { type: 'string', minLength: 1 },
-              percent: { type: 'integer', minimum: 0, maximum: 100 },
-              tag: { $ref: '#/definitions/appName' },
-            },
-          },
+          items: trafficTargetSchema({ $ref: '#/definitions/appName' }),
         },
       },
     },

@@ -97,3 +97,21 @@ export function checkKnative(k: Partial<KnativeSettings>, field: string): Proble
   }
   return problems;
 }
+
+/**
+ * One traffic target (latestRevision or revisionName, percent, tag), as both the env schema and
+ * the chart's values schema check it; `tag` is the tag name's schema in each.
+ */
+export function trafficTargetSchema(tag: Readonly<Record<string, unknown>>) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['percent'],
+    properties: {
+      latestRevision: { type: 'boolean' },
+      revisionName: { type: 'string', minLength: 1 },
+      percent: { type: 'integer', minimum: 0, maximum: 100 },
+      tag,
+    },
+  } as const;
+}

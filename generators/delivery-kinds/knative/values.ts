@@ -5,7 +5,7 @@
 import type { AppDefinition } from '../../app-definition.js';
 import type { ValueDoc } from '../../chart-values.js';
 import type { EnvAppSettings } from '../../environment.js';
-import type { KnativeSettings } from './props.js';
+import { type KnativeSettings, trafficTargetSchema } from './props.js';
 
 /** `knative:` in the chart's values: unset target and metric are written as 0 and ''. */
 export type KnativeValues = Omit<KnativeSettings, 'target' | 'metric'> & { readonly target: number; readonly metric: string };
@@ -26,17 +26,8 @@ const KNATIVE_DOC: ValueDoc = {
       doc: 'Split between revisions (latestRevision or revisionName, percent, tag); empty: all to the latest.',
       schema: {
         type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['percent'],
-          properties: {
-            latestRevision: { type: 'boolean' },
-            revisionName: { type: 'string', minLength: 1 },
-            percent: { type: 'integer', minimum: 0, maximum: 100 },
-            tag: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$' },
-          },
-        },
+        // The chart's schema stands alone: the tag's DNS-1035 pattern inline, not a $ref.
+        items: trafficTargetSchema({ type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$' }),
       },
     },
   },

@@ -11,7 +11,7 @@ import { writeGitShim } from '../support/git-shim.js';
 import { writeLayout } from '../support/oci-layout.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { refusedPort } from '../support/refused-port.js';
-import { describeWithRegistry, startRegistry, type TestRegistry } from '../support/registry.js';
+import { describeWithRegistry, registryCliEnv, startRegistry, type TestRegistry } from '../support/registry.js';
 import { run, type Run } from '../support/run.js';
 import { GIT_ID, git } from '../support/git-id.js';
 
@@ -35,13 +35,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     registry = await startRegistry(AUTH);
     for (const tag of ['2.9.17', '2.9.18', '2.10.0', '2.9.19-rc.1', 'latest', 'v3']) await registry.push(join(dir, 'layout'), TOOLKIT, tag);
     for (const tag of ['v3', 'v10', 'latest']) await registry.push(join(dir, 'layout'), PARADOX, tag);
-    const host = registry.host.replace(/[^0-9A-Za-z]/g, '_');
-    registryEnv = {
-      SLIPWAY_REGISTRY_DOCKER_IO_MIRROR: registry.host,
-      [`SLIPWAY_REGISTRY_${host}_USERNAME`]: AUTH.username,
-      [`SLIPWAY_REGISTRY_${host}_PASSWORD`]: AUTH.password,
-      HOME: dir,
-    };
+    registryEnv = registryCliEnv(registry, AUTH, dir);
   });
   afterAll(async () => {
     await registry?.stop();

@@ -145,3 +145,18 @@ export async function startRegistry(auth?: { username: string; password: string 
   rmSync(dir, { recursive: true, force: true });
   throw new Error('docker-registry did not start on a loopback port (5 tries)');
 }
+
+/**
+ * The environment a CLI run needs to read Docker Hub's images from `registry` with `auth`:
+ * the mirror, and the credentials under the registry host's variable names (credentials.ts).
+ * `home` keeps a developer's ~/.docker/config.json out of it.
+ */
+export function registryCliEnv(registry: TestRegistry, auth: { username: string; password: string }, home: string): Record<string, string> {
+  const host = registry.host.replace(/[^0-9A-Za-z]/g, '_');
+  return {
+    SLIPWAY_REGISTRY_DOCKER_IO_MIRROR: registry.host,
+    [`SLIPWAY_REGISTRY_${host}_USERNAME`]: auth.username,
+    [`SLIPWAY_REGISTRY_${host}_PASSWORD`]: auth.password,
+    HOME: home,
+  };
+}

@@ -14,6 +14,8 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'slipway promote devops-toolkit 2.9.18 --env staging',
     'slipway promote devops-toolkit --from staging --env production',
     'slipway promote devops-toolkit --latest --env staging --dry-run',
+    'slipway promote --all --from staging --env production            # every app that differs, one commit',
+    'slipway promote --all --from staging --env production --app go-demo-9 --app devops-toolkit --dry-run',
   ],
   rollback: [
     'slipway rollback devops-toolkit --env production',

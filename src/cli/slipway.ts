@@ -40,12 +40,6 @@ SLIPWAY_GIT_TOKEN (and SLIPWAY_GIT_USERNAME) for other https git remotes. They n
 output, command lines, remote URLs or .git/config.`;
 
 const PROMOTE_HELP = `
-Examples:
-  slipway promote go-demo-9 0.0.2 --env staging
-  slipway promote go-demo-9 --from staging --env production
-  slipway promote --all --from staging --env production            every app that differs, one commit
-  slipway promote --all --from staging --env production --app go-demo-9 --app devops-toolkit --dry-run
-
 A bundle (--all) gates each app as promote does; one blocked app refuses the whole bundle, naming
 it, unless --skip-blocked. Its commit carries Slipway-Bundle: app=tag,...; history shows it as one
 change, and rollback of any of its apps restores every app in it. Nothing differs: exit 0.`;

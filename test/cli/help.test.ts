@@ -22,5 +22,8 @@ describe('--help', () => {
       .filter((c) => !/\nExamples:\n {2}(npm run|slipway|source|mkdir|npx)/.test(help(...c).stdout))
       .map((c) => c.join(' '));
     expect(without).toEqual([]);
+    // One block each: a command's own help text and src/cli/help-examples.ts never both give one.
+    const twice = all.filter((c) => help(...c).stdout.split('\nExamples:\n').length > 2).map((c) => c.join(' '));
+    expect(twice).toEqual([]);
   });
 });

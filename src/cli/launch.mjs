@@ -2,7 +2,8 @@
 // is fresh, else the TypeScript sources through esbuild's module hooks (ts-hooks.mjs). Fresh: built
 // from exactly the sources on disk now (dist/sources.json, their sizes and times), so a checkout
 // whose src/ was edited since the last build never runs stale code; it runs the sources, slower.
-// Either way the user's charts-src/*.ts are loaded through the hooks, registered only when needed.
+// Either way the user's charts-src/*.ts are built by esbuild when a command loads them
+// (src/load/app-bundle.ts): from dist/, no module hooks are registered at all.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -27,32 +28,22 @@ function distIsFresh() {
   return true;
 }
 
-let hooks = false;
-/** Registers the TypeScript hooks once; from dist, imports of slipway's generators map to dist's. */
-function registerTypeScript(generators) {
-  if (hooks) return;
-  hooks = true;
-  register('./ts-hooks.mjs', import.meta.url, { data: { generators } });
-}
-
 /**
  * Imports the entry's module (`slipway` → main of src/cli/slipway.ts or dist/slipway.js). An
  * installed slipway (npm) ships dist/ without the sources: dist is then the only code there is.
+ * `globalThis.slipwayGenerators` tells the app-file loader which generators the CLI runs, so app
+ * files importing 'slipway' (or a checkout's ../generators/index.js) get those, not a second copy.
  */
 export async function load(entry, source) {
   const generatorsSource = fileURLToPath(new URL('generators/index.ts', root));
   const installed = !existsSync(generatorsSource);
+  const sourcePath = installed ? undefined : realpathSync(generatorsSource);
   if (installed || (process.env.SLIPWAY_FROM_SOURCE !== '1' && distIsFresh())) {
-    // App files' imports of 'slipway' (or a checkout's ../generators/index.js) get dist's
-    // generators, the very modules the compiled CLI uses, not a second copy.
-    globalThis.slipwayLoadTypeScript = () =>
-      registerTypeScript({
-        source: installed ? undefined : realpathSync(generatorsSource),
-        compiled: new URL('dist/generators.js', root).href,
-      });
+    globalThis.slipwayGenerators = { url: new URL('dist/generators.js', root).href, source: sourcePath };
     return import(new URL(`dist/${entry}.js`, root).href);
   }
-  registerTypeScript({ source: realpathSync(generatorsSource), sourceUrl: new URL('generators/index.ts', root).href });
-  globalThis.slipwayLoadTypeScript = () => {};
+  const sourceUrl = new URL('generators/index.ts', root).href;
+  register('./ts-hooks.mjs', import.meta.url, { data: { generators: { sourceUrl } } });
+  globalThis.slipwayGenerators = { url: sourceUrl, source: sourcePath };
   return import(new URL(source, root).href);
 }

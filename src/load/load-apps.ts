@@ -10,6 +10,7 @@ import { transformSync } from 'esbuild';
 import type { AppDefinition } from '../../generators/app-definition.js';
 import { checkDeliveryDefinition, deliveryKindNames } from '../../generators/delivery-kinds/index.js';
 import { ConfigError, Problems, type Position } from '../core/config-error.js';
+import { importBundled, runningGenerators, type BundledImport } from './app-bundle.js';
 import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
   DNS_1035_LABEL,
@@ -50,24 +51,7 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
   }
   const duplicated = new Set(files.filter((f) => byName.get(f.replace(APP_FILE, '')) !== f).map((f) => f.replace(APP_FILE, '')));
   const apps: AppFile[] = [];
-  // Run from dist/, the CLI registers the TypeScript hooks only now (launch.mjs); under vitest
-  // (and from the sources) they are there already.
-  (globalThis as { slipwayLoadTypeScript?: () => void }).slipwayLoadTypeScript?.();
-  // Every readable file's import starts at once (the hooks' thread transpiles while others load:
-  // 100 app files in ~0.33 s instead of ~0.44 s); results are taken in file order.
-  const loading = new Map<string, Promise<{ default?: unknown }> | { readonly unreadable: string }>();
-  for (const f of files) {
-    if (duplicated.has(f.replace(APP_FILE, ''))) continue;
-    const path = resolve(join(dir, f));
-    const unreadable = inputFileProblem(path, 'charts-src files');
-    if (unreadable) {
-      loading.set(f, { unreadable });
-      continue;
-    }
-    const imported = import(pathToFileURL(path).href) as Promise<{ default?: unknown }>;
-    imported.catch(() => undefined); // handled below, in order
-    loading.set(f, imported);
-  }
+  const loading = await startImports(dir, files, duplicated);
   for (const [f, load] of loading) {
     const file = `${displayDir}/${f}`;
     const path = resolve(join(dir, f));
@@ -77,10 +61,11 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
     }
     let mod: { default?: unknown };
     try {
+      if ('buildError' in load) throw load.buildError;
       mod = await load;
     } catch (cause) {
       if (cause instanceof ConfigError) throw cause;
-      const syntax = syntaxError(path, f) ?? esbuildError(cause);
+      const syntax = syntaxError(path, f) ?? esbuildError(cause, f);
       if (syntax) problems.add(file, '', `cannot be loaded: ${syntax.text}`, syntax.at);
       else problems.add(file, '', `cannot be loaded: ${firstLine(cause)}`);
       continue;
@@ -98,6 +83,39 @@ export async function loadAppFiles(dir: string, displayDir = 'charts-src'): Prom
 }
 
 const APP_FILE = /\.(ts|mts|js|mjs)$/;
+
+type Loading = Map<string, BundledImport | { readonly unreadable: string }>;
+
+/**
+ * Every readable file's import, started at once and kept in file order. From the CLI, the files are
+ * built together first (app-bundle.ts); elsewhere (vitest, a library user) each is imported as it
+ * is, through whatever loader runs TypeScript there.
+ */
+async function startImports(dir: string, files: readonly string[], duplicated: ReadonlySet<string>): Promise<Loading> {
+  const loading: Loading = new Map();
+  const readable: string[] = [];
+  for (const f of files) {
+    if (duplicated.has(f.replace(APP_FILE, ''))) continue;
+    const path = resolve(join(dir, f));
+    const unreadable = inputFileProblem(path, 'charts-src files');
+    if (unreadable) loading.set(f, { unreadable });
+    else readable.push(f);
+  }
+  const generators = runningGenerators();
+  if (generators && readable.length > 0) {
+    const paths = readable.map((f) => resolve(join(dir, f)));
+    const built = await importBundled(dir, paths, generators);
+    for (const [i, f] of readable.entries()) loading.set(f, built.get(paths[i]!)!);
+  } else {
+    for (const f of readable) {
+      const imported = import(pathToFileURL(resolve(join(dir, f))).href) as Promise<{ default?: unknown }>;
+      imported.catch(() => undefined); // handled by the caller, in order
+      loading.set(f, imported);
+    }
+  }
+  // Keep the files' order (unreadable ones were set first).
+  return new Map(files.filter((f) => loading.has(f)).map((f) => [f, loading.get(f)!]));
+}
 
 interface SyntaxProblem {
   /** `line 12, column 7` (1-based), or empty when esbuild gave no place. */
@@ -121,11 +139,17 @@ function syntaxError(path: string, name: string): SyntaxProblem | undefined {
   }
 }
 
-/** The first message of an esbuild error (`{ errors: [{ text, location: { line, column } }] }`). */
-function esbuildError(cause: unknown): SyntaxProblem | undefined {
-  const first = (cause as { errors?: Array<{ text?: string; location?: { line: number; column: number } | null }> })?.errors?.[0];
+/**
+ * The first message of an esbuild error (`{ errors: [{ text, location: { file, line, column } }] }`).
+ * A place in another file (a helper the app file imports) is named in the text, not given as the
+ * app file's own line.
+ */
+function esbuildError(cause: unknown, name?: string): SyntaxProblem | undefined {
+  const first = (cause as { errors?: Array<{ text?: string; location?: { file?: string; line: number; column: number } | null }> })
+    ?.errors?.[0];
   if (!first?.text) return undefined;
   const loc = first.location;
+  if (loc?.file && name !== undefined && loc.file !== name) return { text: `${loc.file}:${loc.line}:${loc.column + 1}: ${first.text}` };
   return { ...(loc ? { at: { line: loc.line, column: loc.column + 1 } } : {}), text: first.text };
 }
 

@@ -56,7 +56,23 @@ export function fileNamePart(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/**
+ * The chart of `app`: its files by path. A chart depends on the definition alone, and a promotion
+ * renders its env twice (before and after the tag edit), so a chart is kept per definition object
+ * while the definition's data reads the same (a definition changed in place is rendered again).
+ */
 export function renderChart(app: AppDefinition): FileTree {
+  const data = JSON.stringify(app);
+  const kept = renderedCharts.get(app);
+  if (kept?.data === data) return new Map(kept.files);
+  const files = renderChartFiles(app);
+  renderedCharts.set(app, { data, files });
+  return new Map(files);
+}
+
+const renderedCharts = new WeakMap<AppDefinition, { readonly data: string; readonly files: FileTree }>();
+
+function renderChartFiles(app: AppDefinition): FileTree {
   const files: FileTree = new Map();
   files.set('Chart.yaml', chartYaml(app));
   files.set(

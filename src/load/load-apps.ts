@@ -3,7 +3,7 @@
  * the shape at compile time; this checks the values (names, ports, quantities...) at run time,
  * with messages naming the file and field.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
@@ -86,6 +86,8 @@ const APP_FILE = /\.(ts|mts|js|mjs)$/;
 
 type Loading = Map<string, BundledImport | { readonly unreadable: string }>;
 
+const builds = new Map<string, Promise<Map<string, BundledImport>>>();
+
 /**
  * Every readable file's import, started at once and kept in file order. From the CLI, the files are
  * built together first (app-bundle.ts); elsewhere (vitest, a library user) each is imported as it
@@ -104,7 +106,12 @@ async function startImports(dir: string, files: readonly string[], duplicated: R
   const generators = runningGenerators();
   if (generators && readable.length > 0) {
     const paths = readable.map((f) => resolve(join(dir, f)));
-    const built = await importBundled(dir, paths, generators);
+    // A command that loads the project twice (promote renders before and after its edit) builds
+    // once, as Node's module cache would have it; an app file added or changed since builds again.
+    const key = JSON.stringify([dir, paths.map((p) => [p, statSync(p).size, statSync(p).mtimeMs])]);
+    let building = builds.get(key);
+    if (!building) builds.set(key, (building = importBundled(dir, paths, generators)));
+    const built = await building;
     for (const [i, f] of readable.entries()) loading.set(f, built.get(paths[i]!)!);
   } else {
     for (const f of readable) {

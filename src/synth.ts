@@ -39,6 +39,12 @@ export interface SynthOptions {
   readonly onlyEnvs?: readonly string[];
   /** Validate the generated objects. @default true */
   readonly validate?: boolean;
+  /**
+   * An earlier render whose objects the env repo holds already (a promotion's render before its
+   * edit): objects equal to one of them skip the schema check, every other rule still applies.
+   * @default - every object is schema-checked
+   */
+  readonly unchangedFrom?: GeneratedPlatform;
   /** Fail (instead of warning) when an env's apps need platform components nobody installs. */
   readonly strictPlatform?: boolean;
 }
@@ -80,8 +86,14 @@ export async function generate(options: SynthOptions): Promise<Omit<SynthResult,
     crds,
     (a) => appFile.get(a) ?? a,
     (e) => envFile.get(e) ?? e,
+    options.unchangedFrom && objectsAsJson(options.unchangedFrom),
   );
   return { project, output, validation };
+}
+
+/** Every object of a render, as JSON. */
+function objectsAsJson(output: GeneratedPlatform): Set<string> {
+  return new Set(output.envs.flatMap((e) => [...e.apps.flatMap((a) => a.objects), ...e.argocd].map((o) => JSON.stringify(o))));
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GeneratedPlatform } from '../../generators/platform.js';
 import { generate } from '../synth.js';
 import { OUT_MARKER } from '../write/out-dir-safety.js';
 import { readTree, replaceOutDir } from '../write/out-dir.js';
@@ -22,15 +23,27 @@ export async function renderEnvFiles(
   text: string,
   options: { readonly crdsDir?: string; readonly validate?: boolean } = {},
 ): Promise<Map<string, string>> {
-  const out = await generate({
+  return (await renderEnv(root, env, text, options)).files;
+}
+
+/** renderEnvFiles, with the render behind the files (for `unchangedFrom` of a later render). */
+export async function renderEnv(
+  root: string,
+  env: string,
+  text: string,
+  options: { readonly crdsDir?: string; readonly validate?: boolean; readonly unchangedFrom?: GeneratedPlatform } = {},
+): Promise<{ readonly files: Map<string, string>; readonly output: GeneratedPlatform }> {
+  const { output } = await generate({
     root,
     crdsDir: options.crdsDir,
     envOverrides: new Map([[`envs/${env}.yaml`, text]]),
     onlyEnvs: [env],
     validate: options.validate ?? true,
+    unchangedFrom: options.unchangedFrom,
   });
   const prefix = `envs/${env}/`;
-  return new Map([...out.output.files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
+  const files = new Map([...output.files].filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]));
+  return { files, output };
 }
 
 /** The out/ paths a refresh of `env` writes (for committing them along when out/ is tracked). */

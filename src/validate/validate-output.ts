@@ -23,26 +23,32 @@ export interface ValidationReport {
   readonly objectsChecked: number;
 }
 
-/** Throws a ConfigError listing every problem; returns what could not be checked. */
+/**
+ * Throws a ConfigError listing every problem; returns what could not be checked.
+ * `schemaCheckedAlready`: objects (as JSON) whose schema check is skipped, because they equal
+ * objects an env repo already holds (a promotion checks what it changes); every other rule still
+ * applies to them.
+ */
 export function validateGenerated(
   output: GeneratedPlatform,
   crds: CrdSchemas | undefined,
   sourceOf: (app: string) => string,
   envFileOf: (env: string) => string,
+  schemaCheckedAlready?: ReadonlySet<string>,
 ): ValidationReport {
   const problems: string[] = [];
   const unchecked = new Set<string>();
   let checked = 0;
   const check = (obj: K8sObject, where: string) => {
     checked++;
-    const id = objectId(obj);
-    let issues: readonly SchemaIssue[];
-    if (isCoreKind(obj.apiVersion, obj.kind)) issues = validateCoreObject(obj);
-    else if (crds?.has(obj.apiVersion, obj.kind)) issues = crds.validate(obj);
-    else {
+    const core = isCoreKind(obj.apiVersion, obj.kind);
+    if (!core && !crds?.has(obj.apiVersion, obj.kind)) {
       unchecked.add(`${obj.apiVersion} ${obj.kind}`);
-      issues = [];
+      return;
     }
+    if (schemaCheckedAlready?.has(JSON.stringify(obj))) return;
+    const id = objectId(obj);
+    const issues: readonly SchemaIssue[] = core ? validateCoreObject(obj) : crds!.validate(obj);
     for (const issue of issues) problems.push(`${where}: ${id}: ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
   };
   for (const { env, apps, argocd } of output.envs) {

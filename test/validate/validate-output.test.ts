@@ -71,6 +71,30 @@ describe('validateGenerated', () => {
       'envs/production.yaml: Application/production-root: spec.syncPolicy.automatic: unknown field "automatic"',
     );
   });
+
+  itWithShared('skips the schema check of objects an env repo already holds (a promotion), never the other rules', async () => {
+    const { model } = await loadProject(REPO_ROOT);
+    const output = generatePlatform(model);
+    const objects = output.envs[0]!.apps.find((a) => a.app === 'go-demo-9')!.objects;
+    const deployment = objects.find((o) => o.kind === 'Deployment')! as K8sObject & { spec: Record<string, unknown> };
+    deployment.spec.replica = 3;
+    const crds = CrdSchemas.fromDirectory(SHARED_CRDS);
+    const unknownField = 'charts-src/go-demo-9.ts (in production): Deployment/go-demo-9: spec.replica: unknown field "replica"';
+    const problems = (already?: ReadonlySet<string>): readonly string[] => {
+      try {
+        validateGenerated(output, crds, (a) => `charts-src/${a}.ts`, name, already);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems()).toEqual([unknownField]);
+    const held = new Set([JSON.stringify(deployment)]);
+    expect(problems(held)).toEqual([]);
+    // Held, yet an object in another namespace breaks an app rule, not a schema: still refused.
+    (deployment.metadata as { namespace?: string }).namespace = 'kube-system';
+    expect(problems(new Set([JSON.stringify(deployment)])).join('\n')).toMatch(/Deployment\/go-demo-9: .*namespace/);
+  });
 });
 
 describe('policyProblems', () => {

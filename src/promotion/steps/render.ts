@@ -2,11 +2,12 @@
  * Step `render`: the env repo's files after the promotion. Only this env is rendered. Before the
  * edit, the repo must hold exactly what the platform repo generates (tags adopted), so the
  * commit changes the tag line(s) and nothing else; otherwise bootstrap comes first. The result
- * that gets committed is validated; the baseline need not be.
+ * that gets committed is validated; the baseline need not be: it is what the env repo holds, so
+ * only the objects the promotion changes are schema-checked again.
  */
 import { ConfigError } from '../../core/config-error.js';
 import { planEnv } from '../../plan/plan.js';
-import { renderEnvFiles } from '../out-refresh.js';
+import { renderEnv } from '../out-refresh.js';
 import { need, type PromotionContext } from './context.js';
 import { failed, skipped, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
@@ -18,7 +19,8 @@ async function render(c: PromotionContext): Promise<StepResult> {
   if (main.head === undefined) {
     return failed(new ConfigError(`${o.env}: the env repo has no commit yet: run slipway bootstrap --env ${o.env} first`));
   }
-  const drift = await planEnv(o.env, '', main, await renderEnvFiles(o.root, o.env, before, { crdsDir: o.crdsDir, validate: false }));
+  const baseline = await renderEnv(o.root, o.env, before, { crdsDir: o.crdsDir, validate: false });
+  const drift = await planEnv(o.env, '', main, baseline.files);
   if (drift.changes.length > 0) {
     return failed(
       new ConfigError(
@@ -30,7 +32,9 @@ async function render(c: PromotionContext): Promise<StepResult> {
       ),
     );
   }
-  const desired = await renderEnvFiles(o.root, o.env, after, { crdsDir: o.crdsDir, validate: true });
+  // The baseline is what the env repo holds (the drift check above): only objects the promotion
+  // changes need their schema checked; every other rule runs on all of them.
+  const { files: desired } = await renderEnv(o.root, o.env, after, { crdsDir: o.crdsDir, validate: true, unchangedFrom: baseline.output });
   c.rendered = { desired };
   return succeeded(`${desired.size} files`);
 }

@@ -32,8 +32,9 @@ const result = await build({
     slipway: 'src/cli/slipway.ts',
     synth: 'src/cli/synth-main.ts',
     generators: 'generators/index.ts',
-    // Built only to write dist/core-fields.json below, then removed.
+    // Built only to write dist/core-fields.json and dist/env-schema-validate.cjs below, then removed.
     'core-schemas': 'src/validate/core-schemas.ts',
+    'env-validator': 'src/load/env-validator.ts',
   },
   outdir: dist,
   bundle: true,
@@ -65,6 +66,12 @@ const { collectCoreFieldTables } = await import(pathToFileURL(coreSchemas).href)
 writeFileSync(join(dist, 'core-fields.json'), `${JSON.stringify(collectCoreFieldTables())}\n`);
 rmSync(coreSchemas);
 rmSync(`${coreSchemas}.map`);
+// The env schema compiled once (ajv standalone), so commands do not compile it at start-up.
+const envValidator = join(dist, 'env-validator.js');
+const { standaloneEnvValidator } = await import(pathToFileURL(envValidator).href);
+writeFileSync(join(dist, 'env-schema-validate.cjs'), standaloneEnvValidator());
+rmSync(envValidator);
+rmSync(`${envValidator}.map`);
 writeFileSync(join(dist, 'sources.json'), `${JSON.stringify(sources)}\n`);
 if (!process.argv.includes('--quiet')) {
   console.log(`dist/: ${Object.keys(sources).length} sources compiled in ${Date.now() - started} ms (${relative(process.cwd(), dist) || 'dist'})`);

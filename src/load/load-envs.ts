@@ -3,20 +3,19 @@
  * `envs/env.schema.json`, then defaults. Messages name file, line and field:
  * `envs/production.yaml:27: apps.devops-toolkit.tag: required`.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
 import type { EnvAppSettings, EnvDefinition, EnvRepo, FleetCluster, TrackPolicy } from '../../generators/environment.js';
 import type { PlatformChoice } from '../../generators/platform-components.js';
 import { ENV_DEFAULTS } from '../../generators/env-defaults.js';
 import type { GatewayServiceType } from '../../generators/rules/istio-gateway.js';
 import { parsePrometheusService } from '../../generators/rules/prometheus.js';
 import { ConfigError, Problems, type Locate, type Position } from '../core/config-error.js';
-import { packageFile } from '../core/package-root.js';
 import { policyProblems } from '../core/tag-policy.js';
 import { parseEnvYaml } from './env-yaml.js';
 import { readInputFile } from './input-guards.js';
 import { describeErrors } from './env-schema-wording.js';
+import { envValidator } from './env-validator.js';
 
 /** An env file as written, validated against the schema. */
 export interface EnvFile {
@@ -30,17 +29,6 @@ export interface EnvFile {
 export function locateIn(envFiles: readonly EnvFile[]): Locate {
   const byFile = new Map(envFiles.map((e) => [e.file, e]));
   return (file, field) => byFile.get(file)?.locate(field);
-}
-
-const SCHEMA_PATH = packageFile('envs/env.schema.json');
-let validator: ValidateFunction | undefined;
-
-function envValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  }
-  return validator;
 }
 
 /** Loads every env file of `envsDir`; `displayDir` is how messages name the folder (e.g. `envs`). */

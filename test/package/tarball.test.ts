@@ -60,6 +60,7 @@ describe('the npm package', () => {
       'dist/slipway.js',
       'dist/generators.js',
       'dist/core-fields.json',
+      'dist/env-schema-validate.cjs',
       'dist/types/generators/index.d.ts',
       'envs/env.schema.json',
       'README.md',

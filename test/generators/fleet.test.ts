@@ -163,6 +163,18 @@ describe('fleet environment', () => {
     }
   });
 
+  it("the env README says the waves do not wait in a fleet, and what converges it; a single cluster's says they do", async () => {
+    const readme = output.files.get('envs/production/README.md')!;
+    const order = readme.slice(readme.indexOf('## What comes up, in order'), readme.indexOf('| wave |'));
+    expect(order).toContain('in this fleet **the waves do not wait** for the controllers to\ncome up');
+    expect(order).toContain('resource_customizations/argoproj.io/ApplicationSet/health.lua');
+    expect(order).toContain('`syncPolicy.retry`: no limit, backoff from 5s up to 3m');
+    expect(order).not.toMatch(/waits? for each wave/);
+    const single = generatePlatform(await sampleModel()).files.get('envs/production/README.md')!;
+    expect(single).toContain('the root waits for each wave to be healthy before it starts the next');
+    expect(single).not.toContain('the waves do not wait');
+  });
+
   it('infers what is missing per cluster: a cluster no env installs components on is reported', () => {
     const bare = generatePlatform({
       apps: model.apps,

@@ -2,7 +2,7 @@
 import Handlebars from 'handlebars';
 import type { K8sObject } from './app-objects.js';
 import type { EnvDefinition } from './environment.js';
-import type { Prerequisite } from './prerequisites.js';
+import type { PlatformPeer, Prerequisite } from './prerequisites.js';
 
 export interface EnvReadmeInput {
   readonly env: EnvDefinition;
@@ -16,6 +16,8 @@ export interface EnvReadmeInput {
   /** Platform Applications (or ApplicationSets) in the order they come up. */
   readonly platformApps: ReadonlyArray<{ name: string; wave: number; kind: string; namespace: string }>;
   readonly prerequisites: readonly Prerequisite[];
+  /** Other envs whose `platform:` installs controllers on this env's clusters. */
+  readonly platformPeers: readonly PlatformPeer[];
   /** The slipway version that generated the repo, when known. */
   readonly slipwayVersion?: string;
   readonly apps: ReadonlyArray<{ name: string; application: string; tag: string; host: string | undefined; kinds: string }>;
@@ -69,8 +71,9 @@ No app is enabled in this environment.
 
 ## What the cluster must provide
 
-slipway installs what \`platform:\` lists{{#unless platformApps.length}} (nothing, for this env: another env on the
-same cluster may install the controllers){{/unless}}. These it can see are needed, and does not provide:
+{{platformSource}}
+
+These it can see are needed, and does not provide:
 
 {{#if prerequisites.length}}
 {{#each prerequisites}}
@@ -196,6 +199,28 @@ function handOverSecrets(prerequisites: readonly Prerequisite[]) {
   return [...secrets.values()];
 }
 
+const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+
+/**
+ * Where the env's controllers come from. An env without `platform:` relies on the envs that
+ * install them on its cluster: those are handed over first (Argo CD and the CRDs its own
+ * Applications need come from their repos), and this env's hand-over only adds to them.
+ */
+function platformSource(input: EnvReadmeInput): string {
+  if (input.env.platform.length > 0) return 'slipway installs what `platform:` lists.';
+  const peers = input.platformPeers;
+  if (peers.length === 0)
+    return 'slipway installs nothing for this env (`platform:` is empty), and no other env installs controllers on its cluster: it must have the ones its apps need.';
+  const who = peers.map((p) => `env \`${p.env}\` installs ${p.components.join(', ')} on ${code(p.clusters)}`).join('; ');
+  const names = code(peers.map((p) => p.env));
+  const argoCd = peers.some((p) => p.components.includes('argo-cd'));
+  return (
+    `slipway installs nothing for this env (\`platform:\` is empty): ${who}.\n**Hand ${names} over first**: ` +
+    `${argoCd ? 'Argo CD and every controller' : 'every controller'} this env's apps run on come from ${peers.length > 1 ? 'their repos' : 'its repo'}, ` +
+    `and the hand-over below only adds this env's projects and root Application to ${argoCd ? 'that Argo CD' : 'the Argo CD already running there'}.`
+  );
+}
+
 export function envReadme(input: EnvReadmeInput): string {
   // One line per distinct need and cluster: fleets repeat the same need on every cluster otherwise.
   const seen = new Set<string>();
@@ -205,6 +230,7 @@ export function envReadme(input: EnvReadmeInput): string {
   return render({
     ...input,
     prerequisites,
+    platformSource: platformSource(input),
     secrets: handOverSecrets(prerequisites),
     secretNamespaces: [...new Set(handOverSecrets(prerequisites).map((s) => s.namespace))].sort(),
     helm: input.env.render === 'helm',

@@ -153,6 +153,39 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
   });
 });
 
+describe('an env without platform: names the env its controllers come from', () => {
+  const provide = (output: GeneratedPlatform, env: string) => {
+    const readme = output.files.get(`envs/${env}/README.md`)!;
+    return readme.slice(readme.indexOf('## What the cluster must provide'), readme.indexOf('These it can see are needed'));
+  };
+
+  it('staging names production, which installs Argo CD and the controllers on its cluster, and says to hand it over first', () => {
+    const text = provide(sample, 'staging');
+    expect(text).toContain(
+      'env `production` installs argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana on `in-cluster`.',
+    );
+    expect(text).toContain('**Hand `production` over first**: Argo CD and every controller this env');
+    expect(text).not.toContain('may install');
+    expect(provide(sample, 'production')).toContain('slipway installs what `platform:` lists.');
+  });
+
+  it('a provider without argo-cd is named for the controllers only; no provider on the cluster is said plainly', () => {
+    const noArgo = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) => (e.name === 'production' ? { ...e, platform: e.platform.filter((p) => p.component !== 'argo-cd') } : e)),
+    });
+    expect(provide(noArgo, 'staging')).toContain('**Hand `production` over first**: every controller this env');
+    const apart = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) =>
+        e.name === 'production' ? { ...e, cluster: { name: 'other', server: 'https://other.example.com' } } : e,
+      ),
+    });
+    expect(provide(apart, 'staging')).toContain('no other env installs controllers on its cluster');
+    expect(provide(apart, 'staging')).not.toContain('production');
+  });
+});
+
 describe("bootstrap's hand-over", () => {
   it("installs Argo CD with the argo-cd component's chart, release and values where the env manages Argo CD, and only there", () => {
     const env = (name: string) => model.envs.find((e) => e.name === name)!;

@@ -100,13 +100,10 @@ helm install {{argocd.release}} argo/{{argocd.chart.chart}} --version {{argocd.c
 # $SLIPWAY_HOME/argocd/{{env.name}}-repository.yaml on the machine that ran it; never committed.
 kubectl apply --filename {{env.name}}-repository.yaml
 {{/if}}
-{{#if secrets.length}}
+{{#if secretCommands.length}}
 # Secrets the cluster must hold, never committed (their namespaces first; Argo CD would create them later).
-{{#each secretNamespaces}}
-kubectl create namespace {{this}} --dry-run=client --output yaml | kubectl apply --filename -
-{{/each}}
-{{#each secrets}}
-kubectl create secret generic {{name}} --namespace {{namespace}}{{#each keys}} --from-literal={{this}}=...{{/each}}
+{{#each secretCommands}}
+{{this}}
 {{/each}}
 {{/if}}
 # The projects and the App-of-Apps.
@@ -193,10 +190,22 @@ const handlebars = Handlebars.create();
 handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 const render = handlebars.compile(TEMPLATE, { noEscape: true, strict: false });
 
-/** Secrets the hand-over creates, once each. */
-function handOverSecrets(prerequisites: readonly Prerequisite[]) {
-  const secrets = new Map(prerequisites.flatMap((p) => (p.secret ? [[`${p.secret.namespace}/${p.secret.name}`, p.secret] as const] : [])));
-  return [...secrets.values()];
+/**
+ * The commands that create the Secrets the cluster must hold, once each, their namespaces first
+ * (Argo CD would create those only later): the env README's hand-over and `slipway bootstrap`'s.
+ */
+export function secretCommands(prerequisites: readonly Prerequisite[]): string[] {
+  const secrets = [
+    ...new Map(prerequisites.flatMap((p) => (p.secret ? [[`${p.secret.namespace}/${p.secret.name}`, p.secret] as const] : []))).values(),
+  ];
+  return [
+    ...[...new Set(secrets.map((s) => s.namespace))]
+      .sort()
+      .map((ns) => `kubectl create namespace ${ns} --dry-run=client --output yaml | kubectl apply --filename -`),
+    ...secrets.map(
+      (s) => `kubectl create secret generic ${s.name} --namespace ${s.namespace}${s.keys.map((k) => ` --from-literal=${k}=...`).join('')}`,
+    ),
+  ];
 }
 
 const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
@@ -231,8 +240,7 @@ export function envReadme(input: EnvReadmeInput): string {
     ...input,
     prerequisites,
     platformSource: platformSource(input),
-    secrets: handOverSecrets(prerequisites),
-    secretNamespaces: [...new Set(handOverSecrets(prerequisites).map((s) => s.namespace))].sort(),
+    secretCommands: secretCommands(prerequisites),
     helm: input.env.render === 'helm',
     github: input.env.repo.kind === 'github',
   });

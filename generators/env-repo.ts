@@ -29,7 +29,7 @@ import {
 } from './argocd.js';
 import { ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE, CHARTS, type PlatformContext } from './platform-components.js';
 import { platformComponent } from './platform-components/index.js';
-import type { Prerequisite } from './prerequisites.js';
+import type { PlatformPeer, Prerequisite } from './prerequisites.js';
 import { environmentValues } from './chart-values.js';
 import { appHost, applicationName, enabledApps, type EnvDefinition, type FleetCluster } from './environment.js';
 import { envReadme } from './env-readme.js';
@@ -70,6 +70,8 @@ export interface EnvRepoInput {
   readonly prerequisites: readonly Prerequisite[];
   /** Recorded in the README (PlatformModel.slipwayVersion). */
   readonly slipwayVersion?: string;
+  /** Other envs installing controllers on the env's clusters; the README names them. @default [] */
+  readonly platformPeers?: readonly PlatformPeer[];
 }
 
 export function renderEnvRepo(
@@ -162,6 +164,7 @@ export function renderEnvRepo(
         }))
         .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name)),
       prerequisites: input.prerequisites,
+      platformPeers: input.platformPeers ?? [],
       slipwayVersion: input.slipwayVersion,
       apps: enabledApps(env).map((name) => ({
         name,

@@ -7,7 +7,15 @@ import type { AppDefinition } from './app-definition.js';
 import type { K8sObject } from './app-objects.js';
 import { enabledApps, envOnCluster, type EnvDefinition } from './environment.js';
 import type { PlatformContext } from './platform-components.js';
-import { componentsOn, envClusters, missingComponents, prerequisites, type MissingComponents, type Prerequisite } from './prerequisites.js';
+import {
+  componentsOn,
+  envClusters,
+  missingComponents,
+  platformPeers,
+  prerequisites,
+  type MissingComponents,
+  type Prerequisite,
+} from './prerequisites.js';
 import { renderAppForEnv, renderEnvRepo, type RenderedApp } from './env-repo.js';
 import { FileTreeBuilder, renderChart, type FileConflict, type FileTree } from './helm-chart.js';
 import { knativeFeaturesNeeded, knativeForbiddenFields } from './rules/knative-field-gates.js';
@@ -86,6 +94,7 @@ export function generatePlatform(model: PlatformModel): GeneratedPlatform {
       rendered: rendered.get(env.name)!,
       context: contextOf(env),
       prerequisites: needs.filter((n) => n.env === env.name),
+      platformPeers: platformPeers(env, everyEnv),
       slipwayVersion: model.slipwayVersion,
     });
     for (const [path, content] of repo.files) tree.set(`envs/${env.name}/${path}`, content, { what: `env ${env.name}'s repo` });

@@ -38,6 +38,32 @@ export function componentsOn(envs: readonly EnvDefinition[], server: string): Se
   return new Set(envs.filter((e) => envClusters(e).some((c) => c.server === server)).flatMap((e) => e.platform.map((p) => p.component)));
 }
 
+/** Another env that installs platform components on clusters an env runs on. */
+export interface PlatformPeer {
+  readonly env: string;
+  /** The clusters both run on, by the env's names for them. */
+  readonly clusters: readonly string[];
+  /** What it installs (its `platform:`), in its order. */
+  readonly components: readonly PlatformComponent[];
+}
+
+/** The other envs whose `platform:` installs controllers on `env`'s clusters, by name. */
+export function platformPeers(env: EnvDefinition, everyEnv: readonly EnvDefinition[]): PlatformPeer[] {
+  const mine = envClusters(env);
+  return everyEnv
+    .filter((e) => e.name !== env.name && e.platform.length > 0)
+    .map((e) => {
+      const servers = new Set(envClusters(e).map((c) => c.server));
+      return {
+        env: e.name,
+        clusters: mine.filter((c) => servers.has(c.server)).map((c) => c.name),
+        components: e.platform.map((p) => p.component),
+      };
+    })
+    .filter((p) => p.clusters.length > 0)
+    .sort((a, b) => a.env.localeCompare(b.env));
+}
+
 /**
  * Inference, per cluster: a canary app needs Argo Rollouts, Istio and Prometheus there, a Knative
  * app Knative Serving (on Istio). Components count when any env on the same cluster declares

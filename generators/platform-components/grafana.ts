@@ -4,7 +4,10 @@ import { definePlatformComponent, WAVES } from './platform-component.js';
 /**
  * The Secret Grafana reads its admin login from, created once per cluster outside Git (the
  * hand-over says how). The chart would otherwise generate a random password on every render,
- * which Argo CD would report as drift forever.
+ * which Argo CD would report as drift forever. Its keys are the chart's defaults for
+ * `admin.userKey` and `admin.passwordKey` (grafana 12.11.1 values.yaml), so the values leave them
+ * out; the hand-over names them from here (test/platform/platform-agreement.test.ts holds the
+ * rendered Deployment to them).
  */
 const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', namespace: 'logging', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
 
@@ -30,11 +33,7 @@ export const grafana = definePlatformComponent({
       source: {
         chart: 'grafana',
         values: {
-          admin: {
-            existingSecret: GRAFANA_ADMIN_SECRET.name,
-            userKey: GRAFANA_ADMIN_SECRET.userKey,
-            passwordKey: GRAFANA_ADMIN_SECRET.passwordKey,
-          },
+          admin: { existingSecret: GRAFANA_ADMIN_SECRET.name },
           datasources: {
             'datasources.yaml': {
               apiVersion: 1,

@@ -3,7 +3,7 @@
  * the env's `prometheus:` address, scraping as often as the shortest analysis interval on the
  * cluster.
  */
-import { prometheusService, scrapeTimeout } from '../rules/prometheus.js';
+import { prometheusService, scrapeGlobal } from '../rules/prometheus.js';
 import { definePlatformComponent, WAVES } from './platform-component.js';
 
 export const prometheus = definePlatformComponent({
@@ -13,6 +13,7 @@ export const prometheus = definePlatformComponent({
   },
   applications: (env, context) => {
     const server = prometheusService(env.prometheus);
+    const global = context.scrapeInterval ? scrapeGlobal(context.scrapeInterval) : {};
     return [
       {
         name: 'prometheus',
@@ -27,10 +28,9 @@ export const prometheus = definePlatformComponent({
               // Release "prometheus" serves prometheus-server.<namespace>:80 by default.
               ...(server.name !== 'prometheus-server' ? { fullnameOverride: server.name } : {}),
               ...(server.port !== 80 ? { service: { servicePort: server.port } } : {}),
-              // Canary analysis measures every interval: scrape as often, or it reads stale rates.
-              ...(context.scrapeInterval
-                ? { global: { scrape_interval: context.scrapeInterval, scrape_timeout: scrapeTimeout(context.scrapeInterval) } }
-                : {}),
+              // Canary analysis measures every interval: scrape as often, or it reads stale rates
+              // (the chart's 1m and 10s timeout where they already fit).
+              ...(Object.keys(global).length ? { global } : {}),
             },
             alertmanager: { enabled: false },
             // Istio's sidecars expose merged metrics with prometheus.io annotations, which the

@@ -48,14 +48,22 @@ export function formatDuration(seconds: number): string {
   return `${seconds}s`;
 }
 
-/** The chart's (and Prometheus') default scrape timeout. */
-const DEFAULT_SCRAPE_TIMEOUT_SECONDS = 10;
+/**
+ * The prometheus chart's `server.global` scrape settings (29.27.0 values.yaml), which are
+ * Prometheus' own defaults too; values that repeat them are left out.
+ */
+const CHART_SCRAPE = { interval: '1m', timeout: '10s' } as const;
 
 /**
- * Prometheus refuses a configuration whose scrape_timeout is longer than its scrape_interval
- * ("scrape timeout greater than scrape interval", prometheus config/config.go, v3.x): with an
- * interval under 10s the timeout must come down with it.
+ * `server.global` for scraping every `interval`, only what differs from the chart's. Prometheus
+ * refuses a configuration whose scrape_timeout is longer than its scrape_interval ("scrape
+ * timeout greater than scrape interval", prometheus config/config.go, v3.x): with an interval
+ * under the chart's 10s timeout, the timeout comes down with it.
  */
-export function scrapeTimeout(interval: string): string {
-  return formatDuration(Math.min(DEFAULT_SCRAPE_TIMEOUT_SECONDS, durationSeconds(interval)));
+export function scrapeGlobal(interval: string): { scrape_interval?: string; scrape_timeout?: string } {
+  const seconds = durationSeconds(interval);
+  return {
+    ...(seconds !== durationSeconds(CHART_SCRAPE.interval) ? { scrape_interval: formatDuration(seconds) } : {}),
+    ...(seconds < durationSeconds(CHART_SCRAPE.timeout) ? { scrape_timeout: formatDuration(seconds) } : {}),
+  };
 }

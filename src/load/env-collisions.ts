@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppDefinition } from '../../generators/app-definition.js';
 import { enabledApps, type EnvDefinition, type EnvRepo } from '../../generators/environment.js';
-import { componentApplications } from '../../generators/platform-components.js';
+import { ARGOCD_CLUSTER, componentApplications } from '../../generators/platform-components.js';
 import { envClusters } from '../../generators/prerequisites.js';
 import { formatProblem, type Problems } from '../core/config-error.js';
 import type { EnvFile } from './load-envs.js';
@@ -207,28 +207,81 @@ export function checkNamespaceObjects(envFiles: readonly EnvFile[], apps: Readon
   }
 }
 
-/** Namespaces an env's apps should not share: Kubernetes' own, and Argo CD's. */
+/**
+ * Namespaces an env's apps must not share, errors, not warnings. The env's AppProject lets its
+ * apps deploy anything it whitelists into the env's namespace on each of its clusters:
+ * - in Argo CD's namespace (the env's own `argocd.namespace`, that of any env on the same cluster,
+ *   or `argocd`), that is beside Argo CD's Secrets (repository and cluster credentials), its
+ *   ConfigMaps (argocd-cm, argocd-rbac-cm: who may do what) and its Applications: an app chart could
+ *   rewrite what Argo CD itself trusts;
+ * - in a namespace where a platform component installs on the same cluster (istio-system,
+ *   knative-serving, monitoring, ...: any env's `platform:` on that cluster), that is over the
+ *   objects the `<env>-platform` project manages: an app's ConfigMap or Service could replace
+ *   istiod's or Prometheus', and two Applications would fight over them.
+ * A namespace slipway installs nothing into (istio-system without the istio component) is not
+ * checked: slipway cannot see what else runs on a cluster. Kubernetes' own namespaces stay
+ * warnings (namespaceWarnings): a deliberate choice is possible there.
+ */
+export function checkNamespaceReach(envFiles: readonly EnvFile[], problems: Problems): void {
+  const envs = envFiles.map((e) => e.definition);
+  for (const { file, definition: env } of envFiles) {
+    const ns = env.namespace;
+    const servers = new Map(envClusters(env).map((c) => [c.server, c.name]));
+    const onMyClusters = envs.filter((e) => envClusters(e).some((c) => servers.has(c.server)));
+    const argocd = env.argocdNamespace === ns ? env : onMyClusters.find((e) => e.argocdNamespace === ns);
+    if (ns === 'argocd' || argocd) {
+      const whose = !argocd || argocd.name === env.name ? '' : ` (env '${argocd.name}' runs Argo CD there)`;
+      problems.add(
+        file,
+        'namespace',
+        `'${ns}' is Argo CD's namespace${whose}; the env's AppProject would let its apps write beside Argo CD's Secrets, ` +
+          'ConfigMaps and Applications: give the env a namespace of its own',
+      );
+      continue;
+    }
+    const installs = onMyClusters.flatMap((e) =>
+      e.platform.flatMap((choice) =>
+        componentApplications(e, choice.component, { knativeFeatures: [] })
+          .filter((pa) => pa.namespace === ns)
+          .map((pa) => ({ env: e, component: choice.component, application: pa })),
+      ),
+    );
+    const hit = installs.find(({ env: e, application }) =>
+      (application.clusters === 'argocd' ? [ARGOCD_CLUSTER] : envClusters(e).map((c) => c.server)).some((s) => servers.has(s)),
+    );
+    if (hit) {
+      const from = hit.env.name === env.name ? '' : ` of env '${hit.env.name}'`;
+      problems.add(
+        file,
+        'namespace',
+        `'${ns}' is where platform component ${hit.component}${from} installs ${hit.application.name}; the env's AppProject ` +
+          "would let its apps replace that controller's objects: give the env a namespace of its own",
+      );
+    }
+  }
+}
+
+/** Namespaces an env's apps should not share: Kubernetes' own. */
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 /**
  * Warnings, not errors (it may be deliberate): an env whose apps run in a Kubernetes system
- * namespace or in Argo CD's, where the env's AppProject would let them write beside the cluster's
- * own components or Argo CD's Secrets and Applications.
+ * namespace, where the env's AppProject would let them write beside the cluster's own components.
+ * Argo CD's namespace and the platform components' are errors (checkNamespaceReach).
  */
 export function namespaceWarnings(envFiles: readonly EnvFile[]): string[] {
   const warnings: string[] = [];
   for (const { file, locate, definition: env } of envFiles) {
     const ns = env.namespace;
-    const warn = (message: string) => warnings.push(formatProblem(file, locate('namespace'), 'namespace', message));
     if (SYSTEM_NAMESPACES.has(ns)) {
-      warn(
-        `'${ns}' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, ` +
-          "beside the cluster's own objects: give the env a namespace of its own",
-      );
-    } else if (ns === env.argocdNamespace || ns === 'argocd') {
-      warn(
-        `'${ns}' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, ` +
-          "beside Argo CD's Secrets and Applications: give the env a namespace of its own",
+      warnings.push(
+        formatProblem(
+          file,
+          locate('namespace'),
+          'namespace',
+          `'${ns}' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, ` +
+            "beside the cluster's own objects: give the env a namespace of its own",
+        ),
       );
     }
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { PlatformModel } from '../../generators/platform.js';
 import { ConfigError, Problems } from '../core/config-error.js';
 import { loadAppFiles, type AppFile } from './load-apps.js';
-import { checkArgoCdNames, checkEnvRepos, checkNamespaceObjects, namespaceWarnings } from './env-collisions.js';
+import { checkArgoCdNames, checkEnvRepos, checkNamespaceObjects, checkNamespaceReach, namespaceWarnings } from './env-collisions.js';
 import { loadEnvFiles, locateIn, type EnvFile } from './load-envs.js';
 import { FLOATING_TAGS } from './names.js';
 import { checkDeliveryOverrides } from '../../generators/delivery-kinds/index.js';
@@ -16,8 +16,7 @@ export interface LoadedProject {
   readonly appFiles: readonly AppFile[];
   readonly envFiles: readonly EnvFile[];
   /**
-   * What is allowed but probably a mistake (an env's apps in kube-system or in Argo CD's
-   * namespace), one line each, in the problems' `file: field: message` form; the caller prints them.
+   * What is allowed but probably a mistake (an env's apps in kube-system), one line each, in the problems' `file: field: message` form; the caller prints them.
    */
   readonly warnings: readonly string[];
 }
@@ -84,6 +83,7 @@ function checkCrossReferences(appFiles: readonly AppFile[], envFiles: readonly E
   if (options.root !== undefined) checkEnvRepos(envFiles, options.root, problems);
   checkArgoCdNames(envFiles, problems);
   checkNamespaceObjects(envFiles, apps, problems);
+  checkNamespaceReach(envFiles, problems);
   problems.throwIfAny();
 }
 

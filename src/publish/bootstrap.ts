@@ -4,7 +4,9 @@
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { applicationName, enabledApps } from '../../generators/environment.js';
+import { secretCommands } from '../../generators/env-readme.js';
 import { ARGOCD_INSTALL_VALUES, ARGOCD_RELEASE, CHARTS, componentApplications } from '../../generators/platform-components.js';
+import { platformPeers, type PlatformPeer, type Prerequisite } from '../../generators/prerequisites.js';
 import type { Plan } from '../plan/plan.js';
 import { ConfigError } from '../core/config-error.js';
 import { selectEnvs } from '../load/load-envs.js';
@@ -99,7 +101,19 @@ async function prepare(options: PublishOptions) {
       }
       return filesOf((await generate({ root: options.root, crdsDir: options.crdsDir })).output.files, env);
     };
-  return { envs, render, validation: generated.validation };
+  return {
+    envs,
+    render,
+    validation: generated.validation,
+    // What the hand-over needs of the whole platform: the env's prerequisites and the envs on its clusters.
+    handOverContext: (env: EnvDefinition): HandOverContext => ({
+      prerequisites: generated.output.prerequisites.filter((p) => p.env === env.name),
+      platformPeers: platformPeers(
+        env,
+        generated.output.envs.map((e) => e.env),
+      ),
+    }),
+  };
 }
 
 /** Every env's remote, made up front: a bad token or setting stops the run before anything is read or written. */
@@ -169,7 +183,7 @@ export async function planEnvs(options: PublishOptions): Promise<EnvPublishResul
 /** `slipway bootstrap`: create missing repos, commit what changed, set up Argo CD's access. */
 export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?: boolean }): Promise<EnvPublishResult[]> {
   if (options.dryRun) return planEnvs(options);
-  const { envs, render } = await prepare(options);
+  const { envs, render, handOverContext } = await prepare(options);
   // Everything checkable is checked before the first write: credentials, timeouts, the home.
   const remotes = remotesFor(envs, options);
   for (const [env, remote] of remotes) requireCapabilities(env, remote);
@@ -229,7 +243,7 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
       commit: sync.commit,
       access,
       protection,
-      handOver: handOver(env, access),
+      handOver: handOver(env, access, handOverContext(env)),
       warnings,
       route: sync.route,
       branch: sync.branch,
@@ -239,8 +253,19 @@ export async function bootstrapEnvs(options: PublishOptions & { readonly dryRun?
   return results;
 }
 
-/** What a person runs once so Argo CD takes over the environment. */
-export function handOver(env: EnvDefinition, access: AccessResult | undefined): string[] {
+/** What the hand-over needs beyond the env: from the generated platform. */
+export interface HandOverContext {
+  /** What the env's clusters must provide; the Secrets among them are created in the hand-over. */
+  readonly prerequisites: readonly Prerequisite[];
+  /** Other envs installing controllers on the env's clusters, handed over first. */
+  readonly platformPeers: readonly PlatformPeer[];
+}
+
+/**
+ * What a person runs once so Argo CD takes over the environment: the commands of the env README's
+ * "Hand-over, once per cluster", with paths under out/.
+ */
+export function handOver(env: EnvDefinition, access: AccessResult | undefined, context: HandOverContext): string[] {
   // Everything the root syncs from apps/: the platform components' Applications, then the apps'.
   const platform = env.platform.flatMap((c) =>
     componentApplications(env, c.component, { knativeFeatures: [] }).map((pa) => `${env.name}-${pa.name}`),
@@ -248,14 +273,26 @@ export function handOver(env: EnvDefinition, access: AccessResult | undefined): 
   const apps = [...platform, ...enabledApps(env).map((a) => applicationName(env, a))];
   const argocd = CHARTS['argo-cd']!;
   const managesArgoCd = env.platform.some((p) => p.component === 'argo-cd');
+  const peers = env.platform.length === 0 ? context.platformPeers : [];
+  const peersBringArgoCd = peers.some((p) => p.components.includes('argo-cd'));
+  const secrets = secretCommands(context.prerequisites);
   return [
     `Hand ${env.name} over to Argo CD, once, in the cluster that runs it (out/envs/${env.name}/README.md lists what the cluster must provide first):`,
+    ...(peers.length
+      ? [
+          `  # First hand over ${peers.map((p) => p.env).join(', ')}: ${peersBringArgoCd ? 'Argo CD and every controller' : 'every controller'} ${env.name}'s apps run on come from ${peers.length > 1 ? 'their repos' : 'its repo'} (${env.name} has no platform:).`,
+        ]
+      : []),
     ...(managesArgoCd
       ? [
           `  helm install ${ARGOCD_RELEASE} ${argocd.chart} --repo ${argocd.repoURL} --version ${argocd.version} --namespace ${env.argocdNamespace} --create-namespace --values out/envs/${env.name}/${ARGOCD_INSTALL_VALUES}`,
+          `  # Not over an Argo CD installed from its install.yaml: that one's Deployments have other label selectors, which cannot change, so Application ${env.name}-argo-cd would fail to sync over it. Install as above, or drop argo-cd from platform: in envs/${env.name}.yaml and manage Argo CD yourself.`,
         ]
       : []),
     ...(access ? [`  kubectl apply -f ${access.secretFile}        # read-only deploy key for ${env.repo.url}`] : []),
+    ...(secrets.length
+      ? ['  # Secrets the cluster must hold, never committed (their namespaces first):', ...secrets.map((c) => `  ${c}`)]
+      : []),
     `  kubectl apply --namespace ${env.argocdNamespace} -f out/envs/${env.name}/bootstrap/`,
     `Then Application ${env.name}-root syncs apps/ from ${env.repo.url} (${env.repo.branch}): ${apps.join(', ') || 'no apps'}.`,
   ];

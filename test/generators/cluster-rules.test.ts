@@ -10,6 +10,7 @@ import { Security } from '../../generators/index.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
 import { knativeFeaturesNeeded } from '../../generators/rules/knative-field-gates.js';
 import { missingNginxCapabilities, STOCK_NGINX_CAPABILITIES } from '../../generators/rules/nginx.js';
+import { platformPeers } from '../../generators/prerequisites.js';
 import { handOver } from '../../src/publish/bootstrap.js';
 import { ownedBySlipway } from '../../src/plan/plan.js';
 import { generateSample, sampleModel } from '../support/generated.js';
@@ -153,20 +154,88 @@ describe('prerequisites slipway can see and cannot provide, per cluster', () => 
   });
 });
 
+describe('an env without platform: names the env its controllers come from', () => {
+  const provide = (output: GeneratedPlatform, env: string) => {
+    const readme = output.files.get(`envs/${env}/README.md`)!;
+    return readme.slice(readme.indexOf('## What the cluster must provide'), readme.indexOf('These it can see are needed'));
+  };
+
+  it('staging names production, which installs Argo CD and the controllers on its cluster, and says to hand it over first', () => {
+    const text = provide(sample, 'staging');
+    expect(text).toContain(
+      'env `production` installs argo-cd, argo-rollouts, istio, prometheus, knative-serving, loki, grafana on `in-cluster`.',
+    );
+    expect(text).toContain('**Hand `production` over first**: Argo CD and every controller this env');
+    expect(text).not.toContain('may install');
+    expect(provide(sample, 'production')).toContain('slipway installs what `platform:` lists.');
+  });
+
+  it('a provider without argo-cd is named for the controllers only; no provider on the cluster is said plainly', () => {
+    const noArgo = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) => (e.name === 'production' ? { ...e, platform: e.platform.filter((p) => p.component !== 'argo-cd') } : e)),
+    });
+    expect(provide(noArgo, 'staging')).toContain('**Hand `production` over first**: every controller this env');
+    const apart = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) =>
+        e.name === 'production' ? { ...e, cluster: { name: 'other', server: 'https://other.example.com' } } : e,
+      ),
+    });
+    expect(provide(apart, 'staging')).toContain('no other env installs controllers on its cluster');
+    expect(provide(apart, 'staging')).not.toContain('production');
+  });
+});
+
 describe("bootstrap's hand-over", () => {
+  const env = (name: string) => model.envs.find((e) => e.name === name)!;
+  const context = (name: string) => ({
+    prerequisites: sample.prerequisites.filter((p) => p.env === name),
+    platformPeers: platformPeers(env(name), model.envs),
+  });
+
   it("installs Argo CD with the argo-cd component's chart, release and values where the env manages Argo CD, and only there", () => {
-    const env = (name: string) => model.envs.find((e) => e.name === name)!;
-    const production = handOver(env('production'), undefined).join('\n');
+    const production = handOver(env('production'), undefined, context('production')).join('\n');
     expect(production).toContain(
       'helm install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.1.1 --namespace argocd --create-namespace --values out/envs/production/platform/argo-cd/install-values.yaml',
     );
     expect(production).toContain('kubectl apply --namespace argocd -f out/envs/production/bootstrap/');
     expect(production.indexOf('helm install')).toBeLessThan(production.indexOf('kubectl apply'));
-    expect(handOver(env('staging'), undefined).join('\n')).not.toContain('helm install');
+    expect(handOver(env('staging'), undefined, context('staging')).join('\n')).not.toContain('helm install');
     // Every Application the root syncs, the platform components' included.
     expect(production).toMatch(
       /syncs apps\/ from .*: production-argo-cd, .*production-istiod, .*devops-toolkit-production, go-demo-9-production\.$/m,
     );
+  });
+
+  it("says an Argo CD from install.yaml will not do, creates the env README's Secrets, and sends staging to production first", () => {
+    const production = handOver(env('production'), undefined, context('production'));
+    const text = production.join('\n');
+    expect(text).toContain(
+      "  # Not over an Argo CD installed from its install.yaml: that one's Deployments have other label selectors, which cannot change,",
+    );
+    expect(text.indexOf('install.yaml')).toBeGreaterThan(text.indexOf('helm install'));
+    // Exactly the env README's Secret commands, before the bootstrap objects (Argo CD would sync Grafana without its Secret).
+    const readme = sample.files.get('envs/production/README.md')!.split('\n');
+    const readmeSecrets = readme.filter((l) => /^kubectl create (namespace|secret) /.test(l));
+    expect(readmeSecrets).toEqual([
+      'kubectl create namespace logging --dry-run=client --output yaml | kubectl apply --filename -',
+      'kubectl create namespace production --dry-run=client --output yaml | kubectl apply --filename -',
+      'kubectl create secret generic go-demo-9-db --namespace production --from-literal=password=...',
+      'kubectl create secret generic grafana-admin --namespace logging --from-literal=admin-user=... --from-literal=admin-password=...',
+    ]);
+    const printed = production.filter((l) => /^ {2}kubectl create (namespace|secret) /.test(l)).map((l) => l.trim());
+    expect(printed).toEqual(readmeSecrets);
+    expect(production.findIndex((l) => l.includes('kubectl create secret'))).toBeLessThan(
+      production.findIndex((l) => l.includes('bootstrap/')),
+    );
+
+    const staging = handOver(env('staging'), undefined, context('staging'));
+    expect(staging[1]).toBe(
+      "  # First hand over production: Argo CD and every controller staging's apps run on come from its repo (staging has no platform:).",
+    );
+    expect(staging.join('\n')).not.toContain('install.yaml');
+    expect(staging).toContain('  kubectl create secret generic go-demo-9-db --namespace staging --from-literal=password=...');
   });
 });
 

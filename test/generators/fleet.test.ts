@@ -10,7 +10,7 @@ import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '..
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
 import { validateGenerated } from '../../src/validate/validate-output.js';
 import { helmBinaries, runHelm } from '../support/helm.js';
-import { byKindAndName, parseDocs, removeTemp, sampleModel, SHARED_CRDS, writeTemp } from '../support/generated.js';
+import { byKindAndName, fleetModel, parseDocs, removeTemp, sampleModel, SHARED_CRDS, writeTemp } from '../support/generated.js';
 
 let model: PlatformModel;
 let output: GeneratedPlatform;
@@ -24,14 +24,7 @@ const FLEET: FleetCluster[] = [
 ];
 
 beforeAll(async () => {
-  model = await sampleModel();
-  model = {
-    apps: model.apps,
-    envs: model.envs.map(
-      (e): EnvDefinition =>
-        e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e,
-    ),
-  };
+  model = fleetModel(await sampleModel(), FLEET);
   fleetEnv = model.envs.find((e) => e.name === 'production')!;
   output = generatePlatform(model);
   dir = writeTemp(output.files);
@@ -48,6 +41,20 @@ function expand(set: any): K8sObject[] {
 }
 
 describe('fleet environment', () => {
+  it('is consistent: staging runs on a fleet cluster, where production installs what its apps need, so synth refuses nothing', () => {
+    expect(model.envs.find((e) => e.name === 'staging')!.cluster.server).toBe(FLEET[0]!.server);
+    expect(output.refusals).toEqual([]);
+    expect(output.missingPlatform).toEqual([]);
+    // The same staging on a cluster of its own, without controllers: Knative's field gate refuses devops-paradox.
+    const alone = generatePlatform({
+      apps: model.apps,
+      envs: model.envs.map((e) =>
+        e.name === 'staging' ? { ...e, cluster: { name: 'in-cluster', server: 'https://kubernetes.default.svc' } } : e,
+      ),
+    });
+    expect(alone.refusals.map((r) => `${r.env}/${r.app}`)).toEqual(['staging/devops-paradox']);
+  });
+
   itWithShared('has one ApplicationSet per app instead of copies per cluster, valid against the Argo CD CRDs', () => {
     const sets = output.envs
       .find((e) => e.env.name === 'production')!
@@ -154,6 +161,18 @@ describe('fleet environment', () => {
       // The sync wave orders the ApplicationSets themselves, as it orders single Applications.
       expect((set.metadata.annotations as Record<string, string>)['argocd.argoproj.io/sync-wave']).toMatch(/^-\d+$/);
     }
+  });
+
+  it("the env README says the waves do not wait in a fleet, and what converges it; a single cluster's says they do", async () => {
+    const readme = output.files.get('envs/production/README.md')!;
+    const order = readme.slice(readme.indexOf('## What comes up, in order'), readme.indexOf('| wave |'));
+    expect(order).toContain('in this fleet **the waves do not wait** for the controllers to\ncome up');
+    expect(order).toContain('resource_customizations/argoproj.io/ApplicationSet/health.lua');
+    expect(order).toContain('`syncPolicy.retry`: no limit, backoff from 5s up to 3m');
+    expect(order).not.toMatch(/waits? for each wave/);
+    const single = generatePlatform(await sampleModel()).files.get('envs/production/README.md')!;
+    expect(single).toContain('the root waits for each wave to be healthy before it starts the next');
+    expect(single).not.toContain('the waves do not wait');
   });
 
   it('infers what is missing per cluster: a cluster no env installs components on is reported', () => {

@@ -2,8 +2,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../generators/app-objects.js';
 import { generatePlatform, type GeneratedPlatform, type PlatformModel } from '../../generators/platform.js';
-import { APPLICATION_HEALTH_LUA } from '../../generators/platform-components.js';
-import { generateSample, sampleModel } from '../support/generated.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APPLICATION_HEALTH_LUA, componentApplications, PLATFORM_COMPONENTS } from '../../generators/platform-components.js';
+import { WAVES } from '../../generators/platform-components/index.js';
+import { generateSample, REPO_ROOT, sampleModel } from '../support/generated.js';
 
 let output: GeneratedPlatform;
 let model: PlatformModel;
@@ -54,6 +57,34 @@ describe('platform components', () => {
     expect(apps.length).toBe(3);
     const latestPlatform = Math.max(...platformApps().map(wave));
     for (const app of apps) expect(wave(app)).toBeGreaterThan(latestPlatform);
+  });
+
+  it("README's wave table lists every registered component's Applications in their waves", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const head = readme.indexOf('| wave | what | Applications (component) |');
+    expect(head).toBeGreaterThan(0);
+    const rows = readme
+      .slice(head)
+      .split('\n')
+      .slice(2)
+      .filter((_, i, all) => all.slice(0, i + 1).every((l) => l.startsWith('|')));
+    const documented = new Map(
+      rows.map((row) => {
+        const [wave, , applications] = row
+          .split('|')
+          .slice(1, 4)
+          .map((c) => c.trim());
+        return [Number(wave), [...applications!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).sort()];
+      }),
+    );
+    // Every component of the registry, in an env that declares them all.
+    const env = { ...model.envs.find((e) => e.name === 'production')!, platform: PLATFORM_COMPONENTS.map((component) => ({ component })) };
+    const actual = new Map<number, string[]>([[WAVES.apps, []]]);
+    for (const component of PLATFORM_COMPONENTS)
+      for (const pa of componentApplications(env, component, { knativeFeatures: [] }))
+        actual.set(pa.wave, [...(actual.get(pa.wave) ?? []), pa.name]);
+    expect(documented).toEqual(new Map([...actual].map(([w, names]) => [w, names.sort()])));
+    expect([...documented.keys()].sort((a, b) => a - b)).toEqual(Object.values(WAVES).sort((a, b) => a - b));
   });
 
   it('argo-cd manages itself and waits on child Applications (the Application health check)', () => {

@@ -530,6 +530,50 @@ const cases: readonly BadInputCase[] = [
     expected: [`${PROD}: gateway.serviceType: 'ExternalName' must be one of: LoadBalancer, NodePort, ClusterIP`],
   },
   {
+    name: "an env in Argo CD's namespace",
+    mutate: (p) =>
+      p.editYaml(STAGING, (d) => {
+        d.namespace = 'argocd';
+      }),
+    expected: [
+      `${STAGING}:2: namespace: 'argocd' is Argo CD's namespace; the env's AppProject would let its apps write beside Argo CD's Secrets, ConfigMaps and Applications: give the env a namespace of its own`,
+    ],
+  },
+  {
+    name: 'an env in the Argo CD namespace another env on its cluster names (argocd.namespace)',
+    mutate: (p) => {
+      p.editYaml(PROD, (d) => {
+        d.argocd = { namespace: 'gitops' };
+      });
+      p.editYaml(STAGING, (d) => {
+        d.namespace = 'gitops';
+      });
+    },
+    expected: [
+      `${STAGING}:2: namespace: 'gitops' is Argo CD's namespace (env 'production' runs Argo CD there); the env's AppProject would let its apps write beside Argo CD's Secrets, ConfigMaps and Applications: give the env a namespace of its own`,
+    ],
+  },
+  {
+    name: 'an env in a namespace where a platform component of another env on its cluster installs',
+    mutate: (p) =>
+      p.editYaml(STAGING, (d) => {
+        d.namespace = 'istio-system';
+      }),
+    expected: [
+      `${STAGING}:2: namespace: 'istio-system' is where platform component istio of env 'production' installs istio-base; the env's AppProject would let its apps replace that controller's objects: give the env a namespace of its own`,
+    ],
+  },
+  {
+    name: 'an env in the namespace its own Prometheus is served from',
+    mutate: (p) =>
+      p.editYaml(PROD, (d) => {
+        d.namespace = 'monitoring';
+      }),
+    expected: [
+      `${PROD}:2: namespace: 'monitoring' is where platform component prometheus installs prometheus; the env's AppProject would let its apps replace that controller's objects: give the env a namespace of its own`,
+    ],
+  },
+  {
     name: 'a Knative app that adds capabilities, on a cluster where no env installs knative-serving',
     mutate: (p) =>
       p.editYaml(PROD, (d) => {

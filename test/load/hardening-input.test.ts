@@ -573,6 +573,17 @@ describe('hardening: what must keep working', () => {
           d.apps['go-demo-9'].replicas = 1000;
         }),
     },
+    {
+      name: 'an env in istio-system where no env on its cluster installs istio (slipway cannot see what else runs there)',
+      mutate: (p) => {
+        p.editYaml(PROD, (d) => {
+          d.platform = (d.platform as string[]).filter((c) => c !== 'istio');
+        });
+        p.editYaml(STAGING, (d) => {
+          d.namespace = 'istio-system';
+        });
+      },
+    },
   ];
   for (const { name, mutate } of accepted) {
     it(name, async () => {
@@ -589,28 +600,22 @@ describe('hardening: warnings (loadProject().warnings), not errors', () => {
     expect((await loadProject(project.root)).warnings).toEqual([]);
   });
 
-  it("an env in kube-system, one in Argo CD's namespace: synth goes on, loadProject warns", async () => {
+  it('an env in kube-system: synth goes on, loadProject warns', async () => {
     project = makeProject((p) => {
       p.editYaml(PROD, (d) => {
         d.namespace = 'kube-system';
-      });
-      p.editYaml(STAGING, (d) => {
-        d.namespace = 'gitops';
-        d.argocd = { namespace: 'gitops' };
       });
     });
     const { warnings } = await loadProject(project.root);
     expect(warnings).toEqual([
       `${PROD}:2: namespace: 'kube-system' is a Kubernetes system namespace; the env's apps would run, and its AppProject allow writes, ` +
         "beside the cluster's own objects: give the env a namespace of its own",
-      `${STAGING}:2: namespace: 'gitops' is Argo CD's namespace; the env's apps would run, and its AppProject allow writes, ` +
-        "beside Argo CD's Secrets and Applications: give the env a namespace of its own",
     ]);
     const result = await synth({ root: project.root, outDir: path.join(project.root, 'out'), validate: false });
     expect(result.project.warnings).toEqual(warnings);
   });
 
-  it.each(['default', 'kube-public', 'kube-node-lease', 'argocd'])("namespace '%s' warns", async (namespace) => {
+  it.each(['default', 'kube-public', 'kube-node-lease'])("namespace '%s' warns", async (namespace) => {
     project = makeProject((p) =>
       p.editYaml(STAGING, (d) => {
         d.namespace = namespace;

@@ -27,6 +27,7 @@ import {
   type ChartInstall,
 } from '../support/upstream-charts.js';
 
+// The sample comes through synth's generate, which throws on any refusal.
 let sample: GeneratedPlatform;
 let model: PlatformModel;
 beforeAll(async () => {
@@ -35,8 +36,14 @@ beforeAll(async () => {
 });
 
 const argocdOf = (output: GeneratedPlatform, env = 'production') => output.envs.find((e) => e.env.name === env)!.argocd;
+/** A model synth would refuse proves nothing about a cluster: every variant rendered here must have no refusal. */
+function generated(m: PlatformModel): GeneratedPlatform {
+  const output = generatePlatform(m);
+  expect(output.refusals).toEqual([]);
+  return output;
+}
 const withProduction = (change: (e: EnvDefinition) => EnvDefinition): GeneratedPlatform =>
-  generatePlatform({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? change(e) : e)) });
+  generated({ apps: model.apps, envs: model.envs.map((e) => (e.name === 'production' ? change(e) : e)) });
 const subset = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
@@ -143,23 +150,22 @@ describeWithShared('Prometheus scrapes as often as canary analysis measures', ()
     expect(durationSeconds(global.scrape_timeout)).toBeLessThanOrEqual(durationSeconds(global.scrape_interval));
   });
 
+  const withAnalysisEvery = (interval: string) =>
+    withProduction((e) => ({
+      ...e,
+      apps: { ...e.apps, 'devops-toolkit': { ...e.apps['devops-toolkit']!, delivery: { canary: { analysis: { interval } } } } },
+    }));
+  const globalOf = (output: GeneratedPlatform) =>
+    (argocdOf(output).find((o) => o.metadata.name === 'production-prometheus') as any).spec.source.helm.valuesObject.server.global;
+
   it('a 5s analysis brings the scrape timeout down with it (Prometheus refuses a timeout above the interval)', () => {
-    const fast = generatePlatform({
-      apps: model.apps,
-      envs: model.envs.map((e) =>
-        e.name === 'production'
-          ? {
-              ...e,
-              apps: {
-                ...e.apps,
-                'devops-toolkit': { ...e.apps['devops-toolkit']!, delivery: { canary: { analysis: { interval: '5s' } } } },
-              },
-            }
-          : e,
-      ),
-    });
-    const prometheus = argocdOf(fast).find((o) => o.metadata.name === 'production-prometheus') as any;
-    expect(prometheus.spec.source.helm.valuesObject.server.global).toEqual({ scrape_interval: '5s', scrape_timeout: '5s' });
+    expect(globalOf(withAnalysisEvery('5s'))).toEqual({ scrape_interval: '5s', scrape_timeout: '5s' });
+  });
+
+  it("what equals the chart's server.global (1m, timeout 10s) is left to the chart", () => {
+    expect(globalOf(withAnalysisEvery('10s'))).toEqual({ scrape_interval: '10s' });
+    expect(globalOf(withAnalysisEvery('60s'))).toBeUndefined();
+    expect(globalOf(withAnalysisEvery('2m'))).toEqual({ scrape_interval: '2m' });
   });
 
   it('a Prometheus address with its own Service name, namespace and port is what the chart serves', async () => {
@@ -175,6 +181,32 @@ describeWithShared('Prometheus scrapes as often as canary analysis measures', ()
       .find((o) => o.kind === 'AnalysisTemplate') as any;
     expect(analysis.spec.metrics[0].provider.prometheus.address).toBe('http://metrics.observability:9090');
   });
+});
+
+describeWithShared('Grafana reads its admin login from the Secret the hand-over creates', () => {
+  it.each([3, 4] as const)(
+    'Helm %i: the secretKeyRefs of the rendered Deployment are the Secret and keys the env README names',
+    async (major) => {
+      const install = chartInstalls(argocdOf(sample)).find((i) => i.chart === 'grafana')!;
+      const deployment = (await render(install, major)).find((o) => o.kind === 'Deployment' && o.metadata.name === 'grafana') as any;
+      const env = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === 'grafana').env as Array<{
+        name: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string } };
+      }>;
+      const refs = Object.fromEntries(
+        env.filter((e) => e.name.startsWith('GF_SECURITY_ADMIN_')).map((e) => [e.name, e.valueFrom?.secretKeyRef]),
+      );
+      const need = sample.prerequisites.find((p) => p.for === 'grafana' && p.secret)!.secret!;
+      expect(need.namespace).toBe(install.namespace);
+      expect(refs).toEqual({
+        GF_SECURITY_ADMIN_USER: { name: need.name, key: need.keys[0] },
+        GF_SECURITY_ADMIN_PASSWORD: { name: need.name, key: need.keys[1] },
+      });
+      expect(sample.files.get('envs/production/README.md')).toContain(
+        `kubectl create secret generic ${need.name} --namespace ${need.namespace} --from-literal=${need.keys[0]}=... --from-literal=${need.keys[1]}=...\n`,
+      );
+    },
+  );
 });
 
 describe('Argo CD: one control plane, installed once by hand and then from Git', () => {

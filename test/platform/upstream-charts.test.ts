@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeWithShared, HAVE_SHARED } from '../support/shared.js';
 import type { K8sObject } from '../../generators/app-objects.js';
-import type { EnvDefinition, FleetCluster } from '../../generators/environment.js';
+import type { FleetCluster } from '../../generators/environment.js';
 import { generatePlatform, type GeneratedPlatform } from '../../generators/platform.js';
 import { CHARTS } from '../../generators/platform-components.js';
 import { isCoreKind, validateCoreObject } from '../../src/validate/core-schemas.js';
 import { CrdSchemas } from '../../src/validate/crd-schemas.js';
-import { generateSample, sampleModel, SHARED_CRDS } from '../support/generated.js';
+import { fleetModel, generateSample, sampleModel, SHARED_CRDS } from '../support/generated.js';
 import { helmBinaries, type HelmBinary } from '../support/helm.js';
 import {
   BUILTIN_GROUPS,
@@ -59,7 +59,7 @@ const GiB = 2 ** 30;
 const MAX_MEMORY = GiB;
 const MAX_CPU = 1;
 
-/** Two clusters, built as test/generators/fleet.test.ts builds its fleet. */
+/** Two clusters for production; staging runs on the first (fleetModel), as in test/generators/fleet.test.ts. */
 const FLEET: FleetCluster[] = [
   { name: 'eu-1', server: 'https://eu-1.k8s.example.com', apps: {} },
   { name: 'us-1', server: 'https://us-1.k8s.example.com', apps: {} },
@@ -71,14 +71,7 @@ const index: ChartIndexEntry[] = HAVE_SHARED ? readChartIndex() : [];
 
 beforeAll(async () => {
   sample = (await generateSample()).output;
-  const model = await sampleModel();
-  fleet = generatePlatform({
-    apps: model.apps,
-    envs: model.envs.map(
-      (e): EnvDefinition =>
-        e.name === 'production' ? { ...e, cluster: { name: FLEET[0]!.name, server: FLEET[0]!.server }, fleet: FLEET } : e,
-    ),
-  });
+  fleet = generatePlatform(fleetModel(await sampleModel(), FLEET));
 });
 
 /** One install, rendered (or not) by each Helm. */
@@ -164,7 +157,11 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 const ENVS: ReadonlyArray<{ title: string; env: string; output: () => GeneratedPlatform }> = [
   { title: 'staging', env: 'staging', output: () => sample },
   { title: 'production', env: 'production', output: () => sample },
-  { title: `production as a two-cluster fleet (${FLEET.map((c) => c.name).join(', ')})`, env: 'production', output: () => fleet },
+  {
+    title: `production as a two-cluster fleet (${FLEET.map((c) => c.name).join(', ')}), staging on ${FLEET[0]!.name}`,
+    env: 'production',
+    output: () => fleet,
+  },
 ];
 
 for (const c of ENVS) {
@@ -172,6 +169,12 @@ for (const c of ENVS) {
     let env: EnvUnderTest;
     beforeAll(async () => {
       env = await prepare(c.output(), c.env);
+    });
+
+    it('the output is one synth writes: nothing refused, no component missing for an app', () => {
+      // A model synth would refuse (an app on a cluster without the controllers it needs) proves nothing about a real cluster.
+      expect(c.output().refusals).toEqual([]);
+      expect(c.output().missingPlatform).toEqual([]);
     });
 
     it('pins (repoURL, chart, targetRevision) are charts of the shared index', () => {

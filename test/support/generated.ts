@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { EnvDefinition, FleetCluster } from '../../generators/environment.js';
 import type { PlatformModel } from '../../generators/platform.js';
 import { loadProject } from '../../src/load/load-project.js';
 import { setTags } from '../../src/promotion/env-file-edit.js';
@@ -39,6 +40,22 @@ function pinnedSampleEnvs(): Map<string, string> {
 /** The sample's model, tags pinned (SAMPLE_TAGS). */
 export async function sampleModel(): Promise<PlatformModel> {
   return (await loadProject(REPO_ROOT, pinnedSampleEnvs())).model;
+}
+
+/**
+ * The sample with production as a fleet of `clusters`, and staging on the first of them: a
+ * consistent fleet, where every app runs on a cluster whose controllers production installs
+ * (staging declares none of its own, as in the sample, where it shares production's cluster).
+ */
+export function fleetModel(model: PlatformModel, clusters: readonly FleetCluster[]): PlatformModel {
+  const first = { name: clusters[0]!.name, server: clusters[0]!.server };
+  return {
+    ...model,
+    envs: model.envs.map(
+      (e): EnvDefinition =>
+        e.name === 'production' ? { ...e, cluster: first, fleet: clusters } : e.name === 'staging' ? { ...e, cluster: first } : e,
+    ),
+  };
 }
 
 /** The sample, tags pinned, generated and validated (against the upstream CRDs too, when ../shared/ is there). */

@@ -58,7 +58,12 @@ No app is enabled in this environment.
    retried with backoff when a sync fails).
 3. \`bootstrap/appproject.yaml\` is the apps' AppProject \`{{project.metadata.name}}\`: it may read only this repo, deploy
    only to the namespaces below and create only the kinds listed; never Argo CD's own kinds or namespace.
-4. Each Application renders its app{{#if helm}} with Helm (release name = app name){{/if}} into namespace \`{{env.namespace}}\`.
+{{#if platformProject}}
+4. \`bootstrap/appproject-platform.yaml\` is the platform components' AppProject \`{{platformProject.metadata.name}}\`: it may
+   read only their pinned upstream chart repositories and deploy only to their namespaces (below); the components'
+   Applications (\`apps/platform-*.yaml\`) are in it.
+{{/if}}
+{{renderStep}}. Each Application renders its app{{#if helm}} with Helm (release name = app name){{/if}} into namespace \`{{env.namespace}}\`.
 
 ## What the cluster must provide
 
@@ -191,6 +196,8 @@ export function envReadme(input: EnvReadmeInput): string {
     secrets: handOverSecrets(prerequisites),
     secretNamespaces: [...new Set(handOverSecrets(prerequisites).map((s) => s.namespace))].sort(),
     helm: input.env.render === 'helm',
+    // The numbered list names every AppProject file in bootstrap/: the platform one is item 4 when there is one.
+    renderStep: input.platformProject ? 5 : 4,
     github: input.env.repo.kind === 'github',
   });
 }

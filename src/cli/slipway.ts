@@ -109,7 +109,7 @@ function buildProgram(run: (code: number) => void): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'print details of each step')
     .option('--no-color', 'no colours (also: NO_COLOR, or output not a terminal)')
-    .version(packageVersion(), '-V, --version', "print slipway's version")
+    .version(packageVersion(), '-V, --version', 'print slipway\'s version (with --json: {"command": "version", "ok": true, "version"})')
     .addHelpText('after', EXIT_CODES_HELP)
     // One line per usage error; the help is one --help away. (Under --json, main() prints the document.)
     .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (--help shows the usage)\n`) })
@@ -686,6 +686,12 @@ function promotionOptions(command: Command, io: Io) {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+  // --version with --json (anywhere, as commander takes --version anywhere): the envelope, not the bare version.
+  if (options.includes('--json') && (options.includes('--version') || options.includes('-V'))) {
+    createIo({ command: 'version', json: true }).emitJson({ version: packageVersion() });
+    return EXIT.ok;
+  }
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
@@ -696,7 +702,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version exit 0; usage errors were already printed (one line) by commander.
       if (e.exitCode === 0) return EXIT.ok;
-      const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
       if (options.includes('--json')) {
         const name = program.commands.find((c) => options.includes(c.name()))?.name() ?? 'slipway';
         const io = createIo({ command: name, json: true, quiet: true });

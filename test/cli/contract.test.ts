@@ -9,7 +9,7 @@
  * - `plan` over several envs shows every env it reached and one line per env it could not;
  * - --json: one document on stdout, `{command, ok, ...}`, for results and for every error, with
  *   the same exit code as without it;
- * - --version.
+ * - --version, and with --json its envelope.
  *
  * Real processes, a real git server (test/support/git-server.ts), real sockets; no mocks.
  */
@@ -365,6 +365,23 @@ describe('--version', () => {
     for (const r of [alone, short, late]) {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`${version}\n`);
+    }
+  }, 60_000);
+
+  it('with --json: the envelope, {"command": "version", "ok": true, "version"}, on the fast path and through the CLI', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const p = projectWith({});
+    const runs = await Promise.all([
+      spawnPlain(['--json', '--version']),
+      spawnPlain(['-V', '--json']),
+      // With --root and --no-color in front: not the fast path, main() answers.
+      slipway(p.root, ['--json', '--version']),
+      slipway(p.root, ['--version', '--json']),
+    ]);
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ command: 'version', ok: true, version });
     }
   }, 60_000);
 });

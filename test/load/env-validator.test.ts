@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { envValidatorsForTest } from '../../src/load/env-validator.js';
 import { REPO_ROOT } from '../support/project-fixture.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: test data bent into every wrong shape
+/** Test data bent into every wrong shape (tests may use `any`, biome.jsonc). */
 type Data = Record<string, any>;
 const sample = (env: string) => parse(readFileSync(join(REPO_ROOT, 'envs', `${env}.yaml`), 'utf8')) as Data;
 const firstApp = (d: Data): Data => Object.values(d.apps as Record<string, Data>)[0]!;

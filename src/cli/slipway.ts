@@ -16,7 +16,7 @@ import type { PromoteOptions } from '../promotion/promote.js';
 import type { RollbackOptions } from '../promotion/commands.js';
 import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
-import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
+import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, reportLines, worstExitCode, type Io } from './io.js';
 import { addExamples } from './help-examples.js';
 import { addScaffoldCommands } from './scaffold-commands.js';
 import { packageVersion } from '../core/package-root.js';
@@ -522,7 +522,12 @@ function buildProgram(run: (code: number) => void): Command {
             redact: (text) => redact(text, secrets),
             ...(readRegistry ? { readRegistry } : {}),
           }));
-          if (o.html === '-') return worstExitCode([reportEnvFailures(report.failures, io), registryErrors(registry ?? [], io)]);
+          if (o.html === '-')
+            return worstExitCode([
+              reportEnvFailures(report.failures, io),
+              registryErrors(registry ?? [], io),
+              report.platformFailure ? reportLines(report.platformFailure, io) : EXIT.ok,
+            ]);
           io.progress(`wrote the status page to ${o.html}`);
         } else {
           report = await statusReport({ ...remoteContext(command, io), envs: o.env });
@@ -534,12 +539,14 @@ function buildProgram(run: (code: number) => void): Command {
           EXIT.ok,
           ...report.failures.map((f) => exitCodeFor(f.error)),
           ...registryFailures.map((l) => exitCodeFor(l.failure)),
+          ...(report.platformFailure ? [exitCodeFor(report.platformFailure)] : []),
         ]);
         if (io.json) {
           const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
           const errors = [
             ...(failed ? jsonErrors(failed) : []),
             ...registryFailures.flatMap((l) => jsonErrors(l.failure).map((e) => ({ ...e, env: l.env, app: l.app }))),
+            ...(report.platformFailure ? jsonErrors(report.platformFailure) : []),
           ];
           io.emitJson({
             ...(code !== EXIT.ok ? { ok: false, exitCode: code, error: errors[0], errors } : {}),
@@ -567,7 +574,11 @@ function buildProgram(run: (code: number) => void): Command {
           const lines = disagreementLines(report.disagreements);
           if (lines.length) io.out(['', ...lines].join('\n'));
         }
-        return worstExitCode([reportEnvFailures(report.failures, io), registryErrors(registry ?? [], io)]);
+        return worstExitCode([
+          reportEnvFailures(report.failures, io),
+          registryErrors(registry ?? [], io),
+          report.platformFailure ? reportLines(report.platformFailure, io) : EXIT.ok,
+        ]);
       }),
     );
 

@@ -26,6 +26,15 @@ import { RemoteUnavailableError } from '../core/env-remote.js';
 import { checkClean, dirty, type UncommittedTags } from './env-file-tags.js';
 import { gitIn, type Environment, type Git } from './git-run.js';
 import { gitIdentities } from './identity.js';
+import {
+  BEFORE_WRITING,
+  defaultBranch,
+  fetchHead,
+  gitReason as reason,
+  pushHead as push,
+  pushRemote,
+  type PlatformTarget,
+} from './platform-remote.js';
 
 export interface PlatformRepoOptions {
   readonly root: string;
@@ -38,12 +47,6 @@ export interface PlatformRepoOptions {
   readonly log: (line: string) => void;
   /** The environment git runs with (the person's: identity, config, ssh). @default process.env */
   readonly environment?: Environment;
-}
-
-/** Where the platform repo's commit goes: `origin main`. */
-export interface PlatformTarget {
-  readonly remote: string;
-  readonly branch: string;
 }
 
 /** An env file whose uncommitted changes are tag edits only (a promotion that stopped before step 3). */
@@ -109,7 +112,7 @@ export class PlatformRepo {
     let fastForwarded = false;
     const remote = o.push === false ? undefined : await pushRemote(git, branch);
     if (remote) {
-      const remoteDefault = await defaultBranch(git, remote);
+      const remoteDefault = await defaultBranch(git, o.root, remote, BEFORE_WRITING);
       target = { remote, branch: remoteDefault ?? branch };
       if (branch !== target.branch) {
         throw new ConfigError(
@@ -117,7 +120,7 @@ export class PlatformRepo {
             `git switch ${target.branch} (or --no-push to commit on '${branch}' and push nothing), then run again; nothing was written`,
         );
       }
-      const fetched = await fetchHead(git, target);
+      const fetched = await fetchHead(git, o.root, target, BEFORE_WRITING);
       if (fetched !== undefined) {
         const ahead = await count(git, `${fetched}..HEAD`);
         if (ahead > 0) {
@@ -239,15 +242,11 @@ export class PlatformRepo {
   /** After a rejected push: fetch the target branch again and move the checkout to its new head. */
   private async catchUp(git: Git, r: RecordRequest): Promise<void> {
     const { remote, branch } = this.target!;
-    let fetched: string | undefined;
-    try {
-      fetched = await fetchHead(git, this.target!);
-    } catch (e) {
-      throw new RemoteUnavailableError(
-        `${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`,
-        { reason: 'network' },
-      );
-    }
+    const fetched = await fetchHead(git, this.o.root, this.target!, {
+      lead: `${r.done}, but `,
+      unreachable: `run ${r.recover} once it answers`,
+      fix: `fix that, then run ${r.recover}`,
+    });
     if (fetched !== undefined) {
       await moveTo(
         git,
@@ -257,61 +256,6 @@ export class PlatformRepo {
       );
     }
   }
-}
-
-/** The first line worth showing of what git said (not `To <url>`, hints or progress). */
-function reason(e: unknown): string {
-  const lines = String((e as Error)?.message ?? e)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const useful = lines.filter(
-    (l) => !/^(To |hint:|Done$|Everything up-to-date|remote: *$)/.test(l) && !/^(Enumerating|Counting|Compressing|Writing|Total) /.test(l),
-  );
-  const pick = useful.find((l) => /^(fatal|error):|\[(remote )?rejected\]|^!/.test(l)) ?? useful[0] ?? lines[0] ?? 'no reason given';
-  return pick.replace(/^(fatal|error):\s*/, '').replace(/^!\s*\S+\s+/, '');
-}
-
-/** The remote the checkout pushes to: its branch's upstream remote, else `origin`, else the only one. */
-export async function pushRemote(git: Git, branch: string): Promise<string | undefined> {
-  const configured = (await git.raw(['config', '--get', `branch.${branch}.remote`]).catch(() => '')).trim();
-  if (configured && configured !== '.') return configured;
-  const remotes = (await git.raw(['remote']).catch(() => ''))
-    .split('\n')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  if (remotes.includes('origin')) return 'origin';
-  return remotes.length === 1 ? remotes[0] : undefined;
-}
-
-/** The remote's default branch (`ls-remote --symref <remote> HEAD`), undefined for an empty remote. */
-export async function defaultBranch(git: Git, remote: string): Promise<string | undefined> {
-  let out: string;
-  try {
-    out = await git.raw(['ls-remote', '--symref', remote, 'HEAD']);
-  } catch (e) {
-    throw new RemoteUnavailableError(
-      `the platform repo's remote ${remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
-      { reason: 'network', detail: String((e as Error)?.message ?? e) },
-    );
-  }
-  const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
-  return m?.[1];
-}
-
-/** Fetches the target branch into `refs/remotes/<remote>/<branch>`; its head, undefined when the remote has no such branch. */
-export async function fetchHead(git: Git, target: PlatformTarget): Promise<string | undefined> {
-  const tracking = `refs/remotes/${target.remote}/${target.branch}`;
-  try {
-    await git.raw(['fetch', '--no-tags', target.remote, `+refs/heads/${target.branch}:${tracking}`]);
-  } catch (e) {
-    if (/couldn't find remote ref/i.test(String((e as Error)?.message ?? e))) return undefined;
-    throw new RemoteUnavailableError(
-      `the platform repo's remote ${target.remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
-      { reason: 'network', detail: String((e as Error)?.message ?? e) },
-    );
-  }
-  return (await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])).trim() || undefined;
 }
 
 export async function count(git: Git, range: string): Promise<number> {
@@ -326,28 +270,6 @@ async function moveTo(git: Git, commit: string, what: () => string, recover?: st
     throw new ConfigError(
       `${what()} (${reason(e)}): commit or stash your local changes, then run ${recover ?? 'again; nothing was written'}`,
     );
-  }
-}
-
-/** `git push --porcelain <remote> HEAD:refs/heads/<branch>`: pushed, rejected (the branch moved), or failed. */
-async function push(
-  git: Git,
-  target: PlatformTarget,
-  head: string,
-  verify: readonly string[],
-): Promise<'pushed' | 'rejected' | { reason: string; detail: string }> {
-  try {
-    await git.raw(['push', '--porcelain', ...verify, target.remote, `HEAD:refs/heads/${target.branch}`]);
-    return 'pushed';
-  } catch (e) {
-    const text = String((e as Error)?.message ?? e);
-    // `!\tHEAD:refs/heads/main\t[rejected] (fetch first)` / `(non-fast-forward)`: someone pushed first.
-    if (/^!\t[^\t]*\t\[rejected\]/m.test(text) || /\[rejected\].*(fetch first|non-fast-forward)|Updates were rejected/i.test(text))
-      return 'rejected';
-    // It may have landed after all (the failure came after the update).
-    const now = await git.raw(['ls-remote', target.remote, `refs/heads/${target.branch}`]).catch(() => '');
-    if (now.split(/\s+/)[0] === head) return 'pushed';
-    return { reason: reason(e), detail: text };
   }
 }
 

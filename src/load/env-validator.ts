@@ -52,6 +52,7 @@ function sha256(text: string): string {
 /**
  * The CommonJS module `npm run build` writes to dist/env-schema-validate.cjs: ajv's standalone
  * code for the schema on disk: the validate function, with the schema's `schemaSha256` on it.
+ * @public scripts/build.mjs imports it from the compiled dist/env-validator.js, which knip cannot follow.
  */
 export function standaloneEnvValidator(): string {
   const text = readFileSync(packageFile(SCHEMA_PATH), 'utf8');

@@ -115,7 +115,7 @@ export function gitReason(e: unknown): string {
  * output means (publish/git-errors.ts): `the platform repo's remote origin (<url>) could not be
  * reached (git fetch): nothing answers there (connection refused); <advice>`.
  */
-export async function platformRemoteError(
+async function platformRemoteError(
   git: Git,
   root: string,
   remote: string,

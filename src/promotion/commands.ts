@@ -95,7 +95,14 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
           const changed = new Map(drift.filter((d) => now.get(d.app) !== d.repo).map((d) => [d.app, d.repo]));
           return changed.size > 0 ? setTags(text, changed, file) : text;
         },
-        message: `pull: adopt ${list} from the ${env.name} env repo`,
+        // The trailers mark it as slipway's (own-commits.ts): left unpushed by a stopped run, the next one pushes it.
+        message: [
+          `pull: adopt ${list} from the ${env.name} env repo`,
+          '',
+          `Slipway-Env: ${env.name}`,
+          `Slipway-Adopted: ${drift.map((d) => `${d.app}=${d.repo}`).join(',')}`,
+          '',
+        ].join('\n'),
         done: `the ${env.name} env repo has ${list}`,
         recover: `slipway pull --env ${env.name}`,
         out: {

@@ -8,7 +8,9 @@
  *   1. checks, nothing written anywhere: the lock, git identity, the checkout (on the remote's
  *      default branch, no commits of its own that are not pushed; fast-forwarded to the fetched
  *      head when behind), envs/<env>.yaml clean, both remotes reachable. Refused: exit 1 (4 when a
- *      remote cannot be reached), nothing changed.
+ *      remote cannot be reached), nothing changed. The one write before 2: slipway's own commits
+ *      that a run killed during its push left unpushed (own-commits.ts) are pushed now (taken
+ *      back when the remote moved since; the env repo holds what they recorded).
  *   2. the env repo commit (the desired state Argo CD deploys), retried when its branch moved.
  *   3. the platform-repo commit of envs/<env>.yaml and its push, retried when the branch moved:
  *      re-fetch, move the checkout to the fetched head, re-apply the tag edit, commit, push.
@@ -16,7 +18,8 @@
  * ahead of envs/: `slipway status` shows it, and `slipway pull` (or the same promote again)
  * records it. A crash between 2 and 3 leaves the same state (or, killed between writing the file
  * and committing it, envs/<env>.yaml with just those tag edits uncommitted: accepted by the next
- * promote or pull, and committed, when they are what the env repo holds).
+ * promote or pull, and committed, when they are what the env repo holds; or, killed during the
+ * push, the commit on the local branch, unpushed: the next promote or pull pushes it, see 1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +29,7 @@ import { RemoteUnavailableError } from '../core/env-remote.js';
 import { checkClean, dirty, type UncommittedTags } from './env-file-tags.js';
 import { gitIn, type Environment, type Git } from './git-run.js';
 import { gitIdentities } from './identity.js';
+import { ownUnpushed, type OwnCommit } from './own-commits.js';
 import {
   BEFORE_WRITING,
   defaultBranch,
@@ -81,7 +85,10 @@ export class PlatformRepo {
     readonly branch: string | undefined,
     /** Where commits are pushed; undefined with --no-push or without a remote. */
     readonly target: PlatformTarget | undefined,
-    /** The checkout was behind its remote and was fast-forwarded before anything was read. */
+    /**
+     * The checkout moved before anything was read (fast-forwarded to its remote, or slipway's own
+     * unpushed commits taken back): its env files must be read again.
+     */
     readonly fastForwarded: boolean,
     /** Per file (of `files`): its uncommitted tag edits, when that is all it has. */
     readonly uncommitted: ReadonlyMap<string, UncommittedTags>,
@@ -120,14 +127,21 @@ export class PlatformRepo {
             `git switch ${target.branch} (or --no-push to commit on '${branch}' and push nothing), then run again; nothing was written`,
         );
       }
-      const fetched = await fetchHead(git, o.root, target, BEFORE_WRITING);
+      let fetched = await fetchHead(git, o.root, target, BEFORE_WRITING);
       if (fetched !== undefined) {
         const ahead = await count(git, `${fetched}..HEAD`);
         if (ahead > 0) {
-          throw new ConfigError(
-            `the platform repo's ${branch} holds ${ahead} commit${ahead === 1 ? '' : 's'} not on ${remote}/${branch}: slipway pushes only its own; ` +
-              `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`,
-          );
+          // A run stopped during its push leaves its commit here: pushed now (or taken back); a person's are never pushed.
+          const own = await ownUnpushed(git, fetched);
+          if (!own) {
+            throw new ConfigError(
+              `the platform repo's ${branch} holds ${ahead} commit${ahead === 1 ? '' : 's'} not on ${remote}/${branch}: slipway pushes only its own; ` +
+                `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`,
+            );
+          }
+          const finished = await finishOwn(git, o, target, fetched, own);
+          fetched = finished.head;
+          fastForwarded = finished.moved;
         }
         const behind = await count(git, `HEAD..${fetched}`);
         if (behind > 0) {
@@ -260,6 +274,50 @@ export class PlatformRepo {
 
 export async function count(git: Git, range: string): Promise<number> {
   return Number((await git.raw(['rev-list', '--count', range])).trim()) || 0;
+}
+
+/**
+ * slipway's own commits left unpushed by a run that stopped during its push (own-commits.ts):
+ * on top of the fetched head, they are pushed now, as that run would have; when the remote moved
+ * since (or refuses them as not a fast-forward), they are taken back, as a failed push takes its
+ * commit back: the env repo holds the tags they recorded, and this run (or `slipway pull`)
+ * records them again on the remote's new head. Returns the remote head the checkout is on now,
+ * and whether its files changed (envs/ must be read again).
+ */
+async function finishOwn(
+  git: Git,
+  o: PlatformRepoOptions,
+  target: PlatformTarget,
+  fetched: string,
+  own: readonly OwnCommit[],
+): Promise<{ head: string; moved: boolean }> {
+  const { remote, branch } = target;
+  const them = own.length === 1 ? 'it' : 'them';
+  const list = own.map((c) => `${c.sha.slice(0, 12)} ${c.title}`).join('; ');
+  const commits = `slipway's own commit${own.length === 1 ? '' : 's'} not on ${remote}/${branch} (${list})`;
+  let head = fetched;
+  if ((await count(git, `HEAD..${fetched}`)) === 0) {
+    o.log(`platform repo: ${branch} holds ${commits}, left by a run that stopped before its push: pushing ${them}`);
+    const local = (await git.raw(['rev-parse', 'HEAD'])).trim();
+    const pushed = await push(git, target, local, o.verify === false ? ['--no-verify'] : []);
+    if (pushed === 'pushed') {
+      await git.raw(['update-ref', `refs/remotes/${remote}/${branch}`, local]);
+      return { head: local, moved: false };
+    }
+    if (pushed !== 'rejected') {
+      throw new RemoteUnavailableError(
+        `the platform repo's ${branch} holds ${commits}, and pushing ${them} to ${remote} ${branch} failed (${pushed.reason}): run again once that is fixed; nothing else was written`,
+        { reason: 'network', detail: pushed.detail },
+      );
+    }
+    // Someone pushed since the fetch: take them back on the new head, below.
+    head = (await fetchHead(git, o.root, target, BEFORE_WRITING)) ?? fetched;
+  }
+  await moveTo(git, head, () => `the platform repo's ${branch} holds ${commits}, and ${remote}/${branch} moved since`);
+  o.log(
+    `platform repo: took back ${commits}: ${remote}/${branch} moved since; the env repo holds the tags ${them === 'it' ? 'it records' : 'they record'}, recorded again on the new head`,
+  );
+  return { head, moved: true };
 }
 
 /** `git reset --keep <commit>`: moves the branch and the files it changed; local changes stay (or it refuses). */

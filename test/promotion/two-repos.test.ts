@@ -199,6 +199,8 @@ describe.concurrent('the two writes of a promotion', () => {
       expect(readFileSync(hooksLog, 'utf8')).toBe('pre-commit\npre-push\n');
       expect(originFile('envs/staging.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
       expect(git(tmp, '--git-dir', origin, 'cat-file', 'commit', 'main')).toContain('gpgsig -----BEGIN SSH SIGNATURE-----');
+      // The env-repo commit is built by fast-import in slipway's cache clone: never signed (README, "Signing").
+      expect(git(tmp, '--git-dir', envRepo, 'cat-file', 'commit', 'main')).not.toContain('gpgsig');
       expect(git(tmp, '--git-dir', origin, 'log', '-1', '--format=%B', 'main')).toMatch(
         /^promote go-demo-9 0\.0\.1 → 0\.0\.2 \(staging\)\n\nSlipway-App: go-demo-9\nSlipway-Env: staging\nSlipway-To: 0\.0\.2\nSlipway-Env-Commit: [0-9a-f]{40}\nSlipway-Actor: alice/,
       );

@@ -93,7 +93,8 @@ export async function pushHead(
     // It may have landed after all (the failure came after the update).
     const now = await git.raw(['ls-remote', target.remote, `refs/heads/${target.branch}`]).catch(() => '');
     if (now.split(/\s+/)[0] === head) return 'pushed';
-    return { reason: gitReason(e), detail: text };
+    // In slipway's words when the remote could not be reached (curl's own with --verbose, in detail).
+    return { reason: gitUnreachable(text)?.what ?? gitReason(e), detail: text };
   }
 }
 

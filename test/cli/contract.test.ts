@@ -311,6 +311,33 @@ describe("the platform repo's remote (promote, status)", () => {
       });
     }
   }, 120_000);
+
+  it("a platform push the server answers 503: exit 4, one line in slipway's words, curl's only with --verbose", async () => {
+    server.createBareRepo('platform-503');
+    const p = await platformWithOrigin(`${server.url}/platform-503.git`);
+    // Not git() (spawnSync): the server answers from this process.
+    const pushed = await run('git', ['push', '-q', '-u', 'origin', 'main'], {
+      cwd: p.root,
+      env: { ...process.env, ...GIT_ID },
+      limitMs: RUN_LIMIT_MS,
+    });
+    expect(pushed.code, pushed.stderr).toBe(0);
+    server.rejectPushes(2);
+    const [plain, verbose] = [
+      await slipway(p.root, ['promote', 'go-demo-9', '0.0.2', '--env', 'staging'], GIT_ID),
+      await slipway(p.root, ['--verbose', 'promote', 'devops-paradox', '1.72', '--env', 'staging'], GIT_ID),
+    ];
+    server.rejectPushes(0);
+    expect(plain.code, plain.stderr).toBe(4);
+    expect(problemLines(plain)).toEqual([
+      expect.stringMatching(
+        /^error: go-demo-9 0\.0\.2 is committed to .*staging\.git \([0-9a-f]{12}\), but pushing envs\/staging\.yaml to origin main failed \(the server answered 503\): run slipway pull --env staging once that is fixed$/,
+      ),
+    ]);
+    expect(plain.stderr).not.toMatch(/returned error|unable to access/);
+    expect(verbose.code, verbose.stderr).toBe(4);
+    expect(verbose.stderr).toMatch(/returned error: 503/);
+  }, 60_000);
 });
 
 describe('plan over several envs', () => {

@@ -220,7 +220,14 @@ export function reportError(error: unknown, io: Io, body: Record<string, unknown
  */
 export function reportEnvFailures(failures: readonly EnvFailure[], io: Io): number {
   if (failures.length === 0) return EXIT.ok;
-  const error = new EnvFailuresError([], failures);
+  return reportLines(new EnvFailuresError([], failures), io);
+}
+
+/**
+ * Prints an error's lines as `reportError` does, without a JSON document (the caller's own
+ * document lists it, `jsonErrors`); returns the exit code it means.
+ */
+export function reportLines(error: unknown, io: Io): number {
   for (const e of describe(error)) {
     io.error(e.line);
     if (e.detail) for (const l of e.detail.split('\n')) io.debug(`  ${l}`);

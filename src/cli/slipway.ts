@@ -16,7 +16,7 @@ import type { PromoteOptions } from '../promotion/promote.js';
 import type { RollbackOptions } from '../promotion/commands.js';
 import { ConfigError } from '../core/config-error.js';
 import { EnvFailuresError, type EnvFailure } from '../publish/for-each-env.js';
-import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, worstExitCode, type Io } from './io.js';
+import { createIo, EXIT, exitCodeFor, jsonErrors, reportEnvFailures, reportError, reportLines, worstExitCode, type Io } from './io.js';
 import { addExamples } from './help-examples.js';
 import { addScaffoldCommands } from './scaffold-commands.js';
 import { packageVersion } from '../core/package-root.js';
@@ -109,7 +109,7 @@ function buildProgram(run: (code: number) => void): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'print details of each step')
     .option('--no-color', 'no colours (also: NO_COLOR, or output not a terminal)')
-    .version(packageVersion(), '-V, --version', "print slipway's version")
+    .version(packageVersion(), '-V, --version', 'print slipway\'s version (with --json: {"command": "version", "ok": true, "version"})')
     .addHelpText('after', EXIT_CODES_HELP)
     // One line per usage error; the help is one --help away. (Under --json, main() prints the document.)
     .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (--help shows the usage)\n`) })
@@ -522,7 +522,12 @@ function buildProgram(run: (code: number) => void): Command {
             redact: (text) => redact(text, secrets),
             ...(readRegistry ? { readRegistry } : {}),
           }));
-          if (o.html === '-') return worstExitCode([reportEnvFailures(report.failures, io), registryErrors(registry ?? [], io)]);
+          if (o.html === '-')
+            return worstExitCode([
+              reportEnvFailures(report.failures, io),
+              registryErrors(registry ?? [], io),
+              report.platformFailure ? reportLines(report.platformFailure, io) : EXIT.ok,
+            ]);
           io.progress(`wrote the status page to ${o.html}`);
         } else {
           report = await statusReport({ ...remoteContext(command, io), envs: o.env });
@@ -534,12 +539,14 @@ function buildProgram(run: (code: number) => void): Command {
           EXIT.ok,
           ...report.failures.map((f) => exitCodeFor(f.error)),
           ...registryFailures.map((l) => exitCodeFor(l.failure)),
+          ...(report.platformFailure ? [exitCodeFor(report.platformFailure)] : []),
         ]);
         if (io.json) {
           const failed = report.failures.length ? new EnvFailuresError([], report.failures) : undefined;
           const errors = [
             ...(failed ? jsonErrors(failed) : []),
             ...registryFailures.flatMap((l) => jsonErrors(l.failure).map((e) => ({ ...e, env: l.env, app: l.app }))),
+            ...(report.platformFailure ? jsonErrors(report.platformFailure) : []),
           ];
           io.emitJson({
             ...(code !== EXIT.ok ? { ok: false, exitCode: code, error: errors[0], errors } : {}),
@@ -567,7 +574,11 @@ function buildProgram(run: (code: number) => void): Command {
           const lines = disagreementLines(report.disagreements);
           if (lines.length) io.out(['', ...lines].join('\n'));
         }
-        return worstExitCode([reportEnvFailures(report.failures, io), registryErrors(registry ?? [], io)]);
+        return worstExitCode([
+          reportEnvFailures(report.failures, io),
+          registryErrors(registry ?? [], io),
+          report.platformFailure ? reportLines(report.platformFailure, io) : EXIT.ok,
+        ]);
       }),
     );
 
@@ -686,6 +697,12 @@ function promotionOptions(command: Command, io: Io) {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+  // --version with --json (anywhere, as commander takes --version anywhere): the envelope, not the bare version.
+  if (options.includes('--json') && (options.includes('--version') || options.includes('-V'))) {
+    createIo({ command: 'version', json: true }).emitJson({ version: packageVersion() });
+    return EXIT.ok;
+  }
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
@@ -696,7 +713,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version exit 0; usage errors were already printed (one line) by commander.
       if (e.exitCode === 0) return EXIT.ok;
-      const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
       if (options.includes('--json')) {
         const name = program.commands.find((c) => options.includes(c.name()))?.name() ?? 'slipway';
         const io = createIo({ command: name, json: true, quiet: true });

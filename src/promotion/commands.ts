@@ -2,6 +2,7 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
+import type { RemoteError } from '../core/env-remote.js';
 import { join } from 'node:path';
 import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
@@ -94,7 +95,14 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
           const changed = new Map(drift.filter((d) => now.get(d.app) !== d.repo).map((d) => [d.app, d.repo]));
           return changed.size > 0 ? setTags(text, changed, file) : text;
         },
-        message: `pull: adopt ${list} from the ${env.name} env repo`,
+        // The trailers mark it as slipway's (own-commits.ts): left unpushed by a stopped run, the next one pushes it.
+        message: [
+          `pull: adopt ${list} from the ${env.name} env repo`,
+          '',
+          `Slipway-Env: ${env.name}`,
+          `Slipway-Adopted: ${drift.map((d) => `${d.app}=${d.repo}`).join(',')}`,
+          '',
+        ].join('\n'),
         done: `the ${env.name} env repo has ${list}`,
         recover: `slipway pull --env ${env.name}`,
         out: {
@@ -204,6 +212,8 @@ export interface StatusReport {
   readonly disagreements: Disagreement[];
   /** The envs whose repo could not be read, with why. */
   readonly failures: readonly EnvFailure[];
+  /** Why the platform repo's remote could not be read (its class gives the exit code), when it could not. */
+  readonly platformFailure?: RemoteError;
 }
 
 /**
@@ -253,11 +263,17 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
     }
     disagreements.push(...tagDisagreements(env.name, drift));
   });
-  const platform = await platformSync(
+  const { failure: platformFailure, ...platform } = await platformSync(
     ctx.root,
     envs.map((e) => `envs/${e.name}.yaml`),
     { fetch: true, environment: ctx.environment },
   );
   disagreements.push(...platformDisagreements(platform));
-  return { rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)), platform, disagreements, failures };
+  return {
+    rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)),
+    platform,
+    disagreements,
+    failures,
+    ...(platformFailure ? { platformFailure } : {}),
+  };
 }

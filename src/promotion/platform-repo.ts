@@ -8,7 +8,9 @@
  *   1. checks, nothing written anywhere: the lock, git identity, the checkout (on the remote's
  *      default branch, no commits of its own that are not pushed; fast-forwarded to the fetched
  *      head when behind), envs/<env>.yaml clean, both remotes reachable. Refused: exit 1 (4 when a
- *      remote cannot be reached), nothing changed.
+ *      remote cannot be reached), nothing changed. The one write before 2: slipway's own commits
+ *      that a run killed during its push left unpushed (own-commits.ts) are pushed now (taken
+ *      back when the remote moved since; the env repo holds what they recorded).
  *   2. the env repo commit (the desired state Argo CD deploys), retried when its branch moved.
  *   3. the platform-repo commit of envs/<env>.yaml and its push, retried when the branch moved:
  *      re-fetch, move the checkout to the fetched head, re-apply the tag edit, commit, push.
@@ -16,7 +18,8 @@
  * ahead of envs/: `slipway status` shows it, and `slipway pull` (or the same promote again)
  * records it. A crash between 2 and 3 leaves the same state (or, killed between writing the file
  * and committing it, envs/<env>.yaml with just those tag edits uncommitted: accepted by the next
- * promote or pull, and committed, when they are what the env repo holds).
+ * promote or pull, and committed, when they are what the env repo holds; or, killed during the
+ * push, the commit on the local branch, unpushed: the next promote or pull pushes it, see 1).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +29,16 @@ import { RemoteUnavailableError } from '../core/env-remote.js';
 import { checkClean, dirty, type UncommittedTags } from './env-file-tags.js';
 import { gitIn, type Environment, type Git } from './git-run.js';
 import { gitIdentities } from './identity.js';
+import { ownUnpushed, type OwnCommit } from './own-commits.js';
+import {
+  BEFORE_WRITING,
+  defaultBranch,
+  fetchHead,
+  gitReason as reason,
+  pushHead as push,
+  pushRemote,
+  type PlatformTarget,
+} from './platform-remote.js';
 
 export interface PlatformRepoOptions {
   readonly root: string;
@@ -38,12 +51,6 @@ export interface PlatformRepoOptions {
   readonly log: (line: string) => void;
   /** The environment git runs with (the person's: identity, config, ssh). @default process.env */
   readonly environment?: Environment;
-}
-
-/** Where the platform repo's commit goes: `origin main`. */
-export interface PlatformTarget {
-  readonly remote: string;
-  readonly branch: string;
 }
 
 /** An env file whose uncommitted changes are tag edits only (a promotion that stopped before step 3). */
@@ -78,7 +85,10 @@ export class PlatformRepo {
     readonly branch: string | undefined,
     /** Where commits are pushed; undefined with --no-push or without a remote. */
     readonly target: PlatformTarget | undefined,
-    /** The checkout was behind its remote and was fast-forwarded before anything was read. */
+    /**
+     * The checkout moved before anything was read (fast-forwarded to its remote, or slipway's own
+     * unpushed commits taken back): its env files must be read again.
+     */
     readonly fastForwarded: boolean,
     /** Per file (of `files`): its uncommitted tag edits, when that is all it has. */
     readonly uncommitted: ReadonlyMap<string, UncommittedTags>,
@@ -109,7 +119,7 @@ export class PlatformRepo {
     let fastForwarded = false;
     const remote = o.push === false ? undefined : await pushRemote(git, branch);
     if (remote) {
-      const remoteDefault = await defaultBranch(git, remote);
+      const remoteDefault = await defaultBranch(git, o.root, remote, BEFORE_WRITING);
       target = { remote, branch: remoteDefault ?? branch };
       if (branch !== target.branch) {
         throw new ConfigError(
@@ -117,14 +127,21 @@ export class PlatformRepo {
             `git switch ${target.branch} (or --no-push to commit on '${branch}' and push nothing), then run again; nothing was written`,
         );
       }
-      const fetched = await fetchHead(git, target);
+      let fetched = await fetchHead(git, o.root, target, BEFORE_WRITING);
       if (fetched !== undefined) {
         const ahead = await count(git, `${fetched}..HEAD`);
         if (ahead > 0) {
-          throw new ConfigError(
-            `the platform repo's ${branch} holds ${ahead} commit${ahead === 1 ? '' : 's'} not on ${remote}/${branch}: slipway pushes only its own; ` +
-              `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`,
-          );
+          // A run stopped during its push leaves its commit here: pushed now (or taken back); a person's are never pushed.
+          const own = await ownUnpushed(git, fetched);
+          if (!own) {
+            throw new ConfigError(
+              `the platform repo's ${branch} holds ${ahead} commit${ahead === 1 ? '' : 's'} not on ${remote}/${branch}: slipway pushes only its own; ` +
+                `push them (git push ${remote} ${branch}) or move them to another branch, or use --no-push; nothing was written`,
+            );
+          }
+          const finished = await finishOwn(git, o, target, fetched, own);
+          fetched = finished.head;
+          fastForwarded = finished.moved;
         }
         const behind = await count(git, `HEAD..${fetched}`);
         if (behind > 0) {
@@ -239,15 +256,11 @@ export class PlatformRepo {
   /** After a rejected push: fetch the target branch again and move the checkout to its new head. */
   private async catchUp(git: Git, r: RecordRequest): Promise<void> {
     const { remote, branch } = this.target!;
-    let fetched: string | undefined;
-    try {
-      fetched = await fetchHead(git, this.target!);
-    } catch (e) {
-      throw new RemoteUnavailableError(
-        `${r.done}, but fetching ${remote} ${branch} failed (${reason(e)}): run ${r.recover} once that is fixed`,
-        { reason: 'network' },
-      );
-    }
+    const fetched = await fetchHead(git, this.o.root, this.target!, {
+      lead: `${r.done}, but `,
+      unreachable: `run ${r.recover} once it answers`,
+      fix: `fix that, then run ${r.recover}`,
+    });
     if (fetched !== undefined) {
       await moveTo(
         git,
@@ -259,63 +272,52 @@ export class PlatformRepo {
   }
 }
 
-/** The first line worth showing of what git said (not `To <url>`, hints or progress). */
-function reason(e: unknown): string {
-  const lines = String((e as Error)?.message ?? e)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const useful = lines.filter(
-    (l) => !/^(To |hint:|Done$|Everything up-to-date|remote: *$)/.test(l) && !/^(Enumerating|Counting|Compressing|Writing|Total) /.test(l),
-  );
-  const pick = useful.find((l) => /^(fatal|error):|\[(remote )?rejected\]|^!/.test(l)) ?? useful[0] ?? lines[0] ?? 'no reason given';
-  return pick.replace(/^(fatal|error):\s*/, '').replace(/^!\s*\S+\s+/, '');
-}
-
-/** The remote the checkout pushes to: its branch's upstream remote, else `origin`, else the only one. */
-export async function pushRemote(git: Git, branch: string): Promise<string | undefined> {
-  const configured = (await git.raw(['config', '--get', `branch.${branch}.remote`]).catch(() => '')).trim();
-  if (configured && configured !== '.') return configured;
-  const remotes = (await git.raw(['remote']).catch(() => ''))
-    .split('\n')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  if (remotes.includes('origin')) return 'origin';
-  return remotes.length === 1 ? remotes[0] : undefined;
-}
-
-/** The remote's default branch (`ls-remote --symref <remote> HEAD`), undefined for an empty remote. */
-export async function defaultBranch(git: Git, remote: string): Promise<string | undefined> {
-  let out: string;
-  try {
-    out = await git.raw(['ls-remote', '--symref', remote, 'HEAD']);
-  } catch (e) {
-    throw new RemoteUnavailableError(
-      `the platform repo's remote ${remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
-      { reason: 'network', detail: String((e as Error)?.message ?? e) },
-    );
-  }
-  const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
-  return m?.[1];
-}
-
-/** Fetches the target branch into `refs/remotes/<remote>/<branch>`; its head, undefined when the remote has no such branch. */
-export async function fetchHead(git: Git, target: PlatformTarget): Promise<string | undefined> {
-  const tracking = `refs/remotes/${target.remote}/${target.branch}`;
-  try {
-    await git.raw(['fetch', '--no-tags', target.remote, `+refs/heads/${target.branch}:${tracking}`]);
-  } catch (e) {
-    if (/couldn't find remote ref/i.test(String((e as Error)?.message ?? e))) return undefined;
-    throw new RemoteUnavailableError(
-      `the platform repo's remote ${target.remote} cannot be reached (${reason(e)}): check the network and its URL (git remote -v), or use --no-push; nothing was written`,
-      { reason: 'network', detail: String((e as Error)?.message ?? e) },
-    );
-  }
-  return (await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])).trim() || undefined;
-}
-
 export async function count(git: Git, range: string): Promise<number> {
   return Number((await git.raw(['rev-list', '--count', range])).trim()) || 0;
+}
+
+/**
+ * slipway's own commits left unpushed by a run that stopped during its push (own-commits.ts):
+ * on top of the fetched head, they are pushed now, as that run would have; when the remote moved
+ * since (or refuses them as not a fast-forward), they are taken back, as a failed push takes its
+ * commit back: the env repo holds the tags they recorded, and this run (or `slipway pull`)
+ * records them again on the remote's new head. Returns the remote head the checkout is on now,
+ * and whether its files changed (envs/ must be read again).
+ */
+async function finishOwn(
+  git: Git,
+  o: PlatformRepoOptions,
+  target: PlatformTarget,
+  fetched: string,
+  own: readonly OwnCommit[],
+): Promise<{ head: string; moved: boolean }> {
+  const { remote, branch } = target;
+  const them = own.length === 1 ? 'it' : 'them';
+  const list = own.map((c) => `${c.sha.slice(0, 12)} ${c.title}`).join('; ');
+  const commits = `slipway's own commit${own.length === 1 ? '' : 's'} not on ${remote}/${branch} (${list})`;
+  let head = fetched;
+  if ((await count(git, `HEAD..${fetched}`)) === 0) {
+    o.log(`platform repo: ${branch} holds ${commits}, left by a run that stopped before its push: pushing ${them}`);
+    const local = (await git.raw(['rev-parse', 'HEAD'])).trim();
+    const pushed = await push(git, target, local, o.verify === false ? ['--no-verify'] : []);
+    if (pushed === 'pushed') {
+      await git.raw(['update-ref', `refs/remotes/${remote}/${branch}`, local]);
+      return { head: local, moved: false };
+    }
+    if (pushed !== 'rejected') {
+      throw new RemoteUnavailableError(
+        `the platform repo's ${branch} holds ${commits}, and pushing ${them} to ${remote} ${branch} failed (${pushed.reason}): run again once that is fixed; nothing else was written`,
+        { reason: 'network', detail: pushed.detail },
+      );
+    }
+    // Someone pushed since the fetch: take them back on the new head, below.
+    head = (await fetchHead(git, o.root, target, BEFORE_WRITING)) ?? fetched;
+  }
+  await moveTo(git, head, () => `the platform repo's ${branch} holds ${commits}, and ${remote}/${branch} moved since`);
+  o.log(
+    `platform repo: took back ${commits}: ${remote}/${branch} moved since; the env repo holds the tags ${them === 'it' ? 'it records' : 'they record'}, recorded again on the new head`,
+  );
+  return { head, moved: true };
 }
 
 /** `git reset --keep <commit>`: moves the branch and the files it changed; local changes stay (or it refuses). */
@@ -326,28 +328,6 @@ async function moveTo(git: Git, commit: string, what: () => string, recover?: st
     throw new ConfigError(
       `${what()} (${reason(e)}): commit or stash your local changes, then run ${recover ?? 'again; nothing was written'}`,
     );
-  }
-}
-
-/** `git push --porcelain <remote> HEAD:refs/heads/<branch>`: pushed, rejected (the branch moved), or failed. */
-async function push(
-  git: Git,
-  target: PlatformTarget,
-  head: string,
-  verify: readonly string[],
-): Promise<'pushed' | 'rejected' | { reason: string; detail: string }> {
-  try {
-    await git.raw(['push', '--porcelain', ...verify, target.remote, `HEAD:refs/heads/${target.branch}`]);
-    return 'pushed';
-  } catch (e) {
-    const text = String((e as Error)?.message ?? e);
-    // `!\tHEAD:refs/heads/main\t[rejected] (fetch first)` / `(non-fast-forward)`: someone pushed first.
-    if (/^!\t[^\t]*\t\[rejected\]/m.test(text) || /\[rejected\].*(fetch first|non-fast-forward)|Updates were rejected/i.test(text))
-      return 'rejected';
-    // It may have landed after all (the failure came after the update).
-    const now = await git.raw(['ls-remote', target.remote, `refs/heads/${target.branch}`]).catch(() => '');
-    if (now.split(/\s+/)[0] === head) return 'pushed';
-    return { reason: reason(e), detail: text };
   }
 }
 

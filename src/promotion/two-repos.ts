@@ -12,13 +12,15 @@
 import type { Environment } from './git-run.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
 import { uncommittedChanges } from './env-file-tags.js';
-import { count, defaultBranch, fetchHead, gitIn, pushRemote } from './platform-repo.js';
+import { count, gitIn } from './platform-repo.js';
+import { defaultBranch, fetchHead, pushRemote, type RemoteAdvice } from './platform-remote.js';
+import { RemoteError } from '../core/env-remote.js';
 
 export interface Disagreement {
   /** The env it is about (none: the platform repo as a whole). */
   readonly env?: string;
   readonly app?: string;
-  readonly kind: 'env-repo-ahead' | 'envs-uncommitted' | 'platform-unpushed' | 'platform-behind' | 'platform-unreachable';
+  readonly kind: 'env-repo-ahead' | 'envs-uncommitted' | 'platform-unpushed' | 'platform-behind';
   /** What disagrees, one sentence. */
   readonly message: string;
   /** The one command that reconciles it. */
@@ -50,19 +52,26 @@ export interface PlatformSync {
   readonly behind: number;
   /** Env files (of those asked about) with uncommitted changes: tag-only ones, or other. */
   readonly uncommitted: ReadonlyArray<{ readonly file: string; readonly tagsOnly: boolean }>;
-  /** Why the remote could not be read, when `fetch` was asked for and failed. */
+  /** Why the remote could not be read, when `fetch` was asked for and failed: `failure`'s message. */
   readonly unreachable?: string;
 }
 
+/** What status says after a failed read of the platform repo's remote: it showed what it could. */
+const STATUS_ADVICE: RemoteAdvice = {
+  unreachable: 'envs/ was compared with the env repos only; run slipway status again once it answers',
+  fix: 'check the remote (git remote -v) and your access to it; envs/ was compared with the env repos only',
+};
+
 /**
  * Compares the checkout with its remote's default branch: `fetch` first (one ls-remote, one
- * fetch), else against the remote-tracking ref as last fetched.
+ * fetch), else against the remote-tracking ref as last fetched. A remote that could not be read
+ * is `failure` (its class gives the exit code: status reports it as one `error:` line).
  */
 export async function platformSync(
   root: string,
   envFiles: readonly string[],
   options: { readonly fetch?: boolean; readonly environment?: Environment } = {},
-): Promise<PlatformSync> {
+): Promise<PlatformSync & { readonly failure?: RemoteError }> {
   const git = gitIn(root, options.environment);
   const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).then(
     (s) => s.trim() === 'true',
@@ -77,8 +86,8 @@ export async function platformSync(
   let tracking: string | undefined;
   try {
     if (options.fetch) {
-      remoteBranch = (await defaultBranch(git, remote)) ?? branch;
-      tracking = await fetchHead(git, { remote, branch: remoteBranch });
+      remoteBranch = (await defaultBranch(git, root, remote, STATUS_ADVICE)) ?? branch;
+      tracking = await fetchHead(git, root, { remote, branch: remoteBranch }, STATUS_ADVICE);
     } else {
       const head = (await git.raw(['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]).catch(() => '')).trim();
       remoteBranch = head.startsWith(`${remote}/`) ? head.slice(remote.length + 1) : branch;
@@ -87,23 +96,15 @@ export async function platformSync(
         undefined;
     }
   } catch (e) {
-    return {
-      isGit: true,
-      branch,
-      remote,
-      remoteBranch,
-      ahead: 0,
-      behind: 0,
-      uncommitted,
-      unreachable: String((e as Error).message ?? e).split('\n')[0],
-    };
+    if (!(e instanceof RemoteError)) throw e;
+    return { isGit: true, branch, remote, remoteBranch, ahead: 0, behind: 0, uncommitted, unreachable: e.message, failure: e };
   }
   if (!tracking) return { isGit: true, branch, remote, remoteBranch, ahead: 0, behind: 0, uncommitted };
   const [ahead, behind] = await Promise.all([count(git, `${tracking}..HEAD`), count(git, `HEAD..${tracking}`)]);
   return { isGit: true, branch, remote, remoteBranch, ahead, behind, uncommitted };
 }
 
-/** The platform repo's own disagreements (unpushed, behind, uncommitted env files, unreachable). */
+/** The platform repo's own disagreements (unpushed, behind, uncommitted env files); a remote that could not be read is an error instead. */
 export function platformDisagreements(sync: PlatformSync): Disagreement[] {
   const out: Disagreement[] = [];
   const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
@@ -124,13 +125,6 @@ export function platformDisagreements(sync: PlatformSync): Disagreement[] {
             reconcile: `git diff -- ${u.file} (then commit or discard them)`,
           },
     );
-  }
-  if (sync.unreachable) {
-    out.push({
-      kind: 'platform-unreachable',
-      message: `platform repo: ${sync.remote} could not be read (${sync.unreachable})`,
-      reconcile: `git fetch ${sync.remote}`,
-    });
   }
   if (sync.ahead > 0) {
     out.push({

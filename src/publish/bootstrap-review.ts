@@ -107,9 +107,13 @@ function commitForReviewStep(target: string): Step<SyncContext> {
         }
         const reviews = capability(remote, 'pullRequests');
         // Continue the review branch when it exists: its own head is the parent, never forced. One
-        // merged already (approved) starts again from the env repo's branch, which contains it.
+        // whose review is done starts again from the env repo's branch, as a promotion branch does
+        // (promotion/promotion-branch.ts): its pull request merged or closed without merging
+        // (elsewhere: merged into the branch already, by slipway approve --bootstrap).
         const onBranch = await remote.read(review);
-        const restart = onBranch.head !== undefined && (await remote.contains?.(onBranch.head)) === true;
+        const state = onBranch.head === undefined ? undefined : await reviews.state(review, onBranch.head);
+        const restart = state?.done === true;
+        if (state?.done) options.log?.(`${options.env}: ${review} ${state.reason}; starting it again from ${target}`);
         const continued = onBranch.head !== undefined && !restart;
         const branchPlan = continued ? await planEnv(options.env, remote.description, onBranch, desired) : plan;
         let commit: string | undefined;

@@ -6,10 +6,12 @@
  *   a missing local path) is 1;
  * - one line per error on stderr (slipway's sentence with the fix); git's own words only with
  *   --verbose; advice that fits the command;
+ * - the platform repo's remote (promote, status): classified as the env repos' remotes are, one
+ *   line in slipway's words with the advice of the command that read it;
  * - `plan` over several envs shows every env it reached and one line per env it could not;
  * - --json: one document on stdout, `{command, ok, ...}`, for results and for every error, with
  *   the same exit code as without it;
- * - --version.
+ * - --version, and with --json its envelope.
  *
  * Real processes, a real git server (test/support/git-server.ts), real sockets; no mocks.
  */
@@ -24,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { refusedPort } from '../support/refused-port.js';
+import { GIT_ID, git } from '../support/git-id.js';
 
 const TOKEN = 'contract-test-token-0123456789';
 /** Each run is killed (with what it started) after this: a hang fails fast instead of stalling the suite. */
@@ -222,6 +225,121 @@ describe('exit codes by error class, one line per error', () => {
   }, 60_000);
 });
 
+describe("the platform repo's remote (promote, status)", () => {
+  /** The sample as a git checkout whose `origin` is `url`, with the staging env repo bootstrapped. */
+  async function platformWithOrigin(url: string): Promise<Project> {
+    const p = projectWith({});
+    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
+    git(p.root, 'init', '-q', '--initial-branch=main');
+    git(p.root, 'add', '-A');
+    git(p.root, 'commit', '-qm', 'platform');
+    git(p.root, 'remote', 'add', 'origin', url);
+    // The person's own credentials for the server (the platform remote is reached as they reach it).
+    git(p.root, 'config', 'http.extraHeader', `Authorization: Bearer ${TOKEN}`);
+    const boot = await slipway(p.root, ['bootstrap', '--env', 'staging', '-q'], GIT_ID);
+    expect(boot.code, boot.stderr).toBe(0);
+    return p;
+  }
+
+  it("stopped (4), missing on the server (1), a missing path (1): one line in slipway's words, each command's own advice", async () => {
+    const origin = (missing: string) => `the platform repo's remote origin \\(${missing}\\)`;
+    const cases = [
+      {
+        name: 'stopped server',
+        url: `http://127.0.0.1:${await refusedPort()}/platform.git`,
+        code: 4,
+        problem: `${origin('http://127\\.0\\.0\\.1:\\d+/platform\\.git')} could not be reached \\(git ls-remote\\): nothing answers there \\(connection refused\\)`,
+        verbose: /Failed to connect|Couldn't connect|Connection refused/,
+      },
+      {
+        name: 'missing repo (404)',
+        url: `${server.url}/platform-missing.git`,
+        code: 1,
+        problem: `${origin('http://127\\.0\\.0\\.1:\\d+/platform-missing\\.git')} was not found \\(git ls-remote\\): no repository there`,
+        verbose: /repository '.*platform-missing\.git\/' not found/,
+      },
+      {
+        name: 'missing local path',
+        url: join(scratch, 'no-such-platform.git'),
+        code: 1,
+        problem: `${origin('/.*/no-such-platform\\.git')} was not found \\(git ls-remote\\): there is no such path`,
+        verbose: /does not appear to be a git repository/,
+      },
+    ];
+    const runs = await Promise.all(
+      cases.map(async (c) => {
+        const p = await platformWithOrigin(c.url);
+        const promote = await slipway(p.root, ['promote', 'go-demo-9', '0.0.2', '--env', 'staging'], GIT_ID);
+        const verbose = await slipway(p.root, ['--verbose', 'promote', 'go-demo-9', '0.0.2', '--env', 'staging'], GIT_ID);
+        const status = await slipway(p.root, ['status', '--env', 'staging'], GIT_ID);
+        const json = await slipway(p.root, ['status', '--env', 'staging', '--json'], GIT_ID);
+        return { c, p, promote, verbose, status, json };
+      }),
+    );
+    for (const { c, p, promote, verbose, status, json } of runs) {
+      expect(promote.code, `${c.name}: ${promote.stderr}`).toBe(c.code);
+      expect(problemLines(promote), c.name).toEqual([expect.stringMatching(new RegExp(`^error: ${c.problem}; `))]);
+      expect(problemLines(promote)[0], c.name).toMatch(
+        c.code === 4
+          ? /; run again once it answers, or use --no-push; nothing was written$/
+          : /; check the remote \(git remote -v\) and your access to it, or use --no-push; nothing was written$/,
+      );
+      expect(promote.stderr, c.name).not.toMatch(c.verbose);
+      expect(verbose.code, c.name).toBe(c.code);
+      expect(verbose.stderr, c.name).toMatch(c.verbose);
+      // Nothing written: the env repo and envs/ as bootstrapped.
+      expect(p.read('envs/staging.yaml'), c.name).toContain('go-demo-9:\n    tag: "0.0.1"');
+
+      // status: the table, then one line of its own (no promote advice); the exit code of the class.
+      expect(status.code, `${c.name}: ${status.stderr}`).toBe(c.code);
+      expect(status.stdout, c.name).toMatch(/^go-demo-9\s+staging\s+0\.0\.1\s+0\.0\.1\s+in sync$/m);
+      expect(problemLines(status), c.name).toEqual([expect.stringMatching(new RegExp(`^error: ${c.problem}; `))]);
+      expect(problemLines(status)[0], c.name).toMatch(
+        c.code === 4
+          ? /; envs\/ was compared with the env repos only; run slipway status again once it answers$/
+          : /; check the remote \(git remote -v\) and your access to it; envs\/ was compared with the env repos only$/,
+      );
+      expect(status.stderr + status.stdout, c.name).not.toMatch(/--no-push|nothing was written/);
+      expect(status.stderr, c.name).not.toMatch(c.verbose);
+      expect(json.code, c.name).toBe(c.code);
+      expect(JSON.parse(json.stdout), c.name).toMatchObject({
+        command: 'status',
+        ok: false,
+        exitCode: c.code,
+        error: { code: c.code === 4 ? 'remote_unavailable' : 'remote_not_found', exitCode: c.code },
+        platform: { remote: 'origin' },
+      });
+    }
+  }, 120_000);
+
+  it("a platform push the server answers 503: exit 4, one line in slipway's words, curl's only with --verbose", async () => {
+    server.createBareRepo('platform-503');
+    const p = await platformWithOrigin(`${server.url}/platform-503.git`);
+    // Not git() (spawnSync): the server answers from this process.
+    const pushed = await run('git', ['push', '-q', '-u', 'origin', 'main'], {
+      cwd: p.root,
+      env: { ...process.env, ...GIT_ID },
+      limitMs: RUN_LIMIT_MS,
+    });
+    expect(pushed.code, pushed.stderr).toBe(0);
+    server.rejectPushes(2);
+    const [plain, verbose] = [
+      await slipway(p.root, ['promote', 'go-demo-9', '0.0.2', '--env', 'staging'], GIT_ID),
+      await slipway(p.root, ['--verbose', 'promote', 'devops-paradox', '1.72', '--env', 'staging'], GIT_ID),
+    ];
+    server.rejectPushes(0);
+    expect(plain.code, plain.stderr).toBe(4);
+    expect(problemLines(plain)).toEqual([
+      expect.stringMatching(
+        /^error: go-demo-9 0\.0\.2 is committed to .*staging\.git \([0-9a-f]{12}\), but pushing envs\/staging\.yaml to origin main failed \(the server answered 503\): run slipway pull --env staging once that is fixed$/,
+      ),
+    ]);
+    expect(plain.stderr).not.toMatch(/returned error|unable to access/);
+    expect(verbose.code, verbose.stderr).toBe(4);
+    expect(verbose.stderr).toMatch(/returned error: 503/);
+  }, 60_000);
+});
+
 describe('plan over several envs', () => {
   it('shows every env it reached and one line per env it could not; exit 4; the same in --json', async () => {
     const p = projectWith({ production: stoppedUrl.replace('env-staging', 'env-production') });
@@ -365,6 +483,23 @@ describe('--version', () => {
     for (const r of [alone, short, late]) {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`${version}\n`);
+    }
+  }, 60_000);
+
+  it('with --json: the envelope, {"command": "version", "ok": true, "version"}, on the fast path and through the CLI', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const p = projectWith({});
+    const runs = await Promise.all([
+      spawnPlain(['--json', '--version']),
+      spawnPlain(['-V', '--json']),
+      // With --root and --no-color in front: not the fast path, main() answers.
+      slipway(p.root, ['--json', '--version']),
+      slipway(p.root, ['--version', '--json']),
+    ]);
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ command: 'version', ok: true, version });
     }
   }, 60_000);
 });

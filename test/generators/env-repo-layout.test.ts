@@ -156,3 +156,26 @@ describe('application names', () => {
     expect(checked).toBeGreaterThan(15);
   });
 });
+
+describe('the env README', () => {
+  it('numbers every AppProject file of bootstrap/ in "How Argo CD pulls this repo", 1, 2, 3... without a gap', () => {
+    const out = generatePlatform(model);
+    const withPlatform = new Set<string>();
+    for (const { env } of out.envs) {
+      const readme = out.files.get(`envs/${env.name}/README.md`)!;
+      const section = readme.split('## How Argo CD pulls this repo\n')[1]!.split('\n## ')[0]!;
+      const items = [...section.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
+      expect(items, env.name).toEqual(items.map((_, i) => i + 1));
+      const projects = [...out.files.keys()]
+        .filter((p) => p.startsWith(`envs/${env.name}/bootstrap/appproject`))
+        .map((p) => p.slice(`envs/${env.name}/`.length));
+      expect(projects.length, env.name).toBeGreaterThanOrEqual(2);
+      for (const file of projects) {
+        expect(section, `${env.name}: ${file}`).toMatch(new RegExp(`^\\d+\\. \`${file.replace(/[.]/g, '\\.')}\` is `, 'm'));
+        if (file.endsWith('-platform.yaml')) withPlatform.add(env.name);
+      }
+    }
+    // The sample's production installs platform components (its AppProject is the third file); staging does not.
+    expect([...withPlatform]).toEqual(['production']);
+  });
+});

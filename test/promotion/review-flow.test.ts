@@ -9,11 +9,14 @@
  *   merges again on top when someone pushed first;
  * - bootstrap of a reviewed env goes through a branch (GitHub: a pull request), refuses
  *   uncommitted sources unless --allow-dirty; only the first bootstrap commits directly;
+ * - a pull request closed without merging: the next promotion and the next bootstrap start their
+ *   branch again from the env repo's branch (as a merged one does), with a new pull request;
  * - promote/rollback --direct --reason bypass review, audited; rollback follows the env's mode.
  *
  * The scenarios are independent (each its own platform repo) and run side by side.
  */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -171,7 +174,9 @@ describe.concurrent('review in promotion: pr environments', () => {
     try {
       await ok(p.cli('bootstrap', '-q'));
       const production = bare(p, 'production');
-      p.replace('envs/production.yaml', 'go-demo-9:\n    tag: "0.0.1"\n', 'go-demo-9:\n    tag: "0.0.1"\n    replicas: 4\n');
+      p.editYaml('envs/production.yaml', (d) => {
+        d.apps['go-demo-9'].replicas = 4;
+      });
       const before = [refs(production), refs(bare(p, 'staging'))];
 
       const refused = await p.cli('bootstrap');
@@ -318,6 +323,77 @@ describe.concurrent('review in promotion: pr environments', () => {
       await ok(p.cli('bootstrap', '-q'));
       await stagingToProduction(p, join(server.root, 'env-production.git'));
       expect(server.requests.some((r) => r.method === 'POST' && r.path.endsWith('/git-receive-pack') && r.status === 200)).toBe(true);
+    } finally {
+      p.cleanup();
+      await server.stop();
+    }
+  }, 300_000);
+
+  it('on GitHub: a pull request closed without merging: the next promotion and the next bootstrap start their branch again from main', async () => {
+    const TOKEN = 'test-token-review-flow-0002';
+    const server = await startGitHubServer({ token: TOKEN });
+    const p = platform(
+      (x) => {
+        for (const env of ['staging', 'production']) {
+          x.editYaml(`envs/${env}.yaml`, (d) => {
+            d.repo = `slipway-bot/env-${env}`;
+            d.github = { apiUrl: server.url };
+            delete d.repoURL;
+          });
+        }
+      },
+      { GITHUB_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '50' },
+    );
+    const production = join(server.reposDir, 'slipway-bot', 'env-production.git');
+    const { Octokit } = await import('@octokit/rest');
+    const octokit = new Octokit({ auth: TOKEN, baseUrl: server.url });
+    const close = (pull_number: number) =>
+      octokit.rest.pulls.update({ owner: 'slipway-bot', repo: 'env-production', pull_number, state: 'closed' });
+    const isAncestor = (a: string, b: string) =>
+      spawnSync('git', ['--git-dir', production, 'merge-base', '--is-ancestor', a, b]).status === 0;
+    try {
+      await ok(p.cli('bootstrap', '-q'));
+
+      // --- A promotion: its pull request #1 closed unmerged; the next one restarts the branch on main.
+      await ok(p.cli('promote', 'go-demo-9', '0.0.2', '--env', 'staging', '-q'));
+      expect((await ok(p.cli('promote', 'go-demo-9', '--from', 'staging', '--env', 'production', '-q'))).stdout).toMatch(
+        /opened pull request #1 /,
+      );
+      const closedHead = sha(production, PR_BRANCH);
+      expect((await close(1)).data).toMatchObject({ state: 'closed', merged: false });
+      await ok(p.cli('promote', 'go-demo-9', '0.0.3', '--env', 'staging', '-q'));
+      const next = await ok(p.cli('promote', 'go-demo-9', '--from', 'staging', '--env', 'production'));
+      expect(next.stderr).toContain(`production: ${PR_BRANCH} was closed without merging (pull request #1); starting it again from main`);
+      expect(next.stdout).toMatch(new RegExp(`opened pull request #2 .* from ${PR_BRANCH}`));
+      expect(parents(production, PR_BRANCH)).toEqual([sha(production, 'main')]);
+      expect(isAncestor(closedHead, sha(production, PR_BRANCH))).toBe(false);
+      expect(message(production, PR_BRANCH)).toMatch(/^promote go-demo-9 0\.0\.1 → 0\.0\.3 \(production\)/);
+      expect(show(production, PR_BRANCH, 'values/go-demo-9.yaml')).toContain('tag: "0.0.3"');
+
+      // --- A bootstrap: its pull request #3 closed unmerged; the next bootstrap restarts its branch on main too.
+      const bootBranch = 'slipway/bootstrap-production';
+      p.editYaml('envs/production.yaml', (d) => {
+        d.apps['go-demo-9'].replicas = 4;
+      });
+      git(p.root, 'commit', '-qam', 'production: 4 replicas');
+      expect((await ok(p.cli('bootstrap', '--env', 'production'))).stdout).toMatch(
+        /opened pull request #3 .* from slipway\/bootstrap-production/,
+      );
+      const closedBoot = sha(production, bootBranch);
+      await close(3);
+      p.editYaml('envs/production.yaml', (d) => {
+        d.apps['go-demo-9'].replicas = 5;
+      });
+      git(p.root, 'commit', '-qam', 'production: 5 replicas');
+      const reboot = await ok(p.cli('bootstrap', '--env', 'production'));
+      expect(reboot.stderr).toContain(
+        `production: ${bootBranch} was closed without merging (pull request #3); starting it again from main`,
+      );
+      expect(reboot.stdout).toMatch(/opened pull request #4 .* from slipway\/bootstrap-production/);
+      expect(parents(production, bootBranch)).toEqual([sha(production, 'main')]);
+      expect(isAncestor(closedBoot, sha(production, bootBranch))).toBe(false);
+      expect(show(production, bootBranch, 'values/go-demo-9.yaml')).toContain('replicaCount: 5');
+      expect(server.schemaViolations).toEqual([]);
     } finally {
       p.cleanup();
       await server.stop();

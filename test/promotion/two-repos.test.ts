@@ -10,6 +10,9 @@
  * - a platform push that fails after the env repo got its commit: exit 4, one line naming the
  *   command that reconciles, the checkout as it was; status shows the env repo ahead; the same
  *   promote run again records it;
+ * - killed during the platform push (its commit made, never pushed): the rerun of promote, and
+ *   slipway pull, push that commit (or take it back when origin moved since, and record again);
+ *   a person's unpushed commit is still refused;
  * - five clones promoting at once: every promotion lands in both repos;
  * - promotion branches on a plain git remote: restarted from main once merged; history follows
  *   main's first parent and shows the merge; rollback --to refuses a tag only the branch had;
@@ -196,6 +199,8 @@ describe.concurrent('the two writes of a promotion', () => {
       expect(readFileSync(hooksLog, 'utf8')).toBe('pre-commit\npre-push\n');
       expect(originFile('envs/staging.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
       expect(git(tmp, '--git-dir', origin, 'cat-file', 'commit', 'main')).toContain('gpgsig -----BEGIN SSH SIGNATURE-----');
+      // The env-repo commit is built by fast-import in slipway's cache clone: never signed (README, "Signing").
+      expect(git(tmp, '--git-dir', envRepo, 'cat-file', 'commit', 'main')).not.toContain('gpgsig');
       expect(git(tmp, '--git-dir', origin, 'log', '-1', '--format=%B', 'main')).toMatch(
         /^promote go-demo-9 0\.0\.1 → 0\.0\.2 \(staging\)\n\nSlipway-App: go-demo-9\nSlipway-Env: staging\nSlipway-To: 0\.0\.2\nSlipway-Env-Commit: [0-9a-f]{40}\nSlipway-Actor: alice/,
       );
@@ -291,6 +296,112 @@ describe.concurrent('the two writes of a promotion', () => {
       expect(git(p.root, 'status', '--porcelain')).toBe('');
       expect(originFile('envs/staging.yaml')).toContain('devops-paradox:\n    tag: "1.73"');
       expect((await synth({ root: p.root, check: true })).differences).toEqual([]);
+    } finally {
+      p.cleanup();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it("killed during its platform push: the rerun of promote, and slipway pull, push its own commit; a person's is still refused", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'slipway-killed-'));
+    const { p, origin } = platformWithOrigin(tmp);
+    const cli = cliIn(p.root);
+    const envRepo = join(p.root, '.slipway', 'remotes', 'staging.git');
+    const originFile = (path: string) => git(tmp, '--git-dir', origin, 'show', `main:${path}`);
+    const originHead = () => git(tmp, '--git-dir', origin, 'rev-parse', 'main');
+    // The pre-push hook kills slipway (git push's parent) on the push after `kill-next` appears, and
+    // refuses that push: slipway's commit is made, its push never happens, and nothing takes it back.
+    const killNext = join(tmp, 'kill-next');
+    const refusePush = join(tmp, 'refuse-push');
+    mkdirSync(join(p.root, '.git', 'hooks'), { recursive: true });
+    writeFileSync(
+      join(p.root, '.git', 'hooks', 'pre-push'),
+      [
+        '#!/bin/sh',
+        `if [ -f '${refusePush}' ]; then echo 'pre-push: refused by the test' >&2; exit 1; fi`,
+        `if [ -f '${killNext}' ]; then rm -f '${killNext}'; kill -9 "$(awk '{print $4}' /proc/$PPID/stat)"; exit 1; fi`,
+        'exit 0',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    try {
+      expect((await cli(['bootstrap', '-q'])).code).toBe(0);
+      await synth({ root: p.root }); // out/ (not tracked), as npm run synth writes it
+
+      // --- promote, killed during its push: the env repo has 0.0.2, origin does not, the commit is local.
+      const before = originHead();
+      writeFileSync(killNext, '');
+      const killed = await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging']);
+      expect(killed.code, killed.stderr).not.toBe(0);
+      expect(killed.stdout).not.toContain('pushed to origin main');
+      expect(git(tmp, '--git-dir', envRepo, 'show', 'main:values/go-demo-9.yaml')).toContain('tag: "0.0.2"');
+      expect(originHead()).toBe(before);
+      expect(git(p.root, 'rev-list', '--count', 'origin/main..main')).toBe('1');
+      const left = git(p.root, 'rev-parse', 'HEAD');
+
+      // The rerun pushes that very commit, and both repos agree: exit 0.
+      const rerun = await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stderr).toContain(
+        `platform repo: main holds slipway's own commit not on origin/main (${left.slice(0, 12)} promote go-demo-9 0.0.1 → 0.0.2 (staging)), left by a run that stopped before its push: pushing it`,
+      );
+      expect(originHead()).toBe(left);
+      expect(originFile('envs/staging.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
+      expect(git(p.root, 'rev-parse', 'HEAD')).toBe(originHead());
+      expect(git(p.root, 'status', '--porcelain')).toBe('');
+      expect((await synth({ root: p.root, check: true })).differences).toEqual([]);
+
+      // --- pull, killed during its push (the env repo ahead after a refused platform push).
+      writeFileSync(refusePush, '');
+      expect((await cli(['promote', 'devops-paradox', '1.72', '--env', 'staging', '-q'])).code).toBe(4);
+      rmSync(refusePush);
+      writeFileSync(killNext, '');
+      const killedPull = await cli(['pull', '--env', 'staging']);
+      expect(killedPull.code, killedPull.stderr).not.toBe(0);
+      expect(originFile('envs/staging.yaml')).toContain('devops-paradox:\n    tag: "1.71"');
+      const pulledLocally = git(p.root, 'rev-parse', 'HEAD');
+      expect(git(p.root, 'log', '-1', '--format=%B', 'HEAD')).toBe(
+        'pull: adopt devops-paradox 1.72 from the staging env repo\n\nSlipway-Env: staging\nSlipway-Adopted: devops-paradox=1.72',
+      );
+      const pulled = await cli(['pull', '--env', 'staging']);
+      expect(pulled.code, pulled.stderr).toBe(0);
+      expect(pulled.stderr).toContain("platform repo: main holds slipway's own commit not on origin/main");
+      expect(pulled.stdout).toBe('envs/ already holds every tag the env repos have\n');
+      expect(originHead()).toBe(pulledLocally);
+      expect(originFile('envs/staging.yaml')).toContain('devops-paradox:\n    tag: "1.72"');
+
+      // --- Killed, and origin moved since (another clone pushed): taken back, recorded again on the new head.
+      writeFileSync(refusePush, '');
+      expect((await cli(['promote', 'devops-paradox', '1.73', '--env', 'staging', '-q'])).code).toBe(4);
+      rmSync(refusePush);
+      writeFileSync(killNext, '');
+      expect((await cli(['pull', '--env', 'staging'])).code).not.toBe(0);
+      const other = join(tmp, 'other');
+      git(tmp, 'clone', '-q', origin, other);
+      writeFileSync(join(other, 'NOTES.md'), 'pushed by someone else\n');
+      git(other, 'add', 'NOTES.md');
+      git(other, 'commit', '-qm', 'notes');
+      git(other, 'push', '-q', 'origin', 'main');
+      const converged = await cli(['pull', '--env', 'staging']);
+      expect(converged.code, converged.stderr).toBe(0);
+      expect(converged.stderr).toContain("platform repo: took back slipway's own commit not on origin/main");
+      expect(converged.stdout).toContain('staging: devops-paradox 1.72 → 1.73 (adopted from the env repo)');
+      expect(originFile('envs/staging.yaml')).toContain('devops-paradox:\n    tag: "1.73"');
+      expect(originFile('NOTES.md')).toBe('pushed by someone else');
+      expect(git(tmp, '--git-dir', origin, 'rev-list', '--merges', 'main')).toBe('');
+      expect(git(p.root, 'rev-parse', 'HEAD')).toBe(originHead());
+
+      // --- A person's unpushed commit is never pushed, Slipway trailers or not: it touches another file.
+      writeFileSync(join(p.root, 'NOTES.md'), 'mine\n');
+      git(p.root, 'add', 'NOTES.md');
+      git(p.root, 'commit', '-qm', 'promote go-demo-9 (by hand)\n\nSlipway-Env: staging\nSlipway-Env-Commit: ' + 'a'.repeat(40));
+      const refused = await cli(['promote', 'go-demo-9', '0.0.3', '--env', 'staging']);
+      expect(refused.code).toBe(1);
+      expect(errors(refused)).toEqual([
+        "error: the platform repo's main holds 1 commit not on origin/main: slipway pushes only its own; push them (git push origin main) or move them to another branch, or use --no-push; nothing was written",
+      ]);
+      expect(originFile('NOTES.md')).toBe('pushed by someone else');
     } finally {
       p.cleanup();
       rmSync(tmp, { recursive: true, force: true });

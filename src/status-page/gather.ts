@@ -59,7 +59,13 @@ export async function gatherStatusPage(options: GatherOptions): Promise<Gathered
       generatedAt: options.generatedAt,
       historyLimit: options.historyLimit,
       envs: envs.map((e) => read.get(e.name) ?? unreadableFacts(e, failures.get(e.name))),
-      disagreements: report.disagreements.map((d) => ({ message: d.message, reconcile: d.reconcile })),
+      disagreements: [
+        ...report.disagreements.map((d) => ({ message: d.message, reconcile: d.reconcile })),
+        // The CLI prints it as an error line; the page, read later and elsewhere, says it too.
+        ...(report.platformFailure
+          ? [{ message: `the platform repo's remote could not be read: ${report.platformFailure.message}`, reconcile: 'slipway status' }]
+          : []),
+      ],
     },
     ...(registry ? { registry } : {}),
   };

@@ -14,6 +14,7 @@ import { buildStatusPage, type AppCell, type StatusPage } from '../../src/status
 import { renderStatusPage } from '../../src/status-page/render-html.js';
 import { CHROMIUM, CHROMIUM_MISSING, openChromium } from '../support/chromium.js';
 import { makeProject, REPO_ROOT } from '../support/project-fixture.js';
+import { git } from '../support/git-id.js';
 import { run } from '../support/run.js';
 import { makeStatusSample, type StatusSample } from '../support/status-sample.js';
 
@@ -186,6 +187,33 @@ describe('slipway status --html', () => {
       const html = readFileSync(file, 'utf8');
       expect(html).toContain('<td class="cell unknown" data-env="production" data-app="go-demo-9" data-state="unknown">');
       expect(html).toMatch(/<dt>read<\/dt><dd class="marker lag">could not be read: [^<]*production\.git/);
+    } finally {
+      fresh.cleanup();
+    }
+  }, 120_000);
+
+  it("a platform repo whose remote cannot be read: status's line, and the page says it too", async () => {
+    const fresh = makeProject();
+    try {
+      git(fresh.root, 'init', '-q', '--initial-branch=main');
+      git(fresh.root, 'add', '-A');
+      git(fresh.root, 'commit', '-qm', 'platform');
+      git(fresh.root, 'remote', 'add', 'origin', join(fresh.root, 'no-such-platform.git'));
+      const file = join(fresh.root, 'status.html');
+      const r = await run(process.execPath, [
+        join(REPO_ROOT, 'src/cli/slipway.mjs'),
+        '--root',
+        fresh.root,
+        '--no-color',
+        'status',
+        '--html',
+        file,
+        '-q',
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: .*no-such-platform\.git/m);
+      const html = readFileSync(file, 'utf8');
+      expect(html).toMatch(/the platform repo(&#39;|&#x27;|')s remote could not be read: [^<]*no-such-platform\.git/);
     } finally {
       fresh.cleanup();
     }

@@ -442,7 +442,7 @@ function buildProgram(run: (code: number) => void): Command {
         const o = command.opts() as { env: string; limit: string };
         if (!/^[1-9]\d{0,5}$/.test(o.limit))
           throw new ConfigError(`--limit '${o.limit}': expected a whole number of entries from 1 to 999999`);
-        const [{ history }, { table }] = await Promise.all([import('../promotion/commands.js'), import('./reports.js')]);
+        const [{ history }, { table }] = await Promise.all([import('../promotion/read-commands.js'), import('./reports.js')]);
         const entries = await history(remoteContext(command, io), app, o.env, Number(o.limit));
         if (io.json) io.emitJson({ app, env: o.env, entries });
         else {
@@ -496,7 +496,7 @@ function buildProgram(run: (code: number) => void): Command {
       action(async (command, io) => {
         const o = command.opts() as { env?: string[]; html?: string; history: string; registry?: boolean };
         const [{ statusReport }, { disagreementLines }, { table, registryCell, registryErrors }] = await Promise.all([
-          import('../promotion/commands.js'),
+          import('../promotion/read-commands.js'),
           import('../promotion/two-repos.js'),
           import('./reports.js'),
         ]);

@@ -1,46 +1,19 @@
-/** pull, history, rollback and status: the promotion commands around `promote`. */
+/** pull and rollback: the promotion commands around `promote` that write (status and history: read-commands.ts). */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
-import type { RemoteError } from '../core/env-remote.js';
-import { join } from 'node:path';
-import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
-import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { committedTag, committedTags } from '../plan/committed-tags.js';
 import { promoteBundle, type BundleResult } from './bundle.js';
 import { appHistory, lastChange, previousTag, type HistoryEntry } from './history.js';
+import { envNamed, envsOf, type CommandContext } from './read-commands.js';
 import { withLock } from './lock.js';
 import { setTags } from './env-file-edit.js';
 import { hasOutDir, outPathsOf, refreshOutEnv, renderEnvFiles } from './out-refresh.js';
 import { tagsIn } from './env-file-tags.js';
 import { PlatformRepo } from './platform-repo.js';
-import { pendingBranches, pendingBundle } from './promotion-branch.js';
 import { checkPromotionFlags, promote, type PromoteOptions, type PromoteResult } from './promote.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
-import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
-
-export interface CommandContext extends RemoteContext {
-  readonly envs?: readonly string[];
-}
-
-/**
- * The env files, validated: all these commands read (status, history, pull, rollback's checks).
- * Not the whole project: no app file is loaded (nor cdk8s, nor the TypeScript hooks) to list tags.
- */
-async function envsOf(ctx: CommandContext): Promise<EnvDefinition[]> {
-  const envFiles = loadEnvFiles(join(ctx.root, 'envs'), 'envs');
-  return selectEnvs(
-    envFiles.map((f) => f.definition),
-    ctx.envs,
-  );
-}
-
-async function envNamed(ctx: RemoteContext, name: string, app: string): Promise<EnvDefinition> {
-  const [env] = await envsOf({ ...ctx, envs: [name] });
-  if (!env!.apps[app]) throw new ConfigError(`envs/${name}.yaml: apps.${app}: '${app}' is not in ${name}`);
-  return env!;
-}
 
 export interface PullOptions extends CommandContext {
   /** Push the platform repo's commit. @default true; false: --no-push */
@@ -119,11 +92,6 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
   });
 }
 
-export async function history(ctx: RemoteContext, app: string, envName: string, limit?: number): Promise<HistoryEntry[]> {
-  const env = await envNamed(ctx, envName, app);
-  return appHistory(remoteFor(env, ctx), env, app, limit);
-}
-
 /**
  * `slipway rollback`: promote the previous (or named) tag back, as a new commit marked as a
  * rollback. When the change that brought the app's current tag was a bundle (several apps in one
@@ -182,98 +150,4 @@ async function rollbackBundle(
     `${env.name}: ${change.sha.slice(0, 12)} promoted ${change.bundle!.length} apps together; rolling back ${[...tags.keys()].join(', ')} in one commit`,
   );
   return promoteBundle({ ...flags, tags, rollback: true });
-}
-
-interface StatusRow {
-  readonly app: string;
-  readonly env: string;
-  /** Tag in envs/<env>.yaml. */
-  readonly declared: string;
-  /** Tag in the env repo (undefined: not deployed there yet). */
-  readonly committed: string | undefined;
-  /** Open promotion pull request, GitHub only (also in `pending`). */
-  readonly pullRequest: { number: number; url: string } | undefined;
-  /** A promotion branch pending review, on any remote: its open pull request, or (elsewhere) not merged yet. */
-  readonly pending:
-    | { readonly branch: string; readonly head: string; readonly pullRequest?: { readonly number: number; readonly url: string } }
-    | undefined;
-  readonly differs: boolean;
-  /** in sync; env repo ahead (of envs/); not deployed. */
-  readonly state: 'in sync' | 'env repo ahead' | 'not deployed';
-  /** The one command that reconciles a difference. */
-  readonly reconcile?: string;
-}
-
-export interface StatusReport {
-  readonly rows: StatusRow[];
-  /** The platform repo checkout against its remote (fetched). */
-  readonly platform: PlatformSync;
-  /** Every disagreement between the two repos, each with the one command that reconciles it. */
-  readonly disagreements: Disagreement[];
-  /** The envs whose repo could not be read, with why. */
-  readonly failures: readonly EnvFailure[];
-  /** Why the platform repo's remote could not be read (its class gives the exit code), when it could not. */
-  readonly platformFailure?: RemoteError;
-}
-
-/**
- * `slipway status`: app × env (the tag in envs/, in the env repo, a pending promotion branch or
- * pull request, the state and what reconciles it), and the platform repo against its remote.
- */
-export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
-  const rows: StatusRow[] = [];
-  const disagreements: Disagreement[] = [];
-  const envs = await envsOf(ctx);
-  // Every env it can reach is shown; one failure per env it cannot (the CLI prints one line each).
-  const { failures } = await forEachEnv(envs, async (env) => {
-    const remote = remoteFor(env, ctx);
-    ctx.log(`${env.name}: reading ${remote.description}`);
-    const apps = enabledApps(env);
-    const tags = await committedTags(await remote.read(), env, apps);
-    const pending = await pendingBranches(remote, env.name, apps);
-    // A bundle pending review is pending for each app whose tag it changes (an app's own
-    // promotion branch, when there is one too, is the one shown).
-    const bundle = await pendingBundle(remote, env.name);
-    if (bundle !== undefined) {
-      const bundled = await committedTags(await remote.read(bundle.branch), env, apps);
-      for (const app of apps) if (!pending.has(app) && bundled.get(app) !== tags.get(app)) pending.set(app, bundle);
-    }
-    const drift: TagDrift[] = [];
-    for (const app of apps) {
-      const committed = tags.get(app);
-      const declared = env.apps[app]!.tag;
-      const p = pending.get(app);
-      const ahead = committed !== undefined && committed !== declared;
-      if (ahead) drift.push({ app, local: declared, repo: committed });
-      rows.push({
-        app,
-        env: env.name,
-        declared,
-        committed,
-        pullRequest: p?.pullRequest,
-        pending: p,
-        differs: committed !== declared,
-        state: committed === undefined ? 'not deployed' : ahead ? 'env repo ahead' : 'in sync',
-        ...(ahead
-          ? { reconcile: `slipway pull --env ${env.name}` }
-          : committed === undefined
-            ? { reconcile: `slipway bootstrap --env ${env.name}` }
-            : {}),
-      });
-    }
-    disagreements.push(...tagDisagreements(env.name, drift));
-  });
-  const { failure: platformFailure, ...platform } = await platformSync(
-    ctx.root,
-    envs.map((e) => `envs/${e.name}.yaml`),
-    { fetch: true, environment: ctx.environment },
-  );
-  disagreements.push(...platformDisagreements(platform));
-  return {
-    rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)),
-    platform,
-    disagreements,
-    failures,
-    ...(platformFailure ? { platformFailure } : {}),
-  };
 }

@@ -12,7 +12,7 @@ import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
 import { committedTag, tagPath } from '../plan/committed-tags.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor } from '../publish/remotes.js';
-import { statusReport, type CommandContext, type StatusReport } from '../promotion/commands.js';
+import { statusReport, type CommandContext, type StatusReport } from '../promotion/read-commands.js';
 import { appHistory } from '../promotion/history.js';
 import type { RegistryLookup, RegistryReader } from '../registry/registry-standing.js';
 import { deliveryFromManifests, deliveryFromValues, platformPinFrom } from './env-repo-facts.js';

@@ -6,7 +6,7 @@
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
-import type { StatusReport } from '../promotion/commands.js';
+import type { StatusReport } from '../promotion/read-commands.js';
 import type { RegistryLookup } from '../registry/registry-standing.js';
 import { gatherStatusPage, type GatherOptions } from './gather.js';
 import { buildStatusPage } from './page-model.js';

@@ -23,7 +23,7 @@ export interface CommandContext extends RemoteContext {
 
 /**
  * The env files, validated: all these commands read (status, history, pull, rollback's checks).
- * Not the whole project: no app file is loaded (nor cdk8s, nor the TypeScript hooks) to list tags.
+ * Not the whole project: no app file is loaded (nor cdk8s) to list tags.
  */
 export async function envsOf(ctx: CommandContext): Promise<EnvDefinition[]> {
   const envFiles = loadEnvFiles(join(ctx.root, 'envs'), 'envs');

@@ -5,11 +5,12 @@
  * Every line must exit 0 with no error, and the block must do what its comments say.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformWithOrigin } from '../support/platform-origin.js';
 import { run } from '../support/run.js';
-import { makeProject, REPO_ROOT } from '../support/project-fixture.js';
+import { REPO_ROOT } from '../support/project-fixture.js';
 import { GIT_ID, git } from '../support/git-id.js';
 
 /** The sh block just before the line naming this test in README.md. */
@@ -30,15 +31,7 @@ describe("the README's promotion example", () => {
     for (const line of lines) expect(line).toMatch(/^npx slipway /);
 
     const tmp = mkdtempSync(join(tmpdir(), 'slipway-readme-'));
-    const p = makeProject();
-    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\nstatus.html\n');
-    const origin = join(tmp, 'platform.git');
-    git(tmp, 'init', '-q', '--bare', '--initial-branch=main', origin);
-    git(p.root, 'init', '-q', '--initial-branch=main');
-    git(p.root, 'add', '-A');
-    git(p.root, 'commit', '-qm', 'platform');
-    git(p.root, 'remote', 'add', 'origin', origin);
-    git(p.root, 'push', '-q', '-u', 'origin', 'main');
+    const { p, origin } = platformWithOrigin(tmp, undefined, ['status.html']);
     const slipway = `'${process.execPath}' '${join(REPO_ROOT, 'src/cli/slipway.mjs')}'`;
     const env = { ...process.env, ...GIT_ID, NO_COLOR: '1', SLIPWAY_ACTOR: 'reader', GITHUB_ACTOR: '', SLIPWAY_HOME: join(tmp, 'home') };
     const sh = (line: string) => run('sh', ['-c', line.replace(/^npx slipway /, `${slipway} `)], { cwd: p.root, env });

@@ -52,6 +52,22 @@ function platform(edit?: Mutate, env: Record<string, string> = {}): Platform {
   });
 }
 
+/** The sample whose env repos are slipway-bot/env-<env> on the GitHub-compatible server at `apiUrl`. */
+function githubPlatform(apiUrl: string, token: string): Platform {
+  return platform(
+    (x) => {
+      for (const env of ['staging', 'production']) {
+        x.editYaml(`envs/${env}.yaml`, (d) => {
+          d.repo = `slipway-bot/env-${env}`;
+          d.github = { apiUrl };
+          delete d.repoURL;
+        });
+      }
+    },
+    { GITHUB_TOKEN: token, SLIPWAY_RETRY_BASE_MS: '50' },
+  );
+}
+
 async function ok(r: Promise<Run>): Promise<Run> {
   const done = await r;
   expect(done.code, done.stdout + done.stderr).toBe(0);
@@ -332,18 +348,7 @@ describe.concurrent('review in promotion: pr environments', () => {
   it('on GitHub: a pull request closed without merging: the next promotion and the next bootstrap start their branch again from main', async () => {
     const TOKEN = 'test-token-review-flow-0002';
     const server = await startGitHubServer({ token: TOKEN });
-    const p = platform(
-      (x) => {
-        for (const env of ['staging', 'production']) {
-          x.editYaml(`envs/${env}.yaml`, (d) => {
-            d.repo = `slipway-bot/env-${env}`;
-            d.github = { apiUrl: server.url };
-            delete d.repoURL;
-          });
-        }
-      },
-      { GITHUB_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '50' },
-    );
+    const p = githubPlatform(server.url, TOKEN);
     const production = join(server.reposDir, 'slipway-bot', 'env-production.git');
     const { Octokit } = await import('@octokit/rest');
     const octokit = new Octokit({ auth: TOKEN, baseUrl: server.url });
@@ -403,18 +408,7 @@ describe.concurrent('review in promotion: pr environments', () => {
   it("on GitHub: approve merges the promotion's pull request through the API; bootstrap of a pr env opens one", async () => {
     const TOKEN = 'test-token-review-flow-0001';
     const server = await startGitHubServer({ token: TOKEN });
-    const p = platform(
-      (x) => {
-        for (const env of ['staging', 'production']) {
-          x.editYaml(`envs/${env}.yaml`, (d) => {
-            d.repo = `slipway-bot/env-${env}`;
-            d.github = { apiUrl: server.url };
-            delete d.repoURL;
-          });
-        }
-      },
-      { GITHUB_TOKEN: TOKEN, SLIPWAY_RETRY_BASE_MS: '50' },
-    );
+    const p = githubPlatform(server.url, TOKEN);
     const production = join(server.reposDir, 'slipway-bot', 'env-production.git');
     try {
       await ok(p.cli('bootstrap', '-q'));

@@ -24,8 +24,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformWithOrigin } from '../support/platform-origin.js';
 import { run, type Run } from '../support/run.js';
-import { makeProject, REPO_ROOT, type Mutate } from '../support/project-fixture.js';
+import { makeProject, REPO_ROOT } from '../support/project-fixture.js';
 import { synth } from '../../src/synth.js';
 import { CI_ACTOR_VARIABLES, envRepoAuthor, resolveActor } from '../../src/promotion/identity.js';
 import { startGitHubServer } from '../support/github-server/index.js';
@@ -43,20 +44,6 @@ function cliIn(root: string, base: NodeJS.ProcessEnv = {}) {
     run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', root, '--no-color', ...args], {
       env: { ...process.env, ...GIT_ID, ...NO_CI_ACTOR, ...base, ...env },
     });
-}
-
-/** The sample as a git platform repo whose `origin` is a bare repo; returns both. */
-function platformWithOrigin(tmp: string, edit?: Mutate) {
-  const p = makeProject(edit);
-  writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-  const origin = join(tmp, 'platform.git');
-  git(tmp, 'init', '-q', '--bare', '--initial-branch=main', origin);
-  git(p.root, 'init', '-q', '--initial-branch=main');
-  git(p.root, 'add', '-A');
-  git(p.root, 'commit', '-qm', 'platform');
-  git(p.root, 'remote', 'add', 'origin', origin);
-  git(p.root, 'push', '-q', '-u', 'origin', 'main');
-  return { p, origin };
 }
 
 describe('resolveActor and envRepoAuthor', () => {

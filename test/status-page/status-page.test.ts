@@ -43,6 +43,22 @@ const cellOf = (app: string, env: string) =>
   page.apps.find((a) => a.app === app)!.cells[page.envs.findIndex((e) => e.name === env)] as AppCell;
 const envHead = (env: string) => input.envs.find((e) => e.name === env)!.head!;
 
+/** `slipway status --html <root>/status.html -q` on a platform repo: the run and the page's path. */
+async function statusHtml(root: string) {
+  const file = join(root, 'status.html');
+  const r = await run(process.execPath, [
+    join(REPO_ROOT, 'src/cli/slipway.mjs'),
+    '--root',
+    root,
+    '--no-color',
+    'status',
+    '--html',
+    file,
+    '-q',
+  ]);
+  return { r, file };
+}
+
 describe('the model, from the sample env repos', () => {
   it('envs in promotion order; the tags each env repo holds, drift from envs/, lag behind staging, the pending promotion', () => {
     expect(page.envs.map((e) => e.name)).toEqual(['staging', 'production']);
@@ -166,17 +182,7 @@ describe('slipway status --html', () => {
   it("env repos that cannot be read: one error line each, status's exit code, and the page still written, saying so", async () => {
     const fresh = makeProject();
     try {
-      const file = join(fresh.root, 'status.html');
-      const r = await run(process.execPath, [
-        join(REPO_ROOT, 'src/cli/slipway.mjs'),
-        '--root',
-        fresh.root,
-        '--no-color',
-        'status',
-        '--html',
-        file,
-        '-q',
-      ]);
+      const { r, file } = await statusHtml(fresh.root);
       expect(r.code).toBe(1);
       expect(
         r.stderr
@@ -199,17 +205,7 @@ describe('slipway status --html', () => {
       git(fresh.root, 'add', '-A');
       git(fresh.root, 'commit', '-qm', 'platform');
       git(fresh.root, 'remote', 'add', 'origin', join(fresh.root, 'no-such-platform.git'));
-      const file = join(fresh.root, 'status.html');
-      const r = await run(process.execPath, [
-        join(REPO_ROOT, 'src/cli/slipway.mjs'),
-        '--root',
-        fresh.root,
-        '--no-color',
-        'status',
-        '--html',
-        file,
-        '-q',
-      ]);
+      const { r, file } = await statusHtml(fresh.root);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: .*no-such-platform\.git/m);
       const html = readFileSync(file, 'utf8');

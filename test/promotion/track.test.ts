@@ -7,19 +7,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { writeGitShim } from '../support/git-shim.js';
+import { writeRacingPushShim } from '../support/git-shim.js';
 import { writeLayout } from '../support/oci-layout.js';
-import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
+import type { Project } from '../support/project-fixture.js';
 import { refusedPort } from '../support/refused-port.js';
 import { describeWithRegistry, registryCliEnv, startRegistry, type TestRegistry } from '../support/registry.js';
-import { run, type Run } from '../support/run.js';
-import { GIT_ID, git } from '../support/git-id.js';
+import { bootstrappedPlatform } from '../support/bootstrapped-platform.js';
+import type { Run } from '../support/run.js';
+import { git } from '../support/git-id.js';
 
 const AUTH = { username: 'tracker', password: 'Reg1stry-s3cret-xyz' };
 const TOOLKIT = 'vfarcic/devops-toolkit-series';
 const PARADOX = 'vfarcic/devops-paradox';
-
-type Platform = Project & { cli: (env: Record<string, string>, ...args: string[]) => Promise<Run> };
 
 // Each case runs the CLI 3 to 6 times (git, a bootstrap, registry reads): ~20 s alone, more beside other files.
 const SLOW = 180_000;
@@ -42,24 +41,6 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The sample as a real platform repo, env repos bootstrapped; production promotes directly here. */
-  async function platform(edit?: (p: Project) => void, extraEnv: Record<string, string> = {}): Promise<Platform> {
-    const p = makeProject((x) => {
-      x.replace('envs/production.yaml', 'promotion: pr', 'promotion: direct');
-      edit?.(x);
-    });
-    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-    git(p.root, 'init', '-q', '--initial-branch=main');
-    git(p.root, 'add', '-A');
-    git(p.root, 'commit', '-qm', 'platform');
-    const cli = (env: Record<string, string>, ...args: string[]) =>
-      run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
-        env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester', ...extraEnv, ...env },
-      });
-    const boot = await cli({}, 'bootstrap', '-q');
-    expect(boot.code, boot.stderr).toBe(0);
-    return Object.assign(p, { cli });
-  }
   const bare = (p: Project, env: string) => join(p.root, '.slipway', 'remotes', `${env}.git`);
   const repoTag = (p: Project, env: string, app: string) =>
     /tag: "?([^"\n]+)"?/.exec(git(p.root, '--git-dir', bare(p, env), 'show', `main:values/${app}.yaml`))![1];
@@ -70,7 +51,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
   it(
     'tracks the sample: staging gets the newest 2.9.x, once, two tracked apps in one commit; a second run changes nothing; no secret anywhere',
     async () => {
-      const p = await platform((x) =>
+      const p = await bootstrappedPlatform((x) =>
         x.replace(
           'envs/staging.yaml',
           '  devops-paradox:\n    tag: "1.71"\n',
@@ -132,7 +113,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
   it(
     'promote --latest: pins the index digest (skopeo inspect --raw | sha256sum); --dry-run --json says what and why',
     async () => {
-      const p = await platform((x) =>
+      const p = await bootstrappedPlatform((x) =>
         x.replace('envs/staging.yaml', 'track: { semver: "~2.9", auto: true }', 'track: { semver: "~2.9", digest: true }'),
       );
       try {
@@ -164,7 +145,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
   it(
     'never backwards without --force --reason; gating still applies; no match is a decision, not an error',
     async () => {
-      const p = await platform((x) =>
+      const p = await bootstrappedPlatform((x) =>
         x.replace(
           'envs/production.yaml',
           '  devops-toolkit:\n    tag: "2.9.9"\n',
@@ -222,7 +203,7 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
   it(
     'a registry that is down: exit 4, one line, nothing written; bad credentials: exit 1, one line',
     async () => {
-      const p = await platform();
+      const p = await bootstrappedPlatform();
       try {
         const h = head(p, 'staging');
         const down = await p.cli({ ...registryEnv, SLIPWAY_REGISTRY_DOCKER_IO_MIRROR: `127.0.0.1:${await refusedPort()}` }, 'track');
@@ -259,13 +240,9 @@ describeWithRegistry('track and promote --latest (real registry)', () => {
     'a human promotes a newer tag while track commits: track re-reads and does not overwrite it',
     async () => {
       const shimParent = mkdtempSync(join(tmpdir(), 'slipway-shim-'));
-      const beforePush = join(shimParent, 'before-push.sh');
-      const shim = writeGitShim(shimParent, [
-        `if [ "$1" = push ] && [ -z "$SLIPWAY_TEST_NO_HOOK" ] && [ -f '${beforePush}' ]; then`,
-        `  mv '${beforePush}' '${beforePush}.ran' && SLIPWAY_TEST_NO_HOOK=1 sh '${beforePush}.ran' >/dev/null 2>&1 || exit 99`,
-        'fi',
-      ]);
-      const p = await platform(undefined, { PATH: `${shim.dir}${delimiter}${process.env.PATH}` });
+      const shim = writeRacingPushShim(shimParent);
+      const beforePush = shim.beforePush;
+      const p = await bootstrappedPlatform(undefined, { PATH: `${shim.dir}${delimiter}${process.env.PATH}` });
       try {
         const other = join(shimParent, 'other');
         writeFileSync(

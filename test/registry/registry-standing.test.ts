@@ -4,22 +4,20 @@
  * standing in for Docker Hub through SLIPWAY_REGISTRY_DOCKER_IO_MIRROR, as in
  * test/promotion/track.test.ts. The sample's staging tracks devops-toolkit `~2.9` at 2.9.17.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeLayout } from '../support/oci-layout.js';
-import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { refusedPort } from '../support/refused-port.js';
 import { describeWithRegistry, registryCliEnv, startRegistry, type TestRegistry } from '../support/registry.js';
-import { run, type Run } from '../support/run.js';
-import { GIT_ID, git } from '../support/git-id.js';
+import { bootstrappedPlatform } from '../support/bootstrapped-platform.js';
+import type { Run } from '../support/run.js';
 
 const AUTH = { username: 'reader', password: 'Stat-us-s3cret-qrs' };
 const TOOLKIT = 'vfarcic/devops-toolkit-series';
 const PARADOX = 'vfarcic/devops-paradox';
 
-type Platform = Project & { cli: (env: Record<string, string>, ...args: string[]) => Promise<Run> };
 interface StatusJson {
   ok: boolean;
   exitCode?: number;
@@ -48,24 +46,6 @@ describeWithRegistry('status --registry (real registry)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The sample as a real platform repo, env repos bootstrapped. */
-  async function platform(edit?: (p: Project) => void): Promise<Platform> {
-    const p = makeProject((x) => {
-      x.replace('envs/production.yaml', 'promotion: pr', 'promotion: direct');
-      edit?.(x);
-    });
-    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-    git(p.root, 'init', '-q', '--initial-branch=main');
-    git(p.root, 'add', '-A');
-    git(p.root, 'commit', '-qm', 'platform');
-    const cli = (env: Record<string, string>, ...args: string[]) =>
-      run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
-        env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester', ...env },
-      });
-    const boot = await cli({}, 'bootstrap', '-q');
-    expect(boot.code, boot.stderr).toBe(0);
-    return Object.assign(p, { cli });
-  }
   const json = (r: Run) => JSON.parse(r.stdout) as StatusJson;
   const registryOf = (r: Run, env: string, app: string) => json(r).rows.find((x) => x.env === env && x.app === app)?.registry;
   /** The table's line for a row. */
@@ -79,7 +59,7 @@ describeWithRegistry('status --registry (real registry)', () => {
   it(
     'a newer tag, then up to date (text, --json, --html); plain status never reads the registry; no secret in output',
     async () => {
-      const p = await platform();
+      const p = await bootstrappedPlatform();
       try {
         // Offline by default: the registry is not asked (here it could not answer), no column.
         const plain = await p.cli({ ...registryEnv, SLIPWAY_REGISTRY_DOCKER_IO_MIRROR: `127.0.0.1:${await refusedPort()}` }, 'status');
@@ -135,7 +115,7 @@ describeWithRegistry('status --registry (real registry)', () => {
     'a registry that is down marks its rows (exit 4) and the others still show; no match is a state, not an error',
     async () => {
       const down = await refusedPort();
-      const p = await platform((x) => {
+      const p = await bootstrappedPlatform((x) => {
         x.replace('charts-src/go-demo-9.ts', "image: 'vfarcic/go-demo-9'", `image: '127.0.0.1:${down}/vfarcic/go-demo-9'`);
         x.replace(
           'envs/staging.yaml',
@@ -199,7 +179,9 @@ describeWithRegistry('status --registry (real registry)', () => {
   it(
     'digest: true shows the digest promote --latest would pin; bad charts-src is bad input before any remote',
     async () => {
-      const p = await platform((x) => x.replace('envs/staging.yaml', 'semver: "~2.9", auto: true', 'semver: "~2.9", digest: true'));
+      const p = await bootstrappedPlatform((x) =>
+        x.replace('envs/staging.yaml', 'semver: "~2.9", auto: true', 'semver: "~2.9", digest: true'),
+      );
       try {
         const r = await p.cli(registryEnv, 'status', '--registry', '--env', 'staging', '--json');
         expect(r.code, r.stderr).toBe(0);

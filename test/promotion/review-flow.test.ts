@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Mutate, type Project } from '../support/project-fixture.js';
-import { writeGitShim } from '../support/git-shim.js';
+import { writeRacingPushShim } from '../support/git-shim.js';
 import { startGitServer } from '../support/git-server.js';
 import { startGitHubServer } from '../support/github-server/index.js';
 import { GIT_ID, git } from '../support/git-id.js';
@@ -127,12 +127,8 @@ describe.concurrent('review in promotion: pr environments', () => {
   it('the sample offline: staging → production with promote, approve, pull; a racing push; approving twice', async () => {
     // A PATH shim runs before-push.sh (once) right before a git push: someone else pushes first.
     const shimParent = mkdtempSync(join(tmpdir(), 'slipway-shim-'));
-    const beforePush = join(shimParent, 'before-push.sh');
-    const shim = writeGitShim(shimParent, [
-      `if [ "$1" = push ] && [ -z "$SLIPWAY_TEST_NO_HOOK" ] && [ -f '${beforePush}' ]; then`,
-      `  mv '${beforePush}' '${beforePush}.ran' && SLIPWAY_TEST_NO_HOOK=1 sh '${beforePush}.ran' >/dev/null 2>&1 || exit 99`,
-      'fi',
-    ]);
+    const shim = writeRacingPushShim(shimParent);
+    const beforePush = shim.beforePush;
     const p = platform(undefined, { PATH: `${shim.dir}${delimiter}${process.env.PATH}` });
     try {
       await ok(p.cli('bootstrap', '-q'));

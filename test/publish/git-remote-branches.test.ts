@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BranchMovedError, RemoteError } from '../../src/core/env-remote.js';
 import { basicAuthorization } from '../../src/publish/git-credentials.js';
 import { GitRemote, type GitRemoteOptions } from '../../src/publish/git-remote.js';
-import { writeGitShim } from '../support/git-shim.js';
+import { writeRacingPushShim } from '../support/git-shim.js';
 import { startGitServer, type StartedGitServer } from '../support/git-server.js';
 
 const TOKEN = `slipway-test-${Math.random().toString(36).slice(2)}-token`;
@@ -78,13 +78,9 @@ function otherClone(
 
 beforeAll(async () => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-branches-')));
-  beforePush = path.join(tmp, 'before-push.sh');
   // PATH shim: logs every git's argv; runs before-push.sh once, just before a `git push`, to race it.
-  const shim = writeGitShim(tmp, [
-    `if [ "$1" = push ] && [ -z "$SLIPWAY_TEST_NO_HOOK" ] && [ -f '${beforePush}' ]; then`,
-    `  mv '${beforePush}' '${beforePush}.ran' && SLIPWAY_TEST_NO_HOOK=1 sh '${beforePush}.ran' >/dev/null 2>&1 || exit 99`,
-    'fi',
-  ]);
+  const shim = writeRacingPushShim(tmp);
+  beforePush = shim.beforePush;
   shimLog = shim.log;
   const shimDir = shim.dir;
   savedPath = process.env.PATH;

@@ -32,3 +32,17 @@ export function writeGitShim(parent: string, beforeExec: readonly string[] = [])
   writeFileSync(log, '');
   return { dir, log };
 }
+
+/**
+ * A git shim that runs `<parent>/before-push.sh` once, if a test wrote it, right before a
+ * `git push` (to race the push: someone else pushes first); a failing script fails that push.
+ */
+export function writeRacingPushShim(parent: string): GitShim & { readonly beforePush: string } {
+  const beforePush = join(parent, 'before-push.sh');
+  const shim = writeGitShim(parent, [
+    `if [ "$1" = push ] && [ -z "$SLIPWAY_TEST_NO_HOOK" ] && [ -f '${beforePush}' ]; then`,
+    `  mv '${beforePush}' '${beforePush}.ran' && SLIPWAY_TEST_NO_HOOK=1 sh '${beforePush}.ran' >/dev/null 2>&1 || exit 99`,
+    'fi',
+  ]);
+  return { ...shim, beforePush };
+}

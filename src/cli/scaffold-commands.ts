@@ -104,6 +104,7 @@ Examples:
           promotesFrom: o.promotesFrom,
           promotion: o.promotion,
           repo: o.repo,
+          repoURL: o.repoUrl,
           domain: o.domain,
         });
         if (io.json) io.emitJson({ env: name, written: r.written });

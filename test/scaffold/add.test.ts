@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 import { ConfigError } from '../../src/core/config-error.js';
 import { generate } from '../../src/synth.js';
 import { addApp, addEnv } from '../../src/scaffold/add.js';
-import { makeProject, type Project } from '../support/project-fixture.js';
+import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
+import { run } from '../support/run.js';
 
 /** Every file of the project's charts-src/ and envs/, to prove a refused command wrote nothing. */
 function snapshot(p: Project): Map<string, string> {
@@ -82,6 +83,29 @@ describe('slipway add env', () => {
     const { output } = await generate({ root: project.root, validate: true });
     expect(output.envs.map((e) => e.env.name).sort()).toEqual(['production', 'qa', 'staging']);
   });
+
+  it('through the CLI: --repo and --repo-url land in the file (what Argo CD pulls is not a placeholder)', async () => {
+    project = makeProject();
+    const r = await run(process.execPath, [
+      join(REPO_ROOT, 'src/cli/slipway.mjs'),
+      '--root',
+      project.root,
+      'add',
+      'env',
+      'qa',
+      '--promotes-from',
+      'staging',
+      '--repo',
+      './remotes/qa.git',
+      '--repo-url',
+      'https://git.example.com/platform/qa.git',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parse(project.read('envs/qa.yaml'))).toMatchObject({
+      repo: './remotes/qa.git',
+      repoURL: 'https://git.example.com/platform/qa.git',
+    });
+  }, 60_000);
 
   it.each([
     [{ name: 'staging' }, "envs/staging.yaml: env 'staging' exists already"],

@@ -2,14 +2,11 @@
 // The `slipway` executable: dist/slipway.js when it is fresh, else the TypeScript sources (launch.mjs).
 
 const args = process.argv.slice(2);
-const isVersion = (a) => a === '--version' || a === '-V';
-const asJson = args.length === 2 && args.includes('--json') && args.some(isVersion);
-if ((args.length === 1 && isVersion(args[0])) || asJson) {
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Fast: package.json's version, without loading the CLI (`slipway --version` from scripts);
-  // with --json, the envelope every command prints (src/cli/json.ts, indented as io.ts writes it).
+  // with --json, main() prints the envelope as every command does.
   const { readFileSync } = await import('node:fs');
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(asJson ? `${JSON.stringify({ command: 'version', ok: true, version }, null, 2)}\n` : `${version}\n`);
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
   // `slipway plan | head`: a closed pipe ends the output, not with a stack trace.
   process.stdout.on('error', (e) => {

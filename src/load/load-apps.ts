@@ -108,7 +108,13 @@ async function startImports(dir: string, files: readonly string[], duplicated: R
     const paths = readable.map((f) => resolve(join(dir, f)));
     // A command that loads the project twice (promote renders before and after its edit) builds
     // once, as Node's module cache would have it; an app file added or changed since builds again.
-    const key = JSON.stringify([dir, paths.map((p) => [p, statSync(p).size, statSync(p).mtimeMs])]);
+    const key = JSON.stringify([
+      dir,
+      paths.map((p) => {
+        const { size, mtimeMs } = statSync(p);
+        return [p, size, mtimeMs];
+      }),
+    ]);
     let building = builds.get(key);
     if (!building) builds.set(key, (building = importBundled(dir, paths, generators)));
     const built = await building;

@@ -278,6 +278,17 @@ export function githubHost(apiUrl: string): string | undefined {
   }
 }
 
+/**
+ * The platform repo's env files, validated, cut to those `--env` names: what commands that read
+ * no app file start from (status, history, pull, track, the registry column).
+ */
+export function loadSelectedEnvs(root: string, names: readonly string[] | undefined): EnvDefinition[] {
+  return selectEnvs(
+    loadEnvFiles(join(root, 'envs'), 'envs').map((f) => f.definition),
+    names,
+  );
+}
+
 /** The envs `--env` names (all of them when it names none); one line naming the known ones for a name that is not. */
 export function selectEnvs<E extends { readonly name: string }>(all: readonly E[], names: readonly string[] | undefined): E[] {
   for (const name of names ?? []) {

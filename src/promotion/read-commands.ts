@@ -5,10 +5,9 @@
  */
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
-import { join } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
 import type { RemoteError } from '../core/env-remote.js';
-import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
+import { loadSelectedEnvs } from '../load/load-envs.js';
 import { committedTags } from '../plan/committed-tags.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
@@ -26,11 +25,7 @@ export interface CommandContext extends RemoteContext {
  * Not the whole project: no app file is loaded (nor cdk8s) to list tags.
  */
 export async function envsOf(ctx: CommandContext): Promise<EnvDefinition[]> {
-  const envFiles = loadEnvFiles(join(ctx.root, 'envs'), 'envs');
-  return selectEnvs(
-    envFiles.map((f) => f.definition),
-    ctx.envs,
-  );
+  return loadSelectedEnvs(ctx.root, ctx.envs);
 }
 
 export async function envNamed(ctx: RemoteContext, name: string, app: string): Promise<EnvDefinition> {
@@ -74,6 +69,8 @@ export interface StatusReport {
   readonly failures: readonly EnvFailure[];
   /** Why the platform repo's remote could not be read (its class gives the exit code), when it could not. */
   readonly platformFailure?: RemoteError;
+  /** The envs it read, as their files declare them (for the status page, which draws them all). */
+  readonly envs: readonly EnvDefinition[];
 }
 
 /**
@@ -130,6 +127,7 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
   );
   disagreements.push(...platformDisagreements(platform));
   return {
+    envs,
     rows: rows.sort((a, b) => a.app.localeCompare(b.app) || a.env.localeCompare(b.env)),
     platform,
     disagreements,

@@ -13,8 +13,7 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
-import { join } from 'node:path';
-import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
+import { loadSelectedEnvs } from '../load/load-envs.js';
 import { describePolicy } from '../core/tag-policy.js';
 import type { RemoteContext } from '../publish/remotes.js';
 import { promoteBundle, type BundleDecision, type BundleResult } from './bundle.js';
@@ -45,10 +44,7 @@ export interface TrackDecision {
 }
 
 export async function track(o: TrackOptions): Promise<TrackDecision[]> {
-  const envs: EnvDefinition[] = selectEnvs(
-    loadEnvFiles(join(o.root, 'envs'), 'envs').map((f) => f.definition),
-    o.envs,
-  );
+  const envs: EnvDefinition[] = loadSelectedEnvs(o.root, o.envs);
   const decisions: TrackDecision[] = [];
   for (const env of envs) {
     const tracked = enabledApps(env).filter((app) => env.apps[app]!.track);

@@ -14,7 +14,7 @@ import type { EnvDefinition } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
 import { describePolicy } from '../core/tag-policy.js';
 import { loadAppFiles } from '../load/load-apps.js';
-import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
+import { loadSelectedEnvs } from '../load/load-envs.js';
 import { registryFor, type RegistryClient } from './client.js';
 import { newestTag, type NewestTagOptions, type TagStanding } from './newest-tag.js';
 
@@ -64,10 +64,7 @@ export interface RegistryReaderOptions {
 type TagSource = NewestTagOptions['registry'];
 
 export async function registryReader(o: RegistryReaderOptions): Promise<RegistryReader> {
-  const envs: EnvDefinition[] = selectEnvs(
-    loadEnvFiles(join(o.root, 'envs'), 'envs').map((f) => f.definition),
-    o.envs,
-  );
+  const envs: EnvDefinition[] = loadSelectedEnvs(o.root, o.envs);
   const tracking = envs.some((e) => Object.values(e.apps).some((a) => a.enabled && a.track));
   const images = new Map(
     tracking ? (await loadAppFiles(join(o.root, 'charts-src'))).map((a) => [a.definition.name, a.definition.image]) : [],

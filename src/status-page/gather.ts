@@ -5,10 +5,8 @@
  * tag each would bring. An env whose repo cannot be read is kept, with why, and the page shows
  * what envs/ says of it; the report's failures name it as `slipway status` does.
  */
-import { join } from 'node:path';
 import type { EnvDefinition } from '../../generators/environment.js';
 import type { RemoteTree } from '../core/env-remote.js';
-import { loadEnvFiles, selectEnvs } from '../load/load-envs.js';
 import { committedTag, tagPath } from '../plan/committed-tags.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor } from '../publish/remotes.js';
@@ -41,10 +39,7 @@ const OTHER_COMMITS_ALLOWANCE = 20;
 export async function gatherStatusPage(options: GatherOptions): Promise<Gathered> {
   const report = await statusReport(options);
   const registry = await options.readRegistry?.(report.rows);
-  const envs = selectEnvs(
-    loadEnvFiles(join(options.root, 'envs'), 'envs').map((f) => f.definition),
-    options.envs,
-  );
+  const { envs } = report;
   const failures = new Map<string, unknown>(report.failures.map((f) => [f.env, f.error]));
   const readable = envs.filter((e) => !failures.has(e.name));
   const outcome = await forEachEnv(readable, (env) => envFacts(env, options, report, registry ?? []));

@@ -8,7 +8,8 @@
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
 import { FLOATING_TAGS } from '../../load/names.js';
-import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
+import type { RemoteTree } from '../../core/env-remote.js';
+import { remoteFor } from '../../publish/remotes.js';
 import { committedTag } from '../../plan/committed-tags.js';
 import type { BundleDecision } from '../bundle.js';
 import type { PromotionFlags } from '../promote.js';
@@ -21,8 +22,11 @@ async function gate(c: PromotionContext): Promise<StepResult> {
   const passed: Move[] = [];
   const blocked: BundleDecision[] = [];
   const notes: string[] = [];
+  // The upstream env repo is read once for every app of the promotion (a bundle gates many).
+  let upstreamTree: Promise<RemoteTree> | undefined;
+  const upstream = (u: EnvDefinition) => (upstreamTree ??= remoteFor(u, remoteContext).read());
   for (const move of moves) {
-    const verdict = tagPolicy(move.tag, env, envFile, move.app) ?? (await checkGate(o, env, envs, move, remoteContext));
+    const verdict = tagPolicy(move.tag, env, envFile, move.app) ?? (await checkGate(o, env, envs, move, upstream));
     if (typeof verdict === 'string') {
       passed.push(move);
       notes.push(verdict);
@@ -66,14 +70,14 @@ async function checkGate(
   env: EnvDefinition,
   envs: ReadonlyMap<string, EnvDefinition>,
   move: Move,
-  ctx: RemoteContext,
+  upstreamTree: (upstream: EnvDefinition) => Promise<RemoteTree>,
 ): Promise<string | ConfigError> {
   const { app, tag } = move;
   if (!env.promotesFrom || o.rollback)
     return `skip: ${env.promotesFrom ? 'a rollback: the tag ran here before' : `${o.env} has no promotesFrom`}`;
   const upstream = envs.get(env.promotesFrom)!;
   if (move.promotedFrom === env.promotesFrom) return `the tag was read from ${upstream.name}`;
-  const upstreamTag = await committedTag(await remoteFor(upstream, ctx).read(), upstream, app);
+  const upstreamTag = await committedTag(await upstreamTree(upstream), upstream, app);
   if (upstreamTag === tag) return `${upstream.name} runs ${tag}`;
   if (o.force) {
     o.log(

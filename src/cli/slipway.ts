@@ -506,6 +506,13 @@ function buildProgram(run: (code: number) => void): Command {
           : undefined;
         let report: Awaited<ReturnType<typeof statusReport>>;
         let registry: Awaited<ReturnType<NonNullable<typeof readRegistry>>> | undefined;
+        /** One line per env, registry and platform remote that could not be read; the worst exit code. */
+        const printFailures = (r: typeof report, lookups: typeof registry) =>
+          worstExitCode([
+            reportEnvFailures(r.failures, io),
+            registryErrors(lookups ?? [], io),
+            r.platformFailure ? reportLines(r.platformFailure, io) : EXIT.ok,
+          ]);
         if (o.html !== undefined) {
           if (!/^[1-9]\d{0,3}$/.test(o.history))
             throw new ConfigError(`--history '${o.history}': expected a whole number of promotions from 1 to 9999`);
@@ -522,12 +529,7 @@ function buildProgram(run: (code: number) => void): Command {
             redact: (text) => redact(text, secrets),
             ...(readRegistry ? { readRegistry } : {}),
           }));
-          if (o.html === '-')
-            return worstExitCode([
-              reportEnvFailures(report.failures, io),
-              registryErrors(registry ?? [], io),
-              report.platformFailure ? reportLines(report.platformFailure, io) : EXIT.ok,
-            ]);
+          if (o.html === '-') return printFailures(report, registry);
           io.progress(`wrote the status page to ${o.html}`);
         } else {
           report = await statusReport({ ...remoteContext(command, io), envs: o.env });
@@ -574,11 +576,7 @@ function buildProgram(run: (code: number) => void): Command {
           const lines = disagreementLines(report.disagreements);
           if (lines.length) io.out(['', ...lines].join('\n'));
         }
-        return worstExitCode([
-          reportEnvFailures(report.failures, io),
-          registryErrors(registry ?? [], io),
-          report.platformFailure ? reportLines(report.platformFailure, io) : EXIT.ok,
-        ]);
+        return printFailures(report, registry);
       }),
     );
 

@@ -24,9 +24,10 @@
  *   }
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
+import { writeFileAtomically } from '../write/file-atomically.js';
 import type { ChangeAction, FileChange, Plan } from './plan.js';
 
 const SAVED_PLAN_FORMAT = 'slipway-plan';
@@ -115,14 +116,11 @@ export function writeSavedPlan(file: string, plan: SavedPlan): void {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`--out ${file}: the folder ${parent} does not exist`);
   }
-  const temporary = join(parent, `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, JSON.stringify(plan, null, 2) + '\n', { mode: 0o644 });
-    renameSync(temporary, file);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw new ConfigError(`--out ${file}: cannot write the plan: ${(e as Error).message}`);
-  }
+  writeFileAtomically(
+    file,
+    `${JSON.stringify(plan, null, 2)}\n`,
+    (reason) => new ConfigError(`--out ${file}: cannot write the plan: ${reason}`),
+  );
 }
 
 export interface LoadedSavedPlan {

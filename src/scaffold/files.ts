@@ -2,8 +2,9 @@
  * Writing what init and add planned: every file checked first (nothing exists that must not),
  * then each written through a temp file and a rename, so no file is ever half-written.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomically } from '../write/file-atomically.js';
 
 /** Repo-relative path -> content. */
 export type PlannedFiles = ReadonlyMap<string, string>;
@@ -12,9 +13,7 @@ export function writePlanned(root: string, files: PlannedFiles): void {
   for (const [path, content] of files) {
     const abs = join(root, path);
     mkdirSync(dirname(abs), { recursive: true });
-    const tmp = `${abs}.slipway-${process.pid}.tmp`;
-    writeFileSync(tmp, content);
-    renameSync(tmp, abs);
+    writeFileAtomically(abs, content);
   }
 }
 

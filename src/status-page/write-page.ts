@@ -3,9 +3,10 @@
  * (`-`) or to a file replaced whole (a temporary file beside it, renamed over it), so a reader
  * (a web server publishing it, a CI step uploading it) never sees half a page.
  */
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
+import { writeFileAtomically } from '../write/file-atomically.js';
 import type { StatusReport } from '../promotion/read-commands.js';
 import type { RegistryLookup } from '../registry/registry-standing.js';
 import { gatherStatusPage, type GatherOptions } from './gather.js';
@@ -27,7 +28,7 @@ export async function writeStatusPage(
   if (file) checkTarget(file, options.target);
   const { report, input, registry } = await gatherStatusPage(options);
   const html = options.redact(renderStatusPage(buildStatusPage(input)));
-  if (file) writeAtomically(file, options.target, html);
+  if (file) writeFileAtomically(file, html, (reason) => new ConfigError(`--html ${options.target}: cannot write the page: ${reason}`));
   else process.stdout.write(html);
   return { report, bytes: Buffer.byteLength(html), ...(registry ? { registry } : {}) };
 }
@@ -46,16 +47,5 @@ function checkTarget(file: string, label: string): void {
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     // Not there yet: it is created.
-  }
-}
-
-function writeAtomically(file: string, label: string, html: string): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, html, { mode: 0o644 });
-    renameSync(temporary, file);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw new ConfigError(`--html ${label}: cannot write the page: ${(e as Error).message}`);
   }
 }

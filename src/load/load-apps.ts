@@ -14,6 +14,7 @@ import { importBundled, runningGenerators, type BundledImport } from './app-bund
 import { findControlStrings, inputFileProblem, readInputFile } from './input-guards.js';
 import {
   DNS_1035_LABEL,
+  DNS_1035_RULE,
   DNS_1123_SUBDOMAIN,
   ENV_VAR_NAME,
   IMAGE_REPOSITORY,
@@ -196,7 +197,7 @@ function checkApp(app: AppDefinition, file: string, baseName: string, problems: 
     return;
   }
   if (typeof app.name !== 'string' || !DNS_1035_LABEL.test(app.name) || app.name.length > 63) {
-    add('name', `'${String(app.name)}' is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63)`);
+    add('name', `'${String(app.name)}' ${DNS_1035_RULE}`);
   } else if (app.name.startsWith(RESERVED_APP_PREFIX)) {
     add(
       'name',

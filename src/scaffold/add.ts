@@ -9,22 +9,16 @@ import { join } from 'node:path';
 
 import { ConfigError } from '../core/config-error.js';
 import { loadEnvFiles } from '../load/load-envs.js';
+import { DNS_1035_LABEL, DNS_1035_RULE } from '../load/names.js';
 import { addAppEntry } from './env-file-add.js';
 import { existing, type PlannedFiles, writePlanned } from './files.js';
 import { appFile, DELIVERY_FACTORIES, envFile } from './templates.js';
-
-/** A DNS-1035 label, as app and env names must be (envs/env.schema.json, definitions.dnsLabel). */
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Where a platform repo's env files find the schema: the installed package's. */
 export const ENV_SCHEMA_FROM_ENVS = '../node_modules/slipway/envs/env.schema.json';
 
 function checkName(what: string, name: string): void {
-  if (!DNS_LABEL.test(name) || name.length > 63) {
-    throw new ConfigError(
-      `${what} name '${name}' is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63)`,
-    );
-  }
+  if (!DNS_1035_LABEL.test(name) || name.length > 63) throw new ConfigError(`${what} name '${name}' ${DNS_1035_RULE}`);
 }
 
 function envNames(root: string): string[] {

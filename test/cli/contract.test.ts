@@ -27,6 +27,7 @@ import { startGitServer, type StartedGitServer } from '../support/git-server.js'
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { refusedPort } from '../support/refused-port.js';
 import { GIT_ID, git } from '../support/git-id.js';
+import { commitAsPlatformRepo } from '../support/platform-origin.js';
 
 const TOKEN = 'contract-test-token-0123456789';
 /** Each run is killed (with what it started) after this: a hang fails fast instead of stalling the suite. */
@@ -227,12 +228,9 @@ describe('exit codes by error class, one line per error', () => {
 
 describe("the platform repo's remote (promote, status)", () => {
   /** The sample as a git checkout whose `origin` is `url`, with the staging env repo bootstrapped. */
-  async function platformWithOrigin(url: string): Promise<Project> {
+  async function checkoutWithRemote(url: string): Promise<Project> {
     const p = projectWith({});
-    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-    git(p.root, 'init', '-q', '--initial-branch=main');
-    git(p.root, 'add', '-A');
-    git(p.root, 'commit', '-qm', 'platform');
+    commitAsPlatformRepo(p.root);
     git(p.root, 'remote', 'add', 'origin', url);
     // The person's own credentials for the server (the platform remote is reached as they reach it).
     git(p.root, 'config', 'http.extraHeader', `Authorization: Bearer ${TOKEN}`);
@@ -268,7 +266,7 @@ describe("the platform repo's remote (promote, status)", () => {
     ];
     const runs = await Promise.all(
       cases.map(async (c) => {
-        const p = await platformWithOrigin(c.url);
+        const p = await checkoutWithRemote(c.url);
         const promote = await slipway(p.root, ['promote', 'go-demo-9', '0.0.2', '--env', 'staging'], GIT_ID);
         const verbose = await slipway(p.root, ['--verbose', 'promote', 'go-demo-9', '0.0.2', '--env', 'staging'], GIT_ID);
         const status = await slipway(p.root, ['status', '--env', 'staging'], GIT_ID);
@@ -314,7 +312,7 @@ describe("the platform repo's remote (promote, status)", () => {
 
   it("a platform push the server answers 503: exit 4, one line in slipway's words, curl's only with --verbose", async () => {
     server.createBareRepo('platform-503');
-    const p = await platformWithOrigin(`${server.url}/platform-503.git`);
+    const p = await checkoutWithRemote(`${server.url}/platform-503.git`);
     // Not git() (spawnSync): the server answers from this process.
     const pushed = await run('git', ['push', '-q', '-u', 'origin', 'main'], {
       cwd: p.root,

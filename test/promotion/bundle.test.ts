@@ -6,11 +6,12 @@
  * app of it; --pr makes one review branch (slipway/bundle-<env>) that approve --bundle merges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { GIT_ID, git } from '../support/git-id.js';
+import { commitAsPlatformRepo } from '../support/platform-origin.js';
 
 type Platform = Project & { cli: (...args: string[]) => Promise<Run> };
 
@@ -21,10 +22,7 @@ describe('promote --all: a whole environment in one commit', () => {
   let p: Platform;
   beforeAll(async () => {
     p = makeProject((x) => x.replace('envs/production.yaml', 'promotion: pr', 'promotion: direct')) as Platform;
-    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-    git(p.root, 'init', '-q', '--initial-branch=main');
-    git(p.root, 'add', '-A');
-    git(p.root, 'commit', '-qm', 'platform');
+    commitAsPlatformRepo(p.root);
     p.cli = (...args: string[]) =>
       run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
         env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester' },

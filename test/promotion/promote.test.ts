@@ -3,21 +3,19 @@
  * direct flow, the GitHub-compatible server for pull requests), with a real platform repo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
 import { startGitHubServer, type StartedGitHubServer } from '../support/github-server/index.js';
 import { GIT_ID, git } from '../support/git-id.js';
+import { commitAsPlatformRepo } from '../support/platform-origin.js';
 
 /** The sample as a real platform repo (git), its env repos local bare repos, bootstrapped. */
 async function platform(edit?: (p: Project) => void): Promise<Project & { cli: (...args: string[]) => Promise<Run> }> {
   const p = makeProject(edit);
-  writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-  git(p.root, 'init', '-q', '--initial-branch=main');
-  git(p.root, 'add', '-A');
-  git(p.root, 'commit', '-qm', 'platform');
+  commitAsPlatformRepo(p.root);
   const cli = (...args: string[]) =>
     run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
       env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester' },

@@ -26,16 +26,14 @@ import { writeRacingPushShim } from '../support/git-shim.js';
 import { startGitServer } from '../support/git-server.js';
 import { startGitHubServer } from '../support/github-server/index.js';
 import { GIT_ID, git } from '../support/git-id.js';
+import { commitAsPlatformRepo } from '../support/platform-origin.js';
 
 type Platform = Project & { cli: (...args: string[]) => Promise<Run>; tmp: string };
 
 /** The sample as a real platform repo (git, committed); `env` is added to every CLI run. */
 function platform(edit?: Mutate, env: Record<string, string> = {}): Platform {
   const p = makeProject(edit);
-  writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-  git(p.root, 'init', '-q', '--initial-branch=main');
-  git(p.root, 'add', '-A');
-  git(p.root, 'commit', '-qm', 'platform');
+  commitAsPlatformRepo(p.root);
   const tmp = mkdtempSync(join(tmpdir(), 'slipway-review-'));
   const cli = (...args: string[]) =>
     run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {

@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platformWithOrigin } from '../support/platform-origin.js';
+import { platformWithOrigin, commitAsPlatformRepo } from '../support/platform-origin.js';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT } from '../support/project-fixture.js';
 import { synth } from '../../src/synth.js';
@@ -492,10 +492,7 @@ describe.concurrent('the two writes of a promotion', () => {
 
   it('a promotion branch on a plain git remote: restarted from main once merged; history follows main; rollback and status', async () => {
     const p = makeProject();
-    writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-    git(p.root, 'init', '-q', '--initial-branch=main');
-    git(p.root, 'add', '-A');
-    git(p.root, 'commit', '-qm', 'platform');
+    commitAsPlatformRepo(p.root);
     const cli = cliIn(p.root);
     const envRepo = join(p.root, '.slipway', 'remotes', 'staging.git');
     const branch = 'slipway/promote-staging-go-demo-9';

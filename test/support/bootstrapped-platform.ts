@@ -2,12 +2,12 @@
  * The sample as a committed git platform repo whose production promotes directly, its env repos
  * bootstrapped (local bare repos), and a CLI runner on it: what the registry tests start from.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { GIT_ID, git } from './git-id.js';
+import { GIT_ID } from './git-id.js';
 import { makeProject, REPO_ROOT, type Project } from './project-fixture.js';
 import { run, type Run } from './run.js';
+import { commitAsPlatformRepo } from './platform-origin.js';
 
 export type BootstrappedPlatform = Project & { cli: (env: Record<string, string>, ...args: string[]) => Promise<Run> };
 
@@ -20,10 +20,7 @@ export async function bootstrappedPlatform(
     x.replace('envs/production.yaml', 'promotion: pr', 'promotion: direct');
     edit?.(x);
   });
-  writeFileSync(join(p.root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
-  git(p.root, 'init', '-q', '--initial-branch=main');
-  git(p.root, 'add', '-A');
-  git(p.root, 'commit', '-qm', 'platform');
+  commitAsPlatformRepo(p.root);
   const cli = (env: Record<string, string>, ...args: string[]) =>
     run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', p.root, '--no-color', ...args], {
       env: { ...process.env, ...GIT_ID, USER: 'tester', SLIPWAY_ACTOR: 'tester', ...extraEnv, ...env },

@@ -11,11 +11,12 @@
  *   devops-paradox 1.72 forced straight in with a reason (staging still runs 1.71).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeProject, REPO_ROOT } from './project-fixture.js';
 import { run } from './run.js';
+import { commitAsPlatformRepo } from './platform-origin.js';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'dev',
@@ -55,12 +56,9 @@ export async function makeStatusSample(): Promise<StatusSample> {
     return r.stdout;
   };
   try {
-    writeFileSync(join(root, '.gitignore'), 'node_modules\ngenerators\nout/\n.slipway/\n');
+    commitAsPlatformRepo(root);
     const origin = join(home, 'platform.git');
     git(home, 'init', '-q', '--bare', '--initial-branch=main', origin);
-    git(root, 'init', '-q', '--initial-branch=main');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'platform');
     git(root, 'remote', 'add', 'origin', origin);
     git(root, 'push', '-q', '-u', 'origin', 'main');
     await slipway(['bootstrap', '-q']);

@@ -12,6 +12,7 @@
  *   (`SLIPWAY_HTTP_TIMEOUT_MS`, its older form in milliseconds, is read when it is unset.)
  */
 import { ConfigError } from '../core/config-error.js';
+import { checkSecret } from '../core/secret-check.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -69,21 +70,6 @@ export function githubToken(environment: Environment): { readonly name: string; 
 export function credential(environment: Environment, name: string): string | undefined {
   const value = environment[name];
   return value ? checkSecret(name, value) : undefined;
-}
-
-/**
- * Refuses what cannot be a token: line breaks, other control characters, whitespace at either
- * end. The message names the variable and the character's position class, never the value.
- */
-export function checkSecret(name: string, value: string): string {
-  if (/[\n\r\u0085\u2028\u2029]/.test(value)) throw new ConfigError(`${name} contains a newline; remove it`);
-  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(value);
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new ConfigError(`${name} contains a control character (U+${code}); remove it`);
-  }
-  if (/^\s|\s$/.test(value)) throw new ConfigError(`${name} starts or ends with whitespace; remove it`);
-  return value;
 }
 
 /** A value for a message: JSON-quoted (control characters visible), at most 40 characters. */

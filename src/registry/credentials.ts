@@ -20,6 +20,7 @@ import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../core/config-error.js';
 import { envVarHost } from './image-ref.js';
+import { checkSecret } from '../core/secret-check.js';
 
 export interface RegistryCredentials {
   readonly username: string;
@@ -115,7 +116,11 @@ export async function registryCredentials(host: string, environment: Environment
   if (username !== undefined || password !== undefined) {
     if (!username || !password)
       throw new ConfigError(`${prefix}_USERNAME and ${prefix}_PASSWORD: set both (or neither, for anonymous pulls)`);
-    return { username, password, source: `${prefix}_USERNAME/PASSWORD` };
+    return {
+      username: checkSecret(`${prefix}_USERNAME`, username),
+      password: checkSecret(`${prefix}_PASSWORD`, password),
+      source: `${prefix}_USERNAME/PASSWORD`,
+    };
   }
   const found = readDockerConfig(environment);
   if (!found) return undefined;

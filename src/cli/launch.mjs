@@ -35,6 +35,12 @@ function distIsFresh() {
  * files importing 'slipway' (or a checkout's ../generators/index.js) get those, not a second copy.
  */
 export async function load(entry, source) {
+  // `slipway plan | head`, `npm run synth -- --json | head`: a closed pipe ends the output, not
+  // with a stack trace.
+  process.stdout.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const generatorsSource = fileURLToPath(new URL('generators/index.ts', root));
   const installed = !existsSync(generatorsSource);
   const sourcePath = installed ? undefined : realpathSync(generatorsSource);

@@ -8,11 +8,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  // `slipway plan | head`: a closed pipe ends the output, not with a stack trace.
-  process.stdout.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
   const { load } = await import('./launch.mjs');
   const { main } = await load('slipway', 'src/cli/slipway.ts');
   process.exitCode = await main(args);

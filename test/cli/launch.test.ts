@@ -3,6 +3,7 @@
  * and the TypeScript sources otherwise; both write the same out/. Run on a copy of the checkout,
  * with dist/slipway.js marked, so which one ran shows.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +52,22 @@ describe('launch: dist/ when fresh, the sources otherwise', () => {
     expect(stale.code, stale.stderr).toBe(0);
     expect(stale.stdout).toMatch(/^Usage: slipway/m);
     expect(stale.stderr).not.toContain('ran dist');
+  }, 60_000);
+
+  it('a reader that closes stdout first (| head) ends either entry quietly: no stack, exit 0', async () => {
+    for (const args of [
+      [join(copy, 'src/cli/synth.mjs'), '--json'],
+      [join(copy, 'src/cli/slipway.mjs'), 'validate', '--json'],
+    ]) {
+      const child = spawn(process.execPath, args, { cwd: copy, env: { ...process.env, NO_COLOR: '1' } });
+      child.stdout.destroy(); // the read end is closed before anything is written: every write gets EPIPE
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr, args.join(' ')).not.toMatch(/EPIPE|\n\s+at /);
+      expect(code, stderr).toBe(0);
+    }
   }, 60_000);
 });

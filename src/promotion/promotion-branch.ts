@@ -8,14 +8,17 @@
 import type { EnvRemote } from '../core/env-remote.js';
 import { capability, type PullRequestRef } from '../core/remote-capabilities.js';
 
+/** What every branch slipway pushes for review starts with. */
+const BRANCH_PREFIX = 'slipway/';
+
 /** The branch a promotion for review commits to. */
 export function promotionBranch(env: string, app: string): string {
-  return `slipway/promote-${env}-${app}`;
+  return `${BRANCH_PREFIX}promote-${env}-${app}`;
 }
 
 /** The branch a bundle for review commits to (several apps at once: `promote --all`, track). */
 export function bundleBranch(env: string): string {
-  return `slipway/bundle-${env}`;
+  return `${BRANCH_PREFIX}bundle-${env}`;
 }
 
 /**
@@ -35,34 +38,33 @@ export interface PendingBranch {
   readonly pullRequest?: PullRequestRef;
 }
 
-/**
- * The env's promotion branches still pending review, by app: on GitHub, those with an open pull
- * request (or none yet); elsewhere, those not contained in the env repo's branch. None on a
- * remote that cannot list branches or take changes through review.
- */
-export async function pendingBranches(remote: EnvRemote, env: string, apps: readonly string[]): Promise<Map<string, PendingBranch>> {
-  const pending = new Map<string, PendingBranch>();
-  const reviews = remote.capabilities.pullRequests;
-  if (!remote.branchHeads || !reviews) return pending;
-  const heads = await remote.branchHeads(promotionBranch(env, ''));
-  for (const app of apps) {
-    const branch = promotionBranch(env, app);
-    const head = heads.get(branch);
-    if (head === undefined) continue;
-    const state = await reviews.state(branch, head);
-    if (state.done) continue;
-    pending.set(app, { branch, head, ...(state.pullRequest ? { pullRequest: state.pullRequest } : {}) });
-  }
-  return pending;
+/** What of an env is pending review: promotion branches by app, and the bundle branch. */
+export interface PendingReviews {
+  readonly branches: Map<string, PendingBranch>;
+  readonly bundle?: PendingBranch;
 }
 
-/** The env's bundle branch (`promote --all`, track) when it is pending review, like pendingBranches. */
-export async function pendingBundle(remote: EnvRemote, env: string): Promise<PendingBranch | undefined> {
+/**
+ * The env's promotion branches still pending review, by app, and its bundle branch (`promote
+ * --all`, track) when that is: on GitHub, those with an open pull request (or none yet);
+ * elsewhere, those not contained in the env repo's branch. None on a remote that cannot list
+ * branches or take changes through review. One listing of `slipway/…` serves both.
+ */
+export async function pendingReviews(remote: EnvRemote, env: string, apps: readonly string[]): Promise<PendingReviews> {
+  const branches = new Map<string, PendingBranch>();
   const reviews = remote.capabilities.pullRequests;
-  if (!remote.branchHeads || !reviews) return undefined;
-  const branch = bundleBranch(env);
-  const head = (await remote.branchHeads(branch)).get(branch);
-  if (head === undefined) return undefined;
-  const state = await reviews.state(branch, head);
-  return state.done ? undefined : { branch, head, ...(state.pullRequest ? { pullRequest: state.pullRequest } : {}) };
+  if (!remote.branchHeads || !reviews) return { branches };
+  const heads = await remote.branchHeads(BRANCH_PREFIX);
+  const pendingAt = async (branch: string): Promise<PendingBranch | undefined> => {
+    const head = heads.get(branch);
+    if (head === undefined) return undefined;
+    const state = await reviews.state(branch, head);
+    return state.done ? undefined : { branch, head, ...(state.pullRequest ? { pullRequest: state.pullRequest } : {}) };
+  };
+  for (const app of apps) {
+    const pending = await pendingAt(promotionBranch(env, app));
+    if (pending) branches.set(app, pending);
+  }
+  const bundle = await pendingAt(bundleBranch(env));
+  return { branches, ...(bundle ? { bundle } : {}) };
 }

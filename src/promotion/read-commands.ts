@@ -13,7 +13,7 @@ import type { TagDrift } from '../plan/reconcile-tags.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor, type RemoteContext } from '../publish/remotes.js';
 import { appHistory, type HistoryEntry } from './history.js';
-import { pendingBranches, pendingBundle } from './promotion-branch.js';
+import { pendingReviews } from './promotion-branch.js';
 import { platformDisagreements, platformSync, tagDisagreements, type Disagreement, type PlatformSync } from './two-repos.js';
 
 export interface CommandContext extends RemoteContext {
@@ -73,58 +73,71 @@ export interface StatusReport {
   readonly envs: readonly EnvDefinition[];
 }
 
+/** How many env repos status reads at once. */
+const ENVS_READ_AT_ONCE = 4;
+
 /**
  * `slipway status`: app × env (the tag in envs/, in the env repo, a pending promotion branch or
  * pull request, the state and what reconciles it), and the platform repo against its remote.
  */
 export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
-  const rows: StatusRow[] = [];
-  const disagreements: Disagreement[] = [];
   const envs = await envsOf(ctx);
   // Every env it can reach is shown; one failure per env it cannot (the CLI prints one line each).
-  const { failures } = await forEachEnv(envs, async (env) => {
-    const remote = remoteFor(env, ctx);
-    ctx.log(`${env.name}: reading ${remote.description}`);
-    const apps = enabledApps(env);
-    const tags = await committedTags(await remote.read(), env, apps);
-    const pending = await pendingBranches(remote, env.name, apps);
-    // A bundle pending review is pending for each app whose tag it changes (an app's own
-    // promotion branch, when there is one too, is the one shown).
-    const bundle = await pendingBundle(remote, env.name);
-    if (bundle !== undefined) {
-      const bundled = await committedTags(await remote.read(bundle.branch), env, apps);
-      for (const app of apps) if (!pending.has(app) && bundled.get(app) !== tags.get(app)) pending.set(app, bundle);
-    }
-    const drift: TagDrift[] = [];
-    for (const app of apps) {
-      const committed = tags.get(app);
-      const declared = env.apps[app]!.tag;
-      const p = pending.get(app);
-      const ahead = committed !== undefined && committed !== declared;
-      if (ahead) drift.push({ app, local: declared, repo: committed });
-      rows.push({
-        app,
-        env: env.name,
-        declared,
-        committed,
-        pullRequest: p?.pullRequest,
-        pending: p,
-        differs: committed !== declared,
-        state: committed === undefined ? 'not deployed' : ahead ? 'env repo ahead' : 'in sync',
-        ...(ahead
-          ? { reconcile: `slipway pull --env ${env.name}` }
-          : committed === undefined
-            ? { reconcile: `slipway bootstrap --env ${env.name}` }
-            : {}),
-      });
-    }
-    disagreements.push(...tagDisagreements(env.name, drift));
-  });
-  const { failure: platformFailure, ...platform } = await platformSync(
-    ctx.root,
-    envs.map((e) => `envs/${e.name}.yaml`),
-    { fetch: true, environment: ctx.environment },
+  // Only reads, each env in its own cache clone: envs are read side by side (most of the time is
+  // git and the server answering), and their rows come back in the envs' order.
+  const reading = forEachEnv(
+    envs,
+    async (env) => {
+      const remote = remoteFor(env, ctx);
+      ctx.log(`${env.name}: reading ${remote.description}`);
+      const apps = enabledApps(env);
+      const tags = await committedTags(await remote.read(), env, apps);
+      const { branches: pending, bundle } = await pendingReviews(remote, env.name, apps);
+      // A bundle pending review is pending for each app whose tag it changes (an app's own
+      // promotion branch, when there is one too, is the one shown).
+      if (bundle !== undefined) {
+        const bundled = await committedTags(await remote.read(bundle.branch), env, apps);
+        for (const app of apps) if (!pending.has(app) && bundled.get(app) !== tags.get(app)) pending.set(app, bundle);
+      }
+      const drift: TagDrift[] = [];
+      const rows: StatusRow[] = [];
+      for (const app of apps) {
+        const committed = tags.get(app);
+        const declared = env.apps[app]!.tag;
+        const p = pending.get(app);
+        const ahead = committed !== undefined && committed !== declared;
+        if (ahead) drift.push({ app, local: declared, repo: committed });
+        rows.push({
+          app,
+          env: env.name,
+          declared,
+          committed,
+          pullRequest: p?.pullRequest,
+          pending: p,
+          differs: committed !== declared,
+          state: committed === undefined ? 'not deployed' : ahead ? 'env repo ahead' : 'in sync',
+          ...(ahead
+            ? { reconcile: `slipway pull --env ${env.name}` }
+            : committed === undefined
+              ? { reconcile: `slipway bootstrap --env ${env.name}` }
+              : {}),
+        });
+      }
+      return { rows, disagreements: tagDisagreements(env.name, drift) };
+    },
+    { concurrency: ENVS_READ_AT_ONCE },
   );
+  // The platform repo's fetch is another repository: it runs beside the env reads.
+  const [{ results, failures }, { failure: platformFailure, ...platform }] = await Promise.all([
+    reading,
+    platformSync(
+      ctx.root,
+      envs.map((e) => `envs/${e.name}.yaml`),
+      { fetch: true, environment: ctx.environment },
+    ),
+  ]);
+  const rows = results.flatMap((r) => r.rows);
+  const disagreements = results.flatMap((r) => r.disagreements);
   disagreements.push(...platformDisagreements(platform));
   return {
     envs,

@@ -24,19 +24,34 @@ export interface EachEnvOutcome<T> {
   readonly failures: EnvFailure[];
 }
 
-/** Calls `fn` for each env in turn; an env that throws is recorded and the next one runs. */
+/**
+ * Calls `fn` for each env in turn; an env that throws is recorded and the next one runs. With
+ * `concurrency` above 1 (commands that only read), that many envs run at once; results and
+ * failures still come in the envs' order.
+ */
 export async function forEachEnv<E extends { readonly name: string }, T>(
   envs: readonly E[],
   fn: (env: E) => Promise<T>,
+  options: { readonly concurrency?: number } = {},
 ): Promise<EachEnvOutcome<T>> {
+  const outcomes: Array<{ value: T } | { error: unknown }> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < envs.length) {
+      const i = next++;
+      try {
+        outcomes[i] = { value: await fn(envs[i]!) };
+      } catch (error) {
+        outcomes[i] = { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, envs.length)) }, worker));
   const results: T[] = [];
   const failures: EnvFailure[] = [];
-  for (const env of envs) {
-    try {
-      results.push(await fn(env));
-    } catch (error) {
-      failures.push({ env: env.name, error });
-    }
+  for (const [i, outcome] of outcomes.entries()) {
+    if ('value' in outcome) results.push(outcome.value);
+    else failures.push({ env: envs[i]!.name, error: outcome.error });
   }
   return { results, failures };
 }

@@ -1,7 +1,7 @@
 /**
  * The status page's facts, read as `slipway status` reads them: envs/ (validated), each env
  * repo's branch (tags, delivery, platform pins), each app's history on it (`slipway history`),
- * and the promotion branches pending review (`pendingBranches`, through `statusReport`) with the
+ * and the promotion branches pending review (`pendingReviews`, through `statusReport`) with the
  * tag each would bring. An env whose repo cannot be read is kept, with why, and the page shows
  * what envs/ says of it; the report's failures name it as `slipway status` does.
  */

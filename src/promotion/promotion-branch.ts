@@ -30,7 +30,7 @@ export async function restartReason(remote: EnvRemote, branch: string, head: str
   return state.done ? state.reason : undefined;
 }
 
-export interface PendingBranch {
+interface PendingBranch {
   readonly branch: string;
   /** The branch's head commit. */
   readonly head: string;

@@ -26,14 +26,8 @@ import {
   type RemoteTree,
 } from '../core/env-remote.js';
 import { githubCapabilities } from './github-capabilities.js';
-import {
-  DEFAULT_GITHUB_API,
-  formatSeconds,
-  githubClient,
-  RequestTimeoutError,
-  type GitHubClient,
-  type GitHubClientOptions,
-} from './github-client.js';
+import type { GitHubClient } from './github-client.js';
+import { DEFAULT_GITHUB_API, formatSeconds, RequestTimeoutError, type GitHubClientOptions } from './github-request.js';
 import { networkUnreachable } from '../core/network-failure.js';
 import type { RemoteCapabilities } from '../core/remote-capabilities.js';
 
@@ -69,14 +63,14 @@ export class GitHubRemote implements EnvRemote {
   readonly description: string;
   /** Pull requests, deploy keys, branch protection, existence (github-capabilities.ts). */
   readonly capabilities: RemoteCapabilities;
-  private readonly client: GitHubClient;
+  /** Octokit, loaded on the first call to GitHub (a command over git remotes never loads it). */
+  private client?: Promise<GitHubClient>;
   /** Tree of each head read, for `base_tree`. */
   private readonly trees = new Map<string, string>();
 
   constructor(private readonly options: GitHubRemoteOptions) {
     const host = new URL(options.apiUrl ?? DEFAULT_GITHUB_API).host.replace(/^api\./, '');
     this.description = `${host}/${options.owner}/${options.repo}`;
-    this.client = githubClient(options);
     this.capabilities = githubCapabilities(this);
   }
 
@@ -87,7 +81,7 @@ export class GitHubRemote implements EnvRemote {
   /** Whether the repo exists (and the token can see it). */
   async exists(): Promise<boolean> {
     try {
-      await this.call('reading the repo', () => this.client.rest.repos.get(this.repoParams));
+      await this.call('reading the repo', (client) => client.rest.repos.get(this.repoParams));
       return true;
     } catch (e) {
       if (e instanceof NotFound) return false;
@@ -98,13 +92,13 @@ export class GitHubRemote implements EnvRemote {
   async ensure(): Promise<EnsureResult> {
     let repo;
     try {
-      repo = (await this.call('reading the repo', () => this.client.rest.repos.get(this.repoParams))).data;
+      repo = (await this.call('reading the repo', (client) => client.rest.repos.get(this.repoParams))).data;
     } catch (e) {
       if (!(e instanceof NotFound)) throw e;
     }
     let created = false;
     if (!repo) {
-      const user = (await this.call("reading the token's user", () => this.client.rest.users.getAuthenticated())).data;
+      const user = (await this.call("reading the token's user", (client) => client.rest.users.getAuthenticated())).data;
       const body = {
         name: this.options.repo,
         description: this.options.description,
@@ -114,18 +108,18 @@ export class GitHubRemote implements EnvRemote {
       };
       repo =
         user.login.toLowerCase() === this.options.owner.toLowerCase()
-          ? (await this.call('creating the repo', () => this.client.rest.repos.createForAuthenticatedUser(body))).data
+          ? (await this.call('creating the repo', (client) => client.rest.repos.createForAuthenticatedUser(body))).data
           : (
-              await this.call(`creating the repo in org ${this.options.owner}`, () =>
-                this.client.rest.repos.createInOrg({ ...body, org: this.options.owner }),
+              await this.call(`creating the repo in org ${this.options.owner}`, (client) =>
+                client.rest.repos.createInOrg({ ...body, org: this.options.owner }),
               )
             ).data;
       created = true;
     }
     const topics = repo.topics ?? [];
     if (!ENV_REPO_TOPICS.every((t) => topics.includes(t))) {
-      await this.call('setting topics', () =>
-        this.client.rest.repos.replaceAllTopics({ ...this.repoParams, names: [...new Set([...topics, ...ENV_REPO_TOPICS])] }),
+      await this.call('setting topics', (client) =>
+        client.rest.repos.replaceAllTopics({ ...this.repoParams, names: [...new Set([...topics, ...ENV_REPO_TOPICS])] }),
       );
     }
     return { created };
@@ -135,7 +129,7 @@ export class GitHubRemote implements EnvRemote {
     let head: string | undefined;
     try {
       head = (
-        await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))
+        await this.call(`reading branch ${branch}`, (client) => client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))
       ).data.object.sha;
     } catch (e) {
       // No repo, no branch, or an empty repo (409): nothing committed yet.
@@ -143,12 +137,12 @@ export class GitHubRemote implements EnvRemote {
       throw e;
     }
     const commit = (
-      await this.call('reading the head commit', () => this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: head! }))
+      await this.call('reading the head commit', (client) => client.rest.git.getCommit({ ...this.repoParams, commit_sha: head! }))
     ).data;
     this.trees.set(head, commit.tree.sha);
     const tree = (
-      await this.call('reading the tree', () =>
-        this.client.rest.git.getTree({ ...this.repoParams, tree_sha: commit.tree.sha, recursive: 'true' }),
+      await this.call('reading the tree', (client) =>
+        client.rest.git.getTree({ ...this.repoParams, tree_sha: commit.tree.sha, recursive: 'true' }),
       )
     ).data;
     if (tree.truncated) throw new RemoteError(`${this.description}: the tree is too large for one read (GitHub truncated it)`);
@@ -160,7 +154,7 @@ export class GitHubRemote implements EnvRemote {
       read: async (path) => {
         const sha = blobs.get(path);
         if (!sha) return '';
-        const blob = (await this.call(`reading ${path}`, () => this.client.rest.git.getBlob({ ...this.repoParams, file_sha: sha }))).data;
+        const blob = (await this.call(`reading ${path}`, (client) => client.rest.git.getBlob({ ...this.repoParams, file_sha: sha }))).data;
         return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
       },
     };
@@ -178,16 +172,18 @@ export class GitHubRemote implements EnvRemote {
     const baseTree =
       this.trees.get(request.parent) ??
       (
-        await this.call('reading the parent commit', () =>
-          this.client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }),
+        await this.call('reading the parent commit', (client) =>
+          client.rest.git.getCommit({ ...this.repoParams, commit_sha: request.parent! }),
         )
       ).data.tree.sha;
     const tree = (
-      await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }))
+      await this.call('writing the tree', (client) =>
+        client.rest.git.createTree({ ...this.repoParams, base_tree: baseTree, tree: entries }),
+      )
     ).data;
     const commit = (
-      await this.call('writing the commit', () =>
-        this.client.rest.git.createCommit({
+      await this.call('writing the commit', (client) =>
+        client.rest.git.createCommit({
           ...this.repoParams,
           message: request.message,
           tree: tree.sha,
@@ -210,7 +206,7 @@ export class GitHubRemote implements EnvRemote {
     let current: string | undefined;
     try {
       current = (
-        await this.call(`reading branch ${branch}`, () => this.client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))
+        await this.call(`reading branch ${branch}`, (client) => client.rest.git.getRef({ ...this.repoParams, ref: `heads/${branch}` }))
       ).data.object.sha;
     } catch (e) {
       if (!(e instanceof NotFound)) throw e;
@@ -219,12 +215,12 @@ export class GitHubRemote implements EnvRemote {
     try {
       if (exists) {
         const force = replaces !== undefined && current === replaces;
-        await this.call('moving the branch', () =>
-          this.client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force }),
+        await this.call('moving the branch', (client) =>
+          client.rest.git.updateRef({ ...this.repoParams, ref: `heads/${branch}`, sha, force }),
         );
       } else {
-        await this.call('creating the branch', () =>
-          this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha }),
+        await this.call('creating the branch', (client) =>
+          client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha }),
         );
       }
     } catch (e) {
@@ -238,10 +234,10 @@ export class GitHubRemote implements EnvRemote {
     const limit = options.limit ?? 100;
     let seen = 0;
     try {
-      const list = await this.call('reading history', () => {
+      const list = await this.call('reading history', (client) => {
         seen = 0;
-        return this.client.paginate(
-          this.client.rest.repos.listCommits,
+        return client.paginate(
+          client.rest.repos.listCommits,
           {
             ...this.repoParams,
             sha: options.branch ?? this.options.branch,
@@ -272,8 +268,8 @@ export class GitHubRemote implements EnvRemote {
   /** The open pull request from `head` (a branch of this repo), if any. */
   async openPullRequest(head: string): Promise<{ number: number; url: string } | undefined> {
     const list = (
-      await this.call('listing pull requests', () =>
-        this.client.rest.pulls.list({ ...this.repoParams, state: 'open', head: `${this.options.owner}:${head}` }),
+      await this.call('listing pull requests', (client) =>
+        client.rest.pulls.list({ ...this.repoParams, state: 'open', head: `${this.options.owner}:${head}` }),
       )
     ).data;
     const pr = list.find((p) => p.head.ref === head);
@@ -288,8 +284,8 @@ export class GitHubRemote implements EnvRemote {
     head: string,
   ): Promise<Array<{ number: number; url: string; state: 'open' | 'closed'; merged: boolean; headSha: string; mergedAt?: string }>> {
     const list = (
-      await this.call('listing pull requests', () =>
-        this.client.rest.pulls.list({
+      await this.call('listing pull requests', (client) =>
+        client.rest.pulls.list({
           ...this.repoParams,
           state: 'all',
           head: `${this.options.owner}:${head}`,
@@ -314,7 +310,7 @@ export class GitHubRemote implements EnvRemote {
   async branchHeads(prefix: string): Promise<Map<string, string>> {
     try {
       const refs = (
-        await this.call('listing branches', () => this.client.rest.git.listMatchingRefs({ ...this.repoParams, ref: `heads/${prefix}` }))
+        await this.call('listing branches', (client) => client.rest.git.listMatchingRefs({ ...this.repoParams, ref: `heads/${prefix}` }))
       ).data;
       return new Map(refs.map((r) => [r.ref.replace(/^refs\/heads\//, ''), r.object.sha]));
     } catch (e) {
@@ -327,14 +323,14 @@ export class GitHubRemote implements EnvRemote {
   async upsertPullRequest(head: string, title: string, body: string): Promise<{ number: number; url: string; created: boolean }> {
     const open = await this.openPullRequest(head);
     if (open) {
-      await this.call('updating the pull request', () =>
-        this.client.rest.pulls.update({ ...this.repoParams, pull_number: open.number, title, body }),
+      await this.call('updating the pull request', (client) =>
+        client.rest.pulls.update({ ...this.repoParams, pull_number: open.number, title, body }),
       );
       return { ...open, created: false };
     }
     const pr = (
-      await this.call('opening the pull request', () =>
-        this.client.rest.pulls.create({ ...this.repoParams, head, base: this.options.branch, title, body }),
+      await this.call('opening the pull request', (client) =>
+        client.rest.pulls.create({ ...this.repoParams, head, base: this.options.branch, title, body }),
       )
     ).data;
     return { number: pr.number, url: pr.html_url, created: true };
@@ -349,8 +345,8 @@ export class GitHubRemote implements EnvRemote {
   async mergePullRequest(number: number, sha: string, message: string): Promise<{ sha: string }> {
     try {
       const merged = (
-        await this.call('merging the pull request', () =>
-          this.client.rest.pulls.merge({
+        await this.call('merging the pull request', (client) =>
+          client.rest.pulls.merge({
             ...this.repoParams,
             pull_number: number,
             sha,
@@ -377,7 +373,7 @@ export class GitHubRemote implements EnvRemote {
     const write = entries.filter((e) => e.content !== undefined);
     let tree;
     try {
-      tree = (await this.call('writing the tree', () => this.client.rest.git.createTree({ ...this.repoParams, tree: write }))).data;
+      tree = (await this.call('writing the tree', (client) => client.rest.git.createTree({ ...this.repoParams, tree: write }))).data;
     } catch (e) {
       if (e instanceof EmptyRepo) {
         throw new RemoteError(
@@ -387,13 +383,13 @@ export class GitHubRemote implements EnvRemote {
       throw e;
     }
     const commit = (
-      await this.call('writing the commit', () =>
-        this.client.rest.git.createCommit({ ...this.repoParams, message, tree: tree.sha, parents: [] }),
+      await this.call('writing the commit', (client) =>
+        client.rest.git.createCommit({ ...this.repoParams, message, tree: tree.sha, parents: [] }),
       )
     ).data;
     try {
-      await this.call('creating the branch', () =>
-        this.client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha: commit.sha }),
+      await this.call('creating the branch', (client) =>
+        client.rest.git.createRef({ ...this.repoParams, ref: `refs/heads/${branch}`, sha: commit.sha }),
       );
     } catch (e) {
       // 422 "Reference already exists": someone created it first.
@@ -406,7 +402,7 @@ export class GitHubRemote implements EnvRemote {
 
   /** A read-only deploy key for Argo CD; returns the id of the key with this title, creating it if missing. */
   async deployKeys(): Promise<Array<{ id: number; title: string; key: string; read_only: boolean }>> {
-    return (await this.call('listing deploy keys', () => this.client.rest.repos.listDeployKeys(this.repoParams))).data.map((k) => ({
+    return (await this.call('listing deploy keys', (client) => client.rest.repos.listDeployKeys(this.repoParams))).data.map((k) => ({
       id: k.id,
       title: k.title,
       key: k.key,
@@ -415,13 +411,13 @@ export class GitHubRemote implements EnvRemote {
   }
 
   async addDeployKey(title: string, publicKey: string): Promise<void> {
-    await this.call('adding the deploy key', () =>
-      this.client.rest.repos.createDeployKey({ ...this.repoParams, title, key: publicKey, read_only: true }),
+    await this.call('adding the deploy key', (client) =>
+      client.rest.repos.createDeployKey({ ...this.repoParams, title, key: publicKey, read_only: true }),
     );
   }
 
   async deleteDeployKey(id: number): Promise<void> {
-    await this.call('removing a stale deploy key', () => this.client.rest.repos.deleteDeployKey({ ...this.repoParams, key_id: id }));
+    await this.call('removing a stale deploy key', (client) => client.rest.repos.deleteDeployKey({ ...this.repoParams, key_id: id }));
   }
 
   /**
@@ -431,8 +427,8 @@ export class GitHubRemote implements EnvRemote {
    */
   async protectBranch(): Promise<boolean> {
     try {
-      await this.call('protecting the branch', () =>
-        this.client.rest.repos.updateBranchProtection({
+      await this.call('protecting the branch', (client) =>
+        client.rest.repos.updateBranchProtection({
           ...this.repoParams,
           branch: this.options.branch,
           required_status_checks: null,
@@ -453,8 +449,8 @@ export class GitHubRemote implements EnvRemote {
 
   async branchProtected(): Promise<boolean> {
     try {
-      await this.call('reading branch protection', () =>
-        this.client.rest.repos.getBranchProtection({ ...this.repoParams, branch: this.options.branch }),
+      await this.call('reading branch protection', (client) =>
+        client.rest.repos.getBranchProtection({ ...this.repoParams, branch: this.options.branch }),
       );
       return true;
     } catch (e) {
@@ -465,9 +461,11 @@ export class GitHubRemote implements EnvRemote {
   }
 
   /** Runs one API call, turning GitHub's answers into errors a user can act on (token never included). */
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, fn: (client: GitHubClient) => Promise<T>): Promise<T> {
+    this.client ??= import('./github-client.js').then((m) => m.githubClient(this.options));
+    const client = await this.client;
     try {
-      return await fn();
+      return await fn(client);
     } catch (e) {
       if (e instanceof RequestTimeoutError) {
         throw new RemoteUnavailableError(

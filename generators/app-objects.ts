@@ -82,11 +82,33 @@ function sortedKeys<T extends Record<string, unknown>>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }
 
-/** List items a `when` left out are `undefined` in the concrete render: drop them (cdk8s keeps them). */
+/**
+ * List items a `when` left out are `undefined` in the concrete render: drop them (cdk8s keeps them).
+ * Only what holds such an item is copied; the rest is returned as is (cdk8s' toJson made it fresh):
+ * copying every object took ~0.2 s of a 1000-app synth.
+ */
 function withoutAbsentItems<T>(value: T): T {
-  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(withoutAbsentItems) as T;
+  if (Array.isArray(value)) {
+    let changed = false;
+    const kept: unknown[] = [];
+    for (const item of value) {
+      if (item === undefined) {
+        changed = true;
+        continue;
+      }
+      const cleaned = withoutAbsentItems(item);
+      changed ||= cleaned !== item;
+      kept.push(cleaned);
+    }
+    return (changed ? kept : value) as T;
+  }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutAbsentItems(v)])) as T;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const cleaned = withoutAbsentItems(item);
+      if (cleaned !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = cleaned;
+    }
+    return (copy ?? value) as T;
   }
   return value;
 }

@@ -13,7 +13,18 @@
  * file next to the directory (`.out.lock`), so two at once each write a whole tree in turn.
  * The new tree carries the marker `.slipway-out` (constant text), which `readTree` leaves out.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { withLockFile } from '../core/lock-file.js';
 import { assertConfinedPaths } from './confine-path.js';

@@ -10,9 +10,12 @@ export function appName(i: number): string {
   return `app-${String(i).padStart(4, '0')}`;
 }
 
-/** A temp platform repo with N apps in charts-src/ (importing this checkout's generators); returns it and the `apps:` block. */
-export function syntheticPlatform(n: number, prefix: string): { root: string; appsYaml: string } {
-  const root = mkdtempSync(join(tmpdir(), prefix));
+/**
+ * A temp platform repo with N apps in charts-src/ (importing this checkout's generators), under
+ * `parent` (the OS's temporary folder by default); returns it and the `apps:` block.
+ */
+export function syntheticPlatform(n: number, prefix: string, parent = tmpdir()): { root: string; appsYaml: string } {
+  const root = mkdtempSync(join(parent, prefix));
   mkdirSync(join(root, 'charts-src'));
   mkdirSync(join(root, 'envs'));
   const generators = join(REPO, 'generators', 'index.js');

@@ -4,9 +4,10 @@
  * contents (`sha: null` deletes), one commit whose parent is the head slipway read, then the
  * branch ref moved without force. It lands whole or not at all; a refused ref update means the
  * branch moved, and the caller re-reads and retries. Commits made with a GitHub App token show as
- * Verified, since GitHub itself creates them. The client (rate limits, retries, deadlines) is
- * github-client.ts; pull requests, deploy keys and branch protection reach commands as
- * capabilities (github-capabilities.ts).
+ * Verified, since GitHub itself creates them. The client (rate limits, retries) is
+ * github-client.ts, imported on the first call so commands over other remotes never load Octokit;
+ * each request's deadline is github-request.ts; pull requests, deploy keys and branch protection
+ * reach commands as capabilities (github-capabilities.ts).
  *
  * Length (over the ~400 lines files keep to): every REST call slipway makes on one repository,
  * each with the translation of GitHub's answers into slipway's errors, read side by side; the

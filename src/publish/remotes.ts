@@ -60,7 +60,8 @@ export function remoteFor(env: EnvDefinition, ctx: RemoteContext): EnvRemote {
     username: repo.kind === 'url' ? credential(ctx.environment, 'SLIPWAY_GIT_USERNAME') : undefined,
     timeoutSeconds: timeouts.gitSeconds,
     author: SLIPWAY_AUTHOR,
-    log: ctx.debug,
+    // Named per env: status reads several env repos at once, and their git commands interleave.
+    log: ctx.debug && ((line) => ctx.debug!(`${env.name}: ${line}`)),
   });
 }
 

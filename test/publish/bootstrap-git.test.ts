@@ -83,6 +83,9 @@ describe('bootstrap to a git server over https-style auth', () => {
       for (const r of [plan, boot]) expect(r.stdout + r.stderr).not.toContain(secret);
     }
     expect(readFileSync(argvLog, 'utf8')).toMatch(/^git push /m); // the shim saw the push itself
+    // --verbose names the env of each git command (status reads several env repos at once).
+    expect(boot.stderr).toMatch(/^staging: git fetch /m);
+    expect(boot.stderr).not.toMatch(/^git /m);
 
     const again = await slipway(['bootstrap', '--env', 'staging']);
     expect(again.code).toBe(0);

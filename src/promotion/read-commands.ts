@@ -73,8 +73,8 @@ export interface StatusReport {
   readonly envs: readonly EnvDefinition[];
 }
 
-/** How many env repos status reads at once. */
-const ENVS_READ_AT_ONCE = 4;
+/** How many env repos status (and its page) read at once. */
+export const ENVS_READ_AT_ONCE = 4;
 
 /**
  * `slipway status`: app × env (the tag in envs/, in the env repo, a pending promotion branch or

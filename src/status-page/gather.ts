@@ -10,7 +10,7 @@ import type { RemoteTree } from '../core/env-remote.js';
 import { committedTag, tagPath } from '../plan/committed-tags.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
 import { remoteFor } from '../publish/remotes.js';
-import { statusReport, type CommandContext, type StatusReport } from '../promotion/read-commands.js';
+import { ENVS_READ_AT_ONCE, statusReport, type CommandContext, type StatusReport } from '../promotion/read-commands.js';
 import { appHistory } from '../promotion/history.js';
 import type { RegistryLookup, RegistryReader } from '../registry/registry-standing.js';
 import { deliveryFromManifests, deliveryFromValues, platformPinFrom } from './env-repo-facts.js';
@@ -42,7 +42,8 @@ export async function gatherStatusPage(options: GatherOptions): Promise<Gathered
   const { envs } = report;
   const failures = new Map<string, unknown>(report.failures.map((f) => [f.env, f.error]));
   const readable = envs.filter((e) => !failures.has(e.name));
-  const outcome = await forEachEnv(readable, (env) => envFacts(env, options, report, registry ?? []));
+  // Side by side, as status reads them; the page lists envs in their order whatever finishes first.
+  const outcome = await forEachEnv(readable, (env) => envFacts(env, options, report, registry ?? []), { concurrency: ENVS_READ_AT_ONCE });
   for (const f of outcome.failures) failures.set(f.env, f.error);
   const read = new Map(outcome.results.map((f) => [f.name, f]));
   return {

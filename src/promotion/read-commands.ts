@@ -6,7 +6,7 @@
 import type { EnvDefinition } from '../../generators/environment.js';
 import { enabledApps } from '../../generators/environment.js';
 import { ConfigError } from '../core/config-error.js';
-import type { RemoteError } from '../core/env-remote.js';
+import type { EnvRemote, RemoteError, RemoteTree } from '../core/env-remote.js';
 import { loadSelectedEnvs } from '../load/load-envs.js';
 import { committedTags } from '../plan/committed-tags.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
@@ -71,6 +71,8 @@ export interface StatusReport {
   readonly platformFailure?: RemoteError;
   /** The envs it read, as their files declare them (for the status page, which draws them all). */
   readonly envs: readonly EnvDefinition[];
+  /** Each readable env's remote and the branch tree it read (the status page reads on from them). */
+  readonly reads: ReadonlyMap<string, { readonly remote: EnvRemote; readonly tree: RemoteTree }>;
 }
 
 /** How many env repos status (and its page) read at once. */
@@ -91,7 +93,8 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
       const remote = remoteFor(env, ctx);
       ctx.log(`${env.name}: reading ${remote.description}`);
       const apps = enabledApps(env);
-      const tags = await committedTags(await remote.read(), env, apps);
+      const tree = await remote.read();
+      const tags = await committedTags(tree, env, apps);
       const { branches: pending, bundle } = await pendingReviews(remote, env.name, apps);
       // A bundle pending review is pending for each app whose tag it changes (an app's own
       // promotion branch, when there is one too, is the one shown).
@@ -123,7 +126,7 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
               : {}),
         });
       }
-      return { rows, disagreements: tagDisagreements(env.name, drift) };
+      return { env: env.name, rows, disagreements: tagDisagreements(env.name, drift), read: { remote, tree } };
     },
     { concurrency: ENVS_READ_AT_ONCE },
   );
@@ -146,5 +149,6 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
     disagreements,
     failures,
     ...(platformFailure ? { platformFailure } : {}),
+    reads: new Map(results.map((r) => [r.env, r.read])),
   };
 }

@@ -9,7 +9,6 @@ import type { EnvDefinition } from '../../generators/environment.js';
 import type { RemoteTree } from '../core/env-remote.js';
 import { committedTag, tagPath } from '../plan/committed-tags.js';
 import { forEachEnv, type EnvFailure } from '../publish/for-each-env.js';
-import { remoteFor } from '../publish/remotes.js';
 import { ENVS_READ_AT_ONCE, statusReport, type CommandContext, type StatusReport } from '../promotion/read-commands.js';
 import { appHistory } from '../promotion/history.js';
 import type { RegistryLookup, RegistryReader } from '../registry/registry-standing.js';
@@ -73,9 +72,11 @@ async function envFacts(
   report: StatusReport,
   registry: readonly RegistryLookup[],
 ): Promise<EnvFacts> {
-  const remote = remoteFor(env, options);
-  options.log(`${env.name}: reading ${remote.description} for the status page`);
-  const tree = await remote.read();
+  // The branch status read a moment ago (its tags are the ones the report's rows show), through
+  // the same remote: not fetched a second time.
+  const read = report.reads.get(env.name);
+  if (!read) throw new Error(`${env.name}: status did not read this env's repo`);
+  const { remote, tree } = read;
   const platform: PlatformPin[] = [];
   for (const path of [...tree.blobs.keys()].filter((p) => /^apps\/platform-[^/]+\.ya?ml$/.test(p)).sort()) {
     const pin = platformPinFrom(await tree.read(path));

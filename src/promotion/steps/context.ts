@@ -37,6 +37,12 @@ interface Resolved {
   readonly moves: readonly Move[];
   /** A bundle's apps left out already (up to date, not in the source env, no registry match…). */
   readonly decided: readonly BundleDecision[];
+  /**
+   * The env repo as resolve read it (a bundle, --latest), with its remote: route commits through
+   * that remote and edit-envs starts from this read instead of fetching again. A branch that
+   * moved since is caught as always: the commit is refused, and the retry reads afresh.
+   */
+  readonly envRepo?: { readonly remote: EnvRemote; readonly tree: RemoteTree };
 }
 
 /** gate: the moves the gate let through; a bundle's blocked ones (with --skip-blocked) as decisions. */

@@ -18,9 +18,11 @@ import { failed, succeeded, type Step, type StepResult } from '../../core/step-r
 
 async function editEnvs(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env } = need(c.resolved, 'resolve');
+  const { env, envRepo } = need(c.resolved, 'resolve');
   const { remote, envText } = need(c.routed, 'route');
-  const main = await remote.read();
+  // The first attempt starts from what resolve read, if it read the env repo; a retry (the branch
+  // moved under the commit) reads afresh.
+  const main = c.edited === undefined && envRepo ? envRepo.tree : await remote.read();
   const repoTags = await committedTags(main, env, enabledApps(env));
   const moves: Move[] = [];
   const dropped: BundleDecision[] = [];

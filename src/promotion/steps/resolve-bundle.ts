@@ -51,7 +51,8 @@ async function resolveBundle(c: PromotionContext): Promise<StepResult> {
   const { envs, env, apps } = loaded;
   const remote = remoteFor(env, ctx);
   o.log(`${o.env}: reading what ${remote.description} deploys`);
-  const deployed = await committedTags(await remote.read(), env, apps);
+  const tree = await remote.read();
+  const deployed = await committedTags(tree, env, apps);
   const tags = o.from !== undefined ? await sourceTags(o, envs, apps, ctx) : undefined;
   const moves: Move[] = [];
   const decided: BundleDecision[] = [];
@@ -71,7 +72,7 @@ async function resolveBundle(c: PromotionContext): Promise<StepResult> {
       decide('up-to-date', `up to date: ${o.env} runs ${tag}${o.from !== undefined ? `, as ${o.from} does` : ''}`, { tag });
     else moves.push({ app, tag, deployed: current, ...(o.from !== undefined ? { promotedFrom: o.from } : {}) });
   }
-  c.resolved = { envs, env, envFile: `envs/${o.env}.yaml`, remoteContext: ctx, platform, moves, decided };
+  c.resolved = { envs, env, envFile: `envs/${o.env}.yaml`, remoteContext: ctx, platform, moves, decided, envRepo: { remote, tree } };
   return moves.length > 0 || decided.length > 0
     ? succeeded(`${moves.map((m) => `${m.app} ${m.deployed ?? 'none'} → ${m.tag}`).join(', ') || 'nothing moves'}`)
     : failed(new ConfigError(`envs/${o.env}.yaml: no app is enabled in ${o.env}: nothing to promote`));

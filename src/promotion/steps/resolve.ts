@@ -5,6 +5,7 @@
  */
 import type { EnvDefinition } from '../../../generators/environment.js';
 import { ConfigError } from '../../core/config-error.js';
+import type { EnvRemote, RemoteTree } from '../../core/env-remote.js';
 import { loadProject } from '../../load/load-project.js';
 import { remoteFor, type RemoteContext } from '../../publish/remotes.js';
 import { committedTag } from '../../plan/committed-tags.js';
@@ -71,8 +72,11 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
   }
   // --latest: the newest tag the policy allows, against what the env repo deploys now.
   let tracked: LatestPick | undefined;
+  let envRepo: { remote: EnvRemote; tree: RemoteTree } | undefined;
   if (o.latest) {
-    const current = await committedTag(await remoteFor(env, ctx).read(), env, o.app);
+    const remote = remoteFor(env, ctx);
+    envRepo = { remote, tree: await remote.read() };
+    const current = await committedTag(envRepo.tree, env, o.app);
     tracked = await pickLatest({ app: o.app, env, image: image!, current, environment: o.environment, log: o.log, debug: o.debug });
     if (tracked.tag === undefined) return failed(new TrackRefusal(`${envFile}: apps.${o.app}.track: ${tracked.reason}`, tracked));
     if (tracked.standing === 'older') {
@@ -82,7 +86,7 @@ async function resolve(c: PromotionContext): Promise<StepResult> {
     tag = tracked.tag;
   }
   const move = { app: o.app, tag: tag!, ...(o.from !== undefined ? { promotedFrom: o.from } : {}), ...(tracked ? { tracked } : {}) };
-  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, moves: [move], decided: [] };
+  c.resolved = { envs, env, envFile, remoteContext: ctx, platform, moves: [move], decided: [], ...(envRepo ? { envRepo } : {}) };
   return succeeded(`${o.app} ${tag} to ${o.env}${tracked ? `: ${tracked.reason}` : ''}`);
 }
 

@@ -15,8 +15,8 @@ import { succeeded, type Step, type StepResult } from '../../core/step-runner.js
 
 async function route(c: PromotionContext): Promise<StepResult> {
   const { o } = c;
-  const { env, envFile, remoteContext } = need(c.resolved, 'resolve');
-  const remote = remoteFor(env, remoteContext);
+  const { env, envFile, remoteContext, envRepo } = need(c.resolved, 'resolve');
+  const remote = envRepo?.remote ?? remoteFor(env, remoteContext);
   // --direct: past review in an env that takes promotions through it, audited (trailer, warning).
   const bypass = o.direct === true && env.promotion === 'pr';
   const usePr = !o.direct && (o.pr ?? env.promotion === 'pr');

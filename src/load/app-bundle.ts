@@ -33,7 +33,7 @@ export type BundledImport = Promise<{ default?: unknown }> | { readonly buildErr
  * build output lives in a folder of its own, removed once every import has settled.
  *
  * First as one module: an entry that imports each file's namespace, so esbuild writes one file
- * and Node imports one (1000 app files: ~1.8 s → ~0.4 s, most of the difference being a
+ * and Node imports one (1000 app files: ~1.5 s → ~0.45 s, most of the difference being a
  * thousand files written and read back). When that fails to build or to run (a file that does
  * not parse, or throws as it is imported), each file is built and imported on its own, so every
  * file's problem is reported as its own; the files that had run then run a second time.

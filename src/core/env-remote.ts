@@ -83,7 +83,17 @@ export interface EnvRemote {
    * Commits on `branch` (default: the remote's) that touched `path`, newest first, at most
    * `limit`; for history and rollback.
    */
-  commits(options: { readonly path?: string; readonly branch?: string; readonly limit?: number }): Promise<CommitInfo[]>;
+  commits(options: {
+    readonly path?: string;
+    readonly branch?: string;
+    readonly limit?: number;
+    /**
+     * Walk back from this commit, one the caller read from the branch a moment ago (the status
+     * page: history as of the tree it shows), instead of asking the remote for the head now.
+     * @default - the branch's head, read now
+     */
+    readonly at?: string;
+  }): Promise<CommitInfo[]>;
   /**
    * Commits on top of `request.parent` and moves the branch, never by force. Throws
    * `BranchMovedError` when the branch is no longer at `parent` (someone committed first): the

@@ -42,10 +42,15 @@ interface MergeInfo {
   readonly promotedBy?: string;
 }
 
-export async function appHistory(remote: EnvRemote, env: EnvDefinition, app: string, limit = 50): Promise<HistoryEntry[]> {
+/** `at`: history as of this commit of the branch (one the caller read), not its head now. */
+export async function appHistory(remote: EnvRemote, env: EnvDefinition, app: string, limit = 50, at?: string): Promise<HistoryEntry[]> {
   // How far back main is walked: every app's promotions are on it, a few per entry of this one's.
   const depth = Math.min(2000, Math.max(200, limit * 10));
-  const [touching, main] = await Promise.all([remote.commits({ path: tagPath(env, app), limit: depth }), remote.commits({ limit: depth })]);
+  const from = at === undefined ? {} : { at };
+  const [touching, main] = await Promise.all([
+    remote.commits({ path: tagPath(env, app), limit: depth, ...from }),
+    remote.commits({ limit: depth, ...from }),
+  ]);
   const touched = new Map(touching.map((c) => [c.sha, c]));
   // A remote that does not report parents: the commits that touched the file, as they come.
   if (main.length === 0 || main[0]!.parents === undefined) return touching.slice(0, limit).map((c) => commitEntry(c, app));

@@ -53,6 +53,9 @@ import { lsRemoteBranches, lsRemoteHead, probeRemote } from './git-remote-querie
 import { gitCapabilities } from './git-review.js';
 import type { RemoteCapabilities } from '../core/remote-capabilities.js';
 
+/** A full commit id, SHA-1 or SHA-256. */
+const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
 export interface GitRemoteOptions {
   /** https://..., ssh://..., git@host:path, file://..., or a local path to a bare repo. */
   readonly url: string;
@@ -202,7 +205,9 @@ export class GitRemote implements EnvRemote {
     });
   }
 
-  async commits(options: { readonly path?: string; readonly branch?: string; readonly limit?: number } = {}): Promise<CommitInfo[]> {
+  async commits(
+    options: { readonly path?: string; readonly branch?: string; readonly limit?: number; readonly at?: string } = {},
+  ): Promise<CommitInfo[]> {
     const branch = options.branch ?? this.branch;
     checkBranch(branch);
     const file = options.path === undefined ? undefined : checkFilePath(options.path.replace(/\/+$/, ''));
@@ -210,7 +215,9 @@ export class GitRemote implements EnvRemote {
     if (!(limit > 0)) return [];
     return await this.clone.serial(async () => {
       const git = await this.clone.open();
-      const head = await this.clone.fetch(git, branch);
+      // `at`: a commit read from this clone a moment ago needs no fetch; one it lacks is fetched.
+      const known = options.at !== undefined && COMMIT_ID.test(options.at) && (await this.clone.hasCommit(git, options.at));
+      const head = known ? options.at : await this.clone.fetch(git, branch);
       if (head === undefined) return [];
       // NUL between fields and after each commit (-z): no message content can shift a field (git
       // messages cannot contain NUL). %B is the raw message; `:(literal)`: `*` in a path is no glob.
@@ -261,7 +268,7 @@ export class GitRemote implements EnvRemote {
     if (request.message.includes('\0')) throw new RemoteError('a commit message cannot contain NUL characters');
     if (
       request.merge !== undefined &&
-      (request.parent === undefined || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(request.merge) || writes.length + deletes.length > 0)
+      (request.parent === undefined || !COMMIT_ID.test(request.merge) || writes.length + deletes.length > 0)
     ) {
       throw new RemoteError('a merge commit needs a parent, the id of the commit to merge, and no file changes of its own');
     }
@@ -355,7 +362,7 @@ export class GitRemote implements EnvRemote {
   /** Whether `commit` is in `branch`'s history (merged there): fetch the branch, then one rev-list. */
   async contains(commit: string, branch: string = this.branch): Promise<boolean> {
     checkBranch(branch);
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return false;
+    if (!COMMIT_ID.test(commit)) return false;
     return await this.clone.serial(async () => {
       const git = await this.clone.open();
       const head = await this.clone.fetch(git, branch);

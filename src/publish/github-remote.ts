@@ -231,7 +231,7 @@ export class GitHubRemote implements EnvRemote {
     }
   }
 
-  async commits(options: { path?: string; branch?: string; limit?: number }): Promise<CommitInfo[]> {
+  async commits(options: { path?: string; branch?: string; limit?: number; at?: string }): Promise<CommitInfo[]> {
     const limit = options.limit ?? 100;
     let seen = 0;
     try {
@@ -241,7 +241,7 @@ export class GitHubRemote implements EnvRemote {
           client.rest.repos.listCommits,
           {
             ...this.repoParams,
-            sha: options.branch ?? this.options.branch,
+            sha: options.at ?? options.branch ?? this.options.branch,
             ...(options.path ? { path: options.path } : {}),
             per_page: Math.min(100, limit),
           },

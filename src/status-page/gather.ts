@@ -90,7 +90,8 @@ async function envFacts(
       continue;
     }
     const committed = await committedTag(tree, env, app);
-    const history = committed === undefined ? [] : await appHistory(remote, env, app, depth);
+    // As of the head the page shows: no fetch per app.
+    const history = committed === undefined ? [] : await appHistory(remote, env, app, depth, tree.head);
     const row = report.rows.find((r) => r.env === env.name && r.app === app);
     const pending = row?.pending;
     const pendingTag = pending ? await committedTag(await remote.read(pending.branch), env, app) : undefined;

@@ -164,6 +164,20 @@ describe('slipway status --html', () => {
     expect(without(piped.stdout)).toBe(without(first));
   }, 120_000);
 
+  it('fetches no env repo branch again: the page and its histories read on from what status fetched', async () => {
+    // --verbose names each git command after its env; status alone is the yardstick.
+    const mainFetches = (stderr: string, env: string) =>
+      stderr.split('\n').filter((l) => l.startsWith(`${env}: git fetch `) && l.includes('refs/heads/main:')).length;
+    const plain = await cli(['status', '--verbose']);
+    const page = await cli(['status', '--html', '-', '--verbose']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(page.code, page.stderr).toBe(0);
+    for (const env of ['staging', 'production']) {
+      expect(mainFetches(plain.stderr, env), env).toBeGreaterThan(0);
+      expect(mainFetches(page.stderr, env), env).toBe(mainFetches(plain.stderr, env));
+    }
+  }, 120_000);
+
   it('refuses bad input with one line and writes nothing: a missing folder, --history out of range, --html - with --json', async () => {
     const missing = await cli(['status', '--html', join(sample.root, 'no-such-dir', 'x.html')]);
     expect(missing.code).toBe(1);

@@ -10,6 +10,9 @@
 import type { RemoteCapabilities } from './remote-capabilities.js';
 
 /** The branch as read: its head commit (undefined when the repo or branch has no commit yet) and files. */
+
+/** A full git commit id: SHA-1 (40 hex digits) or SHA-256 (64), lower case as git prints it. */
+export const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 export interface RemoteTree {
   readonly head: string | undefined;
   /** Path → git blob SHA-1 of every file on the branch. */

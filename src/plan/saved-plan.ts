@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
+import { COMMIT_ID } from '../core/env-remote.js';
 import { writeFileAtomically } from '../write/file-atomically.js';
 import type { ChangeAction, FileChange, Plan } from './plan.js';
 
@@ -154,7 +155,6 @@ export function readSavedPlan(file: string, label = file): LoadedSavedPlan {
   return { plan: checkSavedPlan(data, label), digest: createHash('sha256').update(bytes).digest('hex') };
 }
 
-const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const ENV_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Checks the parsed file field by field; every problem is reported at once. */

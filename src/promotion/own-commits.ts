@@ -7,6 +7,7 @@
  * `out/envs/<env>/`, committed along when out/ is tracked). Anything else on the branch is a
  * person's, which slipway never pushes.
  */
+import { COMMIT_ID } from '../core/env-remote.js';
 import type { Git } from './git-run.js';
 
 /** One of slipway's own commits, for messages. */
@@ -39,7 +40,7 @@ export async function ownUnpushed(git: Git, base: string): Promise<OwnCommit[] |
     const [sha, ...parents] = ids.trim().split(' ');
     if (!sha || parents.length !== 1) return undefined;
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(env.trim())) return undefined;
-    if (!/^[0-9a-f]{40}$/.test(envCommit.trim()) && adopted.trim() === '') return undefined;
+    if (!COMMIT_ID.test(envCommit.trim()) && adopted.trim() === '') return undefined;
     const files = names.split('\n').filter((f) => f.trim() !== '');
     const mine = (f: string) =>
       f === `envs/${env.trim()}.yaml` || f === `envs/${env.trim()}.yml` || f.startsWith(`out/envs/${env.trim()}/`);

@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { withLockFile } from '../core/lock-file.js';
-import { RemoteError, RemoteUnavailableError } from '../core/env-remote.js';
+import { COMMIT_ID, RemoteError, RemoteUnavailableError } from '../core/env-remote.js';
 import { basicAuthorization, DEFAULT_TOKEN_USER, gitProcessEnv, gitTimeoutConfig, redact, simpleGitEnvOptions } from './git-credentials.js';
 import { GitRun } from './git-deadline.js';
 import { classifyGitError, errorText, remoteSilenceMs, TIMED_OUT, type GitErrorContext } from './git-errors.js';
@@ -279,7 +279,7 @@ export class GitClone implements GitErrorContext {
   }
 
   async hasCommit(git: SimpleGit, sha: string): Promise<boolean> {
-    if (!/^[0-9a-f]{40,64}$/i.test(sha)) return false;
+    if (!COMMIT_ID.test(sha)) return false;
     try {
       return (await git.raw(['cat-file', '-t', sha])).trim() === 'commit';
     } catch {

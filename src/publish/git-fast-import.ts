@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import * as path from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { BranchMovedError, MergeConflictError, RemoteError } from '../core/env-remote.js';
+import { BranchMovedError, COMMIT_ID, MergeConflictError, RemoteError } from '../core/env-remote.js';
 import type { GitClone } from './git-clone.js';
 
 /** A commit's author (and committer). */
@@ -30,9 +30,6 @@ export interface FastImportCommit {
 /** Scratch refs `git fast-import` builds commits on (each deleted again by the same run). */
 const SCRATCH_REF_PREFIX = 'refs/slipway/import-';
 let scratchRefs = 0;
-
-/** A full commit id (SHA-1 or SHA-256). */
-const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
  * Creates the commit `parent` + `deletes` + `writes` (no working tree, no index: the parent's

@@ -38,6 +38,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   BranchMovedError,
+  COMMIT_ID,
   RemoteError,
   type CommitInfo,
   type CommitRequest,
@@ -52,9 +53,6 @@ import { checkFilePath, cleanupMessage, fastImport, identPart, mergeCommit } fro
 import { lsRemoteBranches, lsRemoteHead, probeRemote } from './git-remote-queries.js';
 import { gitCapabilities } from './git-review.js';
 import type { RemoteCapabilities } from '../core/remote-capabilities.js';
-
-/** A full commit id, SHA-1 or SHA-256. */
-const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export interface GitRemoteOptions {
   /** https://..., ssh://..., git@host:path, file://..., or a local path to a bare repo. */
@@ -216,7 +214,7 @@ export class GitRemote implements EnvRemote {
     return await this.clone.serial(async () => {
       const git = await this.clone.open();
       // `at`: a commit read from this clone a moment ago needs no fetch; one it lacks is fetched.
-      const known = options.at !== undefined && COMMIT_ID.test(options.at) && (await this.clone.hasCommit(git, options.at));
+      const known = options.at !== undefined && (await this.clone.hasCommit(git, options.at));
       const head = known ? options.at : await this.clone.fetch(git, branch);
       if (head === undefined) return [];
       // NUL between fields and after each commit (-z): no message content can shift a field (git

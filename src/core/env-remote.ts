@@ -92,7 +92,8 @@ export interface EnvRemote {
     readonly limit?: number;
     /**
      * Walk back from this commit, one the caller read from the branch a moment ago (the status
-     * page: history as of the tree it shows), instead of asking the remote for the head now.
+     * page: history as of the tree it shows), instead of asking the remote for the head now; the
+     * branch's head when the remote does not have it (any more).
      * @default - the branch's head, read now
      */
     readonly at?: string;

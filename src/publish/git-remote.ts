@@ -213,9 +213,13 @@ export class GitRemote implements EnvRemote {
     if (!(limit > 0)) return [];
     return await this.clone.serial(async () => {
       const git = await this.clone.open();
-      // `at`: a commit read from this clone a moment ago needs no fetch; one it lacks is fetched.
-      const known = options.at !== undefined && (await this.clone.hasCommit(git, options.at));
-      const head = known ? options.at : await this.clone.fetch(git, branch);
+      // `at`: a commit this clone has (read a moment ago) needs no fetch; one it lacks comes with
+      // the branch, and one the branch no longer has gives way to the branch's head.
+      let head = options.at;
+      if (head === undefined || !(await this.clone.hasCommit(git, head))) {
+        const fetched = await this.clone.fetch(git, branch);
+        if (head === undefined || !(await this.clone.hasCommit(git, head))) head = fetched;
+      }
       if (head === undefined) return [];
       // NUL between fields and after each commit (-z): no message content can shift a field (git
       // messages cannot contain NUL). %B is the raw message; `:(literal)`: `*` in a path is no glob.

@@ -83,6 +83,13 @@ async function envFacts(
     if (pin) platform.push(pin);
   }
   const depth = options.historyLimit + OTHER_COMMITS_ALLOWANCE;
+  // A bundle pending review is the pending branch of every app it changes: read once each.
+  const branchTrees = new Map<string, Promise<RemoteTree>>();
+  const branchTree = (branch: string) => {
+    let read = branchTrees.get(branch);
+    if (!read) branchTrees.set(branch, (read = remote.read(branch)));
+    return read;
+  };
   const apps: AppFacts[] = [];
   for (const [app, settings] of Object.entries(env.apps)) {
     if (!settings.enabled) {
@@ -94,7 +101,7 @@ async function envFacts(
     const history = committed === undefined ? [] : await appHistory(remote, env, app, depth, tree.head);
     const row = report.rows.find((r) => r.env === env.name && r.app === app);
     const pending = row?.pending;
-    const pendingTag = pending ? await committedTag(await remote.read(pending.branch), env, app) : undefined;
+    const pendingTag = pending ? await committedTag(await branchTree(pending.branch), env, app) : undefined;
     const delivery = await deliveryOf(env, app, tree);
     const newest = registry.find((l) => l.env === env.name && l.app === app)?.standing;
     apps.push({

@@ -165,17 +165,21 @@ describe('slipway status --html', () => {
   }, 120_000);
 
   it('fetches no env repo branch again: the page and its histories read on from what status fetched', async () => {
-    // --verbose names each git command after its env; status alone is the yardstick.
-    const mainFetches = (stderr: string, env: string) =>
-      stderr.split('\n').filter((l) => l.startsWith(`${env}: git fetch `) && l.includes('refs/heads/main:')).length;
+    // --verbose names each git command after its env; status alone is the yardstick, and the page
+    // adds one read of each distinct branch pending review (the tag it would bring).
+    const fetches = (stderr: string, env: string) => stderr.split('\n').filter((l) => l.startsWith(`${env}: git fetch `)).length;
     const plain = await cli(['status', '--verbose']);
     const page = await cli(['status', '--html', '-', '--verbose']);
+    const json = await cli(['status', '--json']);
     expect(plain.code, plain.stderr).toBe(0);
     expect(page.code, page.stderr).toBe(0);
+    const rows = (JSON.parse(json.stdout) as { rows: Array<{ env: string; pending?: { branch: string } }> }).rows;
     for (const env of ['staging', 'production']) {
-      expect(mainFetches(plain.stderr, env), env).toBeGreaterThan(0);
-      expect(mainFetches(page.stderr, env), env).toBe(mainFetches(plain.stderr, env));
+      const pending = new Set(rows.filter((r) => r.env === env && r.pending).map((r) => r.pending!.branch));
+      expect(fetches(plain.stderr, env), env).toBeGreaterThan(0);
+      expect(fetches(page.stderr, env), env).toBe(fetches(plain.stderr, env) + pending.size);
     }
+    expect(rows.some((r) => r.pending)).toBe(true); // the sample has a branch pending review
   }, 120_000);
 
   it('refuses bad input with one line and writes nothing: a missing folder, --history out of range, --html - with --json', async () => {

@@ -1,6 +1,6 @@
 /**
  * Step `edit-envs` (first of the env-repo group, re-run when the branch moved): reads the env
- * repo's branch and applies the promotion to envs/<env>.yaml on top of what it holds now: other
+ * repo's branch (on the first attempt, the read resolve made, when it made one) and applies the promotion to envs/<env>.yaml on top of what it holds now: other
  * apps keep the tags the repo has (adopted: promoted elsewhere, never reverted), this app gets
  * the new one (each app of a bundle). Refuses when an app was changed elsewhere: nothing moves
  * backwards silently; a bundle with --skip-blocked (track) leaves that app out instead.
@@ -16,13 +16,13 @@ import type { PromotionFlags } from '../promote.js';
 import { need, type Move, type PromotionContext } from './context.js';
 import { failed, succeeded, type Step, type StepResult } from '../../core/step-runner.js';
 
-async function editEnvs(c: PromotionContext): Promise<StepResult> {
+async function editEnvs(c: PromotionContext, attempt: number): Promise<StepResult> {
   const { o } = c;
   const { env, envRepo } = need(c.resolved, 'resolve');
   const { remote, envText } = need(c.routed, 'route');
   // The first attempt starts from what resolve read, if it read the env repo; a retry (the branch
   // moved under the commit) reads afresh.
-  const main = c.edited === undefined && envRepo ? envRepo.tree : await remote.read();
+  const main = attempt === 1 && envRepo ? envRepo.tree : await remote.read();
   const repoTags = await committedTags(main, env, enabledApps(env));
   const moves: Move[] = [];
   const dropped: BundleDecision[] = [];

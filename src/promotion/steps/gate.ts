@@ -22,9 +22,13 @@ async function gate(c: PromotionContext): Promise<StepResult> {
   const passed: Move[] = [];
   const blocked: BundleDecision[] = [];
   const notes: string[] = [];
-  // The upstream env repo is read once for every app of the promotion (a bundle gates many).
-  let upstreamTree: Promise<RemoteTree> | undefined;
-  const upstream = (u: EnvDefinition) => (upstreamTree ??= remoteFor(u, remoteContext).read());
+  // Each upstream env repo is read once for every app of the promotion (a bundle gates many).
+  const upstreamTrees = new Map<string, Promise<RemoteTree>>();
+  const upstream = (u: EnvDefinition) => {
+    let tree = upstreamTrees.get(u.name);
+    if (!tree) upstreamTrees.set(u.name, (tree = remoteFor(u, remoteContext).read()));
+    return tree;
+  };
   for (const move of moves) {
     const verdict = tagPolicy(move.tag, env, envFile, move.app) ?? (await checkGate(o, env, envs, move, upstream));
     if (typeof verdict === 'string') {

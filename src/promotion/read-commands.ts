@@ -130,15 +130,18 @@ export async function statusReport(ctx: CommandContext): Promise<StatusReport> {
     },
     { concurrency: ENVS_READ_AT_ONCE },
   );
-  // The platform repo's fetch is another repository: it runs beside the env reads.
-  const [{ results, failures }, { failure: platformFailure, ...platform }] = await Promise.all([
-    reading,
-    platformSync(
-      ctx.root,
-      envs.map((e) => `envs/${e.name}.yaml`),
-      { fetch: true, environment: ctx.environment },
-    ),
-  ]);
+  // The platform repo's fetch is another repository: it runs beside the env reads. Settled both,
+  // so an error of the platform side surfaces once the env reads are done, not while they run.
+  const syncing = platformSync(
+    ctx.root,
+    envs.map((e) => `envs/${e.name}.yaml`),
+    { fetch: true, environment: ctx.environment },
+  );
+  const [read, synced] = await Promise.allSettled([reading, syncing]);
+  if (read.status === 'rejected') throw read.reason;
+  if (synced.status === 'rejected') throw synced.reason;
+  const { results, failures } = read.value;
+  const { failure: platformFailure, ...platform } = synced.value;
   const rows = results.flatMap((r) => r.rows);
   const disagreements = results.flatMap((r) => r.disagreements);
   disagreements.push(...platformDisagreements(platform));

@@ -38,7 +38,8 @@ export async function pull(ctx: PullOptions): Promise<Array<TagDrift & { env: st
       log: ctx.log,
       environment: ctx.environment,
     });
-    // Opening fast-forwards a checkout that was behind: its env files are read again only then.
+    // Opening moves a checkout that was behind (fast-forwarded, slipway's own unpushed commits
+    // taken back): its env files are read again only then.
     if (platform.fastForwarded) envs = await envsOf(ctx);
     const adopted: Array<TagDrift & { env: string }> = [];
     for (const env of envs) {

@@ -6,8 +6,8 @@
  *
  * A direct promotion writes in this order, and each failure leaves:
  *   1. checks, nothing written anywhere: the lock, git identity, the checkout (on the remote's
- *      default branch, no commits of its own that are not pushed; fast-forwarded to the fetched
- *      head when behind), envs/<env>.yaml clean, both remotes reachable. Refused: exit 1 (4 when a
+ *      default branch, no unpushed commits but slipway's own, below; fast-forwarded to the
+ *      fetched head when behind), envs/<env>.yaml clean, both remotes reachable. Refused: exit 1 (4 when a
  *      remote cannot be reached), nothing changed. The one write before 2: slipway's own commits
  *      that a run killed during its push left unpushed (own-commits.ts) are pushed now (taken
  *      back when the remote moved since; the env repo holds what they recorded).

@@ -198,17 +198,10 @@ function oneLine(message: string): string {
  * --json the error document on stdout.
  */
 export function reportError(error: unknown, io: Io, body: Record<string, unknown> = {}): number {
-  const entries = describe(error);
-  for (const e of entries) {
-    io.error(e.line);
-    if (e.detail) for (const l of e.detail.split('\n')) io.debug(`  ${l}`);
-    if (e.stack) for (const l of e.stack.split('\n')) io.debug(`  ${l}`);
-  }
-  const code = exitCodeFor(error);
+  const code = reportLines(error, io);
   if (io.json && !io.jsonWritten) {
-    io.writeJson(
-      jsonEnvelope(io.command, { ...body, ok: false, exitCode: code, error: entries[0]!.json, errors: entries.map((e) => e.json) }),
-    );
+    const errors = jsonErrors(error);
+    io.writeJson(jsonEnvelope(io.command, { ...body, ok: false, exitCode: code, error: errors[0], errors }));
   }
   return code;
 }

@@ -25,22 +25,33 @@ describe('forEachEnv', () => {
   });
 
   it('side by side with a concurrency: at most that many at once, results and failures in the envs order', async () => {
-    let running = 0;
+    // The test settles the envs itself, always the latest-listed one running first, so they
+    // finish in an order unlike the envs' (production, eu, us, staging, dev).
+    const running = new Map<string, { ok: () => void; fail: (e: Error) => void }>();
     let most = 0;
-    // Later envs finish first.
-    const outcome = await forEachEnv(
+    const outcome = forEachEnv(
       envs,
-      async ({ name }) => {
-        most = Math.max(most, ++running);
-        await sleep(40 - 8 * envs.findIndex((e) => e.name === name));
-        running--;
-        if (name === 'eu' || name === 'dev') throw new Error(`${name} refused`);
-        return name;
-      },
+      ({ name }) =>
+        new Promise<string>((resolve, reject) => {
+          running.set(name, { ok: () => resolve(name), fail: reject });
+          most = Math.max(most, running.size);
+        }),
       { concurrency: 3 },
     );
+    const finished: string[] = [];
+    for (let settled = 0; settled < envs.length; settled++) {
+      await new Promise((r) => setImmediate(r)); // the freed worker takes the next env
+      const last = envs.map((e) => e.name).filter((n) => running.has(n)).at(-1)!;
+      const { ok, fail } = running.get(last)!;
+      running.delete(last);
+      finished.push(last);
+      if (last === 'eu' || last === 'dev') fail(new Error(`${last} refused`));
+      else ok();
+    }
+    const { results, failures } = await outcome;
+    expect(finished).toEqual(['production', 'eu', 'us', 'staging', 'dev']);
     expect(most).toBe(3);
-    expect(outcome.results).toEqual(['staging', 'production', 'us']);
-    expect(outcome.failures.map((f) => f.env)).toEqual(['dev', 'eu']);
+    expect(results).toEqual(['staging', 'production', 'us']);
+    expect(failures.map((f) => f.env)).toEqual(['dev', 'eu']);
   });
 });

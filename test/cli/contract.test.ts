@@ -484,16 +484,18 @@ describe('--version', () => {
     }
   }, 60_000);
 
-  it('with --json: the envelope, {"command": "version", "ok": true, "version"}, on the fast path and through the CLI', async () => {
+  it('with --json: the envelope, {"command": "version", "ok": true, "version"}, from main(); alone, the bare version from the fast path', async () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const p = projectWith({});
-    const runs = await Promise.all([
+    // Only `--version` (or `-V`) alone takes the launcher's fast path; anything beside it goes to main().
+    const [alone, ...runs] = await Promise.all([
+      spawnPlain(['-V']),
       spawnPlain(['--json', '--version']),
       spawnPlain(['-V', '--json']),
-      // With --root and --no-color in front: not the fast path, main() answers.
-      slipway(p.root, ['--json', '--version']),
       slipway(p.root, ['--version', '--json']),
     ]);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout).toBe(`${version}\n`);
     for (const r of runs) {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toBe('');

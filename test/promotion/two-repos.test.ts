@@ -21,7 +21,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformWithOrigin, commitAsPlatformRepo } from '../support/platform-origin.js';
@@ -320,7 +320,8 @@ describe.concurrent('the two writes of a promotion', () => {
       const before = originHead();
       writeFileSync(killNext, '');
       const killed = await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging']);
-      expect(killed.code, killed.stderr).not.toBe(0);
+      expect(killed.code, killed.stderr).toBe(-1); // killed by the hook (run() reports a signal as -1)
+      expect(existsSync(killNext)).toBe(false);
       expect(killed.stdout).not.toContain('pushed to origin main');
       expect(git(tmp, '--git-dir', envRepo, 'show', 'main:values/go-demo-9.yaml')).toContain('tag: "0.0.2"');
       expect(originHead()).toBe(before);
@@ -345,7 +346,8 @@ describe.concurrent('the two writes of a promotion', () => {
       rmSync(refusePush);
       writeFileSync(killNext, '');
       const killedPull = await cli(['pull', '--env', 'staging']);
-      expect(killedPull.code, killedPull.stderr).not.toBe(0);
+      expect(killedPull.code, killedPull.stderr).toBe(-1);
+      expect(existsSync(killNext)).toBe(false);
       expect(originFile('envs/staging.yaml')).toContain('devops-paradox:\n    tag: "1.71"');
       const pulledLocally = git(p.root, 'rev-parse', 'HEAD');
       expect(git(p.root, 'log', '-1', '--format=%B', 'HEAD')).toBe(
@@ -363,7 +365,8 @@ describe.concurrent('the two writes of a promotion', () => {
       expect((await cli(['promote', 'devops-paradox', '1.73', '--env', 'staging', '-q'])).code).toBe(4);
       rmSync(refusePush);
       writeFileSync(killNext, '');
-      expect((await cli(['pull', '--env', 'staging'])).code).not.toBe(0);
+      expect((await cli(['pull', '--env', 'staging'])).code).toBe(-1);
+      expect(existsSync(killNext)).toBe(false);
       const other = join(tmp, 'other');
       git(tmp, 'clone', '-q', origin, other);
       writeFileSync(join(other, 'NOTES.md'), 'pushed by someone else\n');

@@ -226,7 +226,7 @@ export function checkNamespaceReach(envFiles: readonly EnvFile[], problems: Prob
   const envs = envFiles.map((e) => e.definition);
   for (const { file, definition: env } of envFiles) {
     const ns = env.namespace;
-    const servers = new Map(envClusters(env).map((c) => [c.server, c.name]));
+    const servers = new Set(envClusters(env).map((c) => c.server));
     const onMyClusters = envs.filter((e) => envClusters(e).some((c) => servers.has(c.server)));
     const argocd = env.argocdNamespace === ns ? env : onMyClusters.find((e) => e.argocdNamespace === ns);
     if (ns === 'argocd' || argocd) {
@@ -246,9 +246,9 @@ export function checkNamespaceReach(envFiles: readonly EnvFile[], problems: Prob
           .map((pa) => ({ env: e, component: choice.component, application: pa })),
       ),
     );
-    const hit = installs.find(({ env: e, application }) =>
-      (application.clusters === 'argocd' ? [ARGOCD_CLUSTER] : envClusters(e).map((c) => c.server)).some((s) => servers.has(s)),
-    );
+    // The installing env shares a cluster with this one (onMyClusters); an Application of the
+    // argocd cluster lands on this env's only when this env is on Argo CD's own cluster.
+    const hit = installs.find(({ application }) => application.clusters !== 'argocd' || servers.has(ARGOCD_CLUSTER));
     if (hit) {
       const from = hit.env.name === env.name ? '' : ` of env '${hit.env.name}'`;
       problems.add(

@@ -196,7 +196,7 @@ function checkApp(app: AppDefinition, file: string, baseName: string, problems: 
     for (const c of controls) add(c.field, c.message);
     return;
   }
-  if (typeof app.name !== 'string' || !DNS_1035_LABEL.test(app.name) || app.name.length > 63) {
+  if (typeof app.name !== 'string' || !DNS_1035_LABEL.test(app.name)) {
     add('name', `'${String(app.name)}' ${DNS_1035_RULE}`);
   } else if (app.name.startsWith(RESERVED_APP_PREFIX)) {
     add(

@@ -1,8 +1,8 @@
 /** Name rules of Kubernetes, as the API server applies them. */
 
 /** RFC 1035 label: Service names and so app names (a Service is named after its app). */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** What a name that fails DNS_1035_LABEL (or is longer than 63) is told. */
+export const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/** What a name that fails DNS_1035_LABEL is told. */
 export const DNS_1035_RULE = 'is not a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63)';
 /** RFC 1123 subdomain: most object names, e.g. Secrets. */
 export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -18,7 +18,7 @@ import { appFile, DELIVERY_FACTORIES, envFile } from './templates.js';
 export const ENV_SCHEMA_FROM_ENVS = '../node_modules/slipway/envs/env.schema.json';
 
 function checkName(what: string, name: string): void {
-  if (!DNS_1035_LABEL.test(name) || name.length > 63) throw new ConfigError(`${what} name '${name}' ${DNS_1035_RULE}`);
+  if (!DNS_1035_LABEL.test(name)) throw new ConfigError(`${what} name '${name}' ${DNS_1035_RULE}`);
 }
 
 function envNames(root: string): string[] {

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnavailableError } from '../core/env-remote.js';
 import { classifyGitError } from '../publish/git-errors.js';
+import { isUrl, withoutCredentials } from '../publish/git-remote.js';
 import { gitUnreachable } from '../publish/remote-failure.js';
 import type { Git } from './git-run.js';
 
@@ -126,10 +127,10 @@ async function platformRemoteError(
 ): Promise<RemoteError> {
   const text = String((error as Error)?.message ?? error);
   const configured = (await git.raw(['remote', 'get-url', remote]).catch(() => '')).trim() || remote;
-  const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(configured) && !/^[^/\\]*[^/\\:]:(?!\\)/.test(configured);
+  const local = !isUrl(configured);
   const url = local && !isAbsolute(configured) ? resolve(root, configured) : configured;
   // The person's URL is theirs to hold credentials in; slipway's lines never show them.
-  const description = url.replace(/\/\/[^/@]*@/, '//***@');
+  const description = withoutCredentials(url);
   const where = `${advice.lead ?? ''}the platform repo's remote ${remote} (${description})`;
   const classified = classifyGitError({ description, url, local, timeoutSeconds: 0, withToken: false }, what, text);
   const detail = classified.detail ?? text.trim();

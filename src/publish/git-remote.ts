@@ -79,8 +79,13 @@ export interface GitRemoteOptions {
 const BULK_READ_MAX_BYTES = 64 * 1024 * 1024;
 
 /** `scheme://` URLs and scp-like `[user@]host:path`; everything else is a local path. */
-function isUrl(spec: string): boolean {
+export function isUrl(spec: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || (/^[^/\\]*[^/\\:]:(?!\\)/.test(spec) && !/^[a-z]:[\\/]/i.test(spec));
+}
+
+/** The URL with whatever stands before `@` after `//` (user, password, token) as `***`. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//***@');
 }
 
 /** A valid branch name that cannot be mistaken for an option (a subset of check-ref-format). */
@@ -130,7 +135,7 @@ export class GitRemote implements EnvRemote {
     const userinfo = urlUserinfo(url);
     if (userinfo.password !== undefined) {
       throw new RemoteError(
-        `the git remote URL must not contain credentials (${url.replace(/\/\/[^/@]*@/, '//***@')}): ` +
+        `the git remote URL must not contain credentials (${withoutCredentials(url)}): ` +
           'put the token in SLIPWAY_GIT_TOKEN instead',
       );
     }

@@ -32,3 +32,8 @@ export function gitIn(cwd: string, environment: Environment = process.env): Git 
       }),
   };
 }
+
+/** How many commits `range` holds (`git rev-list --count`). */
+export async function count(git: Git, range: string): Promise<number> {
+  return Number((await git.raw(['rev-list', '--count', range])).trim()) || 0;
+}

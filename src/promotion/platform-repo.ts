@@ -27,7 +27,7 @@ import { ConfigError } from '../core/config-error.js';
 import { cappedBackoff, Moved, retryWhenMoved } from '../core/retry.js';
 import { RemoteUnavailableError } from '../core/env-remote.js';
 import { checkClean, dirty, type UncommittedTags } from './env-file-tags.js';
-import { gitIn, type Environment, type Git } from './git-run.js';
+import { count, gitIn, type Environment, type Git } from './git-run.js';
 import { gitIdentities } from './identity.js';
 import { ownUnpushed, type OwnCommit } from './own-commits.js';
 import {
@@ -272,10 +272,6 @@ export class PlatformRepo {
   }
 }
 
-export async function count(git: Git, range: string): Promise<number> {
-  return Number((await git.raw(['rev-list', '--count', range])).trim()) || 0;
-}
-
 /**
  * slipway's own commits left unpushed by a run that stopped during its push (own-commits.ts):
  * on top of the fetched head, they are pushed now, as that run would have; when the remote moved
@@ -337,5 +333,3 @@ async function trackedPaths(git: Git, paths: readonly string[]): Promise<string[
   for (const p of paths) if ((await git.raw(['ls-files', '--', p])).trim() !== '') out.push(p);
   return out;
 }
-
-export { gitIn } from './git-run.js';

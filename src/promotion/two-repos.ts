@@ -12,7 +12,7 @@
 import type { Environment } from './git-run.js';
 import type { TagDrift } from '../plan/reconcile-tags.js';
 import { uncommittedChanges } from './env-file-tags.js';
-import { count, gitIn } from './platform-repo.js';
+import { count, gitIn } from './git-run.js';
 import { defaultBranch, fetchHead, pushRemote, type RemoteAdvice } from './platform-remote.js';
 import { RemoteError } from '../core/env-remote.js';
 

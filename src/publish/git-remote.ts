@@ -135,8 +135,7 @@ export class GitRemote implements EnvRemote {
     const userinfo = urlUserinfo(url);
     if (userinfo.password !== undefined) {
       throw new RemoteError(
-        `the git remote URL must not contain credentials (${withoutCredentials(url)}): ` +
-          'put the token in SLIPWAY_GIT_TOKEN instead',
+        `the git remote URL must not contain credentials (${withoutCredentials(url)}): ` + 'put the token in SLIPWAY_GIT_TOKEN instead',
       );
     }
     this.description = url;

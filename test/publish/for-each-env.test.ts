@@ -41,7 +41,10 @@ describe('forEachEnv', () => {
     const finished: string[] = [];
     for (let settled = 0; settled < envs.length; settled++) {
       await new Promise((r) => setImmediate(r)); // the freed worker takes the next env
-      const last = envs.map((e) => e.name).filter((n) => running.has(n)).at(-1)!;
+      const last = envs
+        .map((e) => e.name)
+        .filter((n) => running.has(n))
+        .at(-1)!;
       const { ok, fail } = running.get(last)!;
       running.delete(last);
       finished.push(last);

@@ -5,7 +5,7 @@
  * presence is enough for synth; only the folders of the versions this slipway pins count, so a
  * cache left by an older slipway is never used for a newer one's output.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/sha256.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheFileName, cacheName, PINNED_CRDS, type PinnedCrds } from './pinned-crds.js';
@@ -35,8 +35,4 @@ export function cacheVerified(root: string, pin: PinnedCrds): boolean {
       return false;
     }
   });
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

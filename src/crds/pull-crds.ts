@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/config-error.js';
 import { RemoteError, RemoteNotFoundError, RemoteUnavailableError, type UnavailableReason } from '../core/env-remote.js';
 import { networkUnreachable } from '../core/network-failure.js';
-import { cacheVerified, componentCacheDir, crdCacheDir, sha256 } from './crd-cache.js';
+import { sha256 } from '../core/sha256.js';
+import { cacheVerified, componentCacheDir, crdCacheDir } from './crd-cache.js';
 import { cacheFileName, cacheName, mirrorUrl, PINNED_CRDS, type PinnedCrds } from './pinned-crds.js';
 
 export interface PullCrdsOptions {

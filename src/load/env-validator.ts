@@ -5,7 +5,7 @@
  * compiled from the very schema on disk (its sha256). Otherwise, or without dist/, ajv compiles
  * the schema here, with the same options.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/sha256.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Options, ValidateFunction } from 'ajv';
@@ -43,10 +43,6 @@ function newAjv(options: Options) {
 
 function compiled(text: string): ValidateFunction {
   return newAjv(OPTIONS).compile(JSON.parse(text));
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**

@@ -23,7 +23,7 @@
  *     }]
  *   }
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/sha256.js';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
@@ -152,7 +152,7 @@ export function readSavedPlan(file: string, label = file): LoadedSavedPlan {
       `${label}: not a slipway plan (invalid JSON: ${(e as Error).message}); make one with slipway plan --out ${label}`,
     );
   }
-  return { plan: checkSavedPlan(data, label), digest: createHash('sha256').update(bytes).digest('hex') };
+  return { plan: checkSavedPlan(data, label), digest: sha256(bytes) };
 }
 
 const ENV_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -24,7 +24,7 @@
  * API baggage), `oci-registry-client` (0.2, unmaintained): each adds more than these ~250 lines and
  * none covers credHelpers + pagination + index digests together.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/sha256.js';
 import { RemoteAuthError, RemoteNotFoundError, RemoteUnavailableError, type UnavailableReason } from '../core/env-remote.js';
 import { networkUnreachable } from '../core/network-failure.js';
 import { registryCredentials, type RegistryCredentials } from './credentials.js';
@@ -108,7 +108,7 @@ export class RegistryClient {
     await this.expectOk(res, `reading ${tag}'s manifest`);
     const body = Buffer.from(await res.arrayBuffer());
     if (body.length > MAX_MANIFEST_BYTES) throw this.unavailable(`${tag}'s manifest is over ${MAX_MANIFEST_BYTES} bytes`, 'server');
-    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const digest = `sha256:${sha256(body)}`;
     const said = res.headers.get('docker-content-digest');
     if (said && said !== digest)
       throw new RemoteUnavailableError(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PLATFORM_COMPONENT_REGISTRY, type PlatformComponentModule } from '../../generators/platform-components/index.js';
-import { sha256 } from '../../src/crds/crd-cache.js';
+import { sha256 } from '../../src/core/sha256.js';
 import { cacheFileName, mirrorUrl, PINNED_CRDS } from '../../src/crds/pinned-crds.js';
 import { MIRRORED_COMPONENTS, UPSTREAM_COPIES } from '../support/crd-mirror.js';
 import { itWithShared, SHARED_CHARTS } from '../support/shared.js';

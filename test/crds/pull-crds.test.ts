@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { sha256 } from '../../src/crds/crd-cache.js';
+import { sha256 } from '../../src/core/sha256.js';
 import { PINNED_CRDS } from '../../src/crds/pinned-crds.js';
 import {
   ARGO_CD_V3_5_1,

@@ -1,0 +1,6 @@
+/** SHA-256 as lower-case hex: how pinned files, cached schemas and saved plans are fingerprinted. */
+import { createHash } from 'node:crypto';
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

@@ -92,6 +92,10 @@ describe('bootstrap to a git server over https-style auth', () => {
     expect(again.stdout).toContain('already up to date; no commit');
     // The hand-over comes once, with the repo; later only when asked for.
     expect(boot.stdout).toContain('Hand staging over to Argo CD');
+    // The hand-over's context as bootstrap builds it from the whole platform (handOverContext):
+    // the peer env that brings staging's controllers, and the Secrets staging's apps need.
+    expect(boot.stdout).toContain("  # First hand over production: Argo CD and every controller staging's apps run on come from its repo");
+    expect(boot.stdout).toContain('  kubectl create secret generic go-demo-9-db --namespace staging --from-literal=password=...');
     expect(again.stdout).not.toContain('Hand staging over');
     const asked = await slipway(['bootstrap', '--env', 'staging', '--handover']);
     expect(asked.stdout).toContain('Hand staging over to Argo CD');

@@ -15,6 +15,7 @@ import { renderStatusPage } from '../../src/status-page/render-html.js';
 import { CHROMIUM, CHROMIUM_MISSING, openChromium } from '../support/chromium.js';
 import { makeProject, REPO_ROOT } from '../support/project-fixture.js';
 import { git } from '../support/git-id.js';
+import { commitAsPlatformRepo } from '../support/platform-origin.js';
 import { run } from '../support/run.js';
 import { makeStatusSample, type StatusSample } from '../support/status-sample.js';
 
@@ -219,12 +220,14 @@ describe('slipway status --html', () => {
   it("a platform repo whose remote cannot be read: status's line, and the page says it too", async () => {
     const fresh = makeProject();
     try {
-      git(fresh.root, 'init', '-q', '--initial-branch=main');
-      git(fresh.root, 'add', '-A');
-      git(fresh.root, 'commit', '-qm', 'platform');
+      commitAsPlatformRepo(fresh.root);
+      // The env repos bootstrapped first: the exit code then comes from the platform remote alone.
+      const boot = await run(process.execPath, [join(REPO_ROOT, 'src/cli/slipway.mjs'), '--root', fresh.root, 'bootstrap', '-q']);
+      expect(boot.code, boot.stderr).toBe(0);
       git(fresh.root, 'remote', 'add', 'origin', join(fresh.root, 'no-such-platform.git'));
       const { r, file } = await statusHtml(fresh.root);
       expect(r.code).toBe(1);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
       expect(r.stderr).toMatch(/^error: .*no-such-platform\.git/m);
       const html = readFileSync(file, 'utf8');
       expect(html).toMatch(/the platform repo(&#39;|&#x27;|')s remote could not be read: [^<]*no-such-platform\.git/);

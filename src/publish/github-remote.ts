@@ -68,6 +68,8 @@ export class GitHubRemote implements EnvRemote {
   private client?: Promise<GitHubClient>;
   /** Tree of each head read, for `base_tree`. */
   private readonly trees = new Map<string, string>();
+  /** History from a given commit (`commits` with `at`), by commit, path and limit. */
+  private readonly walks = new Map<string, Promise<CommitInfo[]>>();
 
   constructor(private readonly options: GitHubRemoteOptions) {
     const host = new URL(options.apiUrl ?? DEFAULT_GITHUB_API).host.replace(/^api\./, '');
@@ -232,6 +234,20 @@ export class GitHubRemote implements EnvRemote {
   }
 
   async commits(options: { path?: string; branch?: string; limit?: number; at?: string }): Promise<CommitInfo[]> {
+    // History from a given commit never changes: asked again (the status page walks main once
+    // per app), it is the same answer, so the requests go out once.
+    if (options.at === undefined) return this.listCommits(options);
+    const key = JSON.stringify([options.at, options.path ?? null, options.limit ?? null]);
+    let walk = this.walks.get(key);
+    if (!walk) {
+      walk = this.listCommits(options);
+      walk.catch(() => this.walks.delete(key));
+      this.walks.set(key, walk);
+    }
+    return walk;
+  }
+
+  private async listCommits(options: { path?: string; branch?: string; limit?: number; at?: string }): Promise<CommitInfo[]> {
     const limit = options.limit ?? 100;
     let seen = 0;
     try {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GitHubRemote } from '../../src/publish/github-remote.js';
 import { readTree } from '../../src/write/out-dir.js';
 import { run, type Run } from '../support/run.js';
 import { makeProject, REPO_ROOT, type Project } from '../support/project-fixture.js';
@@ -133,6 +134,28 @@ describe('bootstrap against the GitHub-compatible server', () => {
     for (const run of [synth, plan, boot, again, second]) expect(run.stdout + run.stderr).not.toContain(TOKEN);
     expect(server.schemaViolations).toEqual([]);
   }, 120_000);
+
+  it("history from a given commit is asked of GitHub once (the status page walks main per app); the head's is asked each time", async () => {
+    const remote = new GitHubRemote({
+      owner: 'platform-org',
+      repo: 'env-staging',
+      branch: 'main',
+      token: TOKEN,
+      apiUrl: server.url,
+      description: 'history test',
+    });
+    const { head } = await remote.read();
+    const listings = () => server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/commits')).length;
+    const before = listings();
+    const first = await remote.commits({ at: head, limit: 50 });
+    expect(await remote.commits({ at: head, limit: 50 })).toEqual(first);
+    expect(first[0]!.sha).toBe(head);
+    await remote.commits({ at: head, limit: 50, path: 'README.md' });
+    expect(listings() - before).toBe(2); // the same walk once; another path is another walk
+    await remote.commits({ limit: 50 });
+    await remote.commits({ limit: 50 });
+    expect(listings() - before).toBe(4); // from the head: asked again, it may have moved
+  }, 60_000);
 
   it('a changed source commits exactly the changed files, with trailers naming the source commit', async () => {
     project.editYaml('envs/staging.yaml', (d) => {

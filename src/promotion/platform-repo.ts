@@ -131,7 +131,8 @@ export class PlatformRepo {
       if (fetched !== undefined) {
         const ahead = await count(git, `${fetched}..HEAD`);
         if (ahead > 0) {
-          // A run stopped during its push leaves its commit here: pushed now (or taken back); a person's are never pushed.
+          // --no-push, or a run stopped during its push, leaves slipway's commit here: pushed now (or
+          // taken back); a person's are never pushed.
           const own = await ownUnpushed(git, fetched);
           if (!own) {
             throw new ConfigError(
@@ -293,7 +294,9 @@ async function finishOwn(
   const commits = `slipway's own commit${own.length === 1 ? '' : 's'} not on ${remote}/${branch} (${list})`;
   let head = fetched;
   if ((await count(git, `HEAD..${fetched}`)) === 0) {
-    o.log(`platform repo: ${branch} holds ${commits}, left by a run that stopped before its push: pushing ${them}`);
+    o.log(
+      `platform repo: ${branch} holds ${commits}, left unpushed (by --no-push, or a run that stopped before its push): pushing ${them}`,
+    );
     const local = (await git.raw(['rev-parse', 'HEAD'])).trim();
     const pushed = await push(git, target, local, o.verify === false ? ['--no-verify'] : []);
     if (pushed === 'pushed') {

@@ -332,7 +332,7 @@ describe.concurrent('the two writes of a promotion', () => {
       const rerun = await cli(['promote', 'go-demo-9', '0.0.2', '--env', 'staging']);
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(rerun.stderr).toContain(
-        `platform repo: main holds slipway's own commit not on origin/main (${left.slice(0, 12)} promote go-demo-9 0.0.1 → 0.0.2 (staging)), left by a run that stopped before its push: pushing it`,
+        `platform repo: main holds slipway's own commit not on origin/main (${left.slice(0, 12)} promote go-demo-9 0.0.1 → 0.0.2 (staging)), left unpushed (by --no-push, or a run that stopped before its push): pushing it`,
       );
       expect(originHead()).toBe(left);
       expect(originFile('envs/staging.yaml')).toContain('go-demo-9:\n    tag: "0.0.2"');
